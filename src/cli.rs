@@ -1,0 +1,643 @@
+//! The command line of shared/contract.md: a thin layer over the workflow.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use serde_json::json;
+
+use kuvert::config::Config;
+use kuvert::i18n::{self, Lang, Text};
+use kuvert::model::{Role, ScanSource, User, Verdict};
+use kuvert::store::{DbKind, Store};
+use kuvert::workflow::{Session, SessionKind, Workflow};
+use kuvert::{Error, demo, import, paths, time_fmt};
+
+/// kuvert — the right papers in the right envelope.
+#[derive(Debug, Parser)]
+#[command(name = "kuvert", version, about, long_about = None)]
+pub struct Args {
+    /// Database file (default: the platform data folder).
+    #[arg(long, global = true, env = "KUVERT_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Config file, kuvert.toml (default: the platform config folder).
+    #[arg(long, global = true, env = "KUVERT_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Language of messages: sv (default) or en.
+    #[arg(long, global = true, value_name = "sv|en", value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// Print one JSON object on stdout; messages go to stderr.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("'{s}' is not a language: use sv or en"))
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create (or reuse) the demo database with synthetic cases and users, and print its path.
+    Demo {
+        /// Throw the demo database away and make it anew.
+        #[arg(long)]
+        reset: bool,
+        /// Do not open the terminal UI afterwards.
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// Create an empty production database.
+    Init,
+    /// Import cases, parties and documents from a JSON manifest (all or nothing).
+    Import {
+        /// The manifest; document files are read relative to it.
+        file: PathBuf,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Look up cases of your team.
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+    /// The one mailing you work on: start, attach, print, scan, seal.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+    /// Team leads: case locks.
+    Lock {
+        #[command(subcommand)]
+        command: LockCommand,
+    },
+    /// The tamper-evident event log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Register a user (team leads; or the first user of an empty database).
+    Add {
+        /// The OS login name.
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["caseworker", "lead"])]
+        role: String,
+        #[arg(long)]
+        team: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CaseCommand {
+    /// The cases of your team and who holds their locks.
+    List,
+    /// One case: parties and documents with their ids.
+    Show {
+        /// Case number, e.g. "FK 2026-100001" (or just 2026-100001).
+        case: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Lock a case and open a mailing to one of its parties.
+    Start {
+        case: String,
+        /// The recipient's party id (see `kuvert case show`).
+        #[arg(long = "to", value_name = "PARTY_ID")]
+        to: i64,
+    },
+    /// Attach documents of the locked case.
+    Attach {
+        #[arg(required = true, value_name = "DOC_ID")]
+        documents: Vec<i64>,
+        /// Send documents that concern someone other than the recipient (logged).
+        #[arg(long)]
+        confirm_other_subject: bool,
+    },
+    /// Remove attached documents.
+    Detach {
+        #[arg(required = true, value_name = "DOC_ID")]
+        documents: Vec<i64>,
+    },
+    /// Make the print job (cover sheet + stamped documents) and send it to the printer.
+    Print {
+        /// Why a reprint is needed (required for every print after the first).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Check one scanned sheet against your open mailing.
+    Scan {
+        /// The sheet code as read by the scanner or typed.
+        code: Option<String>,
+        /// The code was typed by hand, not scanned.
+        #[arg(long, conflicts_with = "scanner")]
+        keyed: bool,
+        /// The code came from a barcode scanner.
+        #[arg(long)]
+        scanner: bool,
+    },
+    /// Seal the verified mailing: it is closed and the case unlocked.
+    Seal,
+    /// Void the open mailing (reason required); the case is unlocked.
+    Void {
+        #[arg(long)]
+        reason: String,
+    },
+    /// Your open mailing, if any.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum LockCommand {
+    /// Break the lock on a case (team leads; reason required); its mailing is voided.
+    Break {
+        case: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the event log's hash chain from the first event to the last.
+    Verify,
+}
+
+impl Args {
+    /// Parses the process arguments.
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        Self::try_parse()
+    }
+
+    /// The language asked for on the command line (before the config is read).
+    pub fn lang(&self) -> Lang {
+        self.lang
+            .or_else(|| std::env::var("KUVERT_LANG").ok().and_then(|l| Lang::parse(&l)))
+            .unwrap_or_default()
+    }
+}
+
+/// Exit code and message for an error that escaped `run`.
+pub fn describe(e: &anyhow::Error, lang: Lang) -> (u8, String) {
+    if let Some(l) = e.downcast_ref::<Localized>() {
+        return (l.code as u8, l.text.clone());
+    }
+    match e.downcast_ref::<Error>() {
+        Some(k) => (k.exit_code() as u8, k.localized(lang)),
+        None => (3, format!("{e:#}")),
+    }
+}
+
+struct Ctx {
+    args_db: Option<PathBuf>,
+    config: Config,
+    lang: Lang,
+    json: bool,
+}
+
+impl Ctx {
+    fn db_path(&self, demo: bool) -> anyhow::Result<PathBuf> {
+        Ok(paths::db_path(self.args_db.as_deref(), &self.config, demo)?)
+    }
+
+    fn workflow(&self) -> anyhow::Result<Workflow> {
+        let db = self.db_path(false)?;
+        let store = Store::open(&db)?;
+        let outbox = paths::outbox(&self.config, &db);
+        Ok(Workflow::new(store, self.config.clone(), self.lang, outbox))
+    }
+
+    fn session(&self, wf: &mut Workflow) -> anyhow::Result<Session> {
+        let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
+        Ok(wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Cli)?)
+    }
+
+    /// Prints the JSON object, or the human text, of a result.
+    fn report<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
+        if self.json {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, value)?;
+            writeln!(out)?;
+        } else {
+            let text = human();
+            if !text.is_empty() {
+                println!("{text}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs a parsed command; the returned number is the exit code.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let flag_lang = args.lang;
+    let config = paths::load_config(args.config.as_deref())?;
+    let lang = flag_lang
+        .or_else(|| std::env::var("KUVERT_LANG").ok().and_then(|l| Lang::parse(&l)))
+        .unwrap_or(config.language);
+    let ctx = Ctx {
+        args_db: args.db,
+        config,
+        lang,
+        json: args.json,
+    };
+    let result = dispatch(&ctx, args.command);
+    // Errors are worded in the language of the config too, not only of the flag.
+    result.map_err(|e| match e.downcast::<Error>() {
+        Ok(k) => anyhow::Error::new(Localized {
+            code: k.exit_code(),
+            text: k.localized(lang),
+        }),
+        Err(other) => other,
+    })
+}
+
+/// An error already worded for the user.
+#[derive(Debug, thiserror::Error)]
+#[error("{text}")]
+struct Localized {
+    code: i32,
+    text: String,
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Demo { reset, no_tui } => cmd_demo(ctx, reset, no_tui),
+        Command::Init => cmd_init(ctx),
+        Command::Import { file } => cmd_import(ctx, &file),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    account,
+                    name,
+                    role,
+                    team,
+                },
+        } => cmd_user_add(ctx, account, name, &role, team),
+        Command::Case { command } => cmd_case(ctx, command),
+        Command::Mail { command } => cmd_mail(ctx, command),
+        Command::Lock {
+            command: LockCommand::Break { case, reason },
+        } => {
+            let mut wf = ctx.workflow()?;
+            let s = ctx.session(&mut wf)?;
+            let status = wf.break_lock(&s, &case, &reason)?;
+            ctx.report(&status, || {
+                i18n::fill(
+                    i18n::text(Text::LockBroken, ctx.lang),
+                    &[&status.case, &status.mailing],
+                )
+            })?;
+            Ok(0)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let mut wf = ctx.workflow()?;
+            let report = wf.audit_verify()?;
+            ctx.report(&report, || match report.broken_at {
+                None => i18n::fill(i18n::text(Text::AuditOk, ctx.lang), &[&report.events]),
+                Some(seq) => format!(
+                    "{} {}",
+                    i18n::fill(
+                        i18n::text(Text::AuditBroken, ctx.lang),
+                        &[&seq, &(report.events - 1)]
+                    ),
+                    report.problem.clone().unwrap_or_default()
+                ),
+            })?;
+            Ok(if report.ok { 0 } else { 1 })
+        }
+    }
+}
+
+fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
+    let db = ctx.db_path(true)?;
+    let created = demo::ensure_demo_db(&db, reset, &kuvert::workflow::os_account()?)?;
+    if ctx.json {
+        ctx.report(&json!({ "db": db, "created": created }), String::new)?;
+    } else {
+        println!("{}", db.display());
+        eprintln!(
+            "{}",
+            i18n::fill(i18n::text(Text::DemoReady, ctx.lang), &[&db.display()])
+        );
+        if !no_tui {
+            eprintln!(
+                "{}",
+                match ctx.lang {
+                    Lang::Sv => format!(
+                        "Prova: export KUVERT_DB={} && kuvert case list",
+                        db.display()
+                    ),
+                    Lang::En => format!(
+                        "Try: export KUVERT_DB={} && kuvert case list",
+                        db.display()
+                    ),
+                }
+            );
+        }
+    }
+    Ok(0)
+}
+
+fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
+    let db = ctx.db_path(false)?;
+    let now = time_fmt::timestamp(time::OffsetDateTime::now_utc());
+    Store::create(&db, DbKind::Production, &now)?;
+    ctx.report(&json!({ "db": db }), || {
+        match ctx.lang {
+            Lang::Sv => format!(
+                "Databas skapad: {}\nRegistrera den första teamledaren: kuvert user add KONTO --name \"Namn\" --role lead --team TEAM",
+                db.display()
+            ),
+            Lang::En => format!(
+                "Database created: {}\nRegister the first team lead: kuvert user add ACCOUNT --name \"Name\" --role lead --team TEAM",
+                db.display()
+            ),
+        }
+    })?;
+    Ok(0)
+}
+
+fn cmd_import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
+    let mut wf = ctx.workflow()?;
+    let s = ctx.session(&mut wf)?;
+    let summary = import::import_manifest(&mut wf, &s, file)?;
+    ctx.report(&summary, || {
+        format!(
+            "{} {} / {} / {}",
+            match ctx.lang {
+                Lang::Sv => "Importerat (ärenden / parter / handlingar):",
+                Lang::En => "Imported (cases / parties / documents):",
+            },
+            summary.cases,
+            summary.parties,
+            summary.documents
+        )
+    })?;
+    Ok(0)
+}
+
+fn cmd_user_add(
+    ctx: &Ctx,
+    account: String,
+    name: String,
+    role: &str,
+    team: String,
+) -> anyhow::Result<u8> {
+    let mut wf = ctx.workflow()?;
+    let actor = if wf.has_users()? {
+        Some(ctx.session(&mut wf)?)
+    } else {
+        None
+    };
+    let user = User {
+        account,
+        name,
+        role: Role::parse(role).unwrap_or(Role::Caseworker),
+        team,
+    };
+    wf.add_user(actor.as_ref(), &user)?;
+    ctx.report(&user, || format!("{} ({}, {})", user.account, user.role, user.team))?;
+    Ok(0)
+}
+
+fn cmd_case(ctx: &Ctx, command: CaseCommand) -> anyhow::Result<u8> {
+    let mut wf = ctx.workflow()?;
+    let s = ctx.session(&mut wf)?;
+    match command {
+        CaseCommand::List => {
+            let cases = wf.list_cases(&s)?;
+            ctx.report(&json!({ "cases": cases }), || {
+                let mut out = String::new();
+                for c in &cases {
+                    let lock = c
+                        .locked_by
+                        .as_deref()
+                        .map(|a| format!("  [{a}]"))
+                        .unwrap_or_default();
+                    out.push_str(&format!("{:<16} {:<28} {}{lock}\n", c.case, c.benefit, c.team));
+                }
+                out.trim_end().to_owned()
+            })?;
+        }
+        CaseCommand::Show { case } => {
+            let detail = wf.show_case(&s, &case)?;
+            ctx.report(&detail, || case_text(&detail, ctx.lang))?;
+        }
+    }
+    Ok(0)
+}
+
+fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
+    let mut out = format!("{}  {}  team {}\n", d.case, d.benefit, d.team);
+    if let Some(l) = &d.lock {
+        out.push_str(&format!(
+            "{} {} ({}) {}\n",
+            match lang {
+                Lang::Sv => "Låst av",
+                Lang::En => "Locked by",
+            },
+            l.name,
+            l.account,
+            time_fmt::display(&l.since)
+        ));
+    }
+    out.push_str(match lang {
+        Lang::Sv => "\nParter\n",
+        Lang::En => "\nParties\n",
+    });
+    for p in &d.parties {
+        let address = match &p.address {
+            Some(a) => a.lines().join(", "),
+            None => i18n::text(Text::AddressHidden, lang).to_owned(),
+        };
+        out.push_str(&format!(
+            "  {:>5}  {:<13} {:<28} {:<14} {address}\n",
+            p.id,
+            i18n::role_text(p.role, lang),
+            p.name,
+            p.id_masked
+        ));
+    }
+    out.push_str(match lang {
+        Lang::Sv => "\nHandlingar\n",
+        Lang::En => "\nDocuments\n",
+    });
+    for doc in &d.documents {
+        let subject = d
+            .parties
+            .iter()
+            .find(|p| p.id == doc.subject)
+            .map(|p| format!("{} ({})", p.name, i18n::role_text(p.role, lang)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {:>5}  {}  {:<34} {:<20} {:>2} s.  {subject}\n",
+            doc.id, doc.date, doc.title, doc.kind, doc.pages
+        ));
+    }
+    out.trim_end().to_owned()
+}
+
+fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
+    let mut wf = ctx.workflow()?;
+    let s = ctx.session(&mut wf)?;
+    let lang = ctx.lang;
+    match command {
+        MailCommand::Start { case, to } => {
+            let st = wf.start(&s, &case, to)?;
+            ctx.report(&st, || {
+                let mut t = i18n::fill(i18n::text(Text::Started, lang), &[&st.mailing, &st.case]);
+                if st.recipient_protected {
+                    t.push('\n');
+                    t.push_str(i18n::text(Text::ProtectedSteps, lang));
+                }
+                t
+            })?;
+        }
+        MailCommand::Attach {
+            documents,
+            confirm_other_subject,
+        } => {
+            let st = wf.attach(&s, &documents, confirm_other_subject)?;
+            ctx.report(&st, || enclosure_text(&st, lang))?;
+        }
+        MailCommand::Detach { documents } => {
+            let st = wf.detach(&s, &documents)?;
+            ctx.report(&st, || enclosure_text(&st, lang))?;
+        }
+        MailCommand::Print { reason } => {
+            let out = wf.print(&s, reason.as_deref())?;
+            ctx.report(&out, || {
+                let mut t =
+                    i18n::fill(i18n::text(Text::CollectSheets, lang), &[&out.sheets, &out.pdf]);
+                if let Some(job) = &out.printer_job {
+                    t.push_str(&format!(" ({job})"));
+                }
+                t
+            })?;
+        }
+        MailCommand::Scan {
+            code,
+            keyed,
+            scanner,
+        } => {
+            let code = code.unwrap_or_default();
+            let source = if keyed {
+                ScanSource::Keyed
+            } else if scanner {
+                ScanSource::Scanner
+            } else {
+                ScanSource::Unspecified
+            };
+            let out = wf.scan(&s, &code, source)?;
+            ctx.report(&out, || {
+                let mut t = i18n::verdict_text(out.verdict, out.other_case.as_deref(), lang);
+                if let Some(p) = &out.problem {
+                    t.push_str(&format!(" ({p})"));
+                }
+                t.push_str(&format!("  [{}/{}]", out.seen, out.required));
+                if out.state == kuvert::model::MailingState::Verified
+                    && out.verdict == Verdict::Ok
+                {
+                    t.push('\n');
+                    t.push_str(i18n::text(Text::ReadyToSeal, lang));
+                }
+                t
+            })?;
+            if out.verdict.is_deviation() && !ctx.json {
+                // The terminal bell: a hard stop must be heard, not only read.
+                eprint!("\x07");
+            }
+            return Ok(match out.verdict {
+                Verdict::Ok | Verdict::Duplicate => 0,
+                _ => 1,
+            });
+        }
+        MailCommand::Seal => {
+            let st = wf.seal(&s)?;
+            ctx.report(&st, || i18n::fill(i18n::text(Text::Sealed, lang), &[&st.mailing]))?;
+        }
+        MailCommand::Void { reason } => {
+            let st = wf.void(&s, &reason)?;
+            ctx.report(&st, || i18n::fill(i18n::text(Text::Voided, lang), &[&st.mailing]))?;
+        }
+        MailCommand::Status => match wf.status(&s)? {
+            Some(st) => ctx.report(&st, || status_text(&st, lang))?,
+            None => ctx.report(
+                &json!({ "mailing": null, "state": null, "case": null, "sheets": 0, "seen": 0 }),
+                || i18n::text(Text::NoMailing, lang).to_owned(),
+            )?,
+        },
+    }
+    Ok(0)
+}
+
+fn enclosure_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
+    let mut out = format!(
+        "{} {} ({}):",
+        match lang {
+            Lang::Sv => "Bifogat i försändelse",
+            Lang::En => "Attached to mailing",
+        },
+        st.mailing,
+        st.case
+    );
+    for e in &st.enclosures {
+        out.push_str(&format!("\n  {:>5}  {}  {} ({} s.)", e.document, e.date, e.title, e.pages));
+    }
+    out
+}
+
+fn status_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
+    let mut out = format!(
+        "{} {}  {} {}  {}\n",
+        match lang {
+            Lang::Sv => "Försändelse",
+            Lang::En => "Mailing",
+        },
+        st.mailing,
+        match lang {
+            Lang::Sv => "ärende",
+            Lang::En => "case",
+        },
+        st.case,
+        i18n::state_text(st.state, lang)
+    );
+    if st.generation > 0 {
+        out.push_str(&format!(
+            "{}: {}/{}  ({})\n",
+            match lang {
+                Lang::Sv => "Skannade ark",
+                Lang::En => "Sheets scanned",
+            },
+            st.seen,
+            st.required,
+            st.pdf.as_deref().unwrap_or("")
+        ));
+    }
+    out.push_str(&enclosure_text(st, lang));
+    out
+}
+
+/// The terminal the command runs at: its tty, so that two windows are two sessions.
+fn terminal_name() -> String {
+    std::fs::read_link("/proc/self/fd/0")
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.starts_with("/dev/pts/") || p.starts_with("/dev/tty"))
+        .unwrap_or_else(|| "no-tty".to_owned())
+}

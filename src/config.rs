@@ -1,0 +1,175 @@
+//! `kuvert.toml`: where the database and outbox live, the printer, the sender and forwarding
+//! addresses, the verification policy and the language.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::model::{Address, VerifyPolicy};
+
+/// The agency that sends the mail: printed in the sender block and as the return address.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    pub name: String,
+    pub unit: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+impl Default for Sender {
+    fn default() -> Self {
+        Self {
+            name: "Försäkringskassan".into(),
+            unit: "Inläsningscentralen".into(),
+            street: "Box 1164".into(),
+            postal_code: "62122".into(),
+            city: "Visby".into(),
+            phone: Some("0771-524 524".into()),
+        }
+    }
+}
+
+/// Where mail to persons with protected identity goes (Skatteverket's forwarding service).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Forwarding {
+    pub name: String,
+    pub address: Address,
+}
+
+impl Default for Forwarding {
+    fn default() -> Self {
+        Self {
+            name: "Skatteverket".into(),
+            address: Address {
+                care_of: None,
+                street: "Box 2820".into(),
+                postal_code: "40320".into(),
+                city: "Göteborg".into(),
+            },
+        }
+    }
+}
+
+/// The whole configuration; every field has a default, so a missing file is a valid setup.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The database file; `--db` and `KUVERT_DB` win over it.
+    pub db: Option<PathBuf>,
+    /// Where print jobs are written (always, printer or not).
+    pub outbox: Option<PathBuf>,
+    /// Printer command, split like a shell would; `{mailing}` and `{generation}` are filled
+    /// in and the PDF path is appended. Example: `lp -d KUVERT -t kuvert-{mailing}`.
+    pub printer_command: Option<String>,
+    /// Seconds to wait for the printer command before the print counts as failed.
+    pub printer_timeout_secs: u64,
+    /// The printer's name as shown to the caseworker ("collect N sheets from …").
+    pub printer_name: Option<String>,
+    pub sender: Sender,
+    pub forwarding: Forwarding,
+    /// `every-sheet` (default) or `cover-and-document-ends`.
+    pub verify: String,
+    pub language: Lang,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            db: None,
+            outbox: None,
+            printer_command: None,
+            printer_timeout_secs: 60,
+            printer_name: None,
+            sender: Sender::default(),
+            forwarding: Forwarding::default(),
+            verify: VerifyPolicy::EverySheet.as_str().into(),
+            language: Lang::Sv,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a config file. A missing file at an explicitly given path is an error; the
+    /// caller decides whether the default path may be absent.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("reading config {}", path.display()), e))?;
+        Self::parse(&text).map_err(|e| Error::Invalid(format!("config {}: {e}", path.display())))
+    }
+
+    /// Parses config text and checks its values.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.verify_policy()?;
+        if let Some(cmd) = &config.printer_command {
+            let words = shell_words::split(cmd).map_err(|e| format!("printer_command: {e}"))?;
+            if words.is_empty() {
+                return Err("printer_command is empty; remove it to print to the outbox only".into());
+            }
+        }
+        Ok(config)
+    }
+
+    /// The verification policy named by `verify`.
+    pub fn verify_policy(&self) -> std::result::Result<VerifyPolicy, String> {
+        VerifyPolicy::parse(&self.verify).ok_or_else(|| {
+            format!(
+                "verify = \"{}\" is not a policy; use \"every-sheet\" or \"cover-and-document-ends\"",
+                self.verify
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        assert_eq!(Config::parse(""), Ok(Config::default()));
+    }
+
+    #[test]
+    fn full_file() {
+        let c = Config::parse(
+            r#"
+            db = "/srv/kuvert/kuvert.db"
+            outbox = "/srv/kuvert/outbox"
+            printer_command = "lp -d KUVERT -t kuvert-{mailing}"
+            verify = "cover-and-document-ends"
+            language = "en"
+            [sender]
+            name = "Försäkringskassan"
+            unit = "Sjukpenning Göteborg"
+            street = "Box 1"
+            postal_code = "40010"
+            city = "Göteborg"
+            [forwarding]
+            name = "Skatteverket"
+            address = { street = "Box 2820", postal_code = "40320", city = "Göteborg" }
+            "#,
+        )
+        .expect("valid config");
+        assert_eq!(c.language, Lang::En);
+        assert_eq!(c.verify_policy(), Ok(VerifyPolicy::CoverAndDocumentEnds));
+        assert_eq!(c.sender.unit, "Sjukpenning Göteborg");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = Config::parse("verify = \"some\"").expect_err("bad policy");
+        assert!(e.contains("every-sheet"), "{e}");
+        let e = Config::parse("printer = \"x\"").expect_err("unknown key");
+        assert!(e.contains("printer"), "{e}");
+        let e = Config::parse("printer_command = \"lp 'unclosed\"").expect_err("bad quoting");
+        assert!(e.contains("printer_command"), "{e}");
+    }
+}

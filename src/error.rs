@@ -1,0 +1,129 @@
+//! The library's errors. Each kind maps to one exit code of the command-line contract, and
+//! every refusal names the rule that refused, so a caseworker knows why and what to do.
+
+use crate::model::MailingState;
+
+/// A rule of DESIGN §1–2 refused the operation (exit 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    OneOpenMailing { case: String, state: MailingState },
+    CaseLocked {
+        case: String,
+        holder: String,
+        since: String,
+    },
+    OtherTeam {
+        case: String,
+        team: String,
+        yours: String,
+    },
+    DocumentOfOtherCase { document: i64, case: String },
+    OtherSubject {
+        document: i64,
+        title: String,
+        subject_role: String,
+    },
+    DocumentPurged { document: i64 },
+    NothingAttached,
+    NotVerified { seen: u32, required: u32 },
+    NotPrinted,
+    AlreadyPrinted,
+    ReprintNeedsReason,
+    TooManyPrints { max: u32 },
+    LeadOnly { what: String },
+    NotLocked { case: String },
+    UnknownUser { account: String },
+    ImpersonationRefused,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::refusal(self, crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A rule refused (exit 1).
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// Something named does not exist (exit 2).
+    #[error("{0}")]
+    NotFound(String),
+    /// The caller's input is wrong (exit 2).
+    #[error("{0}")]
+    Invalid(String),
+    /// No open mailing to act on (exit 2).
+    #[error("{}", crate::i18n::no_open_mailing(crate::i18n::Lang::En))]
+    NoOpenMailing,
+    /// The database failed (exit 3).
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A schema migration failed (exit 3).
+    #[error("database schema: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// A file could not be read or written (exit 3).
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The printer did not take the job; the mailing stays as it was (exit 3).
+    #[error("printer: {0}")]
+    Printer(String),
+    /// A PDF could not be made (exit 3).
+    #[error("print job: {0}")]
+    Pdf(String),
+    /// Anything else about the environment (exit 3).
+    #[error("{0}")]
+    Environment(String),
+}
+
+/// Shorthand used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The exit code of shared/contract.md.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Refused(_) => 1,
+            Error::NotFound(_) | Error::Invalid(_) | Error::NoOpenMailing => 2,
+            Error::Database(_)
+            | Error::Migration(_)
+            | Error::Io { .. }
+            | Error::Printer(_)
+            | Error::Pdf(_)
+            | Error::Environment(_) => 3,
+        }
+    }
+
+    /// The message in the user's language (refusals come from the catalogue).
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Error::Refused(r) => crate::i18n::refusal(r, lang),
+            Error::NoOpenMailing => crate::i18n::no_open_mailing(lang).to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Attaches what was being done to an I/O error.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// True when the database stayed busy past the timeout (another desk held the write lock).
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Error::Database(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}

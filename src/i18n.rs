@@ -1,0 +1,340 @@
+//! The text catalogue: every sentence a caseworker reads, in Swedish (default) and English.
+//!
+//! Keeping all of it here means a translation is checked in one place and a screen or command
+//! never grows a stray English string.
+
+use crate::error::Refusal;
+use crate::model::{MailingState, PartyRole, Verdict};
+
+/// The language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Swedish: the caseworkers' language and the default.
+    #[default]
+    Sv,
+    En,
+}
+
+impl Lang {
+    /// Parses `sv` or `en`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sv" | "sv_se" | "swedish" | "svenska" => Some(Lang::Sv),
+            "en" | "en_gb" | "en_us" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn pick(self, sv: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The sentence for a rule's refusal, naming the rule first.
+pub fn refusal(r: &Refusal, lang: Lang) -> String {
+    use Refusal::*;
+    match (r, lang) {
+        (OneOpenMailing { case, state }, Lang::Sv) => format!(
+            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Försegla eller makulera den först.",
+            state_text(*state, lang)
+        ),
+        (OneOpenMailing { case, state }, Lang::En) => format!(
+            "One mailing at a time: you already have an open mailing for case {case} ({}). Seal or void it first.",
+            state_text(*state, lang)
+        ),
+        (CaseLocked { case, holder, since }, Lang::Sv) => format!(
+            "Ärendet är låst: {holder} skickar från {case} sedan {since}. Vänta, eller be en teamledare bryta låset."
+        ),
+        (CaseLocked { case, holder, since }, Lang::En) => format!(
+            "Case locked: {holder} is mailing from {case} since {since}. Wait, or ask a team lead to break the lock."
+        ),
+        (OtherTeam { case, team, yours }, Lang::Sv) => format!(
+            "Annat team: ärende {case} tillhör team {team}, du arbetar i team {yours}."
+        ),
+        (OtherTeam { case, team, yours }, Lang::En) => format!(
+            "Other team: case {case} belongs to team {team}, you work in team {yours}."
+        ),
+        (DocumentOfOtherCase { document, case }, Lang::Sv) => format!(
+            "Handling i annat ärende: handling {document} hör inte till ärende {case}. Bara det låsta ärendets handlingar kan bifogas."
+        ),
+        (DocumentOfOtherCase { document, case }, Lang::En) => format!(
+            "Document of another case: document {document} is not part of case {case}. Only the locked case's documents can be attached."
+        ),
+        (OtherSubject { document, title, subject_role }, Lang::Sv) => format!(
+            "Handling om en annan person: handling {document} ({title}) gäller {}, inte mottagaren. Bifoga med --confirm-other-subject om den verkligen ska skickas.",
+            role_text_str(subject_role, lang)
+        ),
+        (OtherSubject { document, title, subject_role }, Lang::En) => format!(
+            "Document about another person: document {document} ({title}) concerns the {}, not the recipient. Attach it with --confirm-other-subject if it really must be sent.",
+            role_text_str(subject_role, lang)
+        ),
+        (DocumentPurged { document }, Lang::Sv) => format!(
+            "Handlingen är gallrad: handling {document} har tagits bort enligt gallringsreglerna."
+        ),
+        (DocumentPurged { document }, Lang::En) => format!(
+            "Document purged: document {document} was removed under the retention rules."
+        ),
+        (NothingAttached, _) => lang
+            .pick(
+                "Inget att skriva ut: bifoga minst en handling först.",
+                "Nothing to print: attach at least one document first.",
+            )
+            .to_owned(),
+        (NotVerified { seen, required }, Lang::Sv) => format!(
+            "Inte kontrollerad: {seen} av {required} ark skannade. Skanna varje ark innan du försluter."
+        ),
+        (NotVerified { seen, required }, Lang::En) => format!(
+            "Not verified: {seen} of {required} sheets scanned. Scan every sheet before sealing."
+        ),
+        (NotPrinted, _) => lang
+            .pick(
+                "Inte utskriven: skriv ut försändelsen innan du skannar dess ark.",
+                "Not printed yet: print the mailing before scanning its sheets.",
+            )
+            .to_owned(),
+        (AlreadyPrinted, _) => lang
+            .pick(
+                "Redan utskriven: innehållet i en utskriven försändelse kan inte ändras. Makulera den och börja om.",
+                "Already printed: the contents of a printed mailing cannot change. Void it and start again.",
+            )
+            .to_owned(),
+        (ReprintNeedsReason, _) => lang
+            .pick(
+                "Omutskrift kräver skäl: den tidigare utskriften blir ogiltig. Ange --reason (t.ex. \"pappersstopp\").",
+                "A reprint needs a reason: the earlier print becomes stale. Give --reason (for example \"paper jam\").",
+            )
+            .to_owned(),
+        (TooManyPrints { max }, Lang::Sv) => format!(
+            "För många utskrifter: försändelsen har använt alla {max} utskrifter. Makulera den och börja om."
+        ),
+        (TooManyPrints { max }, Lang::En) => format!(
+            "Too many prints: this mailing has used all {max} print generations. Void it and start again."
+        ),
+        (LeadOnly { what }, Lang::Sv) => {
+            format!("Endast teamledare: {what} kräver rollen teamledare (lead).")
+        }
+        (LeadOnly { what }, Lang::En) => format!("Team leads only: {what} needs the role lead."),
+        (NotLocked { case }, Lang::Sv) => {
+            format!("Inte låst: ärende {case} har inget lås att bryta.")
+        }
+        (NotLocked { case }, Lang::En) => format!("Not locked: case {case} has no lock to break."),
+        (UnknownUser { account }, Lang::Sv) => format!(
+            "Okänd användare: kontot '{account}' är inte registrerat i kuvert. En teamledare registrerar det med: kuvert user add {account} --name \"Namn\" --role caseworker --team TEAM"
+        ),
+        (UnknownUser { account }, Lang::En) => format!(
+            "Unknown user: the account '{account}' is not registered in kuvert. A team lead registers it with: kuvert user add {account} --name \"Name\" --role caseworker --team TEAM"
+        ),
+        (ImpersonationRefused, _) => lang
+            .pick(
+                "KUVERT_USER godtas bara i en demodatabas. Den här databasen är skarp, så du agerar som ditt eget inloggningskonto.",
+                "KUVERT_USER is only accepted on a demo database. This database is for real use, so you act as your own login account.",
+            )
+            .to_owned(),
+    }
+}
+
+/// Said when a mailing command finds no open mailing.
+pub fn no_open_mailing(lang: Lang) -> &'static str {
+    lang.pick(
+        "Du har ingen öppen försändelse. Starta en med `kuvert mail start ÄRENDE --to PART_ID`.",
+        "You have no open mailing. Start one with `kuvert mail start CASE --to PARTY_ID`.",
+    )
+}
+
+/// A mailing state in words.
+pub fn state_text(state: MailingState, lang: Lang) -> &'static str {
+    match state {
+        MailingState::Draft => lang.pick("utkast", "draft"),
+        MailingState::Printed => lang.pick("utskriven", "printed"),
+        MailingState::Verified => lang.pick("kontrollerad", "verified"),
+        MailingState::Sealed => lang.pick("försluten", "sealed"),
+        MailingState::Voided => lang.pick("makulerad", "voided"),
+    }
+}
+
+/// A party role in words.
+pub fn role_text(role: PartyRole, lang: Lang) -> &'static str {
+    match role {
+        PartyRole::Applicant => lang.pick("sökande", "applicant"),
+        PartyRole::Representative => lang.pick("ombud", "representative"),
+        PartyRole::Employer => lang.pick("arbetsgivare", "employer"),
+        PartyRole::CareProvider => lang.pick("vårdgivare", "care provider"),
+    }
+}
+
+fn role_text_str(role: &str, lang: Lang) -> String {
+    PartyRole::parse(role)
+        .map(|r| role_text(r, lang).to_owned())
+        .unwrap_or_else(|| role.to_owned())
+}
+
+/// What a scan verdict means for the caseworker holding the stack.
+pub fn verdict_text(verdict: Verdict, other_case: Option<&str>, lang: Lang) -> String {
+    let other = other_case.unwrap_or("?");
+    match (verdict, lang) {
+        (Verdict::Ok, _) => lang.pick("OK", "OK").to_owned(),
+        (Verdict::Duplicate, _) => lang
+            .pick("Redan skannat (ingen åtgärd).", "Already scanned (nothing to do).")
+            .to_owned(),
+        (Verdict::Foreign, Lang::Sv) => format!(
+            "STOPP: arket hör till en annan försändelse (ärende {other}). Lägg det åt sidan och skanna om hela bunten."
+        ),
+        (Verdict::Foreign, Lang::En) => format!(
+            "STOP: this sheet belongs to another mailing (case {other}). Set it aside and rescan the whole stack."
+        ),
+        (Verdict::Stale, _) => lang
+            .pick(
+                "STOPP: arket är från en tidigare utskrift av försändelsen. Kassera den gamla utskriften och skanna om hela bunten.",
+                "STOP: this sheet is from an earlier print of this mailing. Discard the old print and rescan the whole stack.",
+            )
+            .to_owned(),
+        (Verdict::Unknown, _) => lang
+            .pick(
+                "STOPP: okänd kod, ingen försändelse har skrivit ut detta ark. Lägg det åt sidan och skanna om hela bunten.",
+                "STOP: unknown code, no mailing printed this sheet. Set it aside and rescan the whole stack.",
+            )
+            .to_owned(),
+        (Verdict::Mistyped, _) => lang
+            .pick(
+                "Felläst kod: skanna arket igen (eller skriv koden noggrant).",
+                "Misread code: scan the sheet again (or type the code carefully).",
+            )
+            .to_owned(),
+    }
+}
+
+/// Fixed sentences of the command line and screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// Printed after `mail start`.
+    Started,
+    /// Printed after printing: what to do with the paper.
+    CollectSheets,
+    /// Printed after the last required sheet is scanned.
+    ReadyToSeal,
+    /// Printed after sealing.
+    Sealed,
+    /// Printed after voiding.
+    Voided,
+    /// `mail status` with nothing open.
+    NoMailing,
+    /// The lock break was done.
+    LockBroken,
+    /// Shown when the recipient has protected identity.
+    ProtectedSteps,
+    /// Shown instead of a protected party's address.
+    AddressHidden,
+    /// `kuvert demo` without a terminal UI yet.
+    DemoReady,
+    /// The audit chain is intact.
+    AuditOk,
+    /// The audit chain is broken.
+    AuditBroken,
+}
+
+/// The catalogue entry for a fixed sentence; `{}` marks are filled by [`fill`].
+pub fn text(t: Text, lang: Lang) -> &'static str {
+    match t {
+        Text::Started => lang.pick(
+            "Försändelse {} startad i ärende {} (utkast). Ärendet är låst för dig.",
+            "Mailing {} started for case {} (draft). The case is locked for you.",
+        ),
+        Text::CollectSheets => lang.pick(
+            "Hämta {} ark. Utskriften: {}. Skanna varje ark innan du försluter.",
+            "Collect {} sheets. Print job: {}. Scan every sheet before sealing.",
+        ),
+        Text::ReadyToSeal => lang.pick(
+            "Alla ark skannade: försändelsen kan förslutas (kuvert mail seal).",
+            "All sheets scanned: the mailing can be sealed (kuvert mail seal).",
+        ),
+        Text::Sealed => lang.pick(
+            "Försändelse {} försluten. Ärendet är upplåst.",
+            "Mailing {} sealed. The case is unlocked.",
+        ),
+        Text::Voided => lang.pick(
+            "Försändelse {} makulerad. Ärendet är upplåst; förstör utskriften.",
+            "Mailing {} voided. The case is unlocked; destroy the printout.",
+        ),
+        Text::NoMailing => lang.pick(
+            "Ingen öppen försändelse.",
+            "No open mailing.",
+        ),
+        Text::LockBroken => lang.pick(
+            "Låset på {} är brutet och försändelse {} makulerad.",
+            "The lock on {} is broken and mailing {} voided.",
+        ),
+        Text::ProtectedSteps => lang.pick(
+            "Skyddad identitet: adressen visas inte. Lägg handlingarna och innerarket i ett inre kuvert, försegla det, och lägg det i ett yttre kuvert till Skatteverkets förmedlingstjänst (adressen står på försättsbladet).",
+            "Protected identity: the address is never shown. Put the documents and the inner sheet in an inner envelope, seal it, and put it in an outer envelope to the Swedish Tax Agency's forwarding service (the address is on the cover sheet).",
+        ),
+        Text::AddressHidden => lang.pick(
+            "skyddad identitet — adress visas inte",
+            "protected identity — address not shown",
+        ),
+        Text::DemoReady => lang.pick(
+            "Demodatabasen finns i {}",
+            "The demo database is at {}",
+        ),
+        Text::AuditOk => lang.pick(
+            "Händelseloggen är obruten: {} händelser kontrollerade.",
+            "The event log is intact: {} events checked.",
+        ),
+        Text::AuditBroken => lang.pick(
+            "Händelseloggen är BRUTEN vid händelse {} ({} händelser kontrollerade före).",
+            "The event log is BROKEN at event {} ({} events checked before it).",
+        ),
+    }
+}
+
+/// Fills the `{}` marks of a catalogue entry in order.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        if let Some(a) = args.next() {
+            out.push_str(&a.to_string());
+        }
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_in_order() {
+        assert_eq!(fill("{} av {}", &[&3, &"sju"]), "3 av sju");
+        assert_eq!(fill("inga", &[&1]), "inga");
+    }
+
+    #[test]
+    fn every_refusal_has_both_languages_and_they_differ() {
+        let samples = [
+            Refusal::NothingAttached,
+            Refusal::NotPrinted,
+            Refusal::AlreadyPrinted,
+            Refusal::ReprintNeedsReason,
+            Refusal::ImpersonationRefused,
+            Refusal::NotVerified { seen: 1, required: 3 },
+        ];
+        for r in samples {
+            assert_ne!(refusal(&r, Lang::Sv), refusal(&r, Lang::En));
+        }
+    }
+
+    #[test]
+    fn lang_parse() {
+        assert_eq!(Lang::parse("SV"), Some(Lang::Sv));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

@@ -1,0 +1,337 @@
+//! `kuvert import FILE.json`: cases, parties and documents from a manifest, all or nothing.
+//!
+//! Every record is validated before anything is written; errors name the record and field
+//! (`cases[2].parties[0].id_number: …`) and the database is left unchanged.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::audit::{self, EventContext, sha256_hex};
+use crate::error::{Error, Refusal, Result};
+use crate::idnum::{IdKind, IdNumber};
+use crate::model::{Address, PartyRole, Role};
+use crate::store::cases::{self, NewDocument, NewParty};
+use crate::workflow::{Session, Workflow};
+
+/// Largest manifest accepted.
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest document accepted.
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The manifest file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub cases: Vec<ManifestCase>,
+}
+
+/// One case of a manifest.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestCase {
+    pub case: String,
+    pub benefit: String,
+    pub team: String,
+    pub parties: Vec<ManifestParty>,
+    #[serde(default)]
+    pub documents: Vec<ManifestDocument>,
+}
+
+/// One party; `ref` names it for the documents' `subject`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestParty {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub role: String,
+    pub name: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub protected: bool,
+    #[serde(default)]
+    pub address: Option<Address>,
+}
+
+/// One document; `file` is relative to the manifest.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestDocument {
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    pub subject: String,
+    pub file: String,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub cases: usize,
+    pub parties: usize,
+    pub documents: usize,
+}
+
+struct ReadyDocument {
+    title: String,
+    kind: String,
+    date: String,
+    subject: String,
+    pages: u32,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads, validates and imports a manifest in one transaction.
+pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<ImportSummary> {
+    if s.user.role != Role::Lead {
+        return Err(Refusal::LeadOnly {
+            what: "kuvert import".into(),
+        }
+        .into());
+    }
+    let manifest = read_manifest(file)?;
+    let base = file.parent().unwrap_or_else(|| Path::new("."));
+    let year = time::OffsetDateTime::now_utc().year();
+    let (parties, documents) = validate(&manifest, base, year)?;
+    let now = crate::time_fmt::timestamp(time::OffsetDateTime::now_utc());
+    let summary = ImportSummary {
+        cases: manifest.cases.len(),
+        parties: parties.iter().map(Vec::len).sum(),
+        documents: documents.iter().map(Vec::len).sum(),
+    };
+    wf.store_mut().write(|tx| {
+        for (i, c) in manifest.cases.iter().enumerate() {
+            let case_id = cases::insert_case(tx, c.case.trim(), c.benefit.trim(), c.team.trim())
+                .map_err(|e| match e {
+                    Error::Invalid(m) => Error::Invalid(format!("cases[{i}].case: {m}")),
+                    other => other,
+                })?;
+            let mut ids = HashMap::new();
+            for (p, id_number) in c.parties.iter().zip(&parties[i]) {
+                let role = PartyRole::parse(&p.role).unwrap_or(PartyRole::Applicant);
+                let id = cases::insert_party(
+                    tx,
+                    case_id,
+                    &NewParty {
+                        role,
+                        name: p.name.trim(),
+                        id_number,
+                        protected: p.protected,
+                        address: p.address.as_ref(),
+                    },
+                )?;
+                ids.insert(p.reference.as_str(), id);
+            }
+            for d in &documents[i] {
+                let subject = ids.get(d.subject.as_str()).copied().ok_or_else(|| {
+                    Error::Invalid(format!("cases[{i}]: unknown subject {}", d.subject))
+                })?;
+                cases::insert_document(
+                    tx,
+                    case_id,
+                    &NewDocument {
+                        title: &d.title,
+                        kind: &d.kind,
+                        date: &d.date,
+                        subject,
+                        pages: d.pages,
+                        sha256: &d.sha256,
+                        bytes: &d.bytes,
+                    },
+                )?;
+            }
+        }
+        audit::append(
+            tx,
+            &EventContext {
+                session: Some(s.id),
+                account: Some(&s.user.account),
+                ..Default::default()
+            },
+            "imported",
+            json!({ "cases": summary.cases, "parties": summary.parties,
+                    "documents": summary.documents, "manifest_sha256": manifest_hash(file) }),
+            &now,
+        )?;
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+fn manifest_hash(file: &Path) -> Option<String> {
+    std::fs::read(file).ok().map(|b| sha256_hex(&b))
+}
+
+/// Reads and parses a manifest, refusing oversized files.
+pub fn read_manifest(file: &Path) -> Result<Manifest> {
+    let meta = std::fs::metadata(file)
+        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Err(Error::Invalid(format!(
+            "{} is {} bytes; a manifest may be at most {MAX_MANIFEST_BYTES}",
+            file.display(),
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Invalid(format!(
+            "{} is not a valid manifest (line {}, column {}): {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+type Validated = (Vec<Vec<String>>, Vec<Vec<ReadyDocument>>);
+
+/// Checks every record; returns the normalised id numbers and the loaded documents.
+fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
+    let mut errors = Vec::new();
+    let mut all_ids = Vec::new();
+    let mut all_docs = Vec::new();
+    let mut seen_cases = HashMap::new();
+    if m.cases.is_empty() {
+        errors.push("cases: the manifest has no cases".to_owned());
+    }
+    for (i, c) in m.cases.iter().enumerate() {
+        let at = format!("cases[{i}]");
+        text_field(&mut errors, &format!("{at}.case"), &c.case, 40);
+        text_field(&mut errors, &format!("{at}.benefit"), &c.benefit, 80);
+        text_field(&mut errors, &format!("{at}.team"), &c.team, 64);
+        if let Some(prev) = seen_cases.insert(c.case.trim().to_owned(), i) {
+            errors.push(format!("{at}.case: {} is also cases[{prev}]", c.case.trim()));
+        }
+        if c.parties.is_empty() {
+            errors.push(format!("{at}.parties: a case needs at least one party"));
+        }
+        let mut refs = HashMap::new();
+        let mut ids = Vec::new();
+        for (j, p) in c.parties.iter().enumerate() {
+            let at = format!("{at}.parties[{j}]");
+            text_field(&mut errors, &format!("{at}.ref"), &p.reference, 64);
+            if refs.insert(p.reference.as_str(), j).is_some() {
+                errors.push(format!("{at}.ref: '{}' is used twice in this case", p.reference));
+            }
+            text_field(&mut errors, &format!("{at}.name"), &p.name, 120);
+            let role = PartyRole::parse(&p.role);
+            if role.is_none() {
+                errors.push(format!(
+                    "{at}.role: '{}' is not a role (applicant, representative, employer, care_provider)",
+                    p.role
+                ));
+            }
+            match IdNumber::parse(&p.id_number, year) {
+                Ok(id) => {
+                    let person = matches!(id.kind(), IdKind::Personnummer | IdKind::Samordningsnummer);
+                    if role == Some(PartyRole::Applicant) && !person {
+                        errors.push(format!(
+                            "{at}.id_number: an applicant needs a personnummer or samordningsnummer"
+                        ));
+                    }
+                    if p.protected && !person {
+                        errors.push(format!("{at}.protected: only a person can have protected identity"));
+                    }
+                    ids.push(id.digits().to_owned());
+                }
+                Err(e) => {
+                    errors.push(format!("{at}.id_number: {e}"));
+                    ids.push(String::new());
+                }
+            }
+            match (&p.address, p.protected) {
+                (Some(_), true) => errors.push(format!(
+                    "{at}.address: a party with protected identity must not carry an address"
+                )),
+                (None, false) => errors.push(format!("{at}.address: missing")),
+                (Some(a), false) => {
+                    text_field(&mut errors, &format!("{at}.address.street"), &a.street, 80);
+                    text_field(&mut errors, &format!("{at}.address.city"), &a.city, 60);
+                    if let Some(co) = &a.care_of {
+                        text_field(&mut errors, &format!("{at}.address.care_of"), co, 80);
+                    }
+                    let digits: String = a.postal_code.chars().filter(|c| !c.is_whitespace()).collect();
+                    if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                        errors.push(format!(
+                            "{at}.address.postal_code: '{}' is not a Swedish postal code (NNN NN)",
+                            a.postal_code
+                        ));
+                    }
+                }
+                (None, true) => {}
+            }
+        }
+        let mut docs = Vec::new();
+        for (j, d) in c.documents.iter().enumerate() {
+            let at = format!("{at}.documents[{j}]");
+            text_field(&mut errors, &format!("{at}.title"), &d.title, 120);
+            text_field(&mut errors, &format!("{at}.kind"), &d.kind, 60);
+            if crate::time_fmt::parse_day(&d.date).is_none() {
+                errors.push(format!("{at}.date: '{}' is not a date (YYYY-MM-DD)", d.date));
+            }
+            if !refs.contains_key(d.subject.as_str()) {
+                errors.push(format!(
+                    "{at}.subject: '{}' is not the ref of a party of this case",
+                    d.subject
+                ));
+            }
+            match load_pdf(&base.join(&d.file)) {
+                Ok((bytes, pages)) => docs.push(ReadyDocument {
+                    title: d.title.trim().to_owned(),
+                    kind: d.kind.trim().to_owned(),
+                    date: d.date.trim().to_owned(),
+                    subject: d.subject.clone(),
+                    pages,
+                    sha256: sha256_hex(&bytes),
+                    bytes,
+                }),
+                Err(e) => errors.push(format!("{at}.file: {e}")),
+            }
+        }
+        all_ids.push(ids);
+        all_docs.push(docs);
+    }
+    if errors.is_empty() {
+        Ok((all_ids, all_docs))
+    } else {
+        let shown = errors.len().min(25);
+        let mut msg = format!(
+            "the manifest has {} error(s); nothing was imported:\n  {}",
+            errors.len(),
+            errors[..shown].join("\n  ")
+        );
+        if errors.len() > shown {
+            msg.push_str(&format!("\n  … and {} more", errors.len() - shown));
+        }
+        Err(Error::Invalid(msg))
+    }
+}
+
+fn text_field(errors: &mut Vec<String>, at: &str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.push(format!("{at}: must not be empty"));
+    } else if value.chars().count() > max {
+        errors.push(format!("{at}: longer than {max} characters"));
+    } else if value.chars().any(char::is_control) {
+        errors.push(format!("{at}: contains control characters"));
+    }
+}
+
+fn load_pdf(path: &Path) -> std::result::Result<(Vec<u8>, u32), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.len() > MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "{} is larger than {MAX_DOCUMENT_BYTES} bytes",
+            path.display()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let pages = crate::pdf::page_count(&bytes)
+        .map_err(|e| format!("{} is not a readable PDF: {e}", path.display()))?;
+    Ok((bytes, pages))
+}

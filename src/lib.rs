@@ -1,0 +1,27 @@
+//! kuvert: makes it impossible to put the wrong papers in an envelope.
+//!
+//! The library holds every rule, the storage, the PDFs and the sheet codes; the command line
+//! and the terminal UI are thin layers over [`workflow::Workflow`], so every rule holds for
+//! both. Nothing in here knows about a terminal.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod audit;
+pub mod code;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod idnum;
+pub mod import;
+pub mod model;
+pub mod paths;
+pub mod pdf;
+pub mod print;
+pub mod store;
+pub mod time_fmt;
+pub mod workflow;
+
+pub use error::{Error, Refusal, Result};
+pub use workflow::{Session, SessionKind, Workflow};

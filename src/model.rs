@@ -1,0 +1,300 @@
+//! Plain data types shared by the store, the workflow and the front ends.
+
+use serde::Serialize;
+
+/// Database row id of a mailing.
+pub type MailingId = i64;
+/// Database row id of a party of a case.
+pub type PartyId = i64;
+/// Database row id of a document of a case.
+pub type DocumentId = i64;
+/// Database row id of a session.
+pub type SessionId = i64;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable text used in the database, JSON and on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the stable text form.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// What a user may do: caseworkers mail, leads also read their team's logs and break locks.
+    Role { Caseworker = "caseworker", Lead = "lead" }
+}
+
+text_enum! {
+    /// A party's part in a case.
+    PartyRole {
+        /// The insured person the case is about (sökande).
+        Applicant = "applicant",
+        /// Someone acting for the applicant (ombud).
+        Representative = "representative",
+        Employer = "employer",
+        CareProvider = "care_provider",
+    }
+}
+
+text_enum! {
+    /// Where a mailing is in its life (DESIGN §2).
+    MailingState {
+        /// The case is locked, recipient chosen, documents are being attached.
+        Draft = "draft",
+        /// A print job exists; its sheets are being scanned back.
+        Printed = "printed",
+        /// Every required sheet of the current generation was scanned; ready to seal.
+        Verified = "verified",
+        Sealed = "sealed",
+        Voided = "voided",
+    }
+}
+
+impl MailingState {
+    /// Open mailings hold their case's lock and block their caseworker from starting another.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Draft | Self::Printed | Self::Verified)
+    }
+}
+
+text_enum! {
+    /// What one scan at sealing found.
+    Verdict {
+        /// A sheet of this mailing's current print, not seen before in this round.
+        Ok = "ok",
+        /// A sheet of this mailing already scanned in this round; harmless.
+        Duplicate = "duplicate",
+        /// A sheet of another mailing: the stack is mixed. Hard stop.
+        Foreign = "foreign",
+        /// A sheet of an earlier print of this mailing. Hard stop.
+        Stale = "stale",
+        /// A well-formed code that no mailing printed. Hard stop.
+        Unknown = "unknown",
+        /// Not a valid code (misread or mistyped): scan again.
+        Mistyped = "mistyped",
+    }
+}
+
+impl Verdict {
+    /// Foreign, stale and unknown sheets are deviations: logged, and the stack is rescanned.
+    pub fn is_deviation(self) -> bool {
+        matches!(self, Self::Foreign | Self::Stale | Self::Unknown)
+    }
+}
+
+text_enum! {
+    /// How a code reached kuvert, when the front end can tell.
+    ScanSource { Scanner = "scanner", Keyed = "keyed", Unspecified = "unspecified" }
+}
+
+text_enum! {
+    /// Which sheets must be scanned back before sealing (config `verify`).
+    VerifyPolicy { EverySheet = "every-sheet", CoverAndDocumentEnds = "cover-and-document-ends" }
+}
+
+text_enum! {
+    /// What a printed sheet is.
+    SheetKind {
+        /// Sheet 1: address, enclosure list, the mailing's QR.
+        Cover = "cover",
+        /// The inner-envelope sheet of a mailing to a protected person.
+        Inner = "inner",
+        /// A page of an attached document.
+        Document = "document",
+    }
+}
+
+/// A registered user of kuvert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub account: String,
+    pub name: String,
+    pub role: Role,
+    pub team: String,
+}
+
+/// A postal address as printed in the window of the envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Address {
+    /// Name line(s) are printed from the party; this is the c/o line, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub care_of: Option<String>,
+    pub street: String,
+    /// Five digits, printed as `NNN NN`.
+    pub postal_code: String,
+    pub city: String,
+}
+
+impl Address {
+    /// The lines below the name, in Swedish order, no blank lines.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::with_capacity(3);
+        if let Some(co) = self.care_of.as_deref().filter(|c| !c.trim().is_empty()) {
+            lines.push(format!("c/o {co}"));
+        }
+        lines.push(self.street.clone());
+        lines.push(format!(
+            "{} {}",
+            format_postal_code(&self.postal_code),
+            self.city.to_uppercase()
+        ));
+        lines
+    }
+}
+
+/// `12345` → `123 45`; anything else unchanged.
+pub fn format_postal_code(code: &str) -> String {
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 5 {
+        format!("{} {}", &digits[..3], &digits[3..])
+    } else {
+        code.to_owned()
+    }
+}
+
+/// A case as listed for a caseworker.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub case: String,
+    pub benefit: String,
+    pub team: String,
+    /// Account holding the case's lock, if any.
+    pub locked_by: Option<String>,
+}
+
+/// A party of a case. A protected party never carries an address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub id: PartyId,
+    pub role: PartyRole,
+    pub name: String,
+    /// The 12 stored digits; shown masked.
+    #[serde(skip)]
+    pub id_number: String,
+    /// Masked personnummer or the organisationsnummer.
+    pub id_masked: String,
+    pub protected: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// A document of a case (metadata; the bytes stay in the store until printing).
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: DocumentId,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    /// The party the document concerns.
+    pub subject: PartyId,
+    pub pages: u32,
+    pub sha256: String,
+}
+
+/// Who holds a case's lock.
+#[derive(Debug, Clone, Serialize)]
+pub struct LockInfo {
+    pub account: String,
+    pub name: String,
+    pub since: String,
+    pub mailing: MailingId,
+}
+
+/// A case with everything a caseworker needs to compose a mailing from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: String,
+    pub benefit: String,
+    pub team: String,
+    pub lock: Option<LockInfo>,
+    pub parties: Vec<Party>,
+    pub documents: Vec<Document>,
+}
+
+/// One attached document of a mailing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Enclosure {
+    pub document: DocumentId,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    pub pages: u32,
+    pub subject: PartyId,
+    /// The caseworker confirmed sending a document about someone other than the recipient.
+    pub confirmed_other_subject: bool,
+}
+
+/// A mailing as the caseworker sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailingStatus {
+    pub mailing: MailingId,
+    pub state: MailingState,
+    pub case: String,
+    pub recipient: PartyId,
+    pub recipient_role: PartyRole,
+    pub recipient_protected: bool,
+    pub enclosures: Vec<Enclosure>,
+    /// Current print generation; 0 before the first print.
+    pub generation: u32,
+    /// Sheets of the current print, cover included; 0 before printing.
+    pub sheets: u32,
+    /// Sheets the verification policy requires to be scanned.
+    pub required: u32,
+    /// Required sheets scanned in the current round.
+    pub seen: u32,
+    /// Sheet numbers (1-based) scanned in the current round.
+    pub seen_sheets: Vec<u32>,
+    /// The print job of the current generation.
+    pub pdf: Option<String>,
+    pub started: String,
+}
+
+/// The result of one scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanOutcome {
+    pub verdict: Verdict,
+    /// Sheet number of the code, when it is a sheet of this mailing.
+    pub sheet: Option<u32>,
+    pub seen: u32,
+    pub sheets: u32,
+    pub required: u32,
+    pub state: MailingState,
+    /// For a foreign sheet: the case number the sheet belongs to (never a name).
+    pub other_case: Option<String>,
+    /// For a mistyped code: what is wrong with it.
+    pub problem: Option<String>,
+}
+
+/// The result of printing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintOutcome {
+    pub mailing: MailingId,
+    pub state: MailingState,
+    pub pdf: String,
+    pub sheets: u32,
+    pub generation: u32,
+    /// The printer's job id (CUPS `request id`), when a printer is configured.
+    pub printer_job: Option<String>,
+}

@@ -1,0 +1,180 @@
+//! The outbox and the printer: a print job is always written to the outbox (atomically, so
+//! a half-written file is never referenced) and then, if a printer command is configured,
+//! sent to it (e.g. CUPS `lp -d QUEUE`). A printer that fails or hangs fails the print.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::audit::sha256_hex;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::workflow::PrintPlan;
+
+/// A print job that exists: in the outbox and, with a printer, queued there.
+#[derive(Debug, Clone)]
+pub struct PrintedJob {
+    pub path: PathBuf,
+    pub sha256: String,
+    /// The printer's job id, e.g. CUPS's `KUVERT-42`.
+    pub printer_job: Option<String>,
+}
+
+/// The outbox file name: mailing id and generation only, no personal data.
+pub fn job_file_name(plan: &PrintPlan) -> String {
+    format!("kuvert-{}-g{}.pdf", plan.mailing, plan.generation)
+}
+
+/// Writes the job to the outbox and sends it to the configured printer.
+pub fn deliver(plan: &PrintPlan, pdf: &[u8], outbox: &Path, config: &Config) -> Result<PrintedJob> {
+    let path = write_atomically(outbox, &job_file_name(plan), pdf)?;
+    let printer_job = match &config.printer_command {
+        Some(cmd) => Some(send_to_printer(
+            cmd,
+            &path,
+            plan,
+            Duration::from_secs(config.printer_timeout_secs.max(1)),
+        )?),
+        None => None,
+    };
+    Ok(PrintedJob {
+        path,
+        sha256: sha256_hex(pdf),
+        printer_job: printer_job.flatten(),
+    })
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename, so the final name
+/// only ever holds a complete file.
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    create_private_dir(dir)?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| Error::io(format!("outbox {}", dir.display()), e))?;
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(format!("writing {}", target.display()), e));
+    }
+    Ok(target)
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("creating outbox {}", dir.display()), e))
+}
+
+/// Runs the printer command with the PDF path appended; returns the job id it reported.
+fn send_to_printer(
+    cmd: &str,
+    pdf: &Path,
+    plan: &PrintPlan,
+    timeout: Duration,
+) -> Result<Option<String>> {
+    let words = shell_words::split(cmd)
+        .map_err(|e| Error::Printer(format!("printer_command cannot be read: {e}")))?;
+    let mut words = words.into_iter().map(|w| {
+        w.replace("{mailing}", &plan.mailing.to_string())
+            .replace("{generation}", &plan.generation.to_string())
+    });
+    let program = words
+        .next()
+        .ok_or_else(|| Error::Printer("printer_command is empty".into()))?;
+    let mut child = Command::new(&program)
+        .args(words)
+        .arg(pdf)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Printer(format!("cannot run '{program}': {e}")))?;
+    let out = child.stdout.take().map(read_in_background);
+    let err = child.stderr.take().map(read_in_background);
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Printer(format!(
+                    "'{program}' did not answer within {} s; check the printer and print again",
+                    timeout.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(Error::Printer(format!("waiting for '{program}': {e}"))),
+        }
+    };
+    let stdout = out.and_then(|h| h.join().ok()).unwrap_or_default();
+    let stderr = err.and_then(|h| h.join().ok()).unwrap_or_default();
+    if !status.success() {
+        let said = stderr.trim();
+        return Err(Error::Printer(format!(
+            "'{program}' failed ({status}){}{said}",
+            if said.is_empty() { "" } else { ": " }
+        )));
+    }
+    Ok(cups_job_id(&stdout))
+}
+
+fn read_in_background<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = r.read_to_string(&mut s);
+        s
+    })
+}
+
+/// CUPS `lp` says `request id is QUEUE-42 (1 file(s))`.
+pub fn cups_job_id(stdout: &str) -> Option<String> {
+    let rest = stdout.split("request id is ").nth(1)?;
+    rest.split_whitespace().next().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_id_from_lp() {
+        assert_eq!(
+            cups_job_id("request id is KUVERT-42 (1 file(s))\n"),
+            Some("KUVERT-42".to_owned())
+        );
+        assert_eq!(cups_job_id(""), None);
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("outbox");
+        let p = write_atomically(&out, "a.pdf", b"%PDF-1.7").expect("write");
+        assert_eq!(std::fs::read(&p).expect("read"), b"%PDF-1.7");
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1);
+    }
+}

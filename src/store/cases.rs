@@ -1,0 +1,246 @@
+//! Cases, their parties and documents, and document bytes.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::{Error, Result};
+use crate::idnum::mask_stored;
+use crate::model::{Address, CaseSummary, Document, DocumentId, LockInfo, Party, PartyId, PartyRole};
+
+/// A case row with its database id.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: String,
+    pub benefit: String,
+    pub team: String,
+}
+
+/// A party to insert.
+#[derive(Debug, Clone)]
+pub struct NewParty<'a> {
+    pub role: PartyRole,
+    pub name: &'a str,
+    pub id_number: &'a str,
+    pub protected: bool,
+    pub address: Option<&'a Address>,
+}
+
+/// A document to insert; the bytes go to the content-addressed blob table.
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub date: &'a str,
+    pub subject: PartyId,
+    pub pages: u32,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Cases of a team, with their lock holder.
+pub fn list(c: &Connection, team: &str) -> Result<Vec<CaseSummary>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT c.number, c.benefit, c.team, l.account
+         FROM cases c LEFT JOIN case_locks l ON l.case_id = c.id
+         WHERE c.team = ?1 ORDER BY c.number",
+    )?;
+    let rows = stmt.query_map([team], |r| {
+        Ok(CaseSummary {
+            case: r.get(0)?,
+            benefit: r.get(1)?,
+            team: r.get(2)?,
+            locked_by: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A case by its number.
+pub fn by_number(c: &Connection, number: &str) -> Result<Option<CaseRow>> {
+    Ok(c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE number = ?1")?
+        .query_row([number], case_row)
+        .optional()?)
+}
+
+/// A case by id.
+pub fn by_id(c: &Connection, id: i64) -> Result<CaseRow> {
+    Ok(c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE id = ?1")?
+        .query_row([id], case_row)?)
+}
+
+fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        benefit: r.get(2)?,
+        team: r.get(3)?,
+    })
+}
+
+const PARTY_COLUMNS: &str =
+    "id, role, name, id_number, protected, care_of, street, postal_code, city";
+
+fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
+    let role: String = r.get(1)?;
+    let id_number: String = r.get(3)?;
+    let protected: bool = r.get(4)?;
+    let street: Option<String> = r.get(6)?;
+    let postal_code: Option<String> = r.get(7)?;
+    let city: Option<String> = r.get(8)?;
+    // A protected party has no address in the database (a CHECK constraint); the `protected`
+    // test here is a second lock on the same door.
+    let address = match (protected, street, postal_code, city) {
+        (false, Some(street), Some(postal_code), Some(city)) => Some(Address {
+            care_of: r.get(5)?,
+            street,
+            postal_code,
+            city,
+        }),
+        _ => None,
+    };
+    Ok(Party {
+        id: r.get(0)?,
+        role: PartyRole::parse(&role).unwrap_or(PartyRole::Applicant),
+        name: r.get(2)?,
+        id_masked: mask_stored(&id_number),
+        id_number,
+        protected,
+        address,
+    })
+}
+
+/// The parties of a case, applicant first.
+pub fn parties(c: &Connection, case_id: i64) -> Result<Vec<Party>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {PARTY_COLUMNS} FROM parties WHERE case_id = ?1
+         ORDER BY CASE role WHEN 'applicant' THEN 0 WHEN 'representative' THEN 1
+                            WHEN 'employer' THEN 2 ELSE 3 END, id"
+    ))?;
+    let rows = stmt.query_map([case_id], party_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One party, only if it belongs to the given case.
+pub fn party_of_case(c: &Connection, case_id: i64, party: PartyId) -> Result<Option<Party>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1 AND case_id = ?2"
+    ))?
+    .query_row((party, case_id), party_row)
+    .optional()?)
+}
+
+/// One party by id (any case).
+pub fn party(c: &Connection, party: PartyId) -> Result<Option<Party>> {
+    Ok(
+        c.prepare_cached(&format!("SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"))?
+            .query_row([party], party_row)
+            .optional()?,
+    )
+}
+
+fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        kind: r.get(2)?,
+        date: r.get(3)?,
+        subject: r.get(4)?,
+        pages: r.get(5)?,
+        sha256: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+    })
+}
+
+/// The documents of a case, newest first.
+pub fn documents(c: &Connection, case_id: i64) -> Result<Vec<Document>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, title, kind, date, subject_id, pages, sha256 FROM documents
+         WHERE case_id = ?1 ORDER BY date DESC, id",
+    )?;
+    let rows = stmt.query_map([case_id], document_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A document and the case it belongs to.
+pub fn document(c: &Connection, id: DocumentId) -> Result<Option<(Document, i64)>> {
+    Ok(c.prepare_cached(
+        "SELECT id, title, kind, date, subject_id, pages, sha256, case_id FROM documents WHERE id = ?1",
+    )?
+    .query_row([id], |r| Ok((document_row(r)?, r.get(7)?)))
+    .optional()?)
+}
+
+/// The PDF bytes of a document; `None` once purged.
+pub fn document_bytes(c: &Connection, id: DocumentId) -> Result<Option<Vec<u8>>> {
+    Ok(c.prepare_cached(
+        "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1",
+    )?
+    .query_row([id], |r| r.get(0))
+    .optional()?)
+}
+
+/// The lock on a case, with the holder's display name.
+pub fn lock(c: &Connection, case_id: i64) -> Result<Option<LockInfo>> {
+    Ok(c.prepare_cached(
+        "SELECT l.account, u.name, l.since, l.mailing_id
+         FROM case_locks l JOIN users u ON u.account = l.account WHERE l.case_id = ?1",
+    )?
+    .query_row([case_id], |r| {
+        Ok(LockInfo {
+            account: r.get(0)?,
+            name: r.get(1)?,
+            since: r.get(2)?,
+            mailing: r.get(3)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Inserts a case; a case number already in use is refused.
+pub fn insert_case(c: &Connection, number: &str, benefit: &str, team: &str) -> Result<i64> {
+    super::people::ensure_team(c, team)?;
+    match c.execute(
+        "INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3)",
+        (number, benefit, team),
+    ) {
+        Ok(_) => Ok(c.last_insert_rowid()),
+        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
+            "case {number} already exists in the database"
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Inserts a party of a case.
+pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
+    let a = if p.protected { None } else { p.address };
+    c.execute(
+        "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            case_id,
+            p.role.as_str(),
+            p.name,
+            p.id_number,
+            p.protected,
+            a.and_then(|a| a.care_of.as_deref()),
+            a.map(|a| a.street.as_str()),
+            a.map(|a| a.postal_code.as_str()),
+            a.map(|a| a.city.as_str()),
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Inserts a document; identical bytes are stored once.
+pub fn insert_document(c: &Connection, case_id: i64, d: &NewDocument<'_>) -> Result<DocumentId> {
+    c.prepare_cached("INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?1, ?2)")?
+        .execute((d.sha256, d.bytes))?;
+    c.prepare_cached(
+        "INSERT INTO documents(case_id, title, kind, date, subject_id, pages, sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        case_id, d.title, d.kind, d.date, d.subject, d.pages, d.sha256
+    ])?;
+    Ok(c.last_insert_rowid())
+}

@@ -1,0 +1,80 @@
+//! The event table: rows are only ever inserted (triggers refuse UPDATE and DELETE).
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::Result;
+use crate::model::{MailingId, SessionId};
+
+/// One stored event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub seq: i64,
+    pub time: String,
+    pub session: Option<SessionId>,
+    pub account: Option<String>,
+    pub mailing: Option<MailingId>,
+    pub case_no: Option<String>,
+    pub kind: String,
+    /// Canonical JSON (sorted keys, no personal data).
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, time, session_id, account, mailing_id, case_no, kind, detail, prev_hash, hash";
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        seq: r.get(0)?,
+        time: r.get(1)?,
+        session: r.get(2)?,
+        account: r.get(3)?,
+        mailing: r.get(4)?,
+        case_no: r.get(5)?,
+        kind: r.get(6)?,
+        detail: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
+}
+
+/// The newest event's sequence number and hash: the head of the chain.
+pub fn head(c: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(c.prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Appends an event whose hash the caller computed.
+pub fn insert(c: &Connection, e: &EventRow) -> Result<()> {
+    c.prepare_cached(&format!(
+        "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    ))?
+    .execute(rusqlite::params![
+        e.seq, e.time, e.session, e.account, e.mailing, e.case_no, e.kind, e.detail, e.prev_hash,
+        e.hash
+    ])?;
+    Ok(())
+}
+
+/// Walks every event in order; `f` returns false to stop early.
+pub fn for_each(c: &Connection, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
+    let mut stmt = c.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if !f(event_row(r)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The events of one mailing, oldest first.
+pub fn of_mailing(c: &Connection, mailing: MailingId) -> Result<Vec<EventRow>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE mailing_id = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([mailing], event_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

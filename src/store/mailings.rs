@@ -1,0 +1,354 @@
+//! Mailings, the locks they hold, their attachments, prints, sheets and scans.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::{Error, Refusal, Result};
+use crate::model::{
+    DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, SheetKind,
+    Verdict,
+};
+
+/// A mailing row.
+#[derive(Debug, Clone)]
+pub struct MailingRow {
+    pub id: MailingId,
+    pub case_id: i64,
+    pub case_no: String,
+    pub account: String,
+    pub recipient: PartyId,
+    pub state: MailingState,
+    pub token: String,
+    pub generation: u32,
+    pub issued: u32,
+    pub round: u32,
+    pub printed_by: Option<String>,
+    pub started: String,
+}
+
+const MAILING_SELECT: &str = "SELECT m.id, m.case_id, c.number, m.account, m.recipient_id, m.state, m.token,
+        m.generation, m.issued, m.round, m.printed_by, m.started
+ FROM mailings m JOIN cases c ON c.id = m.case_id";
+
+fn mailing_row(r: &Row<'_>) -> rusqlite::Result<MailingRow> {
+    let state: String = r.get(5)?;
+    Ok(MailingRow {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        case_no: r.get(2)?,
+        account: r.get(3)?,
+        recipient: r.get(4)?,
+        state: MailingState::parse(&state).unwrap_or(MailingState::Voided),
+        token: r.get(6)?,
+        generation: r.get(7)?,
+        issued: r.get(8)?,
+        round: r.get(9)?,
+        printed_by: r.get(10)?,
+        started: r.get(11)?,
+    })
+}
+
+/// The user's open mailing (there is at most one: a unique index).
+pub fn open_for(c: &Connection, account: &str) -> Result<Option<MailingRow>> {
+    Ok(c.prepare_cached(&format!(
+        "{MAILING_SELECT} WHERE m.account = ?1 AND m.state IN ('draft', 'printed', 'verified')"
+    ))?
+    .query_row([account], mailing_row)
+    .optional()?)
+}
+
+/// A mailing by id.
+pub fn by_id(c: &Connection, id: MailingId) -> Result<Option<MailingRow>> {
+    Ok(
+        c.prepare_cached(&format!("{MAILING_SELECT} WHERE m.id = ?1"))?
+            .query_row([id], mailing_row)
+            .optional()?,
+    )
+}
+
+/// The mailing that printed codes with this token.
+pub fn by_token(c: &Connection, token: &str) -> Result<Option<MailingRow>> {
+    Ok(
+        c.prepare_cached(&format!("{MAILING_SELECT} WHERE m.token = ?1"))?
+            .query_row([token], mailing_row)
+            .optional()?,
+    )
+}
+
+/// Opens a mailing in draft and locks its case, in the caller's transaction. The unique
+/// indexes and the lock's primary key refuse a second open mailing or a second lock even if
+/// the workflow's own checks were bypassed.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_with_lock(
+    c: &Connection,
+    case_id: i64,
+    account: &str,
+    session: SessionId,
+    recipient: PartyId,
+    token: &str,
+    now: &str,
+) -> Result<MailingId> {
+    let inserted = c.execute(
+        "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token, started)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
+        (case_id, account, session, recipient, token, now),
+    );
+    match inserted {
+        Ok(_) => {}
+        Err(e) if super::is_unique_violation(&e) => {
+            return Err(Error::Environment(
+                "another mailing was opened at the same moment; try again".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let id = c.last_insert_rowid();
+    c.execute(
+        "INSERT INTO case_locks(case_id, mailing_id, account, since) VALUES (?1, ?2, ?3, ?4)",
+        (case_id, id, account, now),
+    )?;
+    Ok(id)
+}
+
+/// Sets a mailing's state; closing states also stamp the close time and reason (and a
+/// trigger releases the lock).
+pub fn set_state(
+    c: &Connection,
+    id: MailingId,
+    state: MailingState,
+    now: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    let closed = (!state.is_open()).then_some(now);
+    c.execute(
+        "UPDATE mailings SET state = ?2, closed = ?3, close_reason = ?4 WHERE id = ?1",
+        (id, state.as_str(), closed, reason),
+    )?;
+    Ok(())
+}
+
+/// Starts a new scan round: the scanned set is empty again.
+pub fn new_round(c: &Connection, id: MailingId) -> Result<u32> {
+    Ok(c.query_row(
+        "UPDATE mailings SET round = round + 1 WHERE id = ?1 RETURNING round",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The attached documents in the order they will be printed.
+pub fn enclosures(c: &Connection, id: MailingId) -> Result<Vec<Enclosure>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT d.id, d.title, d.kind, d.date, d.pages, d.subject_id, md.other_subject
+         FROM mailing_documents md JOIN documents d ON d.id = md.document_id
+         WHERE md.mailing_id = ?1 ORDER BY md.position",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Enclosure {
+            document: r.get(0)?,
+            title: r.get(1)?,
+            kind: r.get(2)?,
+            date: r.get(3)?,
+            pages: r.get(4)?,
+            subject: r.get(5)?,
+            confirmed_other_subject: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Attaches a document at the end of the list.
+pub fn attach(
+    c: &Connection,
+    id: MailingId,
+    case_id: i64,
+    document: DocumentId,
+    other_subject: bool,
+) -> Result<()> {
+    let attached = c.execute(
+        "INSERT INTO mailing_documents(mailing_id, case_id, document_id, position, other_subject)
+         VALUES (?1, ?2, ?3,
+                 (SELECT coalesce(max(position), 0) + 1 FROM mailing_documents WHERE mailing_id = ?1),
+                 ?4)",
+        (id, case_id, document, other_subject),
+    );
+    match attached {
+        Ok(_) => Ok(()),
+        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
+            "document {document} is already attached"
+        ))),
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            // The composite foreign key refused a document of another case.
+            let case = super::cases::by_id(c, case_id)?.number;
+            Err(Refusal::DocumentOfOtherCase { document, case }.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Detaches a document; false if it was not attached.
+pub fn detach(c: &Connection, id: MailingId, document: DocumentId) -> Result<bool> {
+    Ok(c.execute(
+        "DELETE FROM mailing_documents WHERE mailing_id = ?1 AND document_id = ?2",
+        (id, document),
+    )? == 1)
+}
+
+/// Reserves the next print generation before rendering, so that the codes of a print that
+/// never completes (printer error, crash) are never reused: they scan as stale.
+pub fn reserve_generation(c: &Connection, id: MailingId) -> Result<u32> {
+    Ok(c.query_row(
+        "UPDATE mailings SET issued = issued + 1 WHERE id = ?1 RETURNING issued",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// A completed print to record.
+#[derive(Debug, Clone)]
+pub struct NewPrintJob<'a> {
+    pub generation: u32,
+    pub pdf_path: &'a str,
+    pub pdf_sha256: &'a str,
+    pub printer_job: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub session: SessionId,
+    pub account: &'a str,
+    pub sheets: &'a [SheetRecord],
+}
+
+/// One sheet of a print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRecord {
+    pub sheet: u32,
+    pub kind: SheetKind,
+    pub document: Option<DocumentId>,
+    pub page: Option<u32>,
+    pub required: bool,
+}
+
+/// Records a completed print, makes it the current generation and starts a fresh scan round.
+pub fn record_print(c: &Connection, id: MailingId, job: &NewPrintJob<'_>, now: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO print_jobs(mailing_id, generation, sheets, pdf_path, pdf_sha256, printer_job,
+                                reason, session_id, account, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            id,
+            job.generation,
+            job.sheets.len() as u32,
+            job.pdf_path,
+            job.pdf_sha256,
+            job.printer_job,
+            job.reason,
+            job.session,
+            job.account,
+            now
+        ],
+    )?;
+    let mut stmt = c.prepare_cached(
+        "INSERT INTO sheets(mailing_id, generation, sheet, kind, document_id, page, required)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in job.sheets {
+        stmt.execute(rusqlite::params![
+            id,
+            job.generation,
+            s.sheet,
+            s.kind.as_str(),
+            s.document,
+            s.page,
+            s.required
+        ])?;
+    }
+    c.execute(
+        "UPDATE mailings SET state = 'printed', generation = ?2, round = round + 1, printed_by = ?3
+         WHERE id = ?1",
+        (id, job.generation, job.account),
+    )?;
+    Ok(())
+}
+
+/// Sheet count, required count and PDF path of a generation.
+pub fn print_summary(
+    c: &Connection,
+    id: MailingId,
+    generation: u32,
+) -> Result<Option<(u32, u32, String)>> {
+    Ok(c.prepare_cached(
+        "SELECT p.sheets, (SELECT count(*) FROM sheets s WHERE s.mailing_id = p.mailing_id
+                                AND s.generation = p.generation AND s.required = 1),
+                p.pdf_path
+         FROM print_jobs p WHERE p.mailing_id = ?1 AND p.generation = ?2",
+    )?
+    .query_row((id, generation), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .optional()?)
+}
+
+/// Whether a sheet is required by the policy the print was made with.
+pub fn sheet_required(c: &Connection, id: MailingId, generation: u32, sheet: u32) -> Result<Option<bool>> {
+    Ok(c.prepare_cached(
+        "SELECT required FROM sheets WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3",
+    )?
+    .query_row((id, generation, sheet), |r| r.get(0))
+    .optional()?)
+}
+
+/// Sheet numbers scanned OK in the current round of the current generation.
+pub fn seen_sheets(c: &Connection, m: &MailingRow) -> Result<Vec<u32>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT DISTINCT sheet FROM scans
+         WHERE mailing_id = ?1 AND round = ?2 AND generation = ?3 AND verdict = 'ok'
+         ORDER BY sheet",
+    )?;
+    let rows = stmt.query_map((m.id, m.round, m.generation), |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Required sheets scanned OK in the current round.
+pub fn seen_required(c: &Connection, m: &MailingRow) -> Result<u32> {
+    Ok(c.prepare_cached(
+        "SELECT count(DISTINCT s.sheet) FROM scans s
+         JOIN sheets h ON h.mailing_id = s.mailing_id AND h.generation = s.generation AND h.sheet = s.sheet
+         WHERE s.mailing_id = ?1 AND s.round = ?2 AND s.generation = ?3 AND s.verdict = 'ok'
+           AND h.required = 1",
+    )?
+    .query_row((m.id, m.round, m.generation), |r| r.get(0))?)
+}
+
+/// One scan to record.
+#[derive(Debug, Clone)]
+pub struct NewScan<'a> {
+    pub mailing: MailingId,
+    pub session: SessionId,
+    pub code: &'a str,
+    pub verdict: Verdict,
+    pub generation: Option<u32>,
+    pub sheet: Option<u32>,
+    pub round: u32,
+    pub other_mailing: Option<MailingId>,
+    pub source: ScanSource,
+}
+
+/// Records a scan.
+pub fn insert_scan(c: &Connection, s: &NewScan<'_>, now: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO scans(mailing_id, session_id, time, code, verdict, generation, sheet, round,
+                           other_mailing_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(rusqlite::params![
+        s.mailing,
+        s.session,
+        now,
+        s.code,
+        s.verdict.as_str(),
+        s.generation,
+        s.sheet,
+        s.round,
+        s.other_mailing,
+        s.source.as_str()
+    ])?;
+    Ok(())
+}

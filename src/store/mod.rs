@@ -1,0 +1,220 @@
+//! SQLite storage. All SQL of kuvert lives below this module, so another backend can be added
+//! without touching the workflow.
+//!
+//! Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken at the start, so
+//! two desks never both read "case free" and then both lock it.
+
+pub mod cases;
+pub mod events;
+pub mod mailings;
+pub mod people;
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Error, Result};
+
+/// How long a desk waits for another desk's write before giving up with "database busy".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("schema_v1.sql"))]));
+
+/// What a database is for; `KUVERT_USER` is honoured only on demo databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Demo,
+    Production,
+}
+
+impl DbKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DbKind::Demo => "demo",
+            DbKind::Production => "production",
+        }
+    }
+}
+
+/// An open kuvert database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens an existing database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(Error::Environment(format!(
+                "no kuvert database at {}: create one with `kuvert init` (or `kuvert demo` for a demo)",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Self::configure(conn, path)?;
+        if store.kind()?.is_none() {
+            return Err(Error::Environment(format!(
+                "{} is not a kuvert database",
+                path.display()
+            )));
+        }
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Creates a new database of the given kind. Refuses to touch an existing file.
+    pub fn create(path: &Path, kind: DbKind, now: &str) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::Invalid(format!(
+                "{} already exists; kuvert does not overwrite a database",
+                path.display()
+            )));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating folder {}", dir.display()), e))?;
+        }
+        let conn = Connection::open(path)?;
+        restrict_permissions(path);
+        let mut store = Self::configure(conn, path)?;
+        store.migrate()?;
+        store.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2)",
+            (kind.as_str(), now),
+        )?;
+        Ok(store)
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL lets the team's desks read while one writes; NORMAL is durable in WAL mode
+        // except for the last transactions on power loss, never corrupting.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        MIGRATIONS.to_latest(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// The file this store was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Demo or production; `None` for a database kuvert did not create.
+    pub fn kind(&self) -> Result<Option<DbKind>> {
+        let has_meta: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_meta {
+            return Ok(None);
+        }
+        let kind: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| r.get(0))
+            .optional()?;
+        Ok(match kind.as_deref() {
+            Some("demo") => Some(DbKind::Demo),
+            Some("production") => Some(DbKind::Production),
+            _ => None,
+        })
+    }
+
+    /// Runs `f` in one write transaction: all of it happens, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one read transaction: a consistent snapshot, no write lock.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let value = f(&tx)?;
+        tx.finish()?;
+        Ok(value)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or SQLite's list of problems.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// The database holds personal data: only its owner may read it.
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        tracing::warn!("could not restrict {}: {e}", path.display());
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+/// True when the error is a violated UNIQUE constraint or unique index.
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn create_then_open_and_refuse_overwrite() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("k.db");
+        Store::create(&path, DbKind::Production, "2026-01-01T00:00:00.000Z").expect("create");
+        let store = Store::open(&path).expect("open");
+        assert_eq!(store.kind().expect("kind"), Some(DbKind::Production));
+        assert_eq!(store.integrity_check().expect("check"), "ok");
+        assert!(Store::create(&path, DbKind::Demo, "x").is_err());
+    }
+
+    #[test]
+    fn missing_and_foreign_files_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = Store::open(&dir.path().join("none.db")).err().expect("missing");
+        assert_eq!(missing.exit_code(), 3);
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .and_then(|c| c.execute_batch("CREATE TABLE t(x)"))
+            .expect("other db");
+        assert!(Store::open(&other).is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! Teams, users and sessions.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::{Error, Result};
+use crate::model::{Role, SessionId, User};
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(2)?;
+    Ok(User {
+        account: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Caseworker),
+        team: r.get(3)?,
+    })
+}
+
+/// Makes sure a team exists (teams are created by naming them).
+pub fn ensure_team(c: &Connection, team: &str) -> Result<()> {
+    c.execute("INSERT OR IGNORE INTO teams(team) VALUES (?1)", [team])?;
+    Ok(())
+}
+
+/// A registered user by account name.
+pub fn user(c: &Connection, account: &str) -> Result<Option<User>> {
+    Ok(c.query_row(
+        "SELECT account, name, role, team FROM users WHERE account = ?1",
+        [account],
+        user_from_row,
+    )
+    .optional()?)
+}
+
+/// How many users are registered (the first one may register itself).
+pub fn user_count(c: &Connection) -> Result<i64> {
+    Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// Registers a user; refuses an account that exists.
+pub fn add_user(c: &Connection, user: &User, now: &str) -> Result<()> {
+    ensure_team(c, &user.team)?;
+    match c.execute(
+        "INSERT INTO users(account, name, role, team, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (
+            &user.account,
+            &user.name,
+            user.role.as_str(),
+            &user.team,
+            now,
+        ),
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
+            "the account '{}' is already registered",
+            user.account
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An unended session of this user at this terminal seen after `since`, to be continued.
+pub fn resumable_session(
+    c: &Connection,
+    account: &str,
+    terminal: &str,
+    kind: &str,
+    since: &str,
+) -> Result<Option<SessionId>> {
+    Ok(c.query_row(
+        "SELECT id FROM sessions
+         WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND ended IS NULL AND last_seen >= ?4
+         ORDER BY id DESC LIMIT 1",
+        (account, terminal, kind, since),
+        |r| r.get(0),
+    )
+    .optional()?)
+}
+
+/// Ends this user's sessions at this terminal that went idle: they end when last seen.
+pub fn end_idle_sessions(c: &Connection, account: &str, terminal: &str, kind: &str) -> Result<()> {
+    c.execute(
+        "UPDATE sessions SET ended = last_seen
+         WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND ended IS NULL",
+        (account, terminal, kind),
+    )?;
+    Ok(())
+}
+
+/// Starts a session.
+pub fn start_session(
+    c: &Connection,
+    account: &str,
+    terminal: &str,
+    kind: &str,
+    now: &str,
+) -> Result<SessionId> {
+    c.execute(
+        "INSERT INTO sessions(account, terminal, kind, started, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+        (account, terminal, kind, now),
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Records activity, so an idle session can be told from a live one.
+pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+    c.execute("UPDATE sessions SET last_seen = ?2 WHERE id = ?1", (id, now))?;
+    Ok(())
+}
+
+/// Ends a session (quit, closed terminal).
+pub fn end_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+    c.execute(
+        "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1 AND ended IS NULL",
+        (id, now),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,1049 @@
+//! The rules of a mailing (DESIGN §1–2), shared by the command line and the terminal UI.
+//!
+//! Every operation is one `BEGIN IMMEDIATE` transaction that checks the rules, changes the
+//! state and appends its events; a refusal leaves the database as it was. The only exception
+//! is printing, which must not hold the write lock while the PDF is rendered and the printer
+//! answers: it reserves a print generation in one transaction, renders and prints outside
+//! any transaction, and records the completed print in a second one.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::audit::{self, EventContext};
+use crate::code::{MAX_GENERATION, MAX_SHEET, MailingToken, SheetCode};
+use crate::config::Config;
+use crate::error::{Error, Refusal, Result};
+use crate::i18n::Lang;
+use crate::model::*;
+use crate::print::{self, PrintedJob};
+use crate::store::mailings::{MailingRow, NewPrintJob, NewScan, SheetRecord};
+use crate::store::{DbKind, Store, cases, mailings, people};
+use crate::{pdf, time_fmt};
+
+/// How long a command-line session stays open between two commands at one terminal.
+pub const CLI_SESSION_IDLE_MINUTES: i64 = 30;
+
+/// Where the current time comes from (tests inject a fixed clock).
+pub type Clock = Box<dyn Fn() -> OffsetDateTime + Send>;
+
+/// The kind of front end a session runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Cli,
+    Tui,
+    Station,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Cli => "cli",
+            SessionKind::Tui => "tui",
+            SessionKind::Station => "station",
+        }
+    }
+}
+
+/// One user at one terminal; every event belongs to one.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: SessionId,
+    pub user: User,
+}
+
+/// Where the mail physically goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// To the recipient's own address.
+    Direct { name: String, address: Address },
+    /// Protected identity: via the forwarding service; only the personnummer goes on the
+    /// inner-envelope sheet.
+    Forwarded {
+        service: String,
+        address: Address,
+        recipient_id_number: String,
+    },
+}
+
+/// Everything the print job needs, gathered in the reserving transaction.
+#[derive(Debug, Clone)]
+pub struct PrintPlan {
+    pub mailing: MailingId,
+    pub case_no: String,
+    pub benefit: String,
+    pub generation: u32,
+    pub token: MailingToken,
+    pub reason: Option<String>,
+    pub delivery: Delivery,
+    pub recipient_role: PartyRole,
+    pub caseworker: String,
+    pub date: String,
+    pub enclosures: Vec<Enclosure>,
+    /// The bytes of each enclosure, in order.
+    pub documents: Vec<Vec<u8>>,
+    pub sheets: Vec<SheetRecord>,
+}
+
+impl PrintPlan {
+    /// The code printed on a sheet of this plan.
+    pub fn code(&self, sheet: u32) -> Option<SheetCode> {
+        SheetCode::new(self.token, self.generation, sheet)
+    }
+}
+
+/// The mailing workflow over one database.
+pub struct Workflow {
+    store: Store,
+    config: Config,
+    lang: Lang,
+    clock: Clock,
+    outbox: PathBuf,
+}
+
+impl Workflow {
+    /// Opens the workflow over an open store.
+    pub fn new(store: Store, config: Config, lang: Lang, outbox: PathBuf) -> Self {
+        Self {
+            store,
+            config,
+            lang,
+            clock: Box::new(OffsetDateTime::now_utc),
+            outbox,
+        }
+    }
+
+    /// Replaces the clock (tests).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The language messages are given in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The store (reports, audits and tests read through it).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The outbox folder print jobs are written to.
+    pub fn outbox(&self) -> &Path {
+        &self.outbox
+    }
+
+    fn now(&self) -> String {
+        time_fmt::timestamp((self.clock)())
+    }
+
+    /// Starts (or, on the command line, continues) a session for the OS login account, or
+    /// for `impersonate` on a demo database.
+    pub fn session(
+        &mut self,
+        impersonate: Option<&str>,
+        terminal: &str,
+        kind: SessionKind,
+    ) -> Result<Session> {
+        let account = match impersonate {
+            Some(a) => {
+                if self.store.kind()? != Some(DbKind::Demo) {
+                    return Err(Refusal::ImpersonationRefused.into());
+                }
+                a.to_owned()
+            }
+            None => os_account()?,
+        };
+        let now_dt = (self.clock)();
+        let now = time_fmt::timestamp(now_dt);
+        let idle_since = time_fmt::timestamp(
+            now_dt - time::Duration::minutes(CLI_SESSION_IDLE_MINUTES),
+        );
+        self.store.write(|tx| {
+            let user = people::user(tx, &account)?.ok_or_else(|| Refusal::UnknownUser {
+                account: account.clone(),
+            })?;
+            let resumed = match kind {
+                SessionKind::Cli => people::resumable_session(
+                    tx,
+                    &account,
+                    terminal,
+                    kind.as_str(),
+                    &idle_since,
+                )?,
+                _ => None,
+            };
+            let id = match resumed {
+                Some(id) => {
+                    people::touch_session(tx, id, &now)?;
+                    id
+                }
+                None => {
+                    if kind == SessionKind::Cli {
+                        people::end_idle_sessions(tx, &account, terminal, kind.as_str())?;
+                    }
+                    let id = people::start_session(tx, &account, terminal, kind.as_str(), &now)?;
+                    audit::append(
+                        tx,
+                        &EventContext {
+                            session: Some(id),
+                            account: Some(&account),
+                            ..Default::default()
+                        },
+                        "session_started",
+                        json!({ "terminal": terminal, "kind": kind.as_str() }),
+                        &now,
+                    )?;
+                    id
+                }
+            };
+            Ok(Session { id, user })
+        })
+    }
+
+    /// Ends a session (quit, closed terminal); an open mailing stays open for the next one.
+    pub fn end_session(&mut self, s: &Session) -> Result<()> {
+        let now = self.now();
+        self.store.write(|tx| {
+            people::end_session(tx, s.id, &now)?;
+            audit::append(tx, &ctx(s, None, None), "session_ended", json!({}), &now)?;
+            Ok(())
+        })
+    }
+
+    /// The cases of the user's team.
+    pub fn list_cases(&mut self, s: &Session) -> Result<Vec<CaseSummary>> {
+        self.store.read(|tx| cases::list(tx, &s.user.team))
+    }
+
+    /// One case of the user's team with parties, documents and lock.
+    pub fn show_case(&mut self, s: &Session, number: &str) -> Result<CaseDetail> {
+        let lang = self.lang;
+        self.store.read(|tx| {
+            let case = team_case(tx, s, number, lang)?;
+            Ok(CaseDetail {
+                lock: cases::lock(tx, case.id)?,
+                parties: cases::parties(tx, case.id)?,
+                documents: cases::documents(tx, case.id)?,
+                case: case.number,
+                benefit: case.benefit,
+                team: case.team,
+            })
+        })
+    }
+
+    /// Locks a case and opens a mailing in draft to one of its parties.
+    pub fn start(&mut self, s: &Session, number: &str, recipient: PartyId) -> Result<MailingStatus> {
+        let now = self.now();
+        let lang = self.lang;
+        let token = MailingToken::random()
+            .map_err(|e| Error::Environment(format!("no random numbers from the OS: {e}")))?;
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            if let Some(open) = mailings::open_for(tx, &s.user.account)? {
+                return Err(Refusal::OneOpenMailing {
+                    case: open.case_no,
+                    state: open.state,
+                }
+                .into());
+            }
+            let case = team_case(tx, s, number, lang)?;
+            if let Some(lock) = cases::lock(tx, case.id)? {
+                return Err(Refusal::CaseLocked {
+                    case: case.number,
+                    holder: format!("{} ({})", lock.name, lock.account),
+                    since: time_fmt::display(&lock.since),
+                }
+                .into());
+            }
+            let party = cases::party_of_case(tx, case.id, recipient)?.ok_or_else(|| {
+                Error::NotFound(match lang {
+                    Lang::Sv => format!(
+                        "part {recipient} finns inte i ärende {}; se `kuvert case show {}`",
+                        case.number, case.number
+                    ),
+                    Lang::En => format!(
+                        "party {recipient} is not a party of case {}; see `kuvert case show {}`",
+                        case.number, case.number
+                    ),
+                })
+            })?;
+            let id = mailings::insert_with_lock(
+                tx,
+                case.id,
+                &s.user.account,
+                s.id,
+                party.id,
+                &token.to_base36(),
+                &now,
+            )?;
+            audit::append(
+                tx,
+                &ctx(s, Some(id), Some(&case.number)),
+                "mailing_started",
+                json!({ "recipient": party.id, "recipient_role": party.role.as_str(),
+                        "protected": party.protected }),
+                &now,
+            )?;
+            audit::append(
+                tx,
+                &ctx(s, Some(id), Some(&case.number)),
+                "case_locked",
+                json!({}),
+                &now,
+            )?;
+            Ok(id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Attaches documents of the locked case, all or none. A document about someone other
+    /// than the recipient needs `confirm_other_subject`, and that confirmation is logged.
+    pub fn attach(
+        &mut self,
+        s: &Session,
+        documents: &[DocumentId],
+        confirm_other_subject: bool,
+    ) -> Result<MailingStatus> {
+        if documents.is_empty() {
+            return Err(Error::Invalid(
+                self.pick("ange minst ett handlings-id", "give at least one document id"),
+            ));
+        }
+        let now = self.now();
+        let lang = self.lang;
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.state != MailingState::Draft {
+                return Err(Refusal::AlreadyPrinted.into());
+            }
+            for &doc_id in documents {
+                let (doc, case_id) = cases::document(tx, doc_id)?.ok_or_else(|| {
+                    Error::NotFound(match lang {
+                        Lang::Sv => format!("handling {doc_id} finns inte"),
+                        Lang::En => format!("document {doc_id} does not exist"),
+                    })
+                })?;
+                if case_id != m.case_id {
+                    return Err(Refusal::DocumentOfOtherCase {
+                        document: doc_id,
+                        case: m.case_no.clone(),
+                    }
+                    .into());
+                }
+                if doc.sha256.is_empty() {
+                    return Err(Refusal::DocumentPurged { document: doc_id }.into());
+                }
+                let other_subject = doc.subject != m.recipient;
+                if other_subject && !confirm_other_subject {
+                    let subject_role = cases::party(tx, doc.subject)?
+                        .map(|p| p.role.as_str().to_owned())
+                        .unwrap_or_default();
+                    return Err(Refusal::OtherSubject {
+                        document: doc_id,
+                        title: doc.title,
+                        subject_role,
+                    }
+                    .into());
+                }
+                mailings::attach(tx, m.id, m.case_id, doc_id, other_subject)?;
+                audit::append(
+                    tx,
+                    &ctx(s, Some(m.id), Some(&m.case_no)),
+                    "document_attached",
+                    json!({ "document": doc_id, "pages": doc.pages, "subject": doc.subject,
+                            "other_subject_confirmed": other_subject }),
+                    &now,
+                )?;
+            }
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Removes documents from the draft, all or none.
+    pub fn detach(&mut self, s: &Session, documents: &[DocumentId]) -> Result<MailingStatus> {
+        if documents.is_empty() {
+            return Err(Error::Invalid(
+                self.pick("ange minst ett handlings-id", "give at least one document id"),
+            ));
+        }
+        let now = self.now();
+        let lang = self.lang;
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.state != MailingState::Draft {
+                return Err(Refusal::AlreadyPrinted.into());
+            }
+            for &doc_id in documents {
+                if !mailings::detach(tx, m.id, doc_id)? {
+                    return Err(Error::Invalid(match lang {
+                        Lang::Sv => format!("handling {doc_id} är inte bifogad"),
+                        Lang::En => format!("document {doc_id} is not attached"),
+                    }));
+                }
+                audit::append(
+                    tx,
+                    &ctx(s, Some(m.id), Some(&m.case_no)),
+                    "document_detached",
+                    json!({ "document": doc_id }),
+                    &now,
+                )?;
+            }
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Renders the print job, writes it to the outbox and sends it to the printer. A reprint
+    /// (any print after the first) needs a reason and makes the earlier print stale.
+    pub fn print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintOutcome> {
+        let plan = self.prepare_print(s, reason)?;
+        let printed = match self.produce(&plan) {
+            Ok(p) => p,
+            Err(e) => {
+                self.print_failed(s, &plan, &e)?;
+                return Err(e);
+            }
+        };
+        self.complete_print(s, &plan, &printed)
+    }
+
+    /// Step 1 of printing: checks the rules and reserves a new generation.
+    pub fn prepare_print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintPlan> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason {
+            self.check_reason(r)?;
+        }
+        let now_dt = (self.clock)();
+        let now = time_fmt::timestamp(now_dt);
+        let policy = self.config.verify_policy().map_err(Error::Invalid)?;
+        let forwarding = self.config.forwarding.clone();
+        self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.issued > 0 && reason.is_none() {
+                return Err(Refusal::ReprintNeedsReason.into());
+            }
+            if m.issued >= MAX_GENERATION {
+                return Err(Refusal::TooManyPrints {
+                    max: MAX_GENERATION,
+                }
+                .into());
+            }
+            let enclosures = mailings::enclosures(tx, m.id)?;
+            if enclosures.is_empty() {
+                return Err(Refusal::NothingAttached.into());
+            }
+            let mut documents = Vec::with_capacity(enclosures.len());
+            for e in &enclosures {
+                documents.push(
+                    cases::document_bytes(tx, e.document)?.ok_or(Refusal::DocumentPurged {
+                        document: e.document,
+                    })?,
+                );
+            }
+            let case = cases::by_id(tx, m.case_id)?;
+            let recipient = cases::party(tx, m.recipient)?
+                .ok_or_else(|| Error::NotFound(format!("party {}", m.recipient)))?;
+            let delivery = match (&recipient.address, recipient.protected) {
+                (Some(address), false) => Delivery::Direct {
+                    name: recipient.name.clone(),
+                    address: address.clone(),
+                },
+                _ => Delivery::Forwarded {
+                    service: forwarding.name.clone(),
+                    address: forwarding.address.clone(),
+                    recipient_id_number: recipient.id_number.clone(),
+                },
+            };
+            let sheets = sheet_layout(
+                &enclosures,
+                matches!(delivery, Delivery::Forwarded { .. }),
+                policy,
+            );
+            if sheets.len() as u32 > MAX_SHEET {
+                return Err(Error::Invalid(format!(
+                    "a print job holds at most {MAX_SHEET} sheets; this one would have {}",
+                    sheets.len()
+                )));
+            }
+            let generation = mailings::reserve_generation(tx, m.id)?;
+            audit::append(
+                tx,
+                &ctx(s, Some(m.id), Some(&m.case_no)),
+                "print_started",
+                json!({ "generation": generation, "sheets": sheets.len(), "reason": reason }),
+                &now,
+            )?;
+            let token = MailingToken::from_base36(&m.token)
+                .ok_or_else(|| Error::Environment(format!("mailing {} has a bad token", m.id)))?;
+            Ok(PrintPlan {
+                mailing: m.id,
+                case_no: m.case_no,
+                benefit: case.benefit,
+                generation,
+                token,
+                reason: reason.map(str::to_owned),
+                delivery,
+                recipient_role: recipient.role,
+                caseworker: s.user.name.clone(),
+                date: time_fmt::date(now_dt),
+                enclosures,
+                documents,
+                sheets,
+            })
+        })
+    }
+
+    /// Step 2 of printing (no database): the PDF, the outbox file, the printer.
+    pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
+        let bytes = pdf::render_print_job(plan, &self.config)?;
+        print::deliver(plan, &bytes, &self.outbox, &self.config)
+    }
+
+    /// Step 3 of printing: the print exists, on paper or in the outbox; make it current.
+    pub fn complete_print(
+        &mut self,
+        s: &Session,
+        plan: &PrintPlan,
+        printed: &PrintedJob,
+    ) -> Result<PrintOutcome> {
+        let now = self.now();
+        let pdf_path = printed.path.to_string_lossy().into_owned();
+        self.store.write(|tx| {
+            let m = open_mailing(tx, s)?;
+            if m.id != plan.mailing || m.issued != plan.generation {
+                return Err(Error::Environment(
+                    "the mailing changed while it was printing; print again".into(),
+                ));
+            }
+            mailings::record_print(
+                tx,
+                m.id,
+                &NewPrintJob {
+                    generation: plan.generation,
+                    pdf_path: &pdf_path,
+                    pdf_sha256: &printed.sha256,
+                    printer_job: printed.printer_job.as_deref(),
+                    reason: plan.reason.as_deref(),
+                    session: s.id,
+                    account: &s.user.account,
+                    sheets: &plan.sheets,
+                },
+                &now,
+            )?;
+            audit::append(
+                tx,
+                &ctx(s, Some(m.id), Some(&m.case_no)),
+                if plan.generation > 1 {
+                    "reprinted"
+                } else {
+                    "printed"
+                },
+                json!({ "generation": plan.generation, "sheets": plan.sheets.len(),
+                        "pdf_sha256": printed.sha256, "printer_job": printed.printer_job,
+                        "reason": plan.reason }),
+                &now,
+            )?;
+            Ok(PrintOutcome {
+                mailing: m.id,
+                state: MailingState::Printed,
+                pdf: pdf_path.clone(),
+                sheets: plan.sheets.len() as u32,
+                generation: plan.generation,
+                printer_job: printed.printer_job.clone(),
+            })
+        })
+    }
+
+    /// Records a failed print: the mailing stays as it was, its reserved codes are stale.
+    pub fn print_failed(&mut self, s: &Session, plan: &PrintPlan, error: &Error) -> Result<()> {
+        let now = self.now();
+        let message = error.to_string();
+        self.store.write(|tx| {
+            audit::append(
+                tx,
+                &ctx(s, Some(plan.mailing), Some(&plan.case_no)),
+                "print_failed",
+                json!({ "generation": plan.generation, "error": message }),
+                &now,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// One scan at sealing, checked against the user's open mailing.
+    pub fn scan(&mut self, s: &Session, input: &str, source: ScanSource) -> Result<ScanOutcome> {
+        if input.trim().is_empty() {
+            return Err(Error::Invalid(self.pick(
+                "ingen kod angiven: skanna ett ark eller skriv dess kod",
+                "no code given: scan a sheet or type its code",
+            )));
+        }
+        let now = self.now();
+        // What is stored of the input: normalised and bounded, whatever was typed.
+        let stored: String = input
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect::<String>()
+            .to_uppercase();
+        self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.state == MailingState::Draft {
+                return Err(Refusal::NotPrinted.into());
+            }
+            let (verdict, generation, sheet, other, problem) = match SheetCode::decode(input) {
+                Err(e) => (Verdict::Mistyped, None, None, None, Some(e.to_string())),
+                Ok(code) => {
+                    let token = code.token.to_base36();
+                    match mailings::by_token(tx, &token)? {
+                        None => (Verdict::Unknown, Some(code.generation), Some(code.sheet), None, None),
+                        Some(owner) if owner.id != m.id => (
+                            Verdict::Foreign,
+                            Some(code.generation),
+                            Some(code.sheet),
+                            Some(owner),
+                            None,
+                        ),
+                        Some(_) => {
+                            let v = if code.generation == m.generation {
+                                match mailings::sheet_required(tx, m.id, m.generation, code.sheet)? {
+                                    None => Verdict::Unknown,
+                                    Some(_) if mailings::seen_sheets(tx, &m)?.contains(&code.sheet) => {
+                                        Verdict::Duplicate
+                                    }
+                                    Some(_) => Verdict::Ok,
+                                }
+                            } else if code.generation <= m.issued {
+                                Verdict::Stale
+                            } else {
+                                Verdict::Unknown
+                            };
+                            (v, Some(code.generation), Some(code.sheet), None, None)
+                        }
+                    }
+                }
+            };
+            mailings::insert_scan(
+                tx,
+                &NewScan {
+                    mailing: m.id,
+                    session: s.id,
+                    code: &stored,
+                    verdict,
+                    generation,
+                    sheet,
+                    round: m.round,
+                    other_mailing: other.as_ref().map(|o| o.id),
+                    source,
+                },
+                &now,
+            )?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                "scan",
+                json!({ "verdict": verdict.as_str(), "generation": generation, "sheet": sheet,
+                        "source": source.as_str() }),
+                &now,
+            )?;
+            let mut state = m.state;
+            if verdict.is_deviation() {
+                // The stack was mixed: a hard stop, and it is rescanned whole.
+                mailings::new_round(tx, m.id)?;
+                if state == MailingState::Verified {
+                    mailings::set_state(tx, m.id, MailingState::Printed, &now, None)?;
+                    state = MailingState::Printed;
+                }
+                audit::append(
+                    tx,
+                    &c,
+                    "deviation",
+                    json!({ "kind": verdict.as_str(), "code": stored,
+                            "other_mailing": other.as_ref().map(|o| o.id),
+                            "other_case": other.as_ref().map(|o| o.case_no.clone()),
+                            "other_state": other.as_ref().map(|o| o.state.as_str()) }),
+                    &now,
+                )?;
+            }
+            let current = mailings::by_id(tx, m.id)?.ok_or(Error::NoOpenMailing)?;
+            let (sheets, required, _) =
+                mailings::print_summary(tx, m.id, m.generation)?.unwrap_or((0, 0, String::new()));
+            let seen = mailings::seen_required(tx, &current)?;
+            if verdict == Verdict::Ok && seen >= required && state == MailingState::Printed {
+                mailings::set_state(tx, m.id, MailingState::Verified, &now, None)?;
+                state = MailingState::Verified;
+                audit::append(
+                    tx,
+                    &c,
+                    "verified",
+                    json!({ "generation": m.generation, "sheets": sheets, "required": required }),
+                    &now,
+                )?;
+            }
+            Ok(ScanOutcome {
+                verdict,
+                sheet: if other.is_none() { sheet } else { None },
+                seen,
+                sheets,
+                required,
+                state,
+                other_case: other.map(|o| o.case_no),
+                problem,
+            })
+        })
+    }
+
+    /// Seals a verified mailing and releases its case.
+    pub fn seal(&mut self, s: &Session) -> Result<MailingStatus> {
+        let now = self.now();
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.state != MailingState::Verified {
+                let (_, required, _) = mailings::print_summary(tx, m.id, m.generation)?
+                    .unwrap_or((0, 0, String::new()));
+                let seen = if m.generation > 0 {
+                    mailings::seen_required(tx, &m)?
+                } else {
+                    0
+                };
+                return Err(Refusal::NotVerified { seen, required }.into());
+            }
+            mailings::set_state(tx, m.id, MailingState::Sealed, &now, None)?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(tx, &c, "sealed", json!({ "generation": m.generation }), &now)?;
+            audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Voids the open mailing (reason required) and releases its case.
+    pub fn void(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
+        let reason = reason.trim();
+        self.check_reason(reason)?;
+        let now = self.now();
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            mailings::set_state(tx, m.id, MailingState::Voided, &now, Some(reason))?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                "voided",
+                json!({ "reason": reason, "from_state": m.state.as_str() }),
+                &now,
+            )?;
+            audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// A lead breaks the lock on a case of their team; the holding mailing is voided.
+    pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
+        let reason = reason.trim();
+        if s.user.role != Role::Lead {
+            return Err(Refusal::LeadOnly {
+                what: "kuvert lock break".into(),
+            }
+            .into());
+        }
+        self.check_reason(reason)?;
+        let now = self.now();
+        let lang = self.lang;
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let case = team_case(tx, s, number, lang)?;
+            let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
+                case: case.number.clone(),
+            })?;
+            let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
+            let why = format!("lock broken by {}: {reason}", s.user.account);
+            mailings::set_state(tx, m.id, MailingState::Voided, &now, Some(&why))?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                "lock_broken",
+                json!({ "reason": reason, "holder": lock.account, "from_state": m.state.as_str() }),
+                &now,
+            )?;
+            audit::append(tx, &c, "voided", json!({ "reason": why }), &now)?;
+            audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// The user's open mailing, if any.
+    pub fn status(&mut self, s: &Session) -> Result<Option<MailingStatus>> {
+        let open = self.store.read(|tx| mailings::open_for(tx, &s.user.account))?;
+        open.map(|m| self.status_of(m.id)).transpose()
+    }
+
+    /// A mailing's status by id.
+    pub fn status_of(&mut self, id: MailingId) -> Result<MailingStatus> {
+        self.store.read(|tx| {
+            let m = mailings::by_id(tx, id)?.ok_or(Error::NoOpenMailing)?;
+            let recipient = cases::party(tx, m.recipient)?
+                .ok_or_else(|| Error::NotFound(format!("party {}", m.recipient)))?;
+            let summary = if m.generation > 0 {
+                mailings::print_summary(tx, m.id, m.generation)?
+            } else {
+                None
+            };
+            let (sheets, required, pdf) = match summary {
+                Some((s, r, p)) => (s, r, Some(p)),
+                None => (0, 0, None),
+            };
+            let (seen, seen_sheets) = if m.generation > 0 {
+                (mailings::seen_required(tx, &m)?, mailings::seen_sheets(tx, &m)?)
+            } else {
+                (0, Vec::new())
+            };
+            Ok(MailingStatus {
+                mailing: m.id,
+                state: m.state,
+                case: m.case_no.clone(),
+                recipient: recipient.id,
+                recipient_role: recipient.role,
+                recipient_protected: recipient.protected,
+                enclosures: mailings::enclosures(tx, m.id)?,
+                generation: m.generation,
+                sheets,
+                required,
+                seen,
+                seen_sheets,
+                pdf,
+                started: m.started,
+            })
+        })
+    }
+
+    /// Registers a user: a lead may, and so may the first user of an empty database.
+    pub fn add_user(&mut self, actor: Option<&Session>, user: &User) -> Result<()> {
+        validate_account(&user.account)?;
+        if user.name.trim().is_empty() || user.team.trim().is_empty() {
+            return Err(Error::Invalid("name and team must not be empty".into()));
+        }
+        let now = self.now();
+        self.store.write(|tx| {
+            let first = people::user_count(tx)? == 0;
+            match actor {
+                Some(a) if a.user.role == Role::Lead => {}
+                None if first => {}
+                _ => {
+                    return Err(Refusal::LeadOnly {
+                        what: "kuvert user add".into(),
+                    }
+                    .into());
+                }
+            }
+            people::add_user(tx, user, &now)?;
+            audit::append(
+                tx,
+                &EventContext {
+                    session: actor.map(|a| a.id),
+                    account: actor.map(|a| a.user.account.as_str()),
+                    ..Default::default()
+                },
+                "user_added",
+                json!({ "account": user.account, "role": user.role.as_str(), "team": user.team }),
+                &now,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whether the database has any user yet (the first may register without a session).
+    pub fn has_users(&mut self) -> Result<bool> {
+        self.store.read(|tx| Ok(people::user_count(tx)? > 0))
+    }
+
+    /// Checks the event log's hash chain.
+    pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
+        self.store.read(|tx| audit::verify(tx))
+    }
+
+    fn check_reason(&self, reason: &str) -> Result<()> {
+        if reason.is_empty() {
+            return Err(Error::Invalid(self.pick(
+                "ett skäl krävs (--reason \"…\")",
+                "a reason is required (--reason \"…\")",
+            )));
+        }
+        if reason.chars().count() > 500 || reason.chars().any(char::is_control) {
+            return Err(Error::Invalid(self.pick(
+                "skälet får vara högst 500 tecken på en rad",
+                "the reason must be at most 500 characters on one line",
+            )));
+        }
+        Ok(())
+    }
+
+    fn pick(&self, sv: &str, en: &str) -> String {
+        match self.lang {
+            Lang::Sv => sv.to_owned(),
+            Lang::En => en.to_owned(),
+        }
+    }
+}
+
+fn ctx<'a>(s: &'a Session, mailing: Option<MailingId>, case_no: Option<&'a str>) -> EventContext<'a> {
+    EventContext {
+        session: Some(s.id),
+        account: Some(&s.user.account),
+        mailing,
+        case_no,
+    }
+}
+
+fn open_mailing(c: &Connection, s: &Session) -> Result<MailingRow> {
+    mailings::open_for(c, &s.user.account)?.ok_or(Error::NoOpenMailing)
+}
+
+/// A case by number, only within the user's team.
+fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
+    let number = normalise_case_number(number);
+    let case = cases::by_number(c, &number)?.ok_or_else(|| {
+        Error::NotFound(match lang {
+            Lang::Sv => format!("ärende {number} finns inte; se `kuvert case list`"),
+            Lang::En => format!("case {number} does not exist; see `kuvert case list`"),
+        })
+    })?;
+    if case.team != s.user.team {
+        return Err(Refusal::OtherTeam {
+            case: case.number,
+            team: case.team,
+            yours: s.user.team.clone(),
+        }
+        .into());
+    }
+    Ok(case)
+}
+
+/// Case numbers are typed in many ways (`fk 2026-123456`, `2026-123456`): accept them all.
+pub fn normalise_case_number(input: &str) -> String {
+    let t = input.trim();
+    let digits = t
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim();
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && digits.contains('-')
+    {
+        format!("FK {digits}")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// The sheets of a print: cover, inner sheet for a protected recipient, every document page.
+pub fn sheet_layout(
+    enclosures: &[Enclosure],
+    protected: bool,
+    policy: VerifyPolicy,
+) -> Vec<SheetRecord> {
+    let mut sheets = vec![SheetRecord {
+        sheet: 1,
+        kind: SheetKind::Cover,
+        document: None,
+        page: None,
+        required: true,
+    }];
+    if protected {
+        sheets.push(SheetRecord {
+            sheet: 2,
+            kind: SheetKind::Inner,
+            document: None,
+            page: None,
+            required: true,
+        });
+    }
+    for e in enclosures {
+        for page in 1..=e.pages {
+            let end = page == 1 || page == e.pages;
+            sheets.push(SheetRecord {
+                sheet: sheets.len() as u32 + 1,
+                kind: SheetKind::Document,
+                document: Some(e.document),
+                page: Some(page),
+                required: policy == VerifyPolicy::EverySheet || end,
+            });
+        }
+    }
+    sheets
+}
+
+fn validate_account(account: &str) -> Result<()> {
+    let ok = !account.is_empty()
+        && account.len() <= 64
+        && account
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "'{account}' is not an account name: use the login name (letters, digits, . _ - @)"
+        )))
+    }
+}
+
+/// The OS login account: the identity of whoever runs kuvert.
+pub fn os_account() -> Result<String> {
+    whoami::username()
+        .map_err(|e| Error::Environment(format!("cannot tell which OS account runs kuvert: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_numbers_are_normalised() {
+        assert_eq!(normalise_case_number("2026-123456"), "FK 2026-123456");
+        assert_eq!(normalise_case_number(" fk 2026-123456 "), "FK 2026-123456");
+        assert_eq!(normalise_case_number("FK2026-123456"), "FK 2026-123456");
+        assert_eq!(normalise_case_number("whatever"), "whatever");
+    }
+
+    #[test]
+    fn layout_counts_sheets_and_policy() {
+        let e = |document, pages| Enclosure {
+            document,
+            title: String::new(),
+            kind: String::new(),
+            date: String::new(),
+            pages,
+            subject: 1,
+            confirmed_other_subject: false,
+        };
+        let all = sheet_layout(&[e(1, 3), e(2, 1)], false, VerifyPolicy::EverySheet);
+        assert_eq!(all.len(), 5);
+        assert!(all.iter().all(|s| s.required));
+        let ends = sheet_layout(&[e(1, 3), e(2, 1)], true, VerifyPolicy::CoverAndDocumentEnds);
+        assert_eq!(ends.len(), 6);
+        assert_eq!(ends[1].kind, SheetKind::Inner);
+        let required: Vec<u32> = ends.iter().filter(|s| s.required).map(|s| s.sheet).collect();
+        assert_eq!(required, vec![1, 2, 3, 5, 6]);
+    }
+}
