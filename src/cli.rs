@@ -12,7 +12,7 @@ use kuvert::i18n::{self, Lang, Text};
 use kuvert::model::{Role, ScanSource, User, Verdict};
 use kuvert::store::{DbKind, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
-use kuvert::{Error, demo, import, paths, time_fmt};
+use kuvert::{Error, demo, import, paths, report, time_fmt};
 
 /// kuvert — the right papers in the right envelope.
 #[derive(Debug, Parser)]
@@ -75,6 +75,24 @@ enum Command {
     Lock {
         #[command(subcommand)]
         command: LockCommand,
+    },
+    /// Team leads: per-session mailing log of your team.
+    Log {
+        /// Only this session.
+        #[arg(long)]
+        session: Option<i64>,
+        /// Only this caseworker's sessions.
+        #[arg(long, value_name = "ACCOUNT")]
+        user: Option<String>,
+        /// Sessions started on or after this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Sessions started on or before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
     },
     /// The tamper-evident event log.
     Audit {
@@ -300,6 +318,35 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
                     &[&status.case, &status.mailing],
                 )
             })?;
+            Ok(0)
+        }
+        Command::Log {
+            session,
+            user,
+            since,
+            until,
+            format,
+        } => {
+            let mut wf = ctx.workflow()?;
+            let s = ctx.session(&mut wf)?;
+            let log = report::session_log(
+                &mut wf,
+                &s,
+                &report::LogQuery {
+                    session,
+                    user,
+                    since,
+                    until,
+                },
+            )?;
+            let json = ctx.json || format == "json";
+            if json {
+                println!("{}", serde_json::to_string(&log)?);
+            } else if format == "csv" {
+                print!("{}", report::to_csv(&log)?);
+            } else {
+                print!("{}", report::to_table(&log));
+            }
             Ok(0)
         }
         Command::Audit {

@@ -207,6 +207,33 @@ pub fn verdict_text(verdict: Verdict, other_case: Option<&str>, lang: Lang) -> S
     }
 }
 
+/// Why a scanned text is not a sheet code, in words.
+pub fn code_problem(e: &crate::code::CodeError, lang: Lang) -> String {
+    use crate::code::CodeError::*;
+    match (e, lang) {
+        (Length(n), Lang::Sv) => format!("en arkkod har 20 tecken, detta har {n}"),
+        (Length(n), Lang::En) => format!("a sheet code has 20 characters, this has {n}"),
+        (Characters, _) => lang
+            .pick(
+                "en arkkod har bara bokstäverna A–Z och siffrorna 0–9",
+                "a sheet code has only the letters A–Z and digits 0–9",
+            )
+            .to_owned(),
+        (Prefix, _) => lang
+            .pick("en arkkod börjar med KV1", "a sheet code starts with KV1")
+            .to_owned(),
+        (Check, _) => lang
+            .pick(
+                "kontrolltecknet stämmer inte: koden lästes eller skrevs fel",
+                "the check character does not match: the code was misread or mistyped",
+            )
+            .to_owned(),
+        (Range, _) => lang
+            .pick("kodens nummer är utanför sitt intervall", "the code's numbers are out of range")
+            .to_owned(),
+    }
+}
+
 /// Fixed sentences of the command line and screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {

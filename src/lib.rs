@@ -19,6 +19,7 @@ pub mod model;
 pub mod paths;
 pub mod pdf;
 pub mod print;
+pub mod report;
 pub mod store;
 pub mod time_fmt;
 pub mod workflow;

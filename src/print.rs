@@ -54,8 +54,18 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf>
         .map_err(|e| Error::io(format!("outbox {}", dir.display()), e))?;
     let target = dir.join(name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // A temp file left by a killed process of the same pid would block create_new.
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            // A print job holds personal data: readable by its owner only.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, &target)

@@ -592,6 +592,7 @@ impl Workflow {
             )));
         }
         let now = self.now();
+        let lang = self.lang;
         // What is stored of the input: normalised and bounded, whatever was typed.
         let stored: String = input
             .trim()
@@ -607,7 +608,13 @@ impl Workflow {
                 return Err(Refusal::NotPrinted.into());
             }
             let (verdict, generation, sheet, other, problem) = match SheetCode::decode(input) {
-                Err(e) => (Verdict::Mistyped, None, None, None, Some(e.to_string())),
+                Err(e) => (
+                    Verdict::Mistyped,
+                    None,
+                    None,
+                    None,
+                    Some(crate::i18n::code_problem(&e, lang)),
+                ),
                 Ok(code) => {
                     let token = code.token.to_base36();
                     match mailings::by_token(tx, &token)? {

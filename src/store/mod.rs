@@ -8,6 +8,7 @@ pub mod cases;
 pub mod events;
 pub mod mailings;
 pub mod people;
+pub mod reports;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

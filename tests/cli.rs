@@ -1,0 +1,271 @@
+//! End-to-end through the built binary: the command-line contract (shared/contract.md), its
+//! JSON keys and exit codes, on a demo database in a temp folder.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Env, printed_codes, scanned_codes};
+use serde_json::Value;
+
+const CASEWORKER: Option<&str> = Some("handlaggare1");
+const OTHER: Option<&str> = Some("handlaggare2");
+const LEAD: Option<&str> = Some("teamledare1");
+
+/// A case of team A whose applicant is not protected, with a document about the applicant.
+fn plain_case(env: &Env) -> (String, i64, i64) {
+    let list = env.json(CASEWORKER, &["case", "list"], 0);
+    for c in list["cases"].as_array().expect("cases") {
+        let number = c["case"].as_str().expect("case").to_owned();
+        let show = env.json(CASEWORKER, &["case", "show", &number], 0);
+        let Some(applicant) = show["parties"]
+            .as_array()
+            .expect("parties")
+            .iter()
+            .find(|p| p["role"] == "applicant" && p["protected"] == false)
+        else {
+            continue;
+        };
+        let id = applicant["id"].as_i64().expect("id");
+        if let Some(doc) = show["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .find(|d| d["subject"].as_i64() == Some(id))
+        {
+            return (number, id, doc["id"].as_i64().expect("doc id"));
+        }
+    }
+    panic!("the demo has no plain case");
+}
+
+#[test]
+fn a_whole_mailing_from_demo_to_sealed() {
+    let env = Env::demo();
+    let list = env.json(CASEWORKER, &["case", "list"], 0);
+    let cases = list["cases"].as_array().expect("cases array");
+    assert!(cases.len() >= 20, "team A has the bulk of the demo cases");
+    assert!(cases.iter().all(|c| c["team"] == "A" && c["locked_by"].is_null()));
+
+    let (case, party, doc) = plain_case(&env);
+    let started = env.json(CASEWORKER, &["mail", "start", &case, "--to", &party.to_string()], 0);
+    assert_eq!(started["state"], "draft");
+    assert_eq!(started["case"], case.as_str());
+    let mailing = started["mailing"].as_i64().expect("mailing id");
+
+    let locked = env.json(OTHER, &["case", "list"], 0);
+    let row = locked["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["case"] == case.as_str())
+        .expect("case listed")
+        .clone();
+    assert_eq!(row["locked_by"], "handlaggare1");
+
+    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    let printed = env.json(CASEWORKER, &["mail", "print"], 0);
+    assert_eq!(printed["state"], "printed");
+    assert_eq!(printed["mailing"].as_i64(), Some(mailing));
+    assert_eq!(printed["generation"], 1);
+    let sheets = printed["sheets"].as_u64().expect("sheets") as usize;
+    let pdf = Path::new(printed["pdf"].as_str().expect("pdf path")).to_owned();
+    assert!(pdf.is_absolute() && pdf.exists(), "{pdf:?}");
+
+    // Every sheet carries its own code, as text and as a QR a real decoder reads at 150 dpi.
+    let codes = printed_codes(&pdf);
+    assert_eq!(codes.len(), sheets, "one code per sheet: {codes:?}");
+    let work = tempfile::tempdir().expect("tempdir");
+    let scanned = scanned_codes(&pdf, work.path());
+    assert_eq!(scanned.len(), sheets);
+    for (page, (qr, text)) in scanned.iter().zip(&codes).enumerate() {
+        assert_eq!(qr, &vec![text.clone()], "page {}", page + 1);
+    }
+
+    let early = env.fails(CASEWORKER, &["mail", "seal"], 1);
+    assert!(!early.is_empty());
+
+    for (i, code) in codes.iter().enumerate() {
+        let scan = env.json(CASEWORKER, &["mail", "scan", code, "--scanner"], 0);
+        assert_eq!(scan["verdict"], "ok");
+        assert_eq!(scan["seen"].as_u64(), Some(i as u64 + 1));
+        assert_eq!(scan["sheets"].as_u64(), Some(sheets as u64));
+        let expected = if i + 1 == sheets { "verified" } else { "printed" };
+        assert_eq!(scan["state"], expected);
+    }
+    let again = env.json(CASEWORKER, &["mail", "scan", &codes[0].to_lowercase()], 0);
+    assert_eq!(again["verdict"], "duplicate");
+
+    let status = env.json(CASEWORKER, &["mail", "status"], 0);
+    assert_eq!(status["state"], "verified");
+    assert_eq!(status["seen"].as_u64(), Some(sheets as u64));
+
+    let sealed = env.json(CASEWORKER, &["mail", "seal"], 0);
+    assert_eq!(sealed["state"], "sealed");
+    assert_eq!(sealed["mailing"].as_i64(), Some(mailing));
+    let none = env.json(CASEWORKER, &["mail", "status"], 0);
+    assert!(none["mailing"].is_null());
+
+    let audit = env.json(None, &["audit", "verify"], 0);
+    assert_eq!(audit["ok"], true);
+    assert!(audit["broken_at"].is_null());
+    assert!(audit["events"].as_i64().expect("events") > 10);
+
+    let log = env.json(LEAD, &["log", "--format", "json"], 0);
+    let sessions = log.as_array().expect("sessions");
+    let ours = sessions
+        .iter()
+        .flat_map(|s| s["mailings"].as_array().cloned().unwrap_or_default())
+        .find(|m| m["mailing"].as_i64() == Some(mailing))
+        .expect("the mailing is in the lead's log");
+    assert_eq!(ours["state"], "sealed");
+    assert_eq!(ours["case"], case.as_str());
+    assert_eq!(ours["sheets"].as_u64(), Some(sheets as u64));
+    assert!(ours["deviations"].as_array().expect("deviations").is_empty());
+    for s in sessions {
+        for key in ["session", "user", "started", "ended", "mailings"] {
+            assert!(s.get(key).is_some(), "session has {key}");
+        }
+    }
+}
+
+#[test]
+fn foreign_sheet_is_a_hard_stop_naming_the_other_case() {
+    let env = Env::demo();
+    let list = env.json(OTHER, &["case", "list"], 0);
+    let numbers: Vec<String> = list["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| c["case"].as_str().expect("case").to_owned())
+        .collect();
+    // Two caseworkers print mailings of two different cases.
+    let mut pdfs = Vec::new();
+    for (user, number) in [(CASEWORKER, &numbers[0]), (OTHER, &numbers[1])] {
+        let show = env.json(user, &["case", "show", number], 0);
+        let party = show["parties"][0]["id"].as_i64().expect("party");
+        let doc = show["documents"]
+            .as_array()
+            .expect("docs")
+            .iter()
+            .find(|d| d["subject"].as_i64() == Some(party))
+            .expect("doc about the applicant")["id"]
+            .as_i64()
+            .expect("doc id");
+        env.json(user, &["mail", "start", number, "--to", &party.to_string()], 0);
+        env.json(user, &["mail", "attach", &doc.to_string()], 0);
+        let printed = env.json(user, &["mail", "print"], 0);
+        pdfs.push(Path::new(printed["pdf"].as_str().expect("pdf")).to_owned());
+    }
+    let mine = printed_codes(&pdfs[0]);
+    let theirs = printed_codes(&pdfs[1]);
+    env.json(CASEWORKER, &["mail", "scan", &mine[0]], 0);
+    let stop = env.json(CASEWORKER, &["mail", "scan", &theirs[1]], 1);
+    assert_eq!(stop["verdict"], "foreign");
+    assert_eq!(stop["other_case"], numbers[1].as_str());
+    assert_eq!(stop["seen"], 0, "the stack is rescanned whole");
+    assert_eq!(stop["state"], "printed");
+    let text = stop.to_string();
+    let show = env.json(OTHER, &["case", "show", &numbers[1]], 0);
+    for p in show["parties"].as_array().expect("parties") {
+        let name = p["name"].as_str().expect("name");
+        assert!(!text.contains(name), "no name of the other case: {text}");
+    }
+    let log = env.json(LEAD, &["log", "--format", "json"], 0);
+    let deviations: Vec<Value> = log
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .flat_map(|s| s["mailings"].as_array().cloned().unwrap_or_default())
+        .flat_map(|m| m["deviations"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(deviations.len(), 1);
+    assert_eq!(deviations[0]["kind"], "foreign");
+    assert!(deviations[0]["time"].is_string());
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let env = Env::demo();
+    let (case, party, _doc) = plain_case(&env);
+    let party = party.to_string();
+    // 2: bad usage or input.
+    env.fails(CASEWORKER, &["case", "show", "FK 1999-000000"], 2);
+    env.fails(CASEWORKER, &["mail", "scan", "KV1"], 2);
+    env.fails(CASEWORKER, &["mail", "start", &case, "--to", "999999"], 2);
+    env.fails(CASEWORKER, &["--lang", "de", "case", "list"], 2);
+    env.fails(CASEWORKER, &["mail", "frobnicate"], 2);
+    // Scanning with nothing open, or with no code, is 2.
+    env.fails(CASEWORKER, &["mail", "scan"], 2);
+    env.json(CASEWORKER, &["mail", "start", &case, "--to", &party], 0);
+    env.fails(CASEWORKER, &["mail", "scan"], 2);
+    // 1: refused by a rule.
+    env.fails(OTHER, &["mail", "start", &case, "--to", &party], 1);
+    env.fails(CASEWORKER, &["mail", "start", &case, "--to", &party], 1);
+    env.fails(CASEWORKER, &["mail", "seal"], 1);
+    env.fails(CASEWORKER, &["mail", "print"], 1);
+    env.fails(CASEWORKER, &["log"], 1);
+    env.fails(CASEWORKER, &["lock", "break", &case, "--reason", "x"], 1);
+    env.fails(Some("handlaggare3"), &["case", "show", &case], 1);
+    env.fails(Some("nobody"), &["case", "list"], 1);
+    // Scanning a draft (nothing printed yet) is refused by a rule.
+    env.fails(CASEWORKER, &["mail", "scan", "KV1AAAAAAAAAAAAAAAAA"], 1);
+    // A reason is required to void.
+    env.fails(CASEWORKER, &["mail", "void", "--reason", "  "], 2);
+    let voided = env.json(CASEWORKER, &["mail", "void", "--reason", "fel mottagare"], 0);
+    assert_eq!(voided["state"], "voided");
+    // 3: environment.
+    let missing = Env::new();
+    missing.fails(CASEWORKER, &["case", "list"], 3);
+}
+
+#[test]
+fn a_malformed_scan_is_mistyped_not_a_usage_error() {
+    let env = Env::demo();
+    let (case, party, doc) = plain_case(&env);
+    env.json(CASEWORKER, &["mail", "start", &case, "--to", &party.to_string()], 0);
+    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    env.json(CASEWORKER, &["mail", "print"], 0);
+    for garbage in ["hello", "KV1AAAAAAAAAAAAAAAAA", "åäö-123"] {
+        let scan = env.json(CASEWORKER, &["mail", "scan", garbage], 1);
+        assert_eq!(scan["verdict"], "mistyped", "{garbage}");
+        assert_eq!(scan["state"], "printed");
+    }
+}
+
+#[test]
+fn impersonation_only_on_demo_databases() {
+    let env = Env::new();
+    let init = env.run(None, &["init"]);
+    assert!(init.status.success(), "{}", common::stderr(&init));
+    let me = env.run(None, &["user", "add", "someone", "--name", "Some One", "--role", "lead", "--team", "A"]);
+    assert!(me.status.success(), "first user: {}", common::stderr(&me));
+    let refused = env.fails(Some("someone"), &["case", "list"], 1);
+    assert!(refused.contains("KUVERT_USER"), "{refused}");
+    // The OS account is not registered: refused with how to register it.
+    let unknown = env.fails(None, &["case", "list"], 1);
+    assert!(unknown.contains("kuvert user add"), "{unknown}");
+    // A second `user add` without a lead session is refused.
+    env.fails(None, &["user", "add", "x", "--name", "X", "--role", "lead", "--team", "A"], 1);
+}
+
+#[test]
+fn english_on_request_swedish_by_default() {
+    let env = Env::demo();
+    let sv = env.fails(CASEWORKER, &["mail", "seal"], 2);
+    assert!(sv.contains("ingen öppen försändelse"), "{sv}");
+    let en = env.fails(CASEWORKER, &["--lang", "en", "mail", "seal"], 2);
+    assert!(en.contains("no open mailing"), "{en}");
+    std::fs::write(&env.config, "language = \"en\"\n").expect("config");
+    let cfg = env.fails(CASEWORKER, &["mail", "seal"], 2);
+    assert!(cfg.contains("no open mailing"), "{cfg}");
+}
+
+#[test]
+fn demo_never_overwrites_a_production_database() {
+    let env = Env::new();
+    assert!(env.run(None, &["init"]).status.success());
+    let before = std::fs::read(&env.db).expect("db");
+    env.fails(None, &["demo", "--no-tui", "--reset"], 2);
+    assert_eq!(std::fs::read(&env.db).expect("db"), before);
+}

@@ -1,0 +1,166 @@
+//! Shared helpers for the end-to-end tests: the real `kuvert` binary in a temp folder, and
+//! the poppler/zbar tools that read printed paper back.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A temp folder with a database path and an empty config, isolated from the user's own.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub config: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kuvert.db");
+        let config = dir.path().join("kuvert.toml");
+        std::fs::write(&config, "").expect("config");
+        Self { dir, db, config }
+    }
+
+    /// An environment with a demo database.
+    pub fn demo() -> Self {
+        let env = Self::new();
+        let out = env.run(None, &["demo", "--no-tui"]);
+        assert!(out.status.success(), "demo failed: {}", stderr(&out));
+        env
+    }
+
+    /// Runs `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account).
+    pub fn run(&self, user: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
+        cmd.args(args)
+            .env("KUVERT_DB", &self.db)
+            .env("KUVERT_CONFIG", &self.config)
+            .env("HOME", self.dir.path())
+            .env_remove("KUVERT_USER")
+            .env_remove("KUVERT_LANG");
+        if let Some(u) = user {
+            cmd.env("KUVERT_USER", u);
+        }
+        cmd.output().expect("run kuvert")
+    }
+
+    /// Runs with `--json`, asserts the exit code, parses stdout.
+    pub fn json(&self, user: Option<&str>, args: &[&str], code: i32) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(user, &all);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "kuvert {args:?}: stdout {} stderr {}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "kuvert {args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Runs and asserts only the exit code; returns stderr.
+    pub fn fails(&self, user: Option<&str>, args: &[&str], code: i32) -> String {
+        let out = self.run(user, args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "kuvert {args:?}: stdout {} stderr {}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
+        stderr(&out)
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs an external tool; a missing tool fails the test with what to install.
+pub fn tool(program: &str, args: &[&str]) -> Output {
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| {
+        panic!("{program} is needed by this test ({e}); run scripts/setup-test-deps.sh")
+    });
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        stderr(&out)
+    );
+    out
+}
+
+/// The text of a PDF, page by page (`pdftotext`).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = tool("pdftotext", &["-layout", &pdf.to_string_lossy(), "-"]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every sheet code printed as text in the PDF, in page order.
+pub fn printed_codes(pdf: &Path) -> Vec<String> {
+    let text = pdf_text(pdf);
+    let mut codes = Vec::new();
+    for page in text.split('\u{c}') {
+        let bytes = page.as_bytes();
+        let mut i = 0;
+        while i + 20 <= bytes.len() {
+            if &bytes[i..i + 3] == b"KV1"
+                && bytes[i..i + 20]
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            {
+                codes.push(String::from_utf8_lossy(&bytes[i..i + 20]).into_owned());
+                i += 20;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    codes
+}
+
+/// The QR codes a real decoder (zbar) reads from each page rendered at 150 dpi grey.
+pub fn scanned_codes(pdf: &Path, work: &Path) -> Vec<Vec<String>> {
+    let prefix = work.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            &pdf.to_string_lossy(),
+            &prefix.to_string_lossy(),
+        ],
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(work)
+        .expect("read pages")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("page"))
+        })
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| {
+            let out = Command::new("zbarimg")
+                .args(["-q", "--raw", &p.to_string_lossy()])
+                .output()
+                .expect("zbarimg is needed by this test; run scripts/setup-test-deps.sh");
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
