@@ -169,9 +169,12 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store =
-            Store::create(&dir.path().join("a.db"), DbKind::Demo, "2026-01-01T00:00:00.000Z")
-                .expect("create");
+        let store = Store::create(
+            &dir.path().join("a.db"),
+            DbKind::Demo,
+            "2026-01-01T00:00:00.000Z",
+        )
+        .expect("create");
         (dir, store)
     }
 
@@ -193,7 +196,7 @@ mod tests {
             })
             .expect("append");
         let report = store.read(|tx| verify(tx)).expect("verify");
-        assert_eq!(report.ok, true);
+        assert!(report.ok);
         assert_eq!(report.events, 5);
         // Edit event 3 behind kuvert's back: drop the trigger first, as an attacker would.
         store
@@ -206,7 +209,7 @@ mod tests {
             })
             .expect("tamper");
         let report = store.read(|tx| verify(tx)).expect("verify");
-        assert_eq!(report.ok, false);
+        assert!(!report.ok);
         assert_eq!(report.broken_at, Some(3));
     }
 

@@ -202,7 +202,11 @@ impl Args {
     /// The language asked for on the command line (before the config is read).
     pub fn lang(&self) -> Lang {
         self.lang
-            .or_else(|| std::env::var("KUVERT_LANG").ok().and_then(|l| Lang::parse(&l)))
+            .or_else(|| {
+                std::env::var("KUVERT_LANG")
+                    .ok()
+                    .and_then(|l| Lang::parse(&l))
+            })
             .unwrap_or_default()
     }
 }
@@ -243,7 +247,11 @@ impl Ctx {
     }
 
     /// Prints the JSON object, or the human text, of a result.
-    fn report<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
+    fn report<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
         if self.json {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer(&mut out, value)?;
@@ -263,7 +271,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let flag_lang = args.lang;
     let config = paths::load_config(args.config.as_deref())?;
     let lang = flag_lang
-        .or_else(|| std::env::var("KUVERT_LANG").ok().and_then(|l| Lang::parse(&l)))
+        .or_else(|| {
+            std::env::var("KUVERT_LANG")
+                .ok()
+                .and_then(|l| Lang::parse(&l))
+        })
         .unwrap_or(config.language);
     let ctx = Ctx {
         args_db: args.db,
@@ -389,10 +401,8 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
                         "Prova: export KUVERT_DB={} && kuvert case list",
                         db.display()
                     ),
-                    Lang::En => format!(
-                        "Try: export KUVERT_DB={} && kuvert case list",
-                        db.display()
-                    ),
+                    Lang::En =>
+                        format!("Try: export KUVERT_DB={} && kuvert case list", db.display()),
                 }
             );
         }
@@ -458,7 +468,9 @@ fn cmd_user_add(
         team,
     };
     wf.add_user(actor.as_ref(), &user)?;
-    ctx.report(&user, || format!("{} ({}, {})", user.account, user.role, user.team))?;
+    ctx.report(&user, || {
+        format!("{} ({}, {})", user.account, user.role, user.team)
+    })?;
     Ok(0)
 }
 
@@ -476,7 +488,10 @@ fn cmd_case(ctx: &Ctx, command: CaseCommand) -> anyhow::Result<u8> {
                         .as_deref()
                         .map(|a| format!("  [{a}]"))
                         .unwrap_or_default();
-                    out.push_str(&format!("{:<16} {:<28} {}{lock}\n", c.case, c.benefit, c.team));
+                    out.push_str(&format!(
+                        "{:<16} {:<28} {}{lock}\n",
+                        c.case, c.benefit, c.team
+                    ));
                 }
                 out.trim_end().to_owned()
             })?;
@@ -569,8 +584,10 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
         MailCommand::Print { reason } => {
             let out = wf.print(&s, reason.as_deref())?;
             ctx.report(&out, || {
-                let mut t =
-                    i18n::fill(i18n::text(Text::CollectSheets, lang), &[&out.sheets, &out.pdf]);
+                let mut t = i18n::fill(
+                    i18n::text(Text::CollectSheets, lang),
+                    &[&out.sheets, &out.pdf],
+                );
                 if let Some(job) = &out.printer_job {
                     t.push_str(&format!(" ({job})"));
                 }
@@ -597,8 +614,7 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
                     t.push_str(&format!(" ({p})"));
                 }
                 t.push_str(&format!("  [{}/{}]", out.seen, out.required));
-                if out.state == kuvert::model::MailingState::Verified
-                    && out.verdict == Verdict::Ok
+                if out.state == kuvert::model::MailingState::Verified && out.verdict == Verdict::Ok
                 {
                     t.push('\n');
                     t.push_str(i18n::text(Text::ReadyToSeal, lang));
@@ -616,11 +632,15 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
         }
         MailCommand::Seal => {
             let st = wf.seal(&s)?;
-            ctx.report(&st, || i18n::fill(i18n::text(Text::Sealed, lang), &[&st.mailing]))?;
+            ctx.report(&st, || {
+                i18n::fill(i18n::text(Text::Sealed, lang), &[&st.mailing])
+            })?;
         }
         MailCommand::Void { reason } => {
             let st = wf.void(&s, &reason)?;
-            ctx.report(&st, || i18n::fill(i18n::text(Text::Voided, lang), &[&st.mailing]))?;
+            ctx.report(&st, || {
+                i18n::fill(i18n::text(Text::Voided, lang), &[&st.mailing])
+            })?;
         }
         MailCommand::Status => match wf.status(&s)? {
             Some(st) => ctx.report(&st, || status_text(&st, lang))?,
@@ -644,7 +664,10 @@ fn enclosure_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
         st.case
     );
     for e in &st.enclosures {
-        out.push_str(&format!("\n  {:>5}  {}  {} ({} s.)", e.document, e.date, e.title, e.pages));
+        out.push_str(&format!(
+            "\n  {:>5}  {}  {} ({} s.)",
+            e.document, e.date, e.title, e.pages
+        ));
     }
     out
 }

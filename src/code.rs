@@ -91,12 +91,13 @@ pub enum CodeError {
 impl SheetCode {
     /// Builds a code; `None` when generation or sheet do not fit the code's fields.
     pub fn new(token: MailingToken, generation: u32, sheet: u32) -> Option<Self> {
-        ((1..=MAX_GENERATION).contains(&generation) && (1..=MAX_SHEET).contains(&sheet))
-            .then_some(Self {
+        ((1..=MAX_GENERATION).contains(&generation) && (1..=MAX_SHEET).contains(&sheet)).then_some(
+            Self {
                 token,
                 generation,
                 sheet,
-            })
+            },
+        )
     }
 
     /// The printed (and QR-encoded) text of the code.
@@ -119,13 +120,16 @@ impl SheetCode {
         if chars != CODE_LEN {
             return Err(CodeError::Length(chars));
         }
-        if !text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if !text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return Err(CodeError::Characters);
         }
         // The check comes before the field checks, so that a typo anywhere (prefix included)
         // is reported as a misread code rather than as some other defect.
         let (body, check) = text.split_at(CODE_LEN - 1);
-        if check.chars().next() != Some(check_char(body)) {
+        if !check.starts_with(check_char(body)) {
             return Err(CodeError::Check);
         }
         if !body.starts_with(PREFIX) {
@@ -188,7 +192,10 @@ mod tests {
         let text = code(u64::MAX, 35, MAX_SHEET).encode();
         assert_eq!(text.len(), CODE_LEN);
         assert!(text.starts_with("KV1"));
-        assert!(text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        );
         assert_eq!(code(0, 1, 1).encode()[3..16], *"0000000000000");
     }
 
@@ -202,7 +209,10 @@ mod tests {
     #[test]
     fn malformed_input_is_named() {
         assert_eq!(SheetCode::decode(""), Err(CodeError::Length(0)));
-        assert_eq!(SheetCode::decode("KV1-000000000000011X"), Err(CodeError::Characters));
+        assert_eq!(
+            SheetCode::decode("KV1-000000000000011X"),
+            Err(CodeError::Characters)
+        );
         assert_eq!(SheetCode::decode("ÅÄÖ"), Err(CodeError::Length(3)));
         // A well-formed check over a wrong prefix is still refused.
         let mut body = String::from("XX1000000000000011");
@@ -275,7 +285,11 @@ mod tests {
     /// codes exhaustively.
     #[test]
     fn exhaustive_single_errors_on_sample_codes() {
-        for c in [code(0, 1, 1), code(u64::MAX, 35, MAX_SHEET), code(0xDEAD_BEEF, 3, 42)] {
+        for c in [
+            code(0, 1, 1),
+            code(u64::MAX, 35, MAX_SHEET),
+            code(0xDEAD_BEEF, 3, 42),
+        ] {
             let text = c.encode().into_bytes();
             for pos in 0..CODE_LEN {
                 for &with in ALPHABET {

@@ -111,7 +111,9 @@ impl Config {
         if let Some(cmd) = &config.printer_command {
             let words = shell_words::split(cmd).map_err(|e| format!("printer_command: {e}"))?;
             if words.is_empty() {
-                return Err("printer_command is empty; remove it to print to the outbox only".into());
+                return Err(
+                    "printer_command is empty; remove it to print to the outbox only".into(),
+                );
             }
         }
         Ok(config)

@@ -57,7 +57,8 @@ pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool
         let mut store = Store::create(&tmp, DbKind::Demo, &now)?;
         populate(&mut store, os_account, &now)?;
         drop(store);
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("moving demo into {}", path.display()), e))
+        std::fs::rename(&tmp, path)
+            .map_err(|e| Error::io(format!("moving demo into {}", path.display()), e))
     })();
     if built.is_err() {
         for p in sqlite_files(&tmp) {
@@ -99,22 +100,96 @@ impl Rng {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Maria", "Erik", "Karin", "Lars", "Elisabeth", "Anders", "Eva", "Johan", "Kristina", "Per",
-    "Ingrid", "Mikael", "Lena", "Karl", "Sara", "Nils", "Emma", "Mohammed", "Fatima", "Ali",
-    "Åsa", "Örjan", "Märta", "Göran", "Linnéa", "Björn", "Sofia", "Ahmed", "Zeynep", "Jukka",
-    "Helena", "Oskar", "Ebba", "Gustav", "Aino", "Dragana",
+    "Maria",
+    "Erik",
+    "Karin",
+    "Lars",
+    "Elisabeth",
+    "Anders",
+    "Eva",
+    "Johan",
+    "Kristina",
+    "Per",
+    "Ingrid",
+    "Mikael",
+    "Lena",
+    "Karl",
+    "Sara",
+    "Nils",
+    "Emma",
+    "Mohammed",
+    "Fatima",
+    "Ali",
+    "Åsa",
+    "Örjan",
+    "Märta",
+    "Göran",
+    "Linnéa",
+    "Björn",
+    "Sofia",
+    "Ahmed",
+    "Zeynep",
+    "Jukka",
+    "Helena",
+    "Oskar",
+    "Ebba",
+    "Gustav",
+    "Aino",
+    "Dragana",
 ];
 const SURNAMES: &[&str] = &[
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson",
-    "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Lindström", "Olofsson", "Lindqvist",
-    "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg", "Åberg", "Öhman", "Hussein",
-    "Mohammadi", "Korhonen", "Yilmaz", "Nowak",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Lindström",
+    "Olofsson",
+    "Lindqvist",
+    "Lindgren",
+    "Berg",
+    "Axelsson",
+    "Bergström",
+    "Lundberg",
+    "Åberg",
+    "Öhman",
+    "Hussein",
+    "Mohammadi",
+    "Korhonen",
+    "Yilmaz",
+    "Nowak",
 ];
 const STREETS: &[&str] = &[
-    "Storgatan", "Kyrkogatan", "Drottninggatan", "Skolgatan", "Järnvägsgatan", "Ringvägen",
-    "Björkvägen", "Åsgatan", "Östra Långgatan", "Västra Vägen", "Sjövägen", "Tallstigen",
-    "Kungsgatan", "Fabriksgatan", "Hagagatan", "Ängsvägen",
+    "Storgatan",
+    "Kyrkogatan",
+    "Drottninggatan",
+    "Skolgatan",
+    "Järnvägsgatan",
+    "Ringvägen",
+    "Björkvägen",
+    "Åsgatan",
+    "Östra Långgatan",
+    "Västra Vägen",
+    "Sjövägen",
+    "Tallstigen",
+    "Kungsgatan",
+    "Fabriksgatan",
+    "Hagagatan",
+    "Ängsvägen",
 ];
 const CITIES: &[(&str, &str)] = &[
     ("11122", "Stockholm"),
@@ -169,14 +244,38 @@ enum Concerns {
 }
 
 const DOCUMENT_KINDS: &[(&str, &str, Concerns)] = &[
-    ("läkarintyg", "Läkarintyg för sjukpenning", Concerns::Applicant),
-    ("journalanteckning", "Journalanteckning", Concerns::Applicant),
-    ("kommuniceringsbrev", "Kommunicering inför beslut", Concerns::Applicant),
+    (
+        "läkarintyg",
+        "Läkarintyg för sjukpenning",
+        Concerns::Applicant,
+    ),
+    (
+        "journalanteckning",
+        "Journalanteckning",
+        Concerns::Applicant,
+    ),
+    (
+        "kommuniceringsbrev",
+        "Kommunicering inför beslut",
+        Concerns::Applicant,
+    ),
     ("beslut", "Beslut", Concerns::Applicant),
-    ("utredning", "Utredning om arbetsförmåga", Concerns::Applicant),
+    (
+        "utredning",
+        "Utredning om arbetsförmåga",
+        Concerns::Applicant,
+    ),
     ("fullmakt", "Fullmakt för ombud", Concerns::Representative),
-    ("arbetsgivarintyg", "Arbetsgivarens redogörelse", Concerns::Employer),
-    ("yttrande", "Yttrande från vårdgivare", Concerns::CareProvider),
+    (
+        "arbetsgivarintyg",
+        "Arbetsgivarens redogörelse",
+        Concerns::Employer,
+    ),
+    (
+        "yttrande",
+        "Yttrande från vårdgivare",
+        Concerns::CareProvider,
+    ),
 ];
 
 struct DemoParty {
@@ -195,7 +294,11 @@ fn person_number(rng: &mut Rng, samordning: bool) -> String {
 }
 
 fn org_number(rng: &mut Rng, prefix: &str) -> String {
-    let rest = format!("{prefix}{:0width$}", rng.below(10usize.pow(9 - prefix.len() as u32)), width = 9 - prefix.len());
+    let rest = format!(
+        "{prefix}{:0width$}",
+        rng.below(10usize.pow(9 - prefix.len() as u32)),
+        width = 9 - prefix.len()
+    );
     format!("16{rest}{}", luhn_check_digit(&rest))
 }
 
@@ -316,12 +419,16 @@ fn concerns_role(c: Concerns) -> PartyRole {
 
 /// The first documents of a case concern the applicant; later ones may concern another
 /// party, when the case has one.
-fn pick_kind(rng: &mut Rng, parties: &[DemoParty], k: usize) -> (&'static str, &'static str, Concerns) {
+fn pick_kind(
+    rng: &mut Rng,
+    parties: &[DemoParty],
+    k: usize,
+) -> (&'static str, &'static str, Concerns) {
     loop {
         let (kind, title, concerns) = DOCUMENT_KINDS[rng.below(DOCUMENT_KINDS.len())];
         let role = concerns_role(concerns);
-        let applicable = role == PartyRole::Applicant
-            || (k >= 1 && parties.iter().any(|p| p.role == role));
+        let applicable =
+            role == PartyRole::Applicant || (k >= 1 && parties.iter().any(|p| p.role == role));
         if applicable {
             return (kind, title, concerns);
         }
@@ -336,7 +443,12 @@ fn demo_parties(
     serial: usize,
 ) -> Result<Vec<DemoParty>> {
     let mut out = Vec::new();
-    let mut add = |role, name: String, id_number: String, protected: bool, address: Option<Address>| -> Result<()> {
+    let mut add = |role,
+                   name: String,
+                   id_number: String,
+                   protected: bool,
+                   address: Option<Address>|
+     -> Result<()> {
         let id = cases::insert_party(
             tx,
             case_id,

@@ -6,7 +6,10 @@ use crate::model::MailingState;
 /// A rule of DESIGN §1–2 refused the operation (exit 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    OneOpenMailing { case: String, state: MailingState },
+    OneOpenMailing {
+        case: String,
+        state: MailingState,
+    },
     CaseLocked {
         case: String,
         holder: String,
@@ -17,22 +20,38 @@ pub enum Refusal {
         team: String,
         yours: String,
     },
-    DocumentOfOtherCase { document: i64, case: String },
+    DocumentOfOtherCase {
+        document: i64,
+        case: String,
+    },
     OtherSubject {
         document: i64,
         title: String,
         subject_role: String,
     },
-    DocumentPurged { document: i64 },
+    DocumentPurged {
+        document: i64,
+    },
     NothingAttached,
-    NotVerified { seen: u32, required: u32 },
+    NotVerified {
+        seen: u32,
+        required: u32,
+    },
     NotPrinted,
     AlreadyPrinted,
     ReprintNeedsReason,
-    TooManyPrints { max: u32 },
-    LeadOnly { what: String },
-    NotLocked { case: String },
-    UnknownUser { account: String },
+    TooManyPrints {
+        max: u32,
+    },
+    LeadOnly {
+        what: String,
+    },
+    NotLocked {
+        case: String,
+    },
+    UnknownUser {
+        account: String,
+    },
     ImpersonationRefused,
 }
 

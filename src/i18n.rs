@@ -229,7 +229,10 @@ pub fn code_problem(e: &crate::code::CodeError, lang: Lang) -> String {
             )
             .to_owned(),
         (Range, _) => lang
-            .pick("kodens nummer är utanför sitt intervall", "the code's numbers are out of range")
+            .pick(
+                "kodens nummer är utanför sitt intervall",
+                "the code's numbers are out of range",
+            )
             .to_owned(),
     }
 }
@@ -351,7 +354,10 @@ mod tests {
             Refusal::AlreadyPrinted,
             Refusal::ReprintNeedsReason,
             Refusal::ImpersonationRefused,
-            Refusal::NotVerified { seen: 1, required: 3 },
+            Refusal::NotVerified {
+                seen: 1,
+                required: 3,
+            },
         ];
         for r in samples {
             assert_ne!(refusal(&r, Lang::Sv), refusal(&r, Lang::En));

@@ -231,7 +231,10 @@ mod tests {
     fn errors_are_specific() {
         assert_eq!(IdNumber::parse("811218-9875", 2026), Err(IdError::Check));
         assert_eq!(IdNumber::parse("8112189", 2026), Err(IdError::Length(7)));
-        assert_eq!(IdNumber::parse("81121a-9876", 2026), Err(IdError::Characters));
+        assert_eq!(
+            IdNumber::parse("81121a-9876", 2026),
+            Err(IdError::Characters)
+        );
         // 31 February, with a correct Luhn digit.
         let nine = "810231123";
         let ten = format!("{nine}{}", luhn_check_digit(nine));

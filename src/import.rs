@@ -205,7 +205,10 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
         text_field(&mut errors, &format!("{at}.benefit"), &c.benefit, 80);
         text_field(&mut errors, &format!("{at}.team"), &c.team, 64);
         if let Some(prev) = seen_cases.insert(c.case.trim().to_owned(), i) {
-            errors.push(format!("{at}.case: {} is also cases[{prev}]", c.case.trim()));
+            errors.push(format!(
+                "{at}.case: {} is also cases[{prev}]",
+                c.case.trim()
+            ));
         }
         if c.parties.is_empty() {
             errors.push(format!("{at}.parties: a case needs at least one party"));
@@ -216,7 +219,10 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
             let at = format!("{at}.parties[{j}]");
             text_field(&mut errors, &format!("{at}.ref"), &p.reference, 64);
             if refs.insert(p.reference.as_str(), j).is_some() {
-                errors.push(format!("{at}.ref: '{}' is used twice in this case", p.reference));
+                errors.push(format!(
+                    "{at}.ref: '{}' is used twice in this case",
+                    p.reference
+                ));
             }
             text_field(&mut errors, &format!("{at}.name"), &p.name, 120);
             let role = PartyRole::parse(&p.role);
@@ -228,14 +234,17 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
             }
             match IdNumber::parse(&p.id_number, year) {
                 Ok(id) => {
-                    let person = matches!(id.kind(), IdKind::Personnummer | IdKind::Samordningsnummer);
+                    let person =
+                        matches!(id.kind(), IdKind::Personnummer | IdKind::Samordningsnummer);
                     if role == Some(PartyRole::Applicant) && !person {
                         errors.push(format!(
                             "{at}.id_number: an applicant needs a personnummer or samordningsnummer"
                         ));
                     }
                     if p.protected && !person {
-                        errors.push(format!("{at}.protected: only a person can have protected identity"));
+                        errors.push(format!(
+                            "{at}.protected: only a person can have protected identity"
+                        ));
                     }
                     ids.push(id.digits().to_owned());
                 }
@@ -255,7 +264,11 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
                     if let Some(co) = &a.care_of {
                         text_field(&mut errors, &format!("{at}.address.care_of"), co, 80);
                     }
-                    let digits: String = a.postal_code.chars().filter(|c| !c.is_whitespace()).collect();
+                    let digits: String = a
+                        .postal_code
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
                     if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
                         errors.push(format!(
                             "{at}.address.postal_code: '{}' is not a Swedish postal code (NNN NN)",
@@ -272,7 +285,10 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
             text_field(&mut errors, &format!("{at}.title"), &d.title, 120);
             text_field(&mut errors, &format!("{at}.kind"), &d.kind, 60);
             if crate::time_fmt::parse_day(&d.date).is_none() {
-                errors.push(format!("{at}.date: '{}' is not a date (YYYY-MM-DD)", d.date));
+                errors.push(format!(
+                    "{at}.date: '{}' is not a date (YYYY-MM-DD)",
+                    d.date
+                ));
             }
             if !refs.contains_key(d.subject.as_str()) {
                 errors.push(format!(

@@ -15,7 +15,9 @@ pub const DEMO_DB_FILE: &str = "kuvert-demo.db";
 
 fn dirs() -> Result<ProjectDirs> {
     ProjectDirs::from("se", "", "kuvert").ok_or_else(|| {
-        Error::Environment("no home folder: give --db and --config (or KUVERT_DB, KUVERT_CONFIG)".into())
+        Error::Environment(
+            "no home folder: give --db and --config (or KUVERT_DB, KUVERT_CONFIG)".into(),
+        )
     })
 }
 

@@ -76,9 +76,8 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
         .into());
     }
     let day = |d: &str, end: bool| -> Result<String> {
-        let start = crate::time_fmt::parse_day(d).ok_or_else(|| {
-            Error::Invalid(format!("'{d}' is not a date: give YYYY-MM-DD"))
-        })?;
+        let start = crate::time_fmt::parse_day(d)
+            .ok_or_else(|| Error::Invalid(format!("'{d}' is not a date: give YYYY-MM-DD")))?;
         let t = if end {
             start + time::Duration::days(1)
         } else {

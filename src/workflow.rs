@@ -164,21 +164,16 @@ impl Workflow {
         };
         let now_dt = (self.clock)();
         let now = time_fmt::timestamp(now_dt);
-        let idle_since = time_fmt::timestamp(
-            now_dt - time::Duration::minutes(CLI_SESSION_IDLE_MINUTES),
-        );
+        let idle_since =
+            time_fmt::timestamp(now_dt - time::Duration::minutes(CLI_SESSION_IDLE_MINUTES));
         self.store.write(|tx| {
             let user = people::user(tx, &account)?.ok_or_else(|| Refusal::UnknownUser {
                 account: account.clone(),
             })?;
             let resumed = match kind {
-                SessionKind::Cli => people::resumable_session(
-                    tx,
-                    &account,
-                    terminal,
-                    kind.as_str(),
-                    &idle_since,
-                )?,
+                SessionKind::Cli => {
+                    people::resumable_session(tx, &account, terminal, kind.as_str(), &idle_since)?
+                }
                 _ => None,
             };
             let id = match resumed {
@@ -241,7 +236,12 @@ impl Workflow {
     }
 
     /// Locks a case and opens a mailing in draft to one of its parties.
-    pub fn start(&mut self, s: &Session, number: &str, recipient: PartyId) -> Result<MailingStatus> {
+    pub fn start(
+        &mut self,
+        s: &Session,
+        number: &str,
+        recipient: PartyId,
+    ) -> Result<MailingStatus> {
         let now = self.now();
         let lang = self.lang;
         let token = MailingToken::random()
@@ -314,9 +314,10 @@ impl Workflow {
         confirm_other_subject: bool,
     ) -> Result<MailingStatus> {
         if documents.is_empty() {
-            return Err(Error::Invalid(
-                self.pick("ange minst ett handlings-id", "give at least one document id"),
-            ));
+            return Err(Error::Invalid(self.pick(
+                "ange minst ett handlings-id",
+                "give at least one document id",
+            )));
         }
         let now = self.now();
         let lang = self.lang;
@@ -373,9 +374,10 @@ impl Workflow {
     /// Removes documents from the draft, all or none.
     pub fn detach(&mut self, s: &Session, documents: &[DocumentId]) -> Result<MailingStatus> {
         if documents.is_empty() {
-            return Err(Error::Invalid(
-                self.pick("ange minst ett handlings-id", "give at least one document id"),
-            ));
+            return Err(Error::Invalid(self.pick(
+                "ange minst ett handlings-id",
+                "give at least one document id",
+            )));
         }
         let now = self.now();
         let lang = self.lang;
@@ -447,11 +449,11 @@ impl Workflow {
             }
             let mut documents = Vec::with_capacity(enclosures.len());
             for e in &enclosures {
-                documents.push(
-                    cases::document_bytes(tx, e.document)?.ok_or(Refusal::DocumentPurged {
+                documents.push(cases::document_bytes(tx, e.document)?.ok_or(
+                    Refusal::DocumentPurged {
                         document: e.document,
-                    })?,
-                );
+                    },
+                )?);
             }
             let case = cases::by_id(tx, m.case_id)?;
             let recipient = cases::party(tx, m.recipient)?
@@ -618,7 +620,13 @@ impl Workflow {
                 Ok(code) => {
                     let token = code.token.to_base36();
                     match mailings::by_token(tx, &token)? {
-                        None => (Verdict::Unknown, Some(code.generation), Some(code.sheet), None, None),
+                        None => (
+                            Verdict::Unknown,
+                            Some(code.generation),
+                            Some(code.sheet),
+                            None,
+                            None,
+                        ),
                         Some(owner) if owner.id != m.id => (
                             Verdict::Foreign,
                             Some(code.generation),
@@ -628,9 +636,12 @@ impl Workflow {
                         ),
                         Some(_) => {
                             let v = if code.generation == m.generation {
-                                match mailings::sheet_required(tx, m.id, m.generation, code.sheet)? {
+                                match mailings::sheet_required(tx, m.id, m.generation, code.sheet)?
+                                {
                                     None => Verdict::Unknown,
-                                    Some(_) if mailings::seen_sheets(tx, &m)?.contains(&code.sheet) => {
+                                    Some(_)
+                                        if mailings::seen_sheets(tx, &m)?.contains(&code.sheet) =>
+                                    {
                                         Verdict::Duplicate
                                     }
                                     Some(_) => Verdict::Ok,
@@ -734,7 +745,13 @@ impl Workflow {
             }
             mailings::set_state(tx, m.id, MailingState::Sealed, &now, None)?;
             let c = ctx(s, Some(m.id), Some(&m.case_no));
-            audit::append(tx, &c, "sealed", json!({ "generation": m.generation }), &now)?;
+            audit::append(
+                tx,
+                &c,
+                "sealed",
+                json!({ "generation": m.generation }),
+                &now,
+            )?;
             audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
             Ok(m.id)
         })?;
@@ -802,7 +819,9 @@ impl Workflow {
 
     /// The user's open mailing, if any.
     pub fn status(&mut self, s: &Session) -> Result<Option<MailingStatus>> {
-        let open = self.store.read(|tx| mailings::open_for(tx, &s.user.account))?;
+        let open = self
+            .store
+            .read(|tx| mailings::open_for(tx, &s.user.account))?;
         open.map(|m| self.status_of(m.id)).transpose()
     }
 
@@ -822,7 +841,10 @@ impl Workflow {
                 None => (0, 0, None),
             };
             let (seen, seen_sheets) = if m.generation > 0 {
-                (mailings::seen_required(tx, &m)?, mailings::seen_sheets(tx, &m)?)
+                (
+                    mailings::seen_required(tx, &m)?,
+                    mailings::seen_sheets(tx, &m)?,
+                )
             } else {
                 (0, Vec::new())
             };
@@ -914,7 +936,11 @@ impl Workflow {
     }
 }
 
-fn ctx<'a>(s: &'a Session, mailing: Option<MailingId>, case_no: Option<&'a str>) -> EventContext<'a> {
+fn ctx<'a>(
+    s: &'a Session,
+    mailing: Option<MailingId>,
+    case_no: Option<&'a str>,
+) -> EventContext<'a> {
     EventContext {
         session: Some(s.id),
         account: Some(&s.user.account),
@@ -1047,10 +1073,18 @@ mod tests {
         let all = sheet_layout(&[e(1, 3), e(2, 1)], false, VerifyPolicy::EverySheet);
         assert_eq!(all.len(), 5);
         assert!(all.iter().all(|s| s.required));
-        let ends = sheet_layout(&[e(1, 3), e(2, 1)], true, VerifyPolicy::CoverAndDocumentEnds);
+        let ends = sheet_layout(
+            &[e(1, 3), e(2, 1)],
+            true,
+            VerifyPolicy::CoverAndDocumentEnds,
+        );
         assert_eq!(ends.len(), 6);
         assert_eq!(ends[1].kind, SheetKind::Inner);
-        let required: Vec<u32> = ends.iter().filter(|s| s.required).map(|s| s.sheet).collect();
+        let required: Vec<u32> = ends
+            .iter()
+            .filter(|s| s.required)
+            .map(|s| s.sheet)
+            .collect();
         assert_eq!(required, vec![1, 2, 3, 5, 6]);
     }
 }

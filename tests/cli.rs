@@ -45,10 +45,18 @@ fn a_whole_mailing_from_demo_to_sealed() {
     let list = env.json(CASEWORKER, &["case", "list"], 0);
     let cases = list["cases"].as_array().expect("cases array");
     assert!(cases.len() >= 20, "team A has the bulk of the demo cases");
-    assert!(cases.iter().all(|c| c["team"] == "A" && c["locked_by"].is_null()));
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["team"] == "A" && c["locked_by"].is_null())
+    );
 
     let (case, party, doc) = plain_case(&env);
-    let started = env.json(CASEWORKER, &["mail", "start", &case, "--to", &party.to_string()], 0);
+    let started = env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
     assert_eq!(started["state"], "draft");
     assert_eq!(started["case"], case.as_str());
     let mailing = started["mailing"].as_i64().expect("mailing id");
@@ -90,7 +98,11 @@ fn a_whole_mailing_from_demo_to_sealed() {
         assert_eq!(scan["verdict"], "ok");
         assert_eq!(scan["seen"].as_u64(), Some(i as u64 + 1));
         assert_eq!(scan["sheets"].as_u64(), Some(sheets as u64));
-        let expected = if i + 1 == sheets { "verified" } else { "printed" };
+        let expected = if i + 1 == sheets {
+            "verified"
+        } else {
+            "printed"
+        };
         assert_eq!(scan["state"], expected);
     }
     let again = env.json(CASEWORKER, &["mail", "scan", &codes[0].to_lowercase()], 0);
@@ -121,7 +133,12 @@ fn a_whole_mailing_from_demo_to_sealed() {
     assert_eq!(ours["state"], "sealed");
     assert_eq!(ours["case"], case.as_str());
     assert_eq!(ours["sheets"].as_u64(), Some(sheets as u64));
-    assert!(ours["deviations"].as_array().expect("deviations").is_empty());
+    assert!(
+        ours["deviations"]
+            .as_array()
+            .expect("deviations")
+            .is_empty()
+    );
     for s in sessions {
         for key in ["session", "user", "started", "ended", "mailings"] {
             assert!(s.get(key).is_some(), "session has {key}");
@@ -152,7 +169,11 @@ fn foreign_sheet_is_a_hard_stop_naming_the_other_case() {
             .expect("doc about the applicant")["id"]
             .as_i64()
             .expect("doc id");
-        env.json(user, &["mail", "start", number, "--to", &party.to_string()], 0);
+        env.json(
+            user,
+            &["mail", "start", number, "--to", &party.to_string()],
+            0,
+        );
         env.json(user, &["mail", "attach", &doc.to_string()], 0);
         let printed = env.json(user, &["mail", "print"], 0);
         pdfs.push(Path::new(printed["pdf"].as_str().expect("pdf")).to_owned());
@@ -212,7 +233,11 @@ fn exit_codes_follow_the_contract() {
     env.fails(CASEWORKER, &["mail", "scan", "KV1AAAAAAAAAAAAAAAAA"], 1);
     // A reason is required to void.
     env.fails(CASEWORKER, &["mail", "void", "--reason", "  "], 2);
-    let voided = env.json(CASEWORKER, &["mail", "void", "--reason", "fel mottagare"], 0);
+    let voided = env.json(
+        CASEWORKER,
+        &["mail", "void", "--reason", "fel mottagare"],
+        0,
+    );
     assert_eq!(voided["state"], "voided");
     // 3: environment.
     let missing = Env::new();
@@ -223,7 +248,11 @@ fn exit_codes_follow_the_contract() {
 fn a_malformed_scan_is_mistyped_not_a_usage_error() {
     let env = Env::demo();
     let (case, party, doc) = plain_case(&env);
-    env.json(CASEWORKER, &["mail", "start", &case, "--to", &party.to_string()], 0);
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
     env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
     env.json(CASEWORKER, &["mail", "print"], 0);
     for garbage in ["hello", "KV1AAAAAAAAAAAAAAAAA", "åäö-123"] {
@@ -238,7 +267,12 @@ fn impersonation_only_on_demo_databases() {
     let env = Env::new();
     let init = env.run(None, &["init"]);
     assert!(init.status.success(), "{}", common::stderr(&init));
-    let me = env.run(None, &["user", "add", "someone", "--name", "Some One", "--role", "lead", "--team", "A"]);
+    let me = env.run(
+        None,
+        &[
+            "user", "add", "someone", "--name", "Some One", "--role", "lead", "--team", "A",
+        ],
+    );
     assert!(me.status.success(), "first user: {}", common::stderr(&me));
     let refused = env.fails(Some("someone"), &["case", "list"], 1);
     assert!(refused.contains("KUVERT_USER"), "{refused}");
@@ -246,7 +280,13 @@ fn impersonation_only_on_demo_databases() {
     let unknown = env.fails(None, &["case", "list"], 1);
     assert!(unknown.contains("kuvert user add"), "{unknown}");
     // A second `user add` without a lead session is refused.
-    env.fails(None, &["user", "add", "x", "--name", "X", "--role", "lead", "--team", "A"], 1);
+    env.fails(
+        None,
+        &[
+            "user", "add", "x", "--name", "X", "--role", "lead", "--team", "A",
+        ],
+        1,
+    );
 }
 
 #[test]

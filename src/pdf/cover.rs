@@ -154,7 +154,13 @@ fn cover_page(
     c.text(x, 18.0, 9.0, true, &format!("Ärende {}", plan.case_no));
     c.text(x, 23.0, 9.0, false, &plan.benefit);
     c.text(x, 28.0, 9.0, false, &format!("Datum {}", plan.date));
-    c.text(x, 33.0, 9.0, false, &format!("Handläggare {}", plan.caseworker));
+    c.text(
+        x,
+        33.0,
+        9.0,
+        false,
+        &format!("Handläggare {}", plan.caseworker),
+    );
     code_block(&mut c, &sheet_code(plan, 1)?, 1, total, 42.0)?;
 
     let mut top = 100.0;
@@ -188,8 +194,19 @@ fn cover_page(
         } else {
             format!("ark {sheet}–{last}")
         };
-        let line = format!("{}. {} ({}), {}, {} s., {range}", i + 1, e.title, e.kind, e.date, e.pages);
-        for (j, part) in fonts.wrap(&line, 9.5, false, super::mm(165.0)).iter().enumerate() {
+        let line = format!(
+            "{}. {} ({}), {}, {} s., {range}",
+            i + 1,
+            e.title,
+            e.kind,
+            e.date,
+            e.pages
+        );
+        for (j, part) in fonts
+            .wrap(&line, 9.5, false, super::mm(165.0))
+            .iter()
+            .enumerate()
+        {
             if top > list_bottom {
                 c.text(
                     25.0,
@@ -252,7 +269,13 @@ fn inner_page(
     } else {
         id_number.to_owned()
     };
-    c.text(ADDRESS_X, ADDRESS_FIRST_BASELINE, ADDRESS_SIZE, true, "Personnummer");
+    c.text(
+        ADDRESS_X,
+        ADDRESS_FIRST_BASELINE,
+        ADDRESS_SIZE,
+        true,
+        "Personnummer",
+    );
     c.text(
         ADDRESS_X,
         ADDRESS_FIRST_BASELINE + ADDRESS_LINE,
@@ -261,7 +284,13 @@ fn inner_page(
         &shown,
     );
     c.text(120.0, 18.0, 9.0, true, &format!("Ärende {}", plan.case_no));
-    c.text(120.0, 23.0, 9.0, false, "Innerark – skyddade personuppgifter");
+    c.text(
+        120.0,
+        23.0,
+        9.0,
+        false,
+        "Innerark – skyddade personuppgifter",
+    );
     code_block(&mut c, &sheet_code(plan, 2)?, 2, total, 42.0)?;
     let mut top = 100.0;
     c.text(20.0, top, 14.0, true, "Innerkuvert");
@@ -309,7 +338,11 @@ mod tests {
         let lines = address_lines(&direct(long, "Storgatan 1"), &fonts).expect("fits");
         assert!(lines.len() > 3);
         let width = super::super::mm(WINDOW_RIGHT - ADDRESS_X - 1.0);
-        assert!(lines.iter().all(|l| fonts.width(l, ADDRESS_SIZE, false) <= width));
+        assert!(
+            lines
+                .iter()
+                .all(|l| fonts.width(l, ADDRESS_SIZE, false) <= width)
+        );
         let huge = long.repeat(3);
         assert!(address_lines(&direct(&huge, "Storgatan 1"), &fonts).is_err());
         let one_word = "X".repeat(80);

@@ -27,7 +27,13 @@ pub fn generate_document(fonts: &Fonts, d: &DocumentPage<'_>, pages: u32) -> Res
     for page in 1..=pages.max(1) {
         let mut c = Canvas::new(&f, A4_MM.1);
         c.text(20.0, 20.0, 16.0, true, d.title);
-        c.text(20.0, 28.0, 9.0, false, &format!("Ärende {}   Datum {}", d.case_no, d.date));
+        c.text(
+            20.0,
+            28.0,
+            9.0,
+            false,
+            &format!("Ärende {}   Datum {}", d.case_no, d.date),
+        );
         c.text(20.0, 33.0, 9.0, false, &format!("Gäller: {}", d.concerns));
         c.line((20.0, 37.0), (190.0, 37.0), 0.5);
         let mut top = 48.0;
@@ -48,5 +54,7 @@ pub fn generate_document(fonts: &Fonts, d: &DocumentPage<'_>, pages: u32) -> Res
         out.push(PdfPage::new(Mm(A4_MM.0), Mm(A4_MM.1), c.ops));
     }
     let mut warnings = Vec::new();
-    Ok(doc.with_pages(out).save(&PdfSaveOptions::default(), &mut warnings))
+    Ok(doc
+        .with_pages(out)
+        .save(&PdfSaveOptions::default(), &mut warnings))
 }

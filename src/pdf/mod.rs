@@ -8,8 +8,8 @@ pub mod qr;
 mod stamp;
 mod text;
 
-pub use document::{DocumentPage, generate_document};
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
+pub use document::{DocumentPage, generate_document};
 pub use text::Fonts;
 
 use crate::config::Config;

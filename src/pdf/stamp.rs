@@ -173,7 +173,12 @@ fn rect_of(doc: &Document, obj: Option<&Object>) -> Option<[f32; 4]> {
         *slot = resolve(doc, v).as_float().ok()?;
     }
     // Normalise: lower-left, upper-right.
-    Some([r[0].min(r[2]), r[1].min(r[3]), r[0].max(r[2]), r[1].max(r[3])])
+    Some([
+        r[0].min(r[2]),
+        r[1].min(r[3]),
+        r[0].max(r[2]),
+        r[1].max(r[3]),
+    ])
 }
 
 fn stamp_page(doc: &mut Document, page: ObjectId, stamp: &Stamp, font: ObjectId) -> Result<()> {

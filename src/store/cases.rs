@@ -4,7 +4,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{Error, Result};
 use crate::idnum::mask_stored;
-use crate::model::{Address, CaseSummary, Document, DocumentId, LockInfo, Party, PartyId, PartyRole};
+use crate::model::{
+    Address, CaseSummary, Document, DocumentId, LockInfo, Party, PartyId, PartyRole,
+};
 
 /// A case row with its database id.
 #[derive(Debug, Clone)]
@@ -57,15 +59,19 @@ pub fn list(c: &Connection, team: &str) -> Result<Vec<CaseSummary>> {
 
 /// A case by its number.
 pub fn by_number(c: &Connection, number: &str) -> Result<Option<CaseRow>> {
-    Ok(c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE number = ?1")?
-        .query_row([number], case_row)
-        .optional()?)
+    Ok(
+        c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE number = ?1")?
+            .query_row([number], case_row)
+            .optional()?,
+    )
 }
 
 /// A case by id.
 pub fn by_id(c: &Connection, id: i64) -> Result<CaseRow> {
-    Ok(c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE id = ?1")?
-        .query_row([id], case_row)?)
+    Ok(
+        c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE id = ?1")?
+            .query_row([id], case_row)?,
+    )
 }
 
 fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
@@ -131,11 +137,11 @@ pub fn party_of_case(c: &Connection, case_id: i64, party: PartyId) -> Result<Opt
 
 /// One party by id (any case).
 pub fn party(c: &Connection, party: PartyId) -> Result<Option<Party>> {
-    Ok(
-        c.prepare_cached(&format!("SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"))?
-            .query_row([party], party_row)
-            .optional()?,
-    )
+    Ok(c.prepare_cached(&format!(
+        "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"
+    ))?
+    .query_row([party], party_row)
+    .optional()?)
 }
 
 fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {

@@ -41,9 +41,11 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 
 /// The newest event's sequence number and hash: the head of the chain.
 pub fn head(c: &Connection) -> Result<Option<(i64, String)>> {
-    Ok(c.prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+    Ok(
+        c.prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    )
 }
 
 /// Appends an event whose hash the caller computed.
@@ -52,7 +54,15 @@ pub fn insert(c: &Connection, e: &EventRow) -> Result<()> {
         "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     ))?
     .execute(rusqlite::params![
-        e.seq, e.time, e.session, e.account, e.mailing, e.case_no, e.kind, e.detail, e.prev_hash,
+        e.seq,
+        e.time,
+        e.session,
+        e.account,
+        e.mailing,
+        e.case_no,
+        e.kind,
+        e.detail,
+        e.prev_hash,
         e.hash
     ])?;
     Ok(())

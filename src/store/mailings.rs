@@ -25,7 +25,8 @@ pub struct MailingRow {
     pub started: String,
 }
 
-const MAILING_SELECT: &str = "SELECT m.id, m.case_id, c.number, m.account, m.recipient_id, m.state, m.token,
+const MAILING_SELECT: &str =
+    "SELECT m.id, m.case_id, c.number, m.account, m.recipient_id, m.state, m.token,
         m.generation, m.issued, m.round, m.printed_by, m.started
  FROM mailings m JOIN cases c ON c.id = m.case_id";
 
@@ -287,7 +288,12 @@ pub fn print_summary(
 }
 
 /// Whether a sheet is required by the policy the print was made with.
-pub fn sheet_required(c: &Connection, id: MailingId, generation: u32, sheet: u32) -> Result<Option<bool>> {
+pub fn sheet_required(
+    c: &Connection,
+    id: MailingId,
+    generation: u32,
+    sheet: u32,
+) -> Result<Option<bool>> {
     Ok(c.prepare_cached(
         "SELECT required FROM sheets WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3",
     )?

@@ -131,7 +131,9 @@ impl Store {
         }
         let kind: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(match kind.as_deref() {
             Some("demo") => Some(DbKind::Demo),
@@ -210,7 +212,9 @@ mod tests {
     #[test]
     fn missing_and_foreign_files_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let missing = Store::open(&dir.path().join("none.db")).err().expect("missing");
+        let missing = Store::open(&dir.path().join("none.db"))
+            .err()
+            .expect("missing");
         assert_eq!(missing.exit_code(), 3);
         let other = dir.path().join("other.db");
         Connection::open(&other)

@@ -103,7 +103,10 @@ pub fn start_session(
 
 /// Records activity, so an idle session can be told from a live one.
 pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
-    c.execute("UPDATE sessions SET last_seen = ?2 WHERE id = ?1", (id, now))?;
+    c.execute(
+        "UPDATE sessions SET last_seen = ?2 WHERE id = ?1",
+        (id, now),
+    )?;
     Ok(())
 }
 

@@ -87,9 +87,12 @@ pub fn stderr(out: &Output) -> String {
 
 /// Runs an external tool; a missing tool fails the test with what to install.
 pub fn tool(program: &str, args: &[&str]) -> Output {
-    let out = Command::new(program).args(args).output().unwrap_or_else(|e| {
-        panic!("{program} is needed by this test ({e}); run scripts/setup-test-deps.sh")
-    });
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} is needed by this test ({e}); run scripts/setup-test-deps.sh")
+        });
     assert!(
         out.status.success(),
         "{program} {args:?} failed: {}",
