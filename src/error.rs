@@ -122,6 +122,9 @@ impl Error {
 
     /// The message in the user's language (refusals come from the catalogue).
     pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        if self.is_busy() {
+            return crate::i18n::database_busy(lang).to_owned();
+        }
         match self {
             Error::Refused(r) => crate::i18n::refusal(r, lang),
             Error::NoOpenMailing => crate::i18n::no_open_mailing(lang).to_owned(),

@@ -145,6 +145,14 @@ pub fn no_open_mailing(lang: Lang) -> &'static str {
     )
 }
 
+/// Said when another desk held the database's write lock past the timeout.
+pub fn database_busy(lang: Lang) -> &'static str {
+    lang.pick(
+        "Databasen är upptagen (en annan arbetsplats skriver just nu). Inget ändrades; försök igen om en stund.",
+        "The database is busy (another desk is writing right now). Nothing was changed; try again in a moment.",
+    )
+}
+
 /// A mailing state in words.
 pub fn state_text(state: MailingState, lang: Lang) -> &'static str {
     match state {

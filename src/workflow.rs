@@ -408,7 +408,7 @@ impl Workflow {
     }
 
     /// Renders the print job, writes it to the outbox and sends it to the printer. A reprint
-    /// (any print after the first) needs a reason and makes the earlier print stale.
+    /// (a print after a completed one) needs a reason and makes the earlier print stale.
     pub fn print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintOutcome> {
         let plan = self.prepare_print(s, reason)?;
         let printed = match self.produce(&plan) {
@@ -434,7 +434,9 @@ impl Workflow {
         self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
             let m = open_mailing(tx, s)?;
-            if m.issued > 0 && reason.is_none() {
+            // A completed earlier print needs a reason to be replaced; a retry after a
+            // failed print does not (its codes are stale all the same).
+            if m.generation > 0 && reason.is_none() {
                 return Err(Refusal::ReprintNeedsReason.into());
             }
             if m.issued >= MAX_GENERATION {
@@ -548,7 +550,7 @@ impl Workflow {
             audit::append(
                 tx,
                 &ctx(s, Some(m.id), Some(&m.case_no)),
-                if plan.generation > 1 {
+                if m.generation > 0 {
                     "reprinted"
                 } else {
                     "printed"

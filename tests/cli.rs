@@ -309,3 +309,121 @@ fn demo_never_overwrites_a_production_database() {
     env.fails(None, &["demo", "--no-tui", "--reset"], 2);
     assert_eq!(std::fs::read(&env.db).expect("db"), before);
 }
+
+/// Writes an executable shell script.
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn printer_failures_leave_the_mailing_in_draft() {
+    let env = Env::demo();
+    let (case, party, doc) = plain_case(&env);
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    let dir = env.dir.path();
+    let failing = script(
+        dir,
+        "failing-lp",
+        "echo 'lp: The printer or class does not exist.' >&2; exit 1",
+    );
+    let hanging = script(dir, "hanging-lp", "sleep 30");
+    let spool = dir.join("spool");
+    std::fs::create_dir_all(&spool).expect("spool");
+    let working = script(
+        dir,
+        "working-lp",
+        &format!(
+            "cp \"$2\" '{}/job-'\"$1\".pdf && echo 'request id is KUVERT-7 (1 file(s))'",
+            spool.display()
+        ),
+    );
+    for (command, expect) in [
+        (format!("printer_command = \"{failing}\""), "does not exist"),
+        (
+            format!("printer_command = \"{hanging}\"\nprinter_timeout_secs = 1"),
+            "1 s",
+        ),
+        (
+            "printer_command = \"/nonexistent/lp\"".to_owned(),
+            "/nonexistent/lp",
+        ),
+    ] {
+        std::fs::write(&env.config, &command).expect("config");
+        let err = env.fails(CASEWORKER, &["mail", "print"], 3);
+        assert!(err.contains(expect), "{command}: {err}");
+        let status = env.json(CASEWORKER, &["mail", "status"], 0);
+        assert_eq!(status["state"], "draft", "{command}");
+    }
+    // A working printer gets the finished job; its job id is logged.
+    std::fs::write(
+        &env.config,
+        format!("printer_command = \"{working} {{mailing}}\""),
+    )
+    .expect("config");
+    let printed = env.json(CASEWORKER, &["mail", "print"], 0);
+    assert_eq!(printed["state"], "printed");
+    assert_eq!(printed["printer_job"], "KUVERT-7");
+    // Three failed attempts consumed generations 1–3: their codes can never be valid.
+    assert_eq!(printed["generation"], 4);
+    let mailing = printed["mailing"].as_i64().expect("mailing");
+    let queued = spool.join(format!("job-{mailing}.pdf"));
+    let outbox = Path::new(printed["pdf"].as_str().expect("pdf"));
+    assert_eq!(
+        std::fs::read(&queued).expect("queued"),
+        std::fs::read(outbox).expect("outbox")
+    );
+    let log = env.json(LEAD, &["log", "--format", "json"], 0);
+    let kinds: Vec<String> = log
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .flat_map(|s| s["mailings"].as_array().cloned().unwrap_or_default())
+        .flat_map(|m| m["events"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "print_failed").count(), 3);
+    assert!(kinds.iter().any(|k| k == "printed"));
+}
+
+#[test]
+fn a_reprint_needs_a_reason_and_makes_old_sheets_stale() {
+    let env = Env::demo();
+    let (case, party, doc) = plain_case(&env);
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    let first = env.json(CASEWORKER, &["mail", "print"], 0);
+    let old = printed_codes(Path::new(first["pdf"].as_str().expect("pdf")));
+    env.fails(CASEWORKER, &["mail", "print"], 1);
+    let second = env.json(
+        CASEWORKER,
+        &["mail", "print", "--reason", "pappersstopp"],
+        0,
+    );
+    assert_eq!(second["generation"], 2);
+    let new = printed_codes(Path::new(second["pdf"].as_str().expect("pdf")));
+    assert_ne!(old, new);
+    env.json(CASEWORKER, &["mail", "scan", &new[0]], 0);
+    let stale = env.json(CASEWORKER, &["mail", "scan", &old[1]], 1);
+    assert_eq!(stale["verdict"], "stale");
+    assert_eq!(stale["seen"], 0);
+    for code in &new {
+        env.json(CASEWORKER, &["mail", "scan", code, "--keyed"], 0);
+    }
+    assert_eq!(
+        env.json(CASEWORKER, &["mail", "seal"], 0)["state"],
+        "sealed"
+    );
+}
