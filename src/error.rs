@@ -55,6 +55,47 @@ pub enum Refusal {
     ImpersonationRefused,
 }
 
+impl Refusal {
+    /// The rule's stable name and the ids it concerns, for the event log: no names, no
+    /// titles, no personal data.
+    pub fn detail(&self) -> serde_json::Value {
+        use Refusal::*;
+        use serde_json::json;
+        match self {
+            OneOpenMailing { case, .. } => json!({ "rule": "one_open_mailing", "open_case": case }),
+            CaseLocked { case, .. } => json!({ "rule": "case_locked", "case": case }),
+            OtherTeam { case, team, .. } => {
+                json!({ "rule": "other_team", "case": case, "team": team })
+            }
+            DocumentOfOtherCase { document, case } => {
+                json!({ "rule": "document_of_other_case", "document": document, "case": case })
+            }
+            OtherSubject {
+                document,
+                subject_role,
+                ..
+            } => {
+                json!({ "rule": "other_subject", "document": document, "subject_role": subject_role })
+            }
+            DocumentPurged { document } => {
+                json!({ "rule": "document_purged", "document": document })
+            }
+            NothingAttached => json!({ "rule": "nothing_attached" }),
+            NotVerified { seen, required } => {
+                json!({ "rule": "not_verified", "seen": seen, "required": required })
+            }
+            NotPrinted => json!({ "rule": "not_printed" }),
+            AlreadyPrinted => json!({ "rule": "already_printed" }),
+            ReprintNeedsReason => json!({ "rule": "reprint_needs_reason" }),
+            TooManyPrints { max } => json!({ "rule": "too_many_prints", "max": max }),
+            LeadOnly { what } => json!({ "rule": "lead_only", "what": what }),
+            NotLocked { case } => json!({ "rule": "not_locked", "case": case }),
+            UnknownUser { .. } => json!({ "rule": "unknown_user" }),
+            ImpersonationRefused => json!({ "rule": "impersonation_refused" }),
+        }
+    }
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&crate::i18n::refusal(self, crate::i18n::Lang::En))

@@ -220,7 +220,7 @@ impl Workflow {
     }
 
     /// One case of the user's team with parties, documents and lock.
-    pub fn show_case(&mut self, s: &Session, number: &str) -> Result<CaseDetail> {
+    fn show_case_checked(&mut self, s: &Session, number: &str) -> Result<CaseDetail> {
         let lang = self.lang;
         self.store.read(|tx| {
             let case = team_case(tx, s, number, lang)?;
@@ -236,7 +236,7 @@ impl Workflow {
     }
 
     /// Locks a case and opens a mailing in draft to one of its parties.
-    pub fn start(
+    fn start_checked(
         &mut self,
         s: &Session,
         number: &str,
@@ -307,7 +307,7 @@ impl Workflow {
 
     /// Attaches documents of the locked case, all or none. A document about someone other
     /// than the recipient needs `confirm_other_subject`, and that confirmation is logged.
-    pub fn attach(
+    fn attach_checked(
         &mut self,
         s: &Session,
         documents: &[DocumentId],
@@ -372,7 +372,7 @@ impl Workflow {
     }
 
     /// Removes documents from the draft, all or none.
-    pub fn detach(&mut self, s: &Session, documents: &[DocumentId]) -> Result<MailingStatus> {
+    fn detach_checked(&mut self, s: &Session, documents: &[DocumentId]) -> Result<MailingStatus> {
         if documents.is_empty() {
             return Err(Error::Invalid(self.pick(
                 "ange minst ett handlings-id",
@@ -422,7 +422,7 @@ impl Workflow {
     }
 
     /// Step 1 of printing: checks the rules and reserves a new generation.
-    pub fn prepare_print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintPlan> {
+    fn prepare_print_checked(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintPlan> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if let Some(r) = reason {
             self.check_reason(r)?;
@@ -588,7 +588,12 @@ impl Workflow {
     }
 
     /// One scan at sealing, checked against the user's open mailing.
-    pub fn scan(&mut self, s: &Session, input: &str, source: ScanSource) -> Result<ScanOutcome> {
+    fn scan_checked(
+        &mut self,
+        s: &Session,
+        input: &str,
+        source: ScanSource,
+    ) -> Result<ScanOutcome> {
         if input.trim().is_empty() {
             return Err(Error::Invalid(self.pick(
                 "ingen kod angiven: skanna ett ark eller skriv dess kod",
@@ -730,7 +735,7 @@ impl Workflow {
     }
 
     /// Seals a verified mailing and releases its case.
-    pub fn seal(&mut self, s: &Session) -> Result<MailingStatus> {
+    fn seal_checked(&mut self, s: &Session) -> Result<MailingStatus> {
         let now = self.now();
         let id = self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
@@ -761,7 +766,7 @@ impl Workflow {
     }
 
     /// Voids the open mailing (reason required) and releases its case.
-    pub fn void(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
+    fn void_checked(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
         let reason = reason.trim();
         self.check_reason(reason)?;
         let now = self.now();
@@ -784,7 +789,12 @@ impl Workflow {
     }
 
     /// A lead breaks the lock on a case of their team; the holding mailing is voided.
-    pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
+    fn break_lock_checked(
+        &mut self,
+        s: &Session,
+        number: &str,
+        reason: &str,
+    ) -> Result<MailingStatus> {
         let reason = reason.trim();
         if s.user.role != Role::Lead {
             return Err(Refusal::LeadOnly {
@@ -817,6 +827,94 @@ impl Workflow {
             Ok(m.id)
         })?;
         self.status_of(id)
+    }
+
+    /// One case of the user's team with parties, documents and lock.
+    pub fn show_case(&mut self, s: &Session, number: &str) -> Result<CaseDetail> {
+        let r = self.show_case_checked(s, number);
+        self.logged(s, "show_case", r)
+    }
+
+    /// Locks a case and opens a mailing in draft to one of its parties.
+    pub fn start(
+        &mut self,
+        s: &Session,
+        number: &str,
+        recipient: PartyId,
+    ) -> Result<MailingStatus> {
+        let r = self.start_checked(s, number, recipient);
+        self.logged(s, "start", r)
+    }
+
+    /// Attaches documents of the locked case, all or none. A document about someone other
+    /// than the recipient needs `confirm_other_subject`, and that confirmation is logged.
+    pub fn attach(
+        &mut self,
+        s: &Session,
+        documents: &[DocumentId],
+        confirm_other_subject: bool,
+    ) -> Result<MailingStatus> {
+        let r = self.attach_checked(s, documents, confirm_other_subject);
+        self.logged(s, "attach", r)
+    }
+
+    /// Removes documents from the draft, all or none.
+    pub fn detach(&mut self, s: &Session, documents: &[DocumentId]) -> Result<MailingStatus> {
+        let r = self.detach_checked(s, documents);
+        self.logged(s, "detach", r)
+    }
+
+    /// Step 1 of printing: checks the rules and reserves a new generation.
+    pub fn prepare_print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintPlan> {
+        let r = self.prepare_print_checked(s, reason);
+        self.logged(s, "print", r)
+    }
+
+    /// One scan at sealing, checked against the user's open mailing.
+    pub fn scan(&mut self, s: &Session, input: &str, source: ScanSource) -> Result<ScanOutcome> {
+        let r = self.scan_checked(s, input, source);
+        self.logged(s, "scan", r)
+    }
+
+    /// Seals a verified mailing and releases its case.
+    pub fn seal(&mut self, s: &Session) -> Result<MailingStatus> {
+        let r = self.seal_checked(s);
+        self.logged(s, "seal", r)
+    }
+
+    /// Voids the open mailing (reason required) and releases its case.
+    pub fn void(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
+        let r = self.void_checked(s, reason);
+        self.logged(s, "void", r)
+    }
+
+    /// A lead breaks the lock on a case of their team; the holding mailing is voided.
+    pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
+        let r = self.break_lock_checked(s, number, reason);
+        self.logged(s, "lock_break", r)
+    }
+
+    /// Every refusal is logged (DESIGN §1), in a transaction of its own after the refused
+    /// one rolled back: the rule's name and ids, never names or titles.
+    fn logged<T>(&mut self, s: &Session, operation: &str, result: Result<T>) -> Result<T> {
+        if let Err(Error::Refused(refusal)) = &result {
+            let now = self.now();
+            let mut detail = refusal.detail();
+            detail["operation"] = json!(operation);
+            let case = detail
+                .get("case")
+                .and_then(|c| c.as_str())
+                .map(str::to_owned);
+            let logged = self.store.write(|tx| {
+                audit::append(tx, &ctx(s, None, case.as_deref()), "refused", detail, &now)?;
+                Ok(())
+            });
+            if let Err(e) = logged {
+                // The caseworker must still hear why they were refused.
+                tracing::warn!("could not log a refusal: {e}");
+            }
+        }
+        result
     }
 
     /// The user's open mailing, if any.
