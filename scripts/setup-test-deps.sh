@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs from Debian's packages: poppler-utils (pdftoppm,
-# pdftotext, pdfinfo), zbar-tools (zbarimg) to read printed codes back. Idempotent: does
-# nothing when everything is already there. Needs root (CI and the dev machines run as root).
+# Installs what the test suite needs from Debian's packages, only what is missing:
+#   poppler-utils  pdftoppm, pdftotext, pdfinfo: render and read the print job back
+#   zbar-tools     zbarimg: decode the QR codes as a scanner would
+#   cups-daemon, cups-client  a real CUPS scheduler and `lp` for the printing test
+#   libtasn1-doc   a real third-party PDF (pdfTeX) to stamp and merge
+# Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
 need=()
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+[ -x /usr/sbin/cupsd ] || need+=(cups-daemon)
+command -v lp >/dev/null 2>&1 && command -v lpadmin >/dev/null 2>&1 || need+=(cups-client)
+[ -f /usr/share/doc/libtasn1-doc/libtasn1.pdf ] || need+=(libtasn1-doc)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

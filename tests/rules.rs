@@ -44,7 +44,7 @@ impl Fixture {
     fn demo_with(config: Config) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("kuvert.db");
-        assert!(kuvert::demo::ensure_demo_db(&db, false, "tester").expect("demo db"));
+        std::fs::copy(demo_template(), &db).expect("copy the demo database");
         let wf = open_desk(&db, dir.path(), config);
         Self { dir, db, wf }
     }
@@ -184,6 +184,18 @@ impl Fixture {
     fn state(&mut self, s: &Session) -> Option<MailingState> {
         self.wf.status(s).expect("status").map(|m| m.state)
     }
+}
+
+/// One demo database per test binary, copied for each test (making it is the slow part).
+fn demo_template() -> &'static Path {
+    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("template.db");
+        assert!(kuvert::demo::ensure_demo_db(&db, false, "tester").expect("demo db"));
+        (dir, db)
+    });
+    path
 }
 
 fn open_desk(db: &Path, dir: &Path, config: Config) -> Workflow {

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -24,11 +25,11 @@ impl Env {
         Self { dir, db, config }
     }
 
-    /// An environment with a demo database.
+    /// An environment with a demo database: a copy of one made by `kuvert demo` once per
+    /// test binary (the demo is the same every time; making it is the slow part).
     pub fn demo() -> Self {
         let env = Self::new();
-        let out = env.run(None, &["demo", "--no-tui"]);
-        assert!(out.status.success(), "demo failed: {}", stderr(&out));
+        std::fs::copy(demo_template(), &env.db).expect("copy the demo database");
         env
     }
 
@@ -79,6 +80,24 @@ impl Env {
         );
         stderr(&out)
     }
+}
+
+/// The demo database made once by the real `kuvert demo`.
+fn demo_template() -> &'static Path {
+    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = TEMPLATE.get_or_init(|| {
+        let env = Env::new();
+        let out = env.run(None, &["demo", "--no-tui"]);
+        assert!(out.status.success(), "demo failed: {}", stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            env.db.to_string_lossy(),
+            "kuvert demo prints the database path"
+        );
+        let path = env.db.clone();
+        (env.dir, path)
+    });
+    path
 }
 
 pub fn stderr(out: &Output) -> String {
