@@ -4,6 +4,7 @@
 
 mod cover;
 mod document;
+pub mod ink;
 pub mod qr;
 mod stamp;
 mod text;

@@ -232,7 +232,14 @@ fn stamp_page(doc: &mut Document, page: ObjectId, stamp: &Stamp, font: ObjectId)
         Ok(other) => contents.push(other.clone()),
         Err(_) => {}
     }
-    let ops = stamp_ops(stamp, visible, rotate)?;
+    let matrix = Matrix::new(&stamp.code)?;
+    let ink = super::ink::inked_areas(doc, page);
+    let corner = choose_corner(stamp, matrix.width, visible, rotate, &ink);
+    let ops = stamp_ops(
+        stamp,
+        &matrix,
+        &Geometry::new(stamp, matrix.width, visible, rotate, corner),
+    );
     let close = doc.add_object(Stream::new(Dictionary::new(), ops));
     contents.push(close.into());
 
@@ -242,64 +249,183 @@ fn stamp_page(doc: &mut Document, page: ObjectId, stamp: &Stamp, font: ObjectId)
     Ok(())
 }
 
+/// Where on the page the stamp goes, in the page's displayed orientation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    BottomRight,
+    BottomLeft,
+    TopRight,
+    TopLeft,
+}
+
+impl Corner {
+    /// In order of preference: the bottom margin first, as agency templates leave it free.
+    pub const PREFERENCE: [Corner; 4] = [
+        Corner::BottomRight,
+        Corner::BottomLeft,
+        Corner::TopRight,
+        Corner::TopLeft,
+    ];
+}
+
+/// The stamp's position: a display-to-user-space transform and the parts in display space.
+struct Geometry {
+    cm: [f32; 6],
+    /// Lower-left corner and side of the white box (QR with its quiet zone).
+    bx: f32,
+    by: f32,
+    boxed: f32,
+    quiet: f32,
+    module: f32,
+    width: usize,
+    /// Baseline start of the label.
+    tx: f32,
+    ty: f32,
+    label_width: f32,
+}
+
+impl Geometry {
+    fn new(
+        stamp: &Stamp,
+        matrix_width: usize,
+        visible: [f32; 4],
+        rotate: i64,
+        corner: Corner,
+    ) -> Self {
+        let [x0, y0, x1, y1] = visible;
+        let (w, h) = (x1 - x0, y1 - y0);
+        let (cm, dw, dh) = match rotate {
+            90 => ([0.0, 1.0, -1.0, 0.0, x0 + w, y0], h, w),
+            180 => ([-1.0, 0.0, 0.0, -1.0, x0 + w, y0 + h], w, h),
+            270 => ([0.0, -1.0, 1.0, 0.0, x0, y0 + h], h, w),
+            _ => ([1.0, 0.0, 0.0, 1.0, x0, y0], w, h),
+        };
+        let module = super::mm(STAMP_QR_MM) / matrix_width as f32;
+        let quiet = module * QUIET_ZONE_MODULES as f32;
+        let boxed = super::mm(STAMP_QR_MM) + 2.0 * quiet;
+        let margin = super::mm(STAMP_MARGIN_MM);
+        let gap = super::mm(2.0);
+        let label_width = helvetica_width(&stamp.label, STAMP_TEXT_PT);
+        let right = matches!(corner, Corner::BottomRight | Corner::TopRight);
+        let bottom = matches!(corner, Corner::BottomRight | Corner::BottomLeft);
+        // The quiet zone may reach into the margin; the symbol itself stays inside it.
+        let inset = margin - quiet.min(margin);
+        let bx = if right { dw - inset - boxed } else { inset };
+        let by = if bottom { inset } else { dh - inset - boxed };
+        let tx = if right {
+            (bx - gap - label_width).max(margin)
+        } else {
+            bx + boxed + gap
+        };
+        let ty = if bottom {
+            by + quiet + super::mm(1.0)
+        } else {
+            by + boxed - quiet - super::mm(3.0)
+        };
+        Self {
+            cm,
+            bx,
+            by,
+            boxed,
+            quiet,
+            module,
+            width: matrix_width,
+            tx,
+            ty,
+            label_width,
+        }
+    }
+
+    /// The user-space box the stamp covers (white box and label).
+    fn footprint(&self) -> super::ink::Area {
+        let x0 = self.bx.min(self.tx);
+        let x1 = (self.bx + self.boxed).max(self.tx + self.label_width);
+        let m = self.cm;
+        let pts = [
+            (x0, self.by),
+            (x1, self.by),
+            (x0, self.by + self.boxed),
+            (x1, self.by + self.boxed),
+        ]
+        .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
+        let xs = pts.map(|p| p.0);
+        let ys = pts.map(|p| p.1);
+        [
+            xs.iter().copied().fold(f32::MAX, f32::min),
+            ys.iter().copied().fold(f32::MAX, f32::min),
+            xs.iter().copied().fold(f32::MIN, f32::max),
+            ys.iter().copied().fold(f32::MIN, f32::max),
+        ]
+    }
+}
+
+/// The first corner, in order of preference, where the stamp covers none of the page's own
+/// ink; the bottom right when every corner is taken (the white quiet zone keeps the code
+/// readable there).
+fn choose_corner(
+    stamp: &Stamp,
+    matrix_width: usize,
+    visible: [f32; 4],
+    rotate: i64,
+    ink: &[super::ink::Area],
+) -> Corner {
+    Corner::PREFERENCE
+        .into_iter()
+        .find(|&c| {
+            let f = Geometry::new(stamp, matrix_width, visible, rotate, c).footprint();
+            !ink.iter().any(|a| super::ink::overlaps(a, &f))
+        })
+        .unwrap_or(Corner::BottomRight)
+}
+
 /// The stamp's drawing operations: `Q` closes the original content, then the stamp is drawn
 /// in display space and mapped to user space for the page's rotation.
-fn stamp_ops(stamp: &Stamp, visible: [f32; 4], rotate: i64) -> Result<Vec<u8>> {
+fn stamp_ops(stamp: &Stamp, matrix: &Matrix, g: &Geometry) -> Vec<u8> {
     use std::fmt::Write;
-    let [x0, y0, x1, y1] = visible;
-    let (w, h) = (x1 - x0, y1 - y0);
-    let (cm, dw) = match rotate {
-        90 => ([0.0, 1.0, -1.0, 0.0, x0 + w, y0], h),
-        180 => ([-1.0, 0.0, 0.0, -1.0, x0 + w, y0 + h], w),
-        270 => ([0.0, -1.0, 1.0, 0.0, x0, y0 + h], h),
-        _ => ([1.0, 0.0, 0.0, 1.0, x0, y0], w),
-    };
-    let matrix = Matrix::new(&stamp.code)?;
-    let module = super::mm(STAMP_QR_MM) / matrix.width as f32;
-    let quiet = module * QUIET_ZONE_MODULES as f32;
-    let boxed = super::mm(STAMP_QR_MM) + 2.0 * quiet;
-    let bx = dw - super::mm(STAMP_MARGIN_MM) - boxed;
-    let by = super::mm(STAMP_MARGIN_MM) - quiet.min(super::mm(STAMP_MARGIN_MM));
     let mut s = String::with_capacity(4096);
     let f = |v: f32| format!("{v:.3}");
     let _ = writeln!(s, "Q\nq");
     let _ = writeln!(
         s,
         "{} {} {} {} {} {} cm",
-        f(cm[0]),
-        f(cm[1]),
-        f(cm[2]),
-        f(cm[3]),
-        f(cm[4]),
-        f(cm[5])
+        f(g.cm[0]),
+        f(g.cm[1]),
+        f(g.cm[2]),
+        f(g.cm[3]),
+        f(g.cm[4]),
+        f(g.cm[5])
     );
     // White quiet zone, so the symbol reads even on a page with a tinted margin.
-    let _ = writeln!(s, "1 g {} {} {} {} re f", f(bx), f(by), f(boxed), f(boxed));
+    let _ = writeln!(
+        s,
+        "1 g {} {} {} {} re f",
+        f(g.bx),
+        f(g.by),
+        f(g.boxed),
+        f(g.boxed)
+    );
     let _ = writeln!(s, "0 g");
-    let qx = bx + quiet;
-    let qtop = by + quiet + super::mm(STAMP_QR_MM);
+    let qx = g.bx + g.quiet;
+    let qtop = g.by + g.quiet + g.module * g.width as f32;
     for run in matrix.dark_runs() {
         let _ = writeln!(
             s,
             "{} {} {} {} re f",
-            f(qx + run.col as f32 * module),
-            f(qtop - (run.row + 1) as f32 * module),
-            f(run.len as f32 * module),
-            f(module)
+            f(qx + run.col as f32 * g.module),
+            f(qtop - (run.row + 1) as f32 * g.module),
+            f(run.len as f32 * g.module),
+            f(g.module)
         );
     }
-    let text_width = helvetica_width(&stamp.label, STAMP_TEXT_PT);
-    let tx = (bx - super::mm(2.0) - text_width).max(super::mm(5.0));
-    let ty = by + quiet + super::mm(1.0);
     let _ = writeln!(
         s,
         "BT /{STAMP_FONT} {STAMP_TEXT_PT} Tf {} {} Td ({}) Tj ET",
-        f(tx),
-        f(ty),
+        f(g.tx),
+        f(g.ty),
         escape(&stamp.label)
     );
     let _ = writeln!(s, "Q");
-    Ok(s.into_bytes())
+    s.into_bytes()
 }
 
 /// Helvetica advance widths (per 1000 em) for the characters a stamp label uses.
@@ -335,4 +461,61 @@ fn escape(text: &str) -> String {
             _ => vec![c],
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp() -> Stamp {
+        Stamp {
+            code: "KV10000000000000111Z".into(),
+            label: "KV10000000000000111Z ark 2/3".into(),
+        }
+    }
+
+    const A4: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
+
+    #[test]
+    fn free_bottom_right_is_preferred() {
+        assert_eq!(choose_corner(&stamp(), 21, A4, 0, &[]), Corner::BottomRight);
+        let text_block = [[72.0, 100.0, 520.0, 770.0]];
+        assert_eq!(
+            choose_corner(&stamp(), 21, A4, 0, &text_block),
+            Corner::BottomRight
+        );
+    }
+
+    #[test]
+    fn ink_in_a_corner_moves_the_stamp() {
+        let footer = [[400.0, 5.0, 590.0, 60.0]];
+        assert_eq!(
+            choose_corner(&stamp(), 21, A4, 0, &footer),
+            Corner::BottomLeft
+        );
+        let both = [[10.0, 5.0, 590.0, 60.0]];
+        assert_eq!(choose_corner(&stamp(), 21, A4, 0, &both), Corner::TopRight);
+        let full = [A4];
+        assert_eq!(
+            choose_corner(&stamp(), 21, A4, 0, &full),
+            Corner::BottomRight
+        );
+    }
+
+    #[test]
+    fn corners_follow_the_displayed_orientation() {
+        // Rotated 90° clockwise: the displayed bottom right is the user-space top right.
+        let g = Geometry::new(&stamp(), 21, A4, 90, Corner::BottomRight);
+        let f = g.footprint();
+        assert!(f[2] > 590.0 && f[3] > 700.0, "{f:?}");
+        let ink = [[450.0, 650.0, 595.0, 842.0]];
+        assert_eq!(
+            choose_corner(&stamp(), 21, A4, 90, &ink),
+            Corner::BottomLeft
+        );
+        // A CropBox moves the stamp inside it.
+        let cropped = [50.0, 60.0, 500.0, 700.0];
+        let f = Geometry::new(&stamp(), 21, cropped, 0, Corner::BottomRight).footprint();
+        assert!(f[2] <= 500.0 && f[1] >= 60.0, "{f:?}");
+    }
 }

@@ -1,0 +1,218 @@
+//! Where a page already has ink: a coarse estimate from its content stream, so the sheet
+//! stamp can go to a corner the original leaves free.
+//!
+//! Text runs are estimated at half an em per character (no font metrics needed); paths,
+//! rectangles, images and forms count by their transformed bounding boxes. Over-estimating
+//! only moves the stamp to another corner; the stamp's white quiet zone keeps it readable
+//! wherever it lands.
+
+use lopdf::content::Content;
+use lopdf::{Document, Object, ObjectId};
+
+/// An axis-aligned box in user space: x0, y0, x1, y1.
+pub type Area = [f32; 4];
+
+type Matrix = [f32; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `a × b` for PDF's row-vector matrices.
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// The bounding box of a rectangle after a transform.
+fn transformed(m: &Matrix, x0: f32, y0: f32, x1: f32, y1: f32) -> Area {
+    let pts = [
+        apply(m, x0, y0),
+        apply(m, x1, y0),
+        apply(m, x0, y1),
+        apply(m, x1, y1),
+    ];
+    let mut a = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for (x, y) in pts {
+        a[0] = a[0].min(x);
+        a[1] = a[1].min(y);
+        a[2] = a[2].max(x);
+        a[3] = a[3].max(y);
+    }
+    a
+}
+
+fn num(o: &Object) -> f32 {
+    o.as_float().unwrap_or(0.0)
+}
+
+fn nums<const N: usize>(ops: &[Object]) -> Option<[f32; N]> {
+    if ops.len() < N {
+        return None;
+    }
+    let mut out = [0.0; N];
+    for (slot, o) in out.iter_mut().zip(ops) {
+        *slot = o.as_float().ok()?;
+    }
+    Some(out)
+}
+
+fn string_len(o: &Object) -> usize {
+    match o {
+        Object::String(bytes, _) => bytes.len(),
+        _ => 0,
+    }
+}
+
+/// The areas a page's content draws into, in user space.
+pub fn inked_areas(doc: &Document, page: ObjectId) -> Vec<Area> {
+    let bytes = doc.get_page_content(page);
+    let Ok(content) = Content::decode(&bytes) else {
+        return Vec::new();
+    };
+    let mut areas = Vec::new();
+    let mut stack: Vec<Matrix> = Vec::new();
+    let mut ctm = IDENTITY;
+    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+    let (mut size, mut leading) = (12.0f32, 0.0f32);
+    let mut path: Option<Area> = None;
+    let extend = |path: &mut Option<Area>, a: Area| {
+        *path = Some(match path {
+            Some(p) => [
+                p[0].min(a[0]),
+                p[1].min(a[1]),
+                p[2].max(a[2]),
+                p[3].max(a[3]),
+            ],
+            None => a,
+        });
+    };
+    for op in &content.operations {
+        let o = &op.operands;
+        match op.operator.as_str() {
+            "q" => stack.push(ctm),
+            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
+            "cm" => {
+                if let Some(m) = nums::<6>(o) {
+                    ctm = mul(&m, &ctm);
+                }
+            }
+            "BT" => {
+                tm = IDENTITY;
+                tlm = IDENTITY;
+            }
+            "Tf" => size = o.get(1).map(num).unwrap_or(size),
+            "TL" => leading = o.first().map(num).unwrap_or(leading),
+            "Td" | "TD" => {
+                if let Some([tx, ty]) = nums::<2>(o) {
+                    if op.operator == "TD" {
+                        leading = -ty;
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                    tm = tlm;
+                }
+            }
+            "Tm" => {
+                if let Some(m) = nums::<6>(o) {
+                    tm = m;
+                    tlm = m;
+                }
+            }
+            "T*" | "'" | "\"" | "Tj" | "TJ" => {
+                if matches!(op.operator.as_str(), "T*" | "'" | "\"") {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
+                    tm = tlm;
+                }
+                let chars = match op.operator.as_str() {
+                    "Tj" | "'" => o.first().map(string_len).unwrap_or(0),
+                    "\"" => o.get(2).map(string_len).unwrap_or(0),
+                    "TJ" => o
+                        .first()
+                        .and_then(|a| a.as_array().ok())
+                        .map(|a| a.iter().map(string_len).sum())
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                if chars > 0 {
+                    let width = 0.5 * size * chars as f32;
+                    let m = mul(&tm, &ctm);
+                    areas.push(transformed(&m, 0.0, -0.25 * size, width, 0.9 * size));
+                    tm = mul(&[1.0, 0.0, 0.0, 1.0, width, 0.0], &tm);
+                }
+            }
+            "re" => {
+                if let Some([x, y, w, h]) = nums::<4>(o) {
+                    extend(&mut path, transformed(&ctm, x, y, x + w, y + h));
+                }
+            }
+            "m" | "l" => {
+                if let Some([x, y]) = nums::<2>(o) {
+                    extend(&mut path, transformed(&ctm, x, y, x, y));
+                }
+            }
+            "c" | "v" | "y" => {
+                for pair in o.chunks(2) {
+                    if let Some([x, y]) = nums::<2>(pair) {
+                        extend(&mut path, transformed(&ctm, x, y, x, y));
+                    }
+                }
+            }
+            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" => {
+                if let Some(p) = path.take() {
+                    areas.push(p);
+                }
+            }
+            "n" => path = None,
+            "Do" | "BI" | "EI" | "sh" => areas.push(transformed(&ctm, 0.0, 0.0, 1.0, 1.0)),
+            _ => {}
+        }
+    }
+    areas
+}
+
+/// True when `a` and `b` overlap.
+pub fn overlaps(a: &Area, b: &Area) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrices_compose_like_pdf() {
+        let scale = [2.0, 0.0, 0.0, 2.0, 0.0, 0.0];
+        let shift = [1.0, 0.0, 0.0, 1.0, 10.0, 20.0];
+        // Scale first, then shift: (1,1) → (2,2) → (12,22).
+        assert_eq!(apply(&mul(&scale, &shift), 1.0, 1.0), (12.0, 22.0));
+    }
+
+    #[test]
+    fn text_and_shapes_are_found() {
+        let content = b"q 1 0 0 1 100 700 cm 0 0 50 20 re f Q BT /F1 10 Tf 72 72 Td (Hello) Tj ET";
+        let mut doc = Document::with_version("1.7");
+        let stream = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            content.to_vec(),
+        ));
+        let page = doc.add_object(lopdf::dictionary! { "Type" => "Page", "Contents" => stream });
+        let areas = inked_areas(&doc, page);
+        assert_eq!(areas.len(), 2);
+        assert_eq!(areas[0], [100.0, 700.0, 150.0, 720.0]);
+        assert!(
+            areas[1][0] >= 72.0 && areas[1][2] <= 72.0 + 30.0,
+            "{:?}",
+            areas[1]
+        );
+        assert!(overlaps(&areas[1], &[80.0, 70.0, 90.0, 80.0]));
+        assert!(!overlaps(&areas[1], &[500.0, 10.0, 550.0, 60.0]));
+    }
+}
