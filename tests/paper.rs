@@ -263,3 +263,48 @@ fn a_protected_recipient_gets_forwarding_and_an_inner_sheet() {
     assert_eq!(scanned[0], vec![codes[0].clone()]);
     assert_eq!(scanned[1], vec![codes[1].clone()]);
 }
+
+#[test]
+fn every_swedish_letter_of_the_address_extracts_as_printed() {
+    let env = Env::demo();
+    let docs =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/docs/lakarintyg.pdf");
+    let manifest = serde_json::json!({ "cases": [{
+        "case": "FK 2026-900200", "benefit": "Föräldrapenning", "team": "A",
+        "parties": [{ "ref": "s", "role": "applicant", "name": "Renée Åkesson-Öberg",
+                      "id_number": "19811218-9876",
+                      "address": { "care_of": "Märta Ärlig", "street": "Åsgatan 12 B",
+                                   "postal_code": "72215", "city": "Västerås" } }],
+        "documents": [{ "title": "Beslut om föräldrapenning", "kind": "beslut",
+                        "date": "2026-11-02", "subject": "s", "file": docs }] }] });
+    let path = env.dir.path().join("m.json");
+    std::fs::write(&path, manifest.to_string()).expect("manifest");
+    env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
+    let show = env.json(CASEWORKER, &["case", "show", "FK 2026-900200"], 0);
+    let party = show["parties"][0]["id"]
+        .as_i64()
+        .expect("party")
+        .to_string();
+    let doc = show["documents"][0]["id"]
+        .as_i64()
+        .expect("doc")
+        .to_string();
+    env.json(
+        CASEWORKER,
+        &["mail", "start", "FK 2026-900200", "--to", &party],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "attach", &doc], 0);
+    let printed = env.json(CASEWORKER, &["mail", "print"], 0);
+    let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
+    let window: Vec<String> = words_of_page(&pdf, 1)
+        .into_iter()
+        .filter(|w| w.x_min >= 20.0 && w.x_max <= 100.0 && w.y_min >= 50.0 && w.y_max <= 78.0)
+        .map(|w| w.text)
+        .collect();
+    assert_eq!(
+        window.join(" "),
+        "Renée Åkesson-Öberg c/o Märta Ärlig Åsgatan 12 B 722 15 VÄSTERÅS"
+    );
+    assert!(pdf_text(&pdf).contains("Beslut om föräldrapenning"));
+}
