@@ -33,7 +33,7 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 }
 
 /// The bounding box of a rectangle after a transform.
-fn transformed(m: &Matrix, x0: f32, y0: f32, x1: f32, y1: f32) -> Area {
+pub(crate) fn transformed(m: &Matrix, x0: f32, y0: f32, x1: f32, y1: f32) -> Area {
     let pts = [
         apply(m, x0, y0),
         apply(m, x1, y0),

@@ -340,22 +340,7 @@ impl Geometry {
     fn footprint(&self) -> super::ink::Area {
         let x0 = self.bx.min(self.tx);
         let x1 = (self.bx + self.boxed).max(self.tx + self.label_width);
-        let m = self.cm;
-        let pts = [
-            (x0, self.by),
-            (x1, self.by),
-            (x0, self.by + self.boxed),
-            (x1, self.by + self.boxed),
-        ]
-        .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
-        let xs = pts.map(|p| p.0);
-        let ys = pts.map(|p| p.1);
-        [
-            xs.iter().copied().fold(f32::MAX, f32::min),
-            ys.iter().copied().fold(f32::MAX, f32::min),
-            xs.iter().copied().fold(f32::MIN, f32::max),
-            ys.iter().copied().fold(f32::MIN, f32::max),
-        ]
+        super::ink::transformed(&self.cm, x0, self.by, x1, self.by + self.boxed)
     }
 }
 
