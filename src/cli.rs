@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -40,6 +40,8 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The terminal UI (also what `kuvert` alone opens).
+    Tui,
     /// Create (or reuse) the demo database with synthetic cases and users, and print its path.
     Demo {
         /// Throw the demo database away and make it anew.
@@ -283,7 +285,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         lang,
         json: args.json,
     };
-    let result = dispatch(&ctx, args.command);
+    let result = dispatch(&ctx, args.command.unwrap_or(Command::Tui));
     // Errors are worded in the language of the config too, not only of the flag.
     result.map_err(|e| match e.downcast::<Error>() {
         Ok(k) => anyhow::Error::new(Localized {
@@ -304,6 +306,13 @@ struct Localized {
 
 fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
     match command {
+        Command::Tui => {
+            let mut wf = ctx.workflow()?;
+            let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
+            let session = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Tui)?;
+            kuvert::tui::run(kuvert::tui::App::new(wf, session)?)?;
+            Ok(0)
+        }
         Command::Demo { reset, no_tui } => cmd_demo(ctx, reset, no_tui),
         Command::Init => cmd_init(ctx),
         Command::Import { file } => cmd_import(ctx, &file),

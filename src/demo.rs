@@ -464,7 +464,7 @@ fn demo_parties(
         Ok(())
     };
     let applicant = person_name(rng);
-    let samordning = serial % 13 == 0;
+    let samordning = serial.is_multiple_of(13);
     let pnr = person_number(rng, samordning);
     let addr = (!protected).then(|| address(rng));
     add(PartyRole::Applicant, applicant, pnr, protected, addr)?;

@@ -328,6 +328,81 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
     }
 }
 
+/// Words of the terminal UI: labels, titles and key help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ui {
+    AppTitle,
+    Session,
+    Team,
+    CaseNumberPrompt,
+    CaseNumberHint,
+    OpenMailing,
+    ResumeHint,
+    NoOpenMailing,
+    Parties,
+    Documents,
+    LockedBy,
+    Free,
+    Pages,
+    Concerns,
+    TooSmall,
+    HelpTitle,
+    KeyBack,
+    KeyQuit,
+    KeyHelp,
+    KeyMove,
+    KeyOpen,
+    KeyErase,
+    Role,
+    Name,
+    Id,
+    Address,
+}
+
+/// The catalogue entry of a UI word.
+pub fn ui(u: Ui, lang: Lang) -> &'static str {
+    match u {
+        Ui::AppTitle => lang.pick(
+            "kuvert – rätt papper i rätt kuvert",
+            "kuvert – the right papers in the right envelope",
+        ),
+        Ui::Session => lang.pick("Session", "Session"),
+        Ui::Team => lang.pick("team", "team"),
+        Ui::CaseNumberPrompt => lang.pick("Ärendenummer", "Case number"),
+        Ui::CaseNumberHint => lang.pick(
+            "Skriv ärendenumret (t.ex. 2026-104037) och tryck Enter.",
+            "Type the case number (e.g. 2026-104037) and press Enter.",
+        ),
+        Ui::OpenMailing => lang.pick("Öppen försändelse", "Open mailing"),
+        Ui::ResumeHint => lang.pick(
+            "Slutför den först: ingen ny försändelse kan startas medan den är öppen.",
+            "Finish it first: no new mailing can start while it is open.",
+        ),
+        Ui::NoOpenMailing => lang.pick("Ingen öppen försändelse.", "No open mailing."),
+        Ui::Parties => lang.pick("Parter", "Parties"),
+        Ui::Documents => lang.pick("Handlingar", "Documents"),
+        Ui::LockedBy => lang.pick("Låst av", "Locked by"),
+        Ui::Free => lang.pick("Ej låst", "Not locked"),
+        Ui::Pages => lang.pick("s.", "p."),
+        Ui::Concerns => lang.pick("gäller", "concerns"),
+        Ui::TooSmall => lang.pick(
+            "Fönstret är för litet: gör det minst 80 × 24 tecken.",
+            "The window is too small: make it at least 80 × 24 characters.",
+        ),
+        Ui::HelpTitle => lang.pick("Tangenter", "Keys"),
+        Ui::KeyBack => lang.pick("tillbaka", "back"),
+        Ui::KeyQuit => lang.pick("avsluta", "quit"),
+        Ui::KeyHelp => lang.pick("hjälp", "help"),
+        Ui::KeyMove => lang.pick("flytta", "move"),
+        Ui::KeyOpen => lang.pick("öppna", "open"),
+        Ui::KeyErase => lang.pick("radera", "erase"),
+        Ui::Role => lang.pick("Roll", "Role"),
+        Ui::Name => lang.pick("Namn", "Name"),
+        Ui::Id => lang.pick("Person-/org.nr", "ID number"),
+        Ui::Address => lang.pick("Adress", "Address"),
+    }
+}
+
 /// Fills the `{}` marks of a catalogue entry in order.
 pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);

@@ -150,7 +150,7 @@ fn digit(s: &str, i: usize) -> u32 {
 
 /// The Luhn check over the 10 digits `YYMMDDNNNC`.
 fn luhn_ok(ten: &str) -> bool {
-    luhn_sum(ten) % 10 == 0
+    luhn_sum(ten).is_multiple_of(10)
 }
 
 fn luhn_sum(digits: &str) -> u32 {

@@ -22,6 +22,7 @@ pub mod print;
 pub mod report;
 pub mod store;
 pub mod time_fmt;
+pub mod tui;
 pub mod workflow;
 
 pub use error::{Error, Refusal, Result};

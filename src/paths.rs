@@ -43,10 +43,8 @@ pub fn db_path(flag: Option<&Path>, config: &Config, demo: bool) -> Result<PathB
     if let Some(p) = flag {
         return Ok(p.to_owned());
     }
-    if !demo {
-        if let Some(p) = &config.db {
-            return Ok(p.clone());
-        }
+    if !demo && let Some(p) = &config.db {
+        return Ok(p.clone());
     }
     Ok(dirs()?
         .data_dir()

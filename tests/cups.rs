@@ -185,10 +185,10 @@ fn a_print_job_reaches_a_real_cups_queue() {
     let outbox = std::fs::read(printed["pdf"].as_str().expect("pdf")).expect("outbox");
     let start = Instant::now();
     loop {
-        if let Ok(bytes) = std::fs::read(&device) {
-            if bytes == outbox {
-                break;
-            }
+        if let Ok(bytes) = std::fs::read(&device)
+            && bytes == outbox
+        {
+            break;
         }
         assert!(
             start.elapsed() < Duration::from_secs(30),

@@ -65,14 +65,14 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
         }
         doc.renumber_objects_with(out.max_id + 1);
         let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-        if let Some(stamps) = stamps {
-            if stamps.len() != page_ids.len() {
-                return Err(Error::Pdf(format!(
-                    "{what} has {} pages, expected {}",
-                    page_ids.len(),
-                    stamps.len()
-                )));
-            }
+        if let Some(stamps) = stamps
+            && stamps.len() != page_ids.len()
+        {
+            return Err(Error::Pdf(format!(
+                "{what} has {} pages, expected {}",
+                page_ids.len(),
+                stamps.len()
+            )));
         }
         for &id in &page_ids {
             flatten_inherited(&mut doc, id)?;

@@ -1,0 +1,198 @@
+//! Everything a key can ask for, and the one key table that handles keys and writes the
+//! footer and the help screen, so they never disagree.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::i18n::Ui;
+
+/// What the caseworker asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the current screen; on the start screen, quit.
+    Back,
+    /// Quit kuvert now; an open mailing stays open for the next session.
+    Quit,
+    /// Show or hide the list of keys.
+    Help,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Confirm what is typed or selected (open the case).
+    Confirm,
+    /// One typed character for the input field (case numbers, scanned codes).
+    Type(char),
+    /// Delete the last typed character.
+    Erase,
+}
+
+/// Which keys a screen listens to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyContext {
+    /// A screen with a text field: letters and digits are typed, not commands.
+    Typing,
+    /// A screen for reading and moving: letters are commands.
+    Browsing,
+}
+
+/// One row of the key table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// The keys as shown to the caseworker.
+    pub keys: &'static str,
+    pub action: Action,
+    pub help: Ui,
+    /// Shown in the footer (the help screen lists every row).
+    pub footer: bool,
+}
+
+const TYPING: &[Binding] = &[
+    Binding {
+        keys: "Enter",
+        action: Action::Confirm,
+        help: Ui::KeyOpen,
+        footer: true,
+    },
+    Binding {
+        keys: "⌫",
+        action: Action::Erase,
+        help: Ui::KeyErase,
+        footer: false,
+    },
+    Binding {
+        keys: "F1",
+        action: Action::Help,
+        help: Ui::KeyHelp,
+        footer: true,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        help: Ui::KeyBack,
+        footer: true,
+    },
+    Binding {
+        keys: "Ctrl-C",
+        action: Action::Quit,
+        help: Ui::KeyQuit,
+        footer: true,
+    },
+];
+
+const BROWSING: &[Binding] = &[
+    Binding {
+        keys: "↑↓ j/k",
+        action: Action::Down,
+        help: Ui::KeyMove,
+        footer: true,
+    },
+    Binding {
+        keys: "?",
+        action: Action::Help,
+        help: Ui::KeyHelp,
+        footer: true,
+    },
+    Binding {
+        keys: "q Esc",
+        action: Action::Back,
+        help: Ui::KeyBack,
+        footer: true,
+    },
+    Binding {
+        keys: "Ctrl-C",
+        action: Action::Quit,
+        help: Ui::KeyQuit,
+        footer: true,
+    },
+];
+
+/// The key table of a context.
+pub fn bindings(context: KeyContext) -> &'static [Binding] {
+    match context {
+        KeyContext::Typing => TYPING,
+        KeyContext::Browsing => BROWSING,
+    }
+}
+
+/// The action of a key press in a context, if any.
+pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')).then_some(Action::Quit);
+    }
+    let common = match key.code {
+        KeyCode::Esc => Some(Action::Back),
+        KeyCode::Enter => Some(Action::Confirm),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::F(1) => Some(Action::Help),
+        _ => None,
+    };
+    if common.is_some() {
+        return common;
+    }
+    match (context, key.code) {
+        (KeyContext::Typing, KeyCode::Backspace) => Some(Action::Erase),
+        (KeyContext::Typing, KeyCode::Char(c)) if !c.is_control() => Some(Action::Type(c)),
+        (KeyContext::Browsing, KeyCode::Char('q')) => Some(Action::Back),
+        (KeyContext::Browsing, KeyCode::Char('?')) => Some(Action::Help),
+        (KeyContext::Browsing, KeyCode::Char('k')) => Some(Action::Up),
+        (KeyContext::Browsing, KeyCode::Char('j')) => Some(Action::Down),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn ctrl_c_always_quits() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for ctx in [KeyContext::Typing, KeyContext::Browsing] {
+            assert_eq!(action_for(ctrl_c, ctx), Some(Action::Quit));
+        }
+    }
+
+    #[test]
+    fn letters_type_in_a_field_and_command_elsewhere() {
+        assert_eq!(
+            action_for(key(KeyCode::Char('q')), KeyContext::Typing),
+            Some(Action::Type('q'))
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('q')), KeyContext::Browsing),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('j')), KeyContext::Browsing),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn every_footer_action_is_reachable_by_a_key() {
+        for ctx in [KeyContext::Typing, KeyContext::Browsing] {
+            for b in bindings(ctx) {
+                let reachable = [
+                    KeyCode::Esc,
+                    KeyCode::Enter,
+                    KeyCode::Up,
+                    KeyCode::Down,
+                    KeyCode::F(1),
+                    KeyCode::Backspace,
+                    KeyCode::Char('q'),
+                    KeyCode::Char('?'),
+                    KeyCode::Char('j'),
+                ]
+                .into_iter()
+                .any(|k| action_for(key(k), ctx) == Some(b.action))
+                    || b.action == Action::Quit;
+                assert!(reachable, "{:?} in {ctx:?}", b.action);
+            }
+        }
+    }
+}

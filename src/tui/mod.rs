@@ -1,0 +1,74 @@
+//! The caseworker's terminal UI (ratatui + crossterm) over the same workflow as the command
+//! line. A plain synchronous loop: poll input, drain every pending event, draw.
+//!
+//! Work in progress (issue 4): the start screen (who I am, my open mailing, case-number
+//! prompt), the case screen and help exist; composing, printing and verifying follow.
+
+pub mod action;
+pub mod app;
+pub mod screens;
+
+use std::io::stdout;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::execute;
+
+pub use app::App;
+
+use crate::error::{Error, Result};
+
+/// Text from the database as it may be shown in a terminal: control characters (escape
+/// sequences among them) are replaced, so stored text can never drive the terminal.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// Runs the UI until the caseworker quits or the terminal goes away (SIGHUP, SIGTERM); the
+/// terminal is restored on every way out, panics included.
+pub fn run(mut app: App) -> Result<()> {
+    let hangup = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&hangup))
+            .map_err(|e| Error::io("installing signal handlers", e))?;
+    }
+    let mut terminal = ratatui::try_init().map_err(|e| Error::io("opening the terminal", e))?;
+    let _ = execute!(stdout(), ratatui::crossterm::event::EnableMouseCapture);
+    let result = event_loop(&mut terminal, &mut app, &hangup);
+    let _ = execute!(stdout(), ratatui::crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+    let ended = app.finish();
+    result.and(ended)
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    hangup: &AtomicBool,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("the terminal", e);
+    loop {
+        terminal.draw(|frame| app.draw(frame)).map_err(io)?;
+        // Bounded, so a hang-up is noticed even without input.
+        if event::poll(Duration::from_millis(200)).map_err(io)? {
+            loop {
+                if let Event::Key(key) = event::read().map_err(io)?
+                    && key.kind == KeyEventKind::Press
+                {
+                    app.handle_key(key);
+                }
+                if app.quitting() || !event::poll(Duration::ZERO).map_err(io)? {
+                    break;
+                }
+            }
+        }
+        if app.quitting() || hangup.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+    }
+}

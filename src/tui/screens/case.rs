@@ -1,0 +1,142 @@
+//! The case screen: header, parties (masked numbers; no address for protected identity) and
+//! documents with whom they concern.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+
+use crate::i18n::{self, Lang, Text, Ui};
+use crate::model::CaseDetail;
+use crate::tui::sanitize;
+
+/// State of the case screen.
+#[derive(Debug)]
+pub struct CaseScreen {
+    pub case: CaseDetail,
+    /// Selected document row.
+    pub selected: usize,
+}
+
+impl CaseScreen {
+    pub fn new(case: CaseDetail) -> Self {
+        Self { case, selected: 0 }
+    }
+
+    /// Moves the document selection, staying inside the list.
+    pub fn move_by(&mut self, delta: isize) {
+        let n = self.case.documents.len();
+        if n == 0 {
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
+    }
+
+    /// Draws the screen; reads state only.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let c = &self.case;
+        let party_rows = c.parties.len() as u16 + 3;
+        let [header, parties, documents] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(party_rows.min(area.height / 2)),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        let lock = match &c.lock {
+            Some(l) => format!(
+                "{} {} ({}) {}",
+                i18n::ui(Ui::LockedBy, lang),
+                sanitize(&l.name),
+                sanitize(&l.account),
+                crate::time_fmt::display(&l.since)
+            ),
+            None => i18n::ui(Ui::Free, lang).to_owned(),
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(format!(
+                "{}  {}  {} {}  {lock}",
+                sanitize(&c.case),
+                sanitize(&c.benefit),
+                i18n::ui(Ui::Team, lang),
+                sanitize(&c.team)
+            )))
+            .block(Block::bordered()),
+            header,
+        );
+        let rows = c.parties.iter().map(|p| {
+            let address = match &p.address {
+                Some(a) => sanitize(&a.lines().join(", ")),
+                None => i18n::text(Text::AddressHidden, lang).to_owned(),
+            };
+            let row = Row::new(vec![
+                p.id.to_string(),
+                i18n::role_text(p.role, lang).to_owned(),
+                sanitize(&p.name),
+                p.id_masked.clone(),
+                address,
+            ]);
+            if p.protected {
+                row.style(Style::new().yellow())
+            } else {
+                row
+            }
+        });
+        frame.render_widget(
+            Table::new(
+                rows,
+                [
+                    Constraint::Length(5),
+                    Constraint::Length(12),
+                    Constraint::Length(22),
+                    Constraint::Length(14),
+                    Constraint::Fill(1),
+                ],
+            )
+            .header(
+                Row::new(vec![
+                    "#",
+                    i18n::ui(Ui::Role, lang),
+                    i18n::ui(Ui::Name, lang),
+                    i18n::ui(Ui::Id, lang),
+                    i18n::ui(Ui::Address, lang),
+                ])
+                .style(Style::new().bold()),
+            )
+            .block(Block::bordered().title(i18n::ui(Ui::Parties, lang))),
+            parties,
+        );
+        let doc_rows = c.documents.iter().map(|d| {
+            let subject = c
+                .parties
+                .iter()
+                .find(|p| p.id == d.subject)
+                .map(|p| i18n::role_text(p.role, lang))
+                .unwrap_or("?");
+            Row::new(vec![
+                d.id.to_string(),
+                d.date.clone(),
+                sanitize(&d.title),
+                format!("{} {}", d.pages, i18n::ui(Ui::Pages, lang)),
+                format!("{} {subject}", i18n::ui(Ui::Concerns, lang)),
+            ])
+        });
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(
+            Table::new(
+                doc_rows,
+                [
+                    Constraint::Length(5),
+                    Constraint::Length(10),
+                    Constraint::Fill(1),
+                    Constraint::Length(6),
+                    Constraint::Length(20),
+                ],
+            )
+            .row_highlight_style(Style::new().reversed())
+            .block(Block::bordered().title(i18n::ui(Ui::Documents, lang))),
+            documents,
+            &mut state,
+        );
+    }
+}

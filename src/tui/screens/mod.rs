@@ -1,0 +1,4 @@
+//! One file per screen; each owns its state and draws itself without I/O.
+
+pub mod case;
+pub mod start;
