@@ -39,6 +39,17 @@ fn plain_case(env: &Env) -> (String, i64, i64) {
     panic!("the demo has no plain case");
 }
 
+/// Starts a mailing on a plain case and attaches one document about the recipient.
+fn draft_with_one_document(env: &Env) {
+    let (case, party, doc) = plain_case(env);
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+}
+
 #[test]
 fn a_whole_mailing_from_demo_to_sealed() {
     let env = Env::demo();
@@ -247,13 +258,7 @@ fn exit_codes_follow_the_contract() {
 #[test]
 fn a_malformed_scan_is_mistyped_not_a_usage_error() {
     let env = Env::demo();
-    let (case, party, doc) = plain_case(&env);
-    env.json(
-        CASEWORKER,
-        &["mail", "start", &case, "--to", &party.to_string()],
-        0,
-    );
-    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    draft_with_one_document(&env);
     env.json(CASEWORKER, &["mail", "print"], 0);
     for garbage in ["hello", "KV1AAAAAAAAAAAAAAAAA", "åäö-123"] {
         let scan = env.json(CASEWORKER, &["mail", "scan", garbage], 1);
@@ -322,13 +327,7 @@ fn script(dir: &Path, name: &str, body: &str) -> String {
 #[test]
 fn printer_failures_leave_the_mailing_in_draft() {
     let env = Env::demo();
-    let (case, party, doc) = plain_case(&env);
-    env.json(
-        CASEWORKER,
-        &["mail", "start", &case, "--to", &party.to_string()],
-        0,
-    );
-    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    draft_with_one_document(&env);
     let dir = env.dir.path();
     let failing = script(
         dir,
@@ -397,13 +396,7 @@ fn printer_failures_leave_the_mailing_in_draft() {
 #[test]
 fn a_reprint_needs_a_reason_and_makes_old_sheets_stale() {
     let env = Env::demo();
-    let (case, party, doc) = plain_case(&env);
-    env.json(
-        CASEWORKER,
-        &["mail", "start", &case, "--to", &party.to_string()],
-        0,
-    );
-    env.json(CASEWORKER, &["mail", "attach", &doc.to_string()], 0);
+    draft_with_one_document(&env);
     let first = env.json(CASEWORKER, &["mail", "print"], 0);
     let old = printed_codes(Path::new(first["pdf"].as_str().expect("pdf")));
     env.fails(CASEWORKER, &["mail", "print"], 1);

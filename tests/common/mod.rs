@@ -53,13 +53,7 @@ impl Env {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         let out = self.run(user, &all);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "kuvert {args:?}: stdout {} stderr {}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        );
+        expect_code(&out, args, code);
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "kuvert {args:?} printed no JSON ({e}): {}",
@@ -71,13 +65,7 @@ impl Env {
     /// Runs and asserts only the exit code; returns stderr.
     pub fn fails(&self, user: Option<&str>, args: &[&str], code: i32) -> String {
         let out = self.run(user, args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "kuvert {args:?}: stdout {} stderr {}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(&out)
-        );
+        expect_code(&out, args, code);
         stderr(&out)
     }
 }
@@ -98,6 +86,17 @@ fn demo_template() -> &'static Path {
         (env.dir, path)
     });
     path
+}
+
+/// Asserts a run's exit code, showing what it printed when it differs.
+fn expect_code(out: &Output, args: &[&str], code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "kuvert {args:?}: stdout {} stderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
 }
 
 pub fn stderr(out: &Output) -> String {
