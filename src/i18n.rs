@@ -357,6 +357,16 @@ pub enum Ui {
     Name,
     Id,
     Address,
+    KeyNew,
+    KeyChoose,
+    KeyToggle,
+    KeyYes,
+    Recipient,
+    ChooseRecipient,
+    Preview,
+    OtherSubjectWarning,
+    EnvelopeSheets,
+    Attached,
 }
 
 /// The catalogue entry of a UI word.
@@ -400,6 +410,22 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::Name => lang.pick("Namn", "Name"),
         Ui::Id => lang.pick("Person-/org.nr", "ID number"),
         Ui::Address => lang.pick("Adress", "Address"),
+        Ui::KeyNew => lang.pick("ny försändelse", "new mailing"),
+        Ui::KeyChoose => lang.pick("välj mottagare", "choose recipient"),
+        Ui::KeyToggle => lang.pick("bifoga/ta bort", "attach/remove"),
+        Ui::KeyYes => lang.pick("bekräfta varning", "confirm warning"),
+        Ui::Recipient => lang.pick("Mottagare", "Recipient"),
+        Ui::ChooseRecipient => lang.pick(
+            "Välj mottagare och tryck Enter: ärendet låses för dig.",
+            "Choose the recipient and press Enter: the case is locked for you.",
+        ),
+        Ui::Preview => lang.pick("Försättsblad", "Cover sheet"),
+        Ui::OtherSubjectWarning => lang.pick(
+            "VARNING: handlingen gäller {}, inte mottagaren. Tryck y för att ändå bifoga; annan tangent avbryter.",
+            "WARNING: the document concerns the {}, not the recipient. Press y to attach it anyway; any other key cancels.",
+        ),
+        Ui::EnvelopeSheets => lang.pick("Kuvertet får {} ark.", "The envelope gets {} sheets."),
+        Ui::Attached => lang.pick("bifogad", "attached"),
     }
 }
 

@@ -24,6 +24,12 @@ pub enum Action {
     Type(char),
     /// Delete the last typed character.
     Erase,
+    /// Lock this case and start composing a mailing from it.
+    NewMailing,
+    /// Attach the selected document, or remove it if attached.
+    Toggle,
+    /// Yes to the warning on screen (a document about someone else).
+    Yes,
 }
 
 /// Which keys a screen listens to.
@@ -33,6 +39,8 @@ pub enum KeyContext {
     Typing,
     /// A screen for reading and moving: letters are commands.
     Browsing,
+    /// Composing a mailing: choose the recipient, tick documents.
+    Compose,
 }
 
 /// One row of the key table.
@@ -106,11 +114,57 @@ const BROWSING: &[Binding] = &[
     },
 ];
 
+const COMPOSE: &[Binding] = &[
+    Binding {
+        keys: "↑↓ j/k",
+        action: Action::Down,
+        help: Ui::KeyMove,
+        footer: true,
+    },
+    Binding {
+        keys: "Enter",
+        action: Action::Confirm,
+        help: Ui::KeyChoose,
+        footer: true,
+    },
+    Binding {
+        keys: "Space",
+        action: Action::Toggle,
+        help: Ui::KeyToggle,
+        footer: true,
+    },
+    Binding {
+        keys: "y",
+        action: Action::Yes,
+        help: Ui::KeyYes,
+        footer: false,
+    },
+    Binding {
+        keys: "?",
+        action: Action::Help,
+        help: Ui::KeyHelp,
+        footer: true,
+    },
+    Binding {
+        keys: "q Esc",
+        action: Action::Back,
+        help: Ui::KeyBack,
+        footer: true,
+    },
+    Binding {
+        keys: "Ctrl-C",
+        action: Action::Quit,
+        help: Ui::KeyQuit,
+        footer: true,
+    },
+];
+
 /// The key table of a context.
 pub fn bindings(context: KeyContext) -> &'static [Binding] {
     match context {
         KeyContext::Typing => TYPING,
         KeyContext::Browsing => BROWSING,
+        KeyContext::Compose => COMPOSE,
     }
 }
 
@@ -133,10 +187,13 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
     match (context, key.code) {
         (KeyContext::Typing, KeyCode::Backspace) => Some(Action::Erase),
         (KeyContext::Typing, KeyCode::Char(c)) if !c.is_control() => Some(Action::Type(c)),
-        (KeyContext::Browsing, KeyCode::Char('q')) => Some(Action::Back),
-        (KeyContext::Browsing, KeyCode::Char('?')) => Some(Action::Help),
-        (KeyContext::Browsing, KeyCode::Char('k')) => Some(Action::Up),
-        (KeyContext::Browsing, KeyCode::Char('j')) => Some(Action::Down),
+        (KeyContext::Browsing, KeyCode::Char('n')) => Some(Action::NewMailing),
+        (KeyContext::Compose, KeyCode::Char(' ')) => Some(Action::Toggle),
+        (KeyContext::Compose, KeyCode::Char('y' | 'Y')) => Some(Action::Yes),
+        (_, KeyCode::Char('q')) => Some(Action::Back),
+        (_, KeyCode::Char('?')) => Some(Action::Help),
+        (_, KeyCode::Char('k')) => Some(Action::Up),
+        (_, KeyCode::Char('j')) => Some(Action::Down),
         _ => None,
     }
 }
@@ -175,7 +232,11 @@ mod tests {
 
     #[test]
     fn every_footer_action_is_reachable_by_a_key() {
-        for ctx in [KeyContext::Typing, KeyContext::Browsing] {
+        for ctx in [
+            KeyContext::Typing,
+            KeyContext::Browsing,
+            KeyContext::Compose,
+        ] {
             for b in bindings(ctx) {
                 let reachable = [
                     KeyCode::Esc,
@@ -187,6 +248,9 @@ mod tests {
                     KeyCode::Char('q'),
                     KeyCode::Char('?'),
                     KeyCode::Char('j'),
+                    KeyCode::Char('n'),
+                    KeyCode::Char(' '),
+                    KeyCode::Char('y'),
                 ]
                 .into_iter()
                 .any(|k| action_for(key(k), ctx) == Some(b.action))

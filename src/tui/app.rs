@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
 use super::action::{self, Action, KeyContext};
 use super::screens::case::CaseScreen;
+use super::screens::compose::{ComposeScreen, Stage};
 use super::screens::start::{StartScreen, Who};
 use crate::error::Result;
 use crate::i18n::{self, Lang, Ui};
@@ -24,6 +25,7 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 pub enum Screen {
     Start(StartScreen),
     Case(CaseScreen),
+    Compose(ComposeScreen),
 }
 
 /// The whole UI state.
@@ -75,13 +77,20 @@ impl App {
         match self.screens.last() {
             Some(Screen::Start(_)) | None => KeyContext::Typing,
             Some(Screen::Case(_)) => KeyContext::Browsing,
+            Some(Screen::Compose(_)) => KeyContext::Compose,
         }
     }
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
-        if let Some(a) = action::action_for(key, self.context()) {
-            self.apply(a);
+        match action::action_for(key, self.context()) {
+            Some(a) => self.apply(a),
+            // An unbound key still answers a warning: with "no".
+            None => {
+                if let Some(Screen::Compose(c)) = self.screens.last_mut() {
+                    c.pending_other = None;
+                }
+            }
         }
     }
 
@@ -126,11 +135,22 @@ impl App {
             Some(Screen::Case(case)) => match action {
                 Action::Up => case.move_by(-1),
                 Action::Down => case.move_by(1),
+                Action::NewMailing => {
+                    let compose = ComposeScreen::new(case.case.clone());
+                    self.screens.push(Screen::Compose(compose));
+                }
                 Action::Back => {
                     self.screens.pop();
                 }
                 _ => {}
             },
+            Some(Screen::Compose(compose)) => {
+                let leave = compose_action(&mut self.wf, &self.session, compose, action, lang);
+                if leave {
+                    self.screens.pop();
+                }
+                self.open = self.wf.status(&self.session).ok().flatten();
+            }
             None => self.quit = true,
         }
     }
@@ -152,6 +172,7 @@ impl App {
         match self.screens.last() {
             Some(Screen::Start(s)) => s.draw(frame, body, &self.who, self.open.as_ref(), self.lang),
             Some(Screen::Case(s)) => s.draw(frame, body, self.lang),
+            Some(Screen::Compose(s)) => s.draw(frame, body, self.lang),
             None => {}
         }
         self.draw_footer(frame, footer);
@@ -194,6 +215,64 @@ impl App {
             popup,
         );
     }
+}
+
+/// One action on the compose screen; true when the screen should close.
+fn compose_action(
+    wf: &mut Workflow,
+    session: &Session,
+    c: &mut ComposeScreen,
+    action: Action,
+    lang: Lang,
+) -> bool {
+    if let Some(doc) = c.pending_other.take() {
+        // The warning is answered: `y` attaches, anything else cancels.
+        if action == Action::Yes {
+            match wf.attach(session, &[doc], true) {
+                Ok(m) => c.stage = Stage::Documents(m),
+                Err(e) => c.message = Some(e.localized(lang)),
+            }
+        }
+        return false;
+    }
+    c.message = None;
+    match action {
+        Action::Up => c.move_by(-1),
+        Action::Down => c.move_by(1),
+        Action::Back => return true,
+        Action::Confirm if matches!(c.stage, Stage::Recipient) => {
+            if let Some(party) = c.case.parties.get(c.selected) {
+                match wf.start(session, &c.case.case, party.id) {
+                    Ok(m) => {
+                        c.stage = Stage::Documents(m);
+                        c.selected = 0;
+                    }
+                    Err(e) => c.message = Some(e.localized(lang)),
+                }
+            }
+        }
+        Action::Toggle | Action::Confirm => {
+            let (Stage::Documents(m), Some(doc)) = (&c.stage, c.case.documents.get(c.selected))
+            else {
+                return false;
+            };
+            let attached = m.enclosures.iter().any(|e| e.document == doc.id);
+            let result = if attached {
+                wf.detach(session, &[doc.id])
+            } else {
+                wf.attach(session, &[doc.id], false)
+            };
+            match result {
+                Ok(m) => c.stage = Stage::Documents(m),
+                Err(crate::Error::Refused(crate::Refusal::OtherSubject { document, .. })) => {
+                    c.pending_other = Some(document);
+                }
+                Err(e) => c.message = Some(e.localized(lang)),
+            }
+        }
+        _ => {}
+    }
+    false
 }
 
 #[cfg(test)]
@@ -321,6 +400,83 @@ mod tests {
         insta::assert_snapshot!("help_start_en", t.backend());
         key(&mut app, KeyCode::Esc);
         assert!(!app.quitting(), "Esc closes the help first");
+    }
+
+    #[test]
+    fn compose_locks_the_case_and_warns_about_another_persons_document() {
+        for lang in [Lang::Sv, Lang::En] {
+            let (_d, mut app) = app(lang);
+            type_text(&mut app, "2026-104148");
+            key(&mut app, KeyCode::Enter);
+            key(&mut app, KeyCode::Char('n'));
+            // The applicant (protected) is first; Enter starts the mailing and locks the case.
+            key(&mut app, KeyCode::Enter);
+            let m = app
+                .wf
+                .status(&app.session)
+                .expect("status")
+                .expect("open mailing");
+            assert_eq!(m.case, "FK 2026-104148");
+            // The first document concerns the applicant: attached at once.
+            key(&mut app, KeyCode::Char(' '));
+            // The second concerns the employer: a warning, and nothing attached yet.
+            key(&mut app, KeyCode::Down);
+            key(&mut app, KeyCode::Char(' '));
+            let warned = render(&app, 120, 40);
+            let screen = warned.backend().to_string();
+            assert!(
+                screen.contains(if lang == Lang::Sv {
+                    "VARNING"
+                } else {
+                    "WARNING"
+                }),
+                "{screen}"
+            );
+            insta::assert_snapshot!(
+                format!("compose_warning_{lang:?}").to_lowercase(),
+                warned.backend()
+            );
+            key(&mut app, KeyCode::Char('x'));
+            let m = app.wf.status(&app.session).expect("status").expect("open");
+            assert_eq!(m.enclosures.len(), 1, "any other key cancels");
+            key(&mut app, KeyCode::Char(' '));
+            key(&mut app, KeyCode::Char('y'));
+            let m = app.wf.status(&app.session).expect("status").expect("open");
+            assert_eq!(m.enclosures.len(), 2);
+            assert!(m.enclosures[1].confirmed_other_subject);
+            insta::assert_snapshot!(
+                format!("compose_attached_{lang:?}_80x24").to_lowercase(),
+                render(&app, 80, 24).backend()
+            );
+            // Back to the case and the start screen: the draft stays open and is shown.
+            key(&mut app, KeyCode::Esc);
+            key(&mut app, KeyCode::Esc);
+            let start = render(&app, 80, 24).backend().to_string();
+            assert!(start.contains("FK 2026-104148"), "{start}");
+        }
+    }
+
+    #[test]
+    fn a_locked_case_says_who_holds_it() {
+        let (_d, mut app) = app(Lang::En);
+        let other = app
+            .wf
+            .session(Some("handlaggare2"), "tty-2", SessionKind::Cli)
+            .expect("s2");
+        let case = app.wf.show_case(&other, "2026-104037").expect("case");
+        app.wf
+            .start(&other, "2026-104037", case.parties[0].id)
+            .expect("lock");
+        type_text(&mut app, "2026-104037");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('n'));
+        key(&mut app, KeyCode::Enter);
+        let screen = render(&app, 120, 40).backend().to_string();
+        assert!(
+            screen.contains("Case locked") && screen.contains("handlaggare2"),
+            "{screen}"
+        );
+        assert!(app.wf.status(&app.session).expect("status").is_none());
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! One file per screen; each owns its state and draws itself without I/O.
 
 pub mod case;
+pub mod compose;
 pub mod start;
