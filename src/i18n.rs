@@ -367,6 +367,20 @@ pub enum Ui {
     OtherSubjectWarning,
     EnvelopeSheets,
     Attached,
+    KeyReview,
+    KeyPrint,
+    KeyScan,
+    KeySeal,
+    KeyAcknowledge,
+    Review,
+    Printing,
+    Verify,
+    ScanHint,
+    ConfirmSeal,
+    ReadyToSeal,
+    HardStop,
+    Scanned,
+    Keyed,
 }
 
 /// The catalogue entry of a UI word.
@@ -426,6 +440,29 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         ),
         Ui::EnvelopeSheets => lang.pick("Kuvertet får {} ark.", "The envelope gets {} sheets."),
         Ui::Attached => lang.pick("bifogad", "attached"),
+        Ui::KeyReview => lang.pick("granska och skriv ut", "review and print"),
+        Ui::KeyPrint => lang.pick("skriv ut", "print"),
+        Ui::KeyScan => lang.pick("kontrollera kod", "check code"),
+        Ui::KeySeal => lang.pick("försegla", "seal"),
+        Ui::KeyAcknowledge => lang.pick("kvittera stopp", "acknowledge stop"),
+        Ui::Review => lang.pick("Granska innan utskrift", "Review before printing"),
+        Ui::Printing => lang.pick("Skriver ut …", "Printing …"),
+        Ui::Verify => lang.pick("Kontroll före försegling", "Check before sealing"),
+        Ui::ScanHint => lang.pick(
+            "Skanna varje ark (även försättsbladet). Koden kan också skrivas och avslutas med Enter.",
+            "Scan every sheet (the cover too). A code can also be typed and ended with Enter.",
+        ),
+        Ui::ConfirmSeal => lang.pick(
+            "Försegla nu? Tryck F2 igen för att försegla; annan tangent avbryter.",
+            "Seal now? Press F2 again to seal; any other key cancels.",
+        ),
+        Ui::ReadyToSeal => lang.pick(
+            "Alla ark är kontrollerade. Tryck F2 för att försegla.",
+            "Every sheet is checked. Press F2 to seal.",
+        ),
+        Ui::HardStop => lang.pick("STOPP – FEL ARK I BUNTEN", "STOP – WRONG SHEET IN THE STACK"),
+        Ui::Scanned => lang.pick("skannad", "scanned"),
+        Ui::Keyed => lang.pick("inskriven", "keyed"),
     }
 }
 

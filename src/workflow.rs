@@ -94,6 +94,21 @@ impl PrintPlan {
     }
 }
 
+/// Renders and delivers print jobs without touching the database.
+#[derive(Debug, Clone)]
+pub struct Producer {
+    config: Config,
+    outbox: PathBuf,
+}
+
+impl Producer {
+    /// The PDF, the outbox file, the printer.
+    pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
+        let bytes = pdf::render_print_job(plan, &self.config)?;
+        print::deliver(plan, &bytes, &self.outbox, &self.config)
+    }
+}
+
 /// The mailing workflow over one database.
 pub struct Workflow {
     store: Store,
@@ -512,8 +527,16 @@ impl Workflow {
 
     /// Step 2 of printing (no database): the PDF, the outbox file, the printer.
     pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
-        let bytes = pdf::render_print_job(plan, &self.config)?;
-        print::deliver(plan, &bytes, &self.outbox, &self.config)
+        self.producer().produce(plan)
+    }
+
+    /// What step 2 needs, detached from the database, for a worker thread (the terminal UI
+    /// must not freeze while the printer answers).
+    pub fn producer(&self) -> Producer {
+        Producer {
+            config: self.config.clone(),
+            outbox: self.outbox.clone(),
+        }
     }
 
     /// Step 3 of printing: the print exists, on paper or in the outbox; make it current.

@@ -30,6 +30,12 @@ pub enum Action {
     Toggle,
     /// Yes to the warning on screen (a document about someone else).
     Yes,
+    /// Go on to the next step (compose → review).
+    Next,
+    /// Seal the verified mailing (asks for confirmation first).
+    Seal,
+    /// Acknowledge a hard stop: the stray sheet is set aside, the stack is rescanned.
+    Acknowledge,
 }
 
 /// Which keys a screen listens to.
@@ -41,6 +47,10 @@ pub enum KeyContext {
     Browsing,
     /// Composing a mailing: choose the recipient, tick documents.
     Compose,
+    /// The summary before printing.
+    Review,
+    /// Scanning at sealing: everything typed is a code (a scanner is a keyboard).
+    Verify,
 }
 
 /// One row of the key table.
@@ -159,12 +169,80 @@ const COMPOSE: &[Binding] = &[
     },
 ];
 
+const REVIEW: &[Binding] = &[
+    Binding {
+        keys: "Enter",
+        action: Action::Confirm,
+        help: Ui::KeyPrint,
+        footer: true,
+    },
+    Binding {
+        keys: "?",
+        action: Action::Help,
+        help: Ui::KeyHelp,
+        footer: true,
+    },
+    Binding {
+        keys: "q Esc",
+        action: Action::Back,
+        help: Ui::KeyBack,
+        footer: true,
+    },
+    Binding {
+        keys: "Ctrl-C",
+        action: Action::Quit,
+        help: Ui::KeyQuit,
+        footer: true,
+    },
+];
+
+const VERIFY: &[Binding] = &[
+    Binding {
+        keys: "Enter",
+        action: Action::Confirm,
+        help: Ui::KeyScan,
+        footer: true,
+    },
+    Binding {
+        keys: "F2",
+        action: Action::Seal,
+        help: Ui::KeySeal,
+        footer: true,
+    },
+    Binding {
+        keys: "F9",
+        action: Action::Acknowledge,
+        help: Ui::KeyAcknowledge,
+        footer: true,
+    },
+    Binding {
+        keys: "F1",
+        action: Action::Help,
+        help: Ui::KeyHelp,
+        footer: false,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        help: Ui::KeyBack,
+        footer: true,
+    },
+    Binding {
+        keys: "Ctrl-C",
+        action: Action::Quit,
+        help: Ui::KeyQuit,
+        footer: true,
+    },
+];
+
 /// The key table of a context.
 pub fn bindings(context: KeyContext) -> &'static [Binding] {
     match context {
         KeyContext::Typing => TYPING,
         KeyContext::Browsing => BROWSING,
         KeyContext::Compose => COMPOSE,
+        KeyContext::Review => REVIEW,
+        KeyContext::Verify => VERIFY,
     }
 }
 
@@ -179,14 +257,19 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
         KeyCode::Up => Some(Action::Up),
         KeyCode::Down => Some(Action::Down),
         KeyCode::F(1) => Some(Action::Help),
+        KeyCode::F(2) if context == KeyContext::Verify => Some(Action::Seal),
+        KeyCode::F(9) if context == KeyContext::Verify => Some(Action::Acknowledge),
+        KeyCode::F(5) if context == KeyContext::Compose => Some(Action::Next),
         _ => None,
     };
     if common.is_some() {
         return common;
     }
     match (context, key.code) {
-        (KeyContext::Typing, KeyCode::Backspace) => Some(Action::Erase),
-        (KeyContext::Typing, KeyCode::Char(c)) if !c.is_control() => Some(Action::Type(c)),
+        (KeyContext::Typing | KeyContext::Verify, KeyCode::Backspace) => Some(Action::Erase),
+        (KeyContext::Typing | KeyContext::Verify, KeyCode::Char(c)) if !c.is_control() => {
+            Some(Action::Type(c))
+        }
         (KeyContext::Browsing, KeyCode::Char('n')) => Some(Action::NewMailing),
         (KeyContext::Compose, KeyCode::Char(' ')) => Some(Action::Toggle),
         (KeyContext::Compose, KeyCode::Char('y' | 'Y')) => Some(Action::Yes),
@@ -251,6 +334,9 @@ mod tests {
                     KeyCode::Char('n'),
                     KeyCode::Char(' '),
                     KeyCode::Char('y'),
+                    KeyCode::F(2),
+                    KeyCode::F(5),
+                    KeyCode::F(9),
                 ]
                 .into_iter()
                 .any(|k| action_for(key(k), ctx) == Some(b.action))

@@ -11,10 +11,17 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 use super::action::{self, Action, KeyContext};
 use super::screens::case::CaseScreen;
 use super::screens::compose::{ComposeScreen, Stage};
+use super::screens::review::ReviewScreen;
+use super::screens::verify::VerifyScreen;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Instant;
+
 use super::screens::start::{StartScreen, Who};
 use crate::error::Result;
 use crate::i18n::{self, Lang, Ui};
 use crate::model::MailingStatus;
+use crate::print::PrintedJob;
+use crate::workflow::PrintPlan;
 use crate::workflow::{Session, Workflow};
 
 /// The smallest terminal kuvert draws in.
@@ -26,6 +33,14 @@ pub enum Screen {
     Start(StartScreen),
     Case(CaseScreen),
     Compose(ComposeScreen),
+    Review(ReviewScreen),
+    Verify(VerifyScreen),
+}
+
+/// A print job being made on a worker thread.
+struct PendingPrint {
+    plan: PrintPlan,
+    result: Receiver<Result<PrintedJob>>,
 }
 
 /// The whole UI state.
@@ -38,6 +53,9 @@ pub struct App {
     open: Option<MailingStatus>,
     help: bool,
     quit: bool,
+    printing: Option<PendingPrint>,
+    bell: bool,
+    key_time: Instant,
 }
 
 impl App {
@@ -60,6 +78,9 @@ impl App {
             open,
             help: false,
             quit: false,
+            printing: None,
+            bell: false,
+            key_time: Instant::now(),
         })
     }
 
@@ -73,16 +94,102 @@ impl App {
         self.wf.end_session(&self.session)
     }
 
+    /// True once after a hard stop: the event loop rings the terminal bell.
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
+    }
+
+    /// Picks up a finished print job, if any; called by the event loop every round.
+    pub fn tick(&mut self) {
+        let Some(p) = &self.printing else { return };
+        match p.result.try_recv() {
+            Ok(result) => self.finish_print(result),
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.finish_print(Err(crate::Error::Printer(
+                "the print worker stopped".into(),
+            ))),
+        }
+    }
+
+    /// Waits for the print job being made (tests).
+    pub fn wait_for_print(&mut self) {
+        if let Some(p) = &self.printing {
+            let result = p
+                .result
+                .recv()
+                .unwrap_or_else(|_| Err(crate::Error::Printer("the print worker stopped".into())));
+            self.finish_print(result);
+        }
+    }
+
+    fn finish_print(&mut self, result: Result<PrintedJob>) {
+        let Some(p) = self.printing.take() else {
+            return;
+        };
+        let lang = self.lang;
+        let outcome = match result {
+            Ok(job) => self.wf.complete_print(&self.session, &p.plan, &job),
+            Err(e) => {
+                let _ = self.wf.print_failed(&self.session, &p.plan, &e);
+                Err(e)
+            }
+        };
+        let status = outcome.and_then(|o| self.wf.status_of(o.mailing));
+        match (status, self.screens.last_mut()) {
+            (Ok(m), Some(top @ Screen::Review(_))) => *top = Screen::Verify(VerifyScreen::new(m)),
+            (Err(e), Some(Screen::Review(r))) => {
+                r.printing = false;
+                r.message = Some(e.localized(lang));
+            }
+            _ => {}
+        }
+        self.open = self.wf.status(&self.session).ok().flatten();
+    }
+
+    fn start_print(&mut self) -> Result<()> {
+        let plan = self.wf.prepare_print(&self.session, None)?;
+        let producer = self.wf.producer();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker_plan = plan.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(producer.produce(&worker_plan));
+        });
+        self.printing = Some(PendingPrint { plan, result: rx });
+        Ok(())
+    }
+
+    /// Opens the screen where the open mailing continues.
+    fn resume(&mut self) -> Result<()> {
+        let Some(m) = self.wf.status(&self.session)? else {
+            return Ok(());
+        };
+        let case = self.wf.show_case(&self.session, &m.case)?;
+        let screen = match m.state {
+            crate::model::MailingState::Draft => Screen::Compose(ComposeScreen::resume(case, m)),
+            _ => Screen::Verify(VerifyScreen::new(m)),
+        };
+        self.screens.push(screen);
+        Ok(())
+    }
+
     fn context(&self) -> KeyContext {
         match self.screens.last() {
             Some(Screen::Start(_)) | None => KeyContext::Typing,
             Some(Screen::Case(_)) => KeyContext::Browsing,
             Some(Screen::Compose(_)) => KeyContext::Compose,
+            Some(Screen::Review(_)) => KeyContext::Review,
+            Some(Screen::Verify(_)) => KeyContext::Verify,
         }
     }
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
+        self.handle_key_at(key, Instant::now());
+    }
+
+    /// Handles one key press that came at `at` (tests give the time of a scanner burst).
+    pub fn handle_key_at(&mut self, key: KeyEvent, at: Instant) {
+        self.key_time = at;
         match action::action_for(key, self.context()) {
             Some(a) => self.apply(a),
             // An unbound key still answers a warning: with "no".
@@ -119,7 +226,14 @@ impl App {
                 Action::Erase => {
                     start.input.pop();
                 }
-                Action::Confirm if !start.input.trim().is_empty() => {
+                Action::Confirm if start.input.trim().is_empty() => {
+                    if let Err(e) = self.resume()
+                        && let Some(Screen::Start(start)) = self.screens.last_mut()
+                    {
+                        start.message = Some(e.localized(lang));
+                    }
+                }
+                Action::Confirm => {
                     let number = start.input.trim().to_owned();
                     match self.wf.show_case(&self.session, &number) {
                         Ok(case) => {
@@ -145,9 +259,54 @@ impl App {
                 _ => {}
             },
             Some(Screen::Compose(compose)) => {
+                if action == Action::Next && compose.pending_other.is_none() {
+                    if let Stage::Documents(m) = &compose.stage {
+                        if m.enclosures.is_empty() {
+                            compose.message =
+                                Some(crate::i18n::refusal(&crate::Refusal::NothingAttached, lang));
+                        } else {
+                            let review = ReviewScreen {
+                                case: compose.case.clone(),
+                                mailing: m.clone(),
+                                printing: false,
+                                message: None,
+                            };
+                            self.screens.push(Screen::Review(review));
+                        }
+                    }
+                    return;
+                }
                 let leave = compose_action(&mut self.wf, &self.session, compose, action, lang);
                 if leave {
                     self.screens.pop();
+                }
+                self.open = self.wf.status(&self.session).ok().flatten();
+            }
+            Some(Screen::Review(review)) => match action {
+                Action::Confirm if !review.printing => {
+                    review.printing = true;
+                    review.message = None;
+                    if let Err(e) = self.start_print()
+                        && let Some(Screen::Review(r)) = self.screens.last_mut()
+                    {
+                        r.printing = false;
+                        r.message = Some(e.localized(lang));
+                    }
+                }
+                Action::Back if !review.printing => {
+                    self.screens.pop();
+                }
+                _ => {}
+            },
+            Some(Screen::Verify(verify)) => {
+                let at = self.key_time;
+                match verify_action(&mut self.wf, &self.session, verify, action, at, lang) {
+                    VerifyNext::Stay => {}
+                    VerifyNext::Bell => self.bell = true,
+                    VerifyNext::Back => {
+                        self.screens.pop();
+                    }
+                    VerifyNext::Sealed => self.screens.truncate(1),
                 }
                 self.open = self.wf.status(&self.session).ok().flatten();
             }
@@ -173,6 +332,8 @@ impl App {
             Some(Screen::Start(s)) => s.draw(frame, body, &self.who, self.open.as_ref(), self.lang),
             Some(Screen::Case(s)) => s.draw(frame, body, self.lang),
             Some(Screen::Compose(s)) => s.draw(frame, body, self.lang),
+            Some(Screen::Review(s)) => s.draw(frame, body, self.lang),
+            Some(Screen::Verify(s)) => s.draw(frame, body, self.lang),
             None => {}
         }
         self.draw_footer(frame, footer);
@@ -215,6 +376,81 @@ impl App {
             popup,
         );
     }
+}
+
+/// What the verify screen asks the app to do after an action.
+enum VerifyNext {
+    Stay,
+    Bell,
+    Back,
+    Sealed,
+}
+
+fn verify_action(
+    wf: &mut Workflow,
+    session: &Session,
+    v: &mut VerifyScreen,
+    action: Action,
+    at: Instant,
+    lang: Lang,
+) -> VerifyNext {
+    if v.hard_stop.is_some() {
+        // Only a deliberate F9 ends a hard stop; a scanner's keystrokes never do.
+        if action == Action::Acknowledge {
+            v.hard_stop = None;
+        }
+        return VerifyNext::Stay;
+    }
+    if action != Action::Seal {
+        v.confirm_seal = false;
+    }
+    v.message = None;
+    match action {
+        Action::Type(c) => v.type_char(c, at),
+        Action::Erase => {
+            v.input.pop();
+        }
+        Action::Confirm if !v.input.trim().is_empty() => {
+            let (code, source) = v.take_code();
+            match wf.scan(session, &code, source) {
+                Ok(out) => {
+                    let stop = out.verdict.is_deviation();
+                    if let Ok(m) = wf.status_of(v.mailing.mailing) {
+                        v.mailing = m;
+                    }
+                    v.last = Some((out.clone(), source));
+                    if stop {
+                        v.hard_stop = Some(out);
+                        return VerifyNext::Bell;
+                    }
+                }
+                Err(e) => v.message = Some(e.localized(lang)),
+            }
+        }
+        Action::Seal
+            if v.mailing.state == crate::model::MailingState::Verified && v.confirm_seal =>
+        {
+            match wf.seal(session) {
+                Ok(_) => return VerifyNext::Sealed,
+                Err(e) => v.message = Some(e.localized(lang)),
+            }
+        }
+        Action::Seal if v.mailing.state == crate::model::MailingState::Verified => {
+            v.confirm_seal = true;
+        }
+        Action::Seal => {
+            v.message = Some(crate::i18n::refusal(
+                &crate::Refusal::NotVerified {
+                    seen: v.mailing.seen,
+                    required: v.mailing.required,
+                },
+                lang,
+            ));
+        }
+        Action::Back => return VerifyNext::Back,
+        _ => {}
+    }
+    VerifyNext::Stay
 }
 
 /// One action on the compose screen; true when the screen should close.
@@ -477,6 +713,114 @@ mod tests {
             "{screen}"
         );
         assert!(app.wf.status(&app.session).expect("status").is_none());
+    }
+
+    /// Types `text` as a scanner does: every key within a few milliseconds, then Enter.
+    fn scan_burst(app: &mut App, text: &str) {
+        let t0 = std::time::Instant::now();
+        for (i, c) in text.chars().enumerate() {
+            let at = t0 + std::time::Duration::from_millis(3 * i as u64);
+            app.handle_key_at(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), at);
+        }
+        key(app, KeyCode::Enter);
+    }
+
+    fn codes_of_open_mailing(app: &mut App) -> Vec<String> {
+        let m = app.wf.status(&app.session).expect("status").expect("open");
+        let token: String = app
+            .wf
+            .store_mut()
+            .read(|tx| {
+                Ok(tx.query_row(
+                    "SELECT token FROM mailings WHERE id = ?1",
+                    [m.mailing],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("token");
+        let token = crate::code::MailingToken::from_base36(&token).expect("token");
+        (1..=m.sheets)
+            .map(|n| {
+                crate::code::SheetCode::new(token, m.generation, n)
+                    .expect("code")
+                    .encode()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_whole_mailing_by_keys_with_a_hard_stop() {
+        let (_d, mut app) = app(Lang::Sv);
+        type_text(&mut app, "2026-104037");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('n'));
+        key(&mut app, KeyCode::Enter); // recipient: the applicant
+        key(&mut app, KeyCode::Char(' ')); // attach the first document
+        key(&mut app, KeyCode::F(5)); // review
+        insta::assert_snapshot!("review_sv_80x24", render(&app, 80, 24).backend());
+        key(&mut app, KeyCode::Enter); // print, on the worker thread
+        app.wait_for_print();
+        assert!(matches!(app.screens.last(), Some(Screen::Verify(_))));
+        let codes = codes_of_open_mailing(&mut app);
+
+        // A sheet nobody printed: the hard stop, red, with a bell, and only F9 ends it.
+        scan_burst(&mut app, &codes[0]);
+        let stray = crate::code::SheetCode::new(crate::code::MailingToken(12345), 1, 1)
+            .expect("code")
+            .encode();
+        scan_burst(&mut app, &stray);
+        assert!(app.take_bell());
+        let t = render(&app, 80, 24);
+        assert_eq!(
+            t.backend().buffer()[(10, 10)].bg,
+            ratatui::style::Color::Red
+        );
+        insta::assert_snapshot!("hard_stop_sv_80x24", t.backend());
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(app.screens.last(), Some(Screen::Verify(v)) if v.hard_stop.is_some()));
+        key(&mut app, KeyCode::F(9));
+
+        // The stack is rescanned whole, at scanner speed.
+        for code in &codes {
+            scan_burst(&mut app, code);
+        }
+        insta::assert_snapshot!("verify_done_sv_80x24", render(&app, 80, 24).backend());
+        key(&mut app, KeyCode::F(2));
+        assert!(
+            app.wf.status(&app.session).expect("status").is_some(),
+            "one F2 only asks"
+        );
+        key(&mut app, KeyCode::F(2));
+        assert!(
+            app.wf.status(&app.session).expect("status").is_none(),
+            "sealed"
+        );
+        assert!(matches!(app.screens.last(), Some(Screen::Start(_))));
+        let sources: Vec<String> = app
+            .wf
+            .store_mut()
+            .read(|tx| {
+                let mut st = tx.prepare("SELECT DISTINCT source FROM scans")?;
+                let rows = st.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .expect("sources");
+        assert_eq!(sources, ["scanner"]);
+    }
+
+    #[test]
+    fn an_open_mailing_is_resumed_from_the_start_screen() {
+        let (_d, mut app) = app(Lang::En);
+        type_text(&mut app, "2026-104037");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('n'));
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Esc);
+        // Back at the start: Enter on an empty field resumes the draft.
+        key(&mut app, KeyCode::Enter);
+        assert!(matches!(app.screens.last(), Some(Screen::Compose(_))));
     }
 
     #[test]

@@ -67,6 +67,14 @@ fn event_loop(
                 }
             }
         }
+        app.tick();
+        if app.take_bell() {
+            // A hard stop must be heard, not only seen.
+            use std::io::Write;
+            let mut out = stdout();
+            let _ = out.write_all(b"\x07");
+            let _ = out.flush();
+        }
         if app.quitting() || hangup.load(Ordering::Relaxed) {
             return Ok(());
         }

@@ -2,4 +2,6 @@
 
 pub mod case;
 pub mod compose;
+pub mod review;
 pub mod start;
+pub mod verify;
