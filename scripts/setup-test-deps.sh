@@ -4,6 +4,7 @@
 #   zbar-tools     zbarimg: decode the QR codes as a scanner would
 #   cups-daemon, cups-client  a real CUPS scheduler and `lp` for the printing test
 #   libtasn1-doc   a real third-party PDF (pdfTeX) to stamp and merge
+#   tmux           drives the terminal UI end to end
 # Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
@@ -13,6 +14,7 @@ command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 [ -x /usr/sbin/cupsd ] || need+=(cups-daemon)
 command -v lp >/dev/null 2>&1 && command -v lpadmin >/dev/null 2>&1 || need+=(cups-client)
 [ -f /usr/share/doc/libtasn1-doc/libtasn1.pdf ] || need+=(libtasn1-doc)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,157 @@
+//! The real binary's terminal UI in tmux: lock, compose, print, type every sheet code as a
+//! scanner would, seal; then the database is checked through the command line.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Env, printed_codes};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(env: &Env, name: &str) -> Self {
+        let session = format!("kuvert-test-{name}-{}", std::process::id());
+        let cmd = format!(
+            "KUVERT_DB='{}' KUVERT_CONFIG='{}' KUVERT_USER=handlaggare1 HOME='{}' '{}' tui",
+            env.db.display(),
+            env.config.display(),
+            env.dir.path().display(),
+            env!("CARGO_BIN_EXE_kuvert")
+        );
+        let out = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                &cmd,
+            ])
+            .output()
+            .expect("tmux is needed by this test: run scripts/setup-test-deps.sh");
+        assert!(out.status.success(), "tmux: {}", common::stderr(&out));
+        Self { session }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        let out = Command::new("tmux")
+            .args(&args)
+            .output()
+            .expect("tmux send-keys");
+        assert!(out.status.success());
+    }
+
+    /// Types text literally, as fast as tmux delivers it (a scanner burst), then Enter.
+    fn scan(&self, code: &str) {
+        self.keys(&["-l", code]);
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (bounded).
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the screen never showed {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+}
+
+#[test]
+fn a_mailing_through_the_terminal_ui() {
+    let env = Env::demo();
+    let tui = Tmux::start(&env, "mailing");
+    tui.wait_for("Ärendenummer");
+    tui.keys(&["2026-104037", "Enter"]);
+    tui.wait_for("Parter");
+    tui.keys(&["n"]);
+    tui.wait_for("Mottagare");
+    tui.keys(&["Enter"]);
+    tui.wait_for("[ ]");
+    tui.keys(&["Space"]);
+    tui.wait_for("[x]");
+    tui.keys(&["F5"]);
+    tui.wait_for("Granska innan utskrift");
+    tui.keys(&["Enter"]);
+    tui.wait_for("Kontroll före försegling");
+
+    let status = env.json(Some("handlaggare1"), &["mail", "status"], 0);
+    assert_eq!(status["state"], "printed");
+    let pdf = Path::new(status["pdf"].as_str().expect("pdf")).to_owned();
+    let codes = printed_codes(&pdf);
+    assert_eq!(
+        codes.len() as u64,
+        status["sheets"].as_u64().expect("sheets")
+    );
+    for code in &codes {
+        tui.scan(code);
+    }
+    tui.wait_for("F2 för att försegla");
+    tui.keys(&["F2"]);
+    tui.wait_for("F2 igen");
+    tui.keys(&["F2"]);
+    tui.wait_for("Ingen öppen försändelse");
+    tui.keys(&["C-c"]);
+
+    let none = env.json(Some("handlaggare1"), &["mail", "status"], 0);
+    assert!(none["mailing"].is_null());
+    let log = env.json(Some("teamledare1"), &["log", "--format", "json"], 0);
+    let mailing = log
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .flat_map(|s| s["mailings"].as_array().cloned().unwrap_or_default())
+        .find(|m| m["case"] == "FK 2026-104037")
+        .expect("the mailing is logged");
+    assert_eq!(mailing["state"], "sealed");
+    // Every code came in a burst: logged as scanned, not keyed.
+    let scans: Vec<String> = mailing["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "scan")
+        .map(|e| {
+            e["detail"]["source"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(scans.len(), codes.len());
+    assert!(scans.iter().all(|s| s == "scanner"), "{scans:?}");
+    let audit = env.json(None, &["audit", "verify"], 0);
+    assert_eq!(audit["ok"], true);
+}
