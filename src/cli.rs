@@ -402,7 +402,17 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
             "{}",
             i18n::fill(i18n::text(Text::DemoReady, ctx.lang), &[&db.display()])
         );
-        if !no_tui {
+        use std::io::IsTerminal;
+        let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+        if !no_tui && interactive {
+            let store = Store::open(&db)?;
+            let outbox = paths::outbox(&ctx.config, &db);
+            let mut wf = Workflow::new(store, ctx.config.clone(), ctx.lang, outbox);
+            let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
+            let session = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Tui)?;
+            kuvert::tui::run(kuvert::tui::App::new(wf, session)?)?;
+        } else if !no_tui {
+            // No terminal to draw in (a script, a pipe): say how to go on instead.
             eprintln!(
                 "{}",
                 match ctx.lang {
