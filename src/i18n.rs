@@ -381,6 +381,10 @@ pub enum Ui {
     HardStop,
     Scanned,
     Keyed,
+    KeyReprint,
+    KeyVoid,
+    ReprintReason,
+    VoidReason,
 }
 
 /// The catalogue entry of a UI word.
@@ -463,6 +467,16 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::HardStop => lang.pick("STOPP – FEL ARK I BUNTEN", "STOP – WRONG SHEET IN THE STACK"),
         Ui::Scanned => lang.pick("skannad", "scanned"),
         Ui::Keyed => lang.pick("inskriven", "keyed"),
+        Ui::KeyReprint => lang.pick("skriv ut igen", "reprint"),
+        Ui::KeyVoid => lang.pick("makulera", "void"),
+        Ui::ReprintReason => lang.pick(
+            "Skäl till omutskrift (Enter skriver ut igen, Esc avbryter; den gamla utskriften blir ogiltig):",
+            "Reason for the reprint (Enter prints again, Esc cancels; the old print becomes stale):",
+        ),
+        Ui::VoidReason => lang.pick(
+            "Skäl till makulering (Enter makulerar, Esc avbryter; ärendet låses upp):",
+            "Reason to void (Enter voids, Esc cancels; the case is unlocked):",
+        ),
     }
 }
 

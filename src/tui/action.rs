@@ -36,6 +36,10 @@ pub enum Action {
     Seal,
     /// Acknowledge a hard stop: the stray sheet is set aside, the stack is rescanned.
     Acknowledge,
+    /// Print the mailing again (reason required); the old print becomes stale.
+    Reprint,
+    /// Void the mailing (reason required); the case is unlocked.
+    Void,
 }
 
 /// Which keys a screen listens to.
@@ -259,6 +263,8 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
         KeyCode::F(1) => Some(Action::Help),
         KeyCode::F(2) if context == KeyContext::Verify => Some(Action::Seal),
         KeyCode::F(9) if context == KeyContext::Verify => Some(Action::Acknowledge),
+        KeyCode::F(6) if context == KeyContext::Verify => Some(Action::Reprint),
+        KeyCode::F(8) if context == KeyContext::Verify => Some(Action::Void),
         KeyCode::F(5) if context == KeyContext::Compose => Some(Action::Next),
         _ => None,
     };
@@ -337,6 +343,8 @@ mod tests {
                     KeyCode::F(2),
                     KeyCode::F(5),
                     KeyCode::F(9),
+                    KeyCode::F(6),
+                    KeyCode::F(8),
                 ]
                 .into_iter()
                 .any(|k| action_for(key(k), ctx) == Some(b.action))

@@ -12,7 +12,7 @@ use super::action::{self, Action, KeyContext};
 use super::screens::case::CaseScreen;
 use super::screens::compose::{ComposeScreen, Stage};
 use super::screens::review::ReviewScreen;
-use super::screens::verify::VerifyScreen;
+use super::screens::verify::{ReasonFor, VerifyScreen};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
@@ -136,18 +136,21 @@ impl App {
         };
         let status = outcome.and_then(|o| self.wf.status_of(o.mailing));
         match (status, self.screens.last_mut()) {
-            (Ok(m), Some(top @ Screen::Review(_))) => *top = Screen::Verify(VerifyScreen::new(m)),
+            (Ok(m), Some(top @ (Screen::Review(_) | Screen::Verify(_)))) => {
+                *top = Screen::Verify(VerifyScreen::new(m));
+            }
             (Err(e), Some(Screen::Review(r))) => {
                 r.printing = false;
                 r.message = Some(e.localized(lang));
             }
+            (Err(e), Some(Screen::Verify(v))) => v.message = Some(e.localized(lang)),
             _ => {}
         }
         self.open = self.wf.status(&self.session).ok().flatten();
     }
 
-    fn start_print(&mut self) -> Result<()> {
-        let plan = self.wf.prepare_print(&self.session, None)?;
+    fn start_print(&mut self, reason: Option<&str>) -> Result<()> {
+        let plan = self.wf.prepare_print(&self.session, reason)?;
         let producer = self.wf.producer();
         let (tx, rx) = std::sync::mpsc::channel();
         let worker_plan = plan.clone();
@@ -286,7 +289,7 @@ impl App {
                 Action::Confirm if !review.printing => {
                     review.printing = true;
                     review.message = None;
-                    if let Err(e) = self.start_print()
+                    if let Err(e) = self.start_print(None)
                         && let Some(Screen::Review(r)) = self.screens.last_mut()
                     {
                         r.printing = false;
@@ -307,6 +310,14 @@ impl App {
                         self.screens.pop();
                     }
                     VerifyNext::Sealed => self.screens.truncate(1),
+                    VerifyNext::Reprint(reason) => {
+                        if self.printing.is_none()
+                            && let Err(e) = self.start_print(Some(&reason))
+                            && let Some(Screen::Verify(v)) = self.screens.last_mut()
+                        {
+                            v.message = Some(e.localized(lang));
+                        }
+                    }
                 }
                 self.open = self.wf.status(&self.session).ok().flatten();
             }
@@ -383,7 +394,10 @@ enum VerifyNext {
     Stay,
     Bell,
     Back,
+    /// Sealed or voided: back to the start screen.
     Sealed,
+    /// Print again with this reason.
+    Reprint(String),
 }
 
 fn verify_action(
@@ -399,6 +413,31 @@ fn verify_action(
         if action == Action::Acknowledge {
             v.hard_stop = None;
         }
+        return VerifyNext::Stay;
+    }
+    if let Some((what, mut text)) = v.reason.take() {
+        // Typing a reason: Enter carries it out, Esc cancels.
+        match action {
+            Action::Type(c) if text.chars().count() < 200 => text.push(c),
+            Action::Erase => {
+                text.pop();
+            }
+            Action::Confirm if !text.trim().is_empty() => {
+                return match what {
+                    ReasonFor::Reprint => VerifyNext::Reprint(text),
+                    ReasonFor::Void => match wf.void(session, &text) {
+                        Ok(_) => VerifyNext::Sealed,
+                        Err(e) => {
+                            v.message = Some(e.localized(lang));
+                            VerifyNext::Stay
+                        }
+                    },
+                };
+            }
+            Action::Back => return VerifyNext::Stay,
+            _ => {}
+        }
+        v.reason = Some((what, text));
         return VerifyNext::Stay;
     }
     if action != Action::Seal {
@@ -447,6 +486,8 @@ fn verify_action(
                 lang,
             ));
         }
+        Action::Reprint => v.reason = Some((ReasonFor::Reprint, String::new())),
+        Action::Void => v.reason = Some((ReasonFor::Void, String::new())),
         Action::Back => return VerifyNext::Back,
         _ => {}
     }
@@ -807,6 +848,40 @@ mod tests {
             })
             .expect("sources");
         assert_eq!(sources, ["scanner"]);
+    }
+
+    #[test]
+    fn reprint_and_void_need_a_reason() {
+        let (_d, mut app) = app(Lang::En);
+        type_text(&mut app, "2026-104037");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('n'));
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::F(5));
+        key(&mut app, KeyCode::Enter);
+        app.wait_for_print();
+        let first = codes_of_open_mailing(&mut app);
+        // F6 asks for a reason; an empty one does nothing.
+        key(&mut app, KeyCode::F(6));
+        key(&mut app, KeyCode::Enter);
+        assert!(app.printing.is_none());
+        type_text(&mut app, "paper jam");
+        insta::assert_snapshot!("reprint_reason_en_80x24", render(&app, 80, 24).backend());
+        key(&mut app, KeyCode::Enter);
+        app.wait_for_print();
+        let m = app.wf.status(&app.session).expect("status").expect("open");
+        assert_eq!(m.generation, 2);
+        // A sheet of the first print is now stale: a hard stop.
+        scan_burst(&mut app, &first[0]);
+        assert!(app.take_bell());
+        key(&mut app, KeyCode::F(9));
+        // Void, with a reason: back to the start, the case unlocked.
+        key(&mut app, KeyCode::F(8));
+        type_text(&mut app, "wrong recipient");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.wf.status(&app.session).expect("status").is_none());
+        assert!(matches!(app.screens.last(), Some(Screen::Start(_))));
     }
 
     #[test]

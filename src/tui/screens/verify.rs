@@ -16,6 +16,13 @@ use crate::tui::sanitize;
 /// A burst whose keystrokes all came within this gap was typed by a scanner.
 pub const SCANNER_GAP: Duration = Duration::from_millis(40);
 
+/// What a reason is being typed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonFor {
+    Reprint,
+    Void,
+}
+
 /// State of the verify screen.
 #[derive(Debug)]
 pub struct VerifyScreen {
@@ -28,6 +35,8 @@ pub struct VerifyScreen {
     pub hard_stop: Option<ScanOutcome>,
     /// F2 was pressed once: the next F2 seals.
     pub confirm_seal: bool,
+    /// A reason being typed for a reprint or a void.
+    pub reason: Option<(ReasonFor, String)>,
     pub message: Option<String>,
 }
 
@@ -41,6 +50,7 @@ impl VerifyScreen {
             last: None,
             hard_stop: None,
             confirm_seal: false,
+            reason: None,
             message: None,
         }
     }
@@ -138,6 +148,16 @@ impl VerifyScreen {
         }
         if let Some(msg) = &self.message {
             lines.push(Line::styled(sanitize(msg), Style::new().fg(Color::Red)));
+        }
+        if let Some((what, text)) = &self.reason {
+            let prompt = match what {
+                ReasonFor::Reprint => i18n::ui(Ui::ReprintReason, lang),
+                ReasonFor::Void => i18n::ui(Ui::VoidReason, lang),
+            };
+            lines = vec![
+                Line::from(prompt).bold(),
+                Line::from(format!("> {}", sanitize(text))),
+            ];
         }
         frame.render_widget(
             Paragraph::new(lines)
