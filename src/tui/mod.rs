@@ -1,8 +1,9 @@
 //! The caseworker's terminal UI (ratatui + crossterm) over the same workflow as the command
 //! line. A plain synchronous loop: poll input, drain every pending event, draw.
 //!
-//! Work in progress (issue 4): the start screen (who I am, my open mailing, case-number
-//! prompt), the case screen and help exist; composing, printing and verifying follow.
+//! Work in progress (issue 4): start, case, compose, review/print and verify screens exist;
+//! mouse support, the lead tab and the sealing station follow. Mouse capture stays off until
+//! clicks do something, so the terminal's own text selection keeps working.
 
 pub mod action;
 pub mod app;
@@ -14,7 +15,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
-use ratatui::crossterm::execute;
 
 pub use app::App;
 
@@ -38,9 +38,7 @@ pub fn run(mut app: App) -> Result<()> {
             .map_err(|e| Error::io("installing signal handlers", e))?;
     }
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("opening the terminal", e))?;
-    let _ = execute!(stdout(), ratatui::crossterm::event::EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app, &hangup);
-    let _ = execute!(stdout(), ratatui::crossterm::event::DisableMouseCapture);
     ratatui::restore();
     let ended = app.finish();
     result.and(ended)
