@@ -560,9 +560,7 @@ fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
     });
     for doc in &d.documents {
         let subject = d
-            .parties
-            .iter()
-            .find(|p| p.id == doc.subject)
+            .party(doc.subject)
             .map(|p| format!("{} ({})", p.name, i18n::role_text(p.role, lang)))
             .unwrap_or_default();
         out.push_str(&format!(

@@ -233,6 +233,19 @@ pub struct CaseDetail {
     pub documents: Vec<Document>,
 }
 
+impl CaseDetail {
+    /// The party a document of this case concerns.
+    pub fn party(&self, id: PartyId) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id == id)
+    }
+
+    /// The role of the party a document concerns, for "concerns the employer" texts.
+    pub fn subject_role(&self, document: DocumentId) -> Option<PartyRole> {
+        let d = self.documents.iter().find(|d| d.id == document)?;
+        self.party(d.subject).map(|p| p.role)
+    }
+}
+
 /// One attached document of a mailing.
 #[derive(Debug, Clone, Serialize)]
 pub struct Enclosure {

@@ -108,9 +108,7 @@ impl CaseScreen {
         );
         let doc_rows = c.documents.iter().map(|d| {
             let subject = c
-                .parties
-                .iter()
-                .find(|p| p.id == d.subject)
+                .party(d.subject)
                 .map(|p| i18n::role_text(p.role, lang))
                 .unwrap_or("?");
             Row::new(vec![

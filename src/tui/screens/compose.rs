@@ -105,9 +105,7 @@ impl ComposeScreen {
                     let attached = m.enclosures.iter().any(|e| e.document == d.id);
                     let about = self
                         .case
-                        .parties
-                        .iter()
-                        .find(|p| p.id == d.subject)
+                        .party(d.subject)
                         .map(|p| i18n::role_text(p.role, lang))
                         .unwrap_or("?");
                     let row = Row::new(vec![
@@ -148,11 +146,8 @@ impl ComposeScreen {
             (Some(doc), _, _) => {
                 let role = self
                     .case
-                    .documents
-                    .iter()
-                    .find(|d| d.id == *doc)
-                    .and_then(|d| self.case.parties.iter().find(|p| p.id == d.subject))
-                    .map(|p| i18n::role_text(p.role, lang))
+                    .subject_role(*doc)
+                    .map(|r| i18n::role_text(r, lang))
                     .unwrap_or("?");
                 Paragraph::new(i18n::fill(
                     i18n::ui(Ui::OtherSubjectWarning, lang),
