@@ -68,175 +68,66 @@ pub struct Binding {
     pub footer: bool,
 }
 
+/// Builds a key-table row (keeps the tables one row a line).
+const fn row(keys: &'static str, action: Action, help: Ui, footer: bool) -> Binding {
+    Binding {
+        keys,
+        action,
+        help,
+        footer,
+    }
+}
+
+// Rows shared by several screens.
+const MOVE: Binding = row("↑↓ j/k", Action::Down, Ui::KeyMove, true);
+const HELP: Binding = row("?", Action::Help, Ui::KeyHelp, true);
+const BACK: Binding = row("q Esc", Action::Back, Ui::KeyBack, true);
+const QUIT: Binding = row("Ctrl-C", Action::Quit, Ui::KeyQuit, true);
+
 const TYPING: &[Binding] = &[
-    Binding {
-        keys: "Enter",
-        action: Action::Confirm,
-        help: Ui::KeyOpen,
-        footer: true,
-    },
-    Binding {
-        keys: "⌫",
-        action: Action::Erase,
-        help: Ui::KeyErase,
-        footer: false,
-    },
-    Binding {
-        keys: "F1",
-        action: Action::Help,
-        help: Ui::KeyHelp,
-        footer: true,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        help: Ui::KeyBack,
-        footer: true,
-    },
-    Binding {
-        keys: "Ctrl-C",
-        action: Action::Quit,
-        help: Ui::KeyQuit,
-        footer: true,
-    },
+    row("Enter", Action::Confirm, Ui::KeyOpen, true),
+    row("⌫", Action::Erase, Ui::KeyErase, false),
+    row("F1", Action::Help, Ui::KeyHelp, true),
+    row("Esc", Action::Back, Ui::KeyBack, true),
+    QUIT,
 ];
 
 const BROWSING: &[Binding] = &[
-    Binding {
-        keys: "↑↓ j/k",
-        action: Action::Down,
-        help: Ui::KeyMove,
-        footer: true,
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
-        help: Ui::KeyHelp,
-        footer: true,
-    },
-    Binding {
-        keys: "q Esc",
-        action: Action::Back,
-        help: Ui::KeyBack,
-        footer: true,
-    },
-    Binding {
-        keys: "Ctrl-C",
-        action: Action::Quit,
-        help: Ui::KeyQuit,
-        footer: true,
-    },
+    MOVE,
+    row("n", Action::NewMailing, Ui::KeyNew, true),
+    HELP,
+    BACK,
+    QUIT,
 ];
 
 const COMPOSE: &[Binding] = &[
-    Binding {
-        keys: "↑↓ j/k",
-        action: Action::Down,
-        help: Ui::KeyMove,
-        footer: true,
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::Confirm,
-        help: Ui::KeyChoose,
-        footer: true,
-    },
-    Binding {
-        keys: "Space",
-        action: Action::Toggle,
-        help: Ui::KeyToggle,
-        footer: true,
-    },
-    Binding {
-        keys: "y",
-        action: Action::Yes,
-        help: Ui::KeyYes,
-        footer: false,
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
-        help: Ui::KeyHelp,
-        footer: true,
-    },
-    Binding {
-        keys: "q Esc",
-        action: Action::Back,
-        help: Ui::KeyBack,
-        footer: true,
-    },
-    Binding {
-        keys: "Ctrl-C",
-        action: Action::Quit,
-        help: Ui::KeyQuit,
-        footer: true,
-    },
+    MOVE,
+    row("Enter", Action::Confirm, Ui::KeyChoose, true),
+    row("Space", Action::Toggle, Ui::KeyToggle, true),
+    row("y", Action::Yes, Ui::KeyYes, false),
+    row("F5", Action::Next, Ui::KeyReview, true),
+    HELP,
+    BACK,
+    QUIT,
 ];
 
 const REVIEW: &[Binding] = &[
-    Binding {
-        keys: "Enter",
-        action: Action::Confirm,
-        help: Ui::KeyPrint,
-        footer: true,
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
-        help: Ui::KeyHelp,
-        footer: true,
-    },
-    Binding {
-        keys: "q Esc",
-        action: Action::Back,
-        help: Ui::KeyBack,
-        footer: true,
-    },
-    Binding {
-        keys: "Ctrl-C",
-        action: Action::Quit,
-        help: Ui::KeyQuit,
-        footer: true,
-    },
+    row("Enter", Action::Confirm, Ui::KeyPrint, true),
+    HELP,
+    BACK,
+    QUIT,
 ];
 
 const VERIFY: &[Binding] = &[
-    Binding {
-        keys: "Enter",
-        action: Action::Confirm,
-        help: Ui::KeyScan,
-        footer: true,
-    },
-    Binding {
-        keys: "F2",
-        action: Action::Seal,
-        help: Ui::KeySeal,
-        footer: true,
-    },
-    Binding {
-        keys: "F9",
-        action: Action::Acknowledge,
-        help: Ui::KeyAcknowledge,
-        footer: true,
-    },
-    Binding {
-        keys: "F1",
-        action: Action::Help,
-        help: Ui::KeyHelp,
-        footer: false,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        help: Ui::KeyBack,
-        footer: true,
-    },
-    Binding {
-        keys: "Ctrl-C",
-        action: Action::Quit,
-        help: Ui::KeyQuit,
-        footer: true,
-    },
+    row("Enter", Action::Confirm, Ui::KeyScan, true),
+    row("F2", Action::Seal, Ui::KeySeal, true),
+    row("F9", Action::Acknowledge, Ui::KeyAcknowledge, true),
+    row("⌫", Action::Erase, Ui::KeyErase, false),
+    row("F6", Action::Reprint, Ui::KeyReprint, false),
+    row("F8", Action::Void, Ui::KeyVoid, false),
+    row("F1", Action::Help, Ui::KeyHelp, false),
+    row("Esc", Action::Back, Ui::KeyBack, true),
+    QUIT,
 ];
 
 /// The key table of a context.
@@ -250,6 +141,11 @@ pub fn bindings(context: KeyContext) -> &'static [Binding] {
     }
 }
 
+/// Contexts with a list to move in.
+fn lists(context: KeyContext) -> bool {
+    matches!(context, KeyContext::Browsing | KeyContext::Compose)
+}
+
 /// The action of a key press in a context, if any.
 pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -257,9 +153,9 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
     }
     let common = match key.code {
         KeyCode::Esc => Some(Action::Back),
-        KeyCode::Enter => Some(Action::Confirm),
-        KeyCode::Up => Some(Action::Up),
-        KeyCode::Down => Some(Action::Down),
+        KeyCode::Enter if context != KeyContext::Browsing => Some(Action::Confirm),
+        KeyCode::Up if lists(context) => Some(Action::Up),
+        KeyCode::Down if lists(context) => Some(Action::Down),
         KeyCode::F(1) => Some(Action::Help),
         KeyCode::F(2) if context == KeyContext::Verify => Some(Action::Seal),
         KeyCode::F(9) if context == KeyContext::Verify => Some(Action::Acknowledge),
@@ -281,8 +177,8 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
         (KeyContext::Compose, KeyCode::Char('y' | 'Y')) => Some(Action::Yes),
         (_, KeyCode::Char('q')) => Some(Action::Back),
         (_, KeyCode::Char('?')) => Some(Action::Help),
-        (_, KeyCode::Char('k')) => Some(Action::Up),
-        (_, KeyCode::Char('j')) => Some(Action::Down),
+        (_, KeyCode::Char('k')) if lists(context) => Some(Action::Up),
+        (_, KeyCode::Char('j')) if lists(context) => Some(Action::Down),
         _ => None,
     }
 }
@@ -317,6 +213,54 @@ mod tests {
             action_for(key(KeyCode::Char('j')), KeyContext::Browsing),
             Some(Action::Down)
         );
+    }
+
+    /// The help lists every command a key can give on a screen (typed characters and
+    /// the moves' Up twin aside), so it never hides one.
+    #[test]
+    fn every_command_a_key_gives_is_in_the_table() {
+        let codes = [
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Backspace,
+            KeyCode::F(1),
+            KeyCode::F(2),
+            KeyCode::F(5),
+            KeyCode::F(6),
+            KeyCode::F(8),
+            KeyCode::F(9),
+            KeyCode::Char('q'),
+            KeyCode::Char('?'),
+            KeyCode::Char('j'),
+            KeyCode::Char('k'),
+            KeyCode::Char('n'),
+            KeyCode::Char(' '),
+            KeyCode::Char('y'),
+        ];
+        for ctx in [
+            KeyContext::Typing,
+            KeyContext::Browsing,
+            KeyContext::Compose,
+            KeyContext::Review,
+            KeyContext::Verify,
+        ] {
+            for code in codes {
+                let Some(action) = action_for(key(code), ctx) else {
+                    continue;
+                };
+                let listed = match action {
+                    Action::Type(_) => true,
+                    Action::Up => bindings(ctx).iter().any(|b| b.action == Action::Down),
+                    a => bindings(ctx).iter().any(|b| b.action == a),
+                };
+                assert!(
+                    listed,
+                    "{code:?} gives {action:?} in {ctx:?} but the help does not say so"
+                );
+            }
+        }
     }
 
     #[test]
