@@ -77,6 +77,9 @@ pub struct Config {
     /// `every-sheet` (default) or `cover-and-document-ends`.
     pub verify: String,
     pub language: Lang,
+    /// Four eyes: a printed mailing must be scanned and sealed by someone other than the
+    /// person who printed it (at a sealing station); both are in the log.
+    pub dual_control: bool,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             forwarding: Forwarding::default(),
             verify: VerifyPolicy::EverySheet.as_str().into(),
             language: Lang::Sv,
+            dual_control: false,
         }
     }
 }
@@ -148,6 +152,7 @@ mod tests {
             printer_command = "lp -d KUVERT -t kuvert-{mailing}"
             verify = "cover-and-document-ends"
             language = "en"
+            dual_control = true
             [sender]
             name = "Försäkringskassan"
             unit = "Sjukpenning Göteborg"
@@ -163,6 +168,7 @@ mod tests {
         assert_eq!(c.language, Lang::En);
         assert_eq!(c.verify_policy(), Ok(VerifyPolicy::CoverAndDocumentEnds));
         assert_eq!(c.sender.unit, "Sjukpenning Göteborg");
+        assert!(c.dual_control);
     }
 
     #[test]

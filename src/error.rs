@@ -53,6 +53,21 @@ pub enum Refusal {
         account: String,
     },
     ImpersonationRefused,
+    /// Dual control: the person who printed a mailing may not verify or seal it.
+    FourEyes {
+        case: String,
+    },
+    /// A cover sheet scanned at a sealing station whose mailing is not waiting to be sealed.
+    NotAwaitingSeal {
+        case: String,
+        state: MailingState,
+    },
+    /// A cover sheet of an earlier print of a mailing that has been printed again since.
+    StaleCover {
+        case: String,
+        generation: u32,
+        current: u32,
+    },
 }
 
 impl Refusal {
@@ -92,6 +107,16 @@ impl Refusal {
             NotLocked { case } => json!({ "rule": "not_locked", "case": case }),
             UnknownUser { .. } => json!({ "rule": "unknown_user" }),
             ImpersonationRefused => json!({ "rule": "impersonation_refused" }),
+            FourEyes { case } => json!({ "rule": "four_eyes", "case": case }),
+            NotAwaitingSeal { case, state } => {
+                json!({ "rule": "not_awaiting_seal", "case": case, "state": state.as_str() })
+            }
+            StaleCover {
+                case,
+                generation,
+                current,
+            } => json!({ "rule": "stale_cover", "case": case, "generation": generation,
+                         "current": current }),
         }
     }
 }

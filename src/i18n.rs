@@ -128,6 +128,26 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
         (UnknownUser { account }, Lang::En) => format!(
             "Unknown user: the account '{account}' is not registered in kuvert. A team lead registers it with: kuvert user add {account} --name \"Name\" --role caseworker --team TEAM"
         ),
+        (FourEyes { case }, Lang::Sv) => format!(
+            "Dubbelkontroll: du skrev ut försändelsen i ärende {case}, så en kollega ska skanna och försluta den. Lämna kuvertet till förslutningsstationen (kuvert station)."
+        ),
+        (FourEyes { case }, Lang::En) => format!(
+            "Dual control: you printed the mailing of case {case}, so a colleague must scan and seal it. Take the envelope to the sealing station (kuvert station)."
+        ),
+        (NotAwaitingSeal { case, state }, Lang::Sv) => format!(
+            "Väntar inte på försegling: försändelsen i ärende {case} är {}. Bara utskrivna försändelser kan kontrolleras och förslutas.",
+            state_text(*state, lang)
+        ),
+        (NotAwaitingSeal { case, state }, Lang::En) => format!(
+            "Not waiting to be sealed: the mailing of case {case} is {}. Only printed mailings can be verified and sealed.",
+            state_text(*state, lang)
+        ),
+        (StaleCover { case, generation, current }, Lang::Sv) => format!(
+            "Gammalt försättsblad: bladet är från utskrift {generation} av ärende {case}, men utskrift {current} gäller. Lägg undan de gamla arken och använd den senaste utskriften."
+        ),
+        (StaleCover { case, generation, current }, Lang::En) => format!(
+            "Old cover sheet: this sheet is from print {generation} of case {case}, but print {current} is the valid one. Set the old sheets aside and use the newest print."
+        ),
         (ImpersonationRefused, _) => lang
             .pick(
                 "KUVERT_USER godtas bara i en demodatabas. Den här databasen är skarp, så du agerar som ditt eget inloggningskonto.",
@@ -514,6 +534,18 @@ mod tests {
             Refusal::AlreadyPrinted,
             Refusal::ReprintNeedsReason,
             Refusal::ImpersonationRefused,
+            Refusal::FourEyes {
+                case: "FK 1".into(),
+            },
+            Refusal::NotAwaitingSeal {
+                case: "FK 1".into(),
+                state: crate::model::MailingState::Sealed,
+            },
+            Refusal::StaleCover {
+                case: "FK 1".into(),
+                generation: 1,
+                current: 2,
+            },
             Refusal::NotVerified {
                 seen: 1,
                 required: 3,

@@ -311,3 +311,14 @@ pub struct PrintOutcome {
     /// The printer's job id (CUPS `request id`), when a printer is configured.
     pub printer_job: Option<String>,
 }
+
+/// A printed mailing waiting for its envelope to be verified and sealed (the station's list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwaitingSeal {
+    pub mailing: MailingId,
+    pub case: String,
+    pub state: MailingState,
+    pub printed_by: String,
+    pub printed: String,
+    pub sheets: u32,
+}

@@ -47,6 +47,15 @@ impl SessionKind {
     }
 }
 
+/// Which mailing a scan or a seal acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desk {
+    /// The user's own open mailing, at their own desk.
+    Own,
+    /// A printed mailing of the user's team, opened at a sealing station by its cover sheet.
+    Station(MailingId),
+}
+
 /// One user at one terminal; every event belongs to one.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -610,10 +619,55 @@ impl Workflow {
         })
     }
 
-    /// One scan at sealing, checked against the user's open mailing.
+    /// Opens a printed mailing of the user's team for verification at a sealing station, by
+    /// the code of its cover sheet (or any sheet of its current print).
+    fn open_at_station_checked(&mut self, s: &Session, input: &str) -> Result<MailingStatus> {
+        let code = SheetCode::decode(input).map_err(|e| {
+            Error::Invalid(crate::i18n::fill(
+                self.pick(
+                    "koden går inte att läsa ({}): skanna försättsbladet igen",
+                    "the code cannot be read ({}): scan the cover sheet again",
+                )
+                .as_str(),
+                &[&crate::i18n::code_problem(&e, self.lang)],
+            ))
+        })?;
+        let now = self.now();
+        let dual = self.config.dual_control;
+        let unknown = self.pick(
+            "ingen försändelse har den här koden: arket kommer inte från kuvert i den här databasen",
+            "no mailing has this code: the sheet was not printed by kuvert with this database",
+        );
+        let id = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m =
+                mailings::by_token(tx, &code.token.to_base36())?.ok_or(Error::NotFound(unknown))?;
+            let m = station_mailing(tx, s, m.id, dual)?;
+            if code.generation != m.generation {
+                return Err(Refusal::StaleCover {
+                    case: m.case_no,
+                    generation: code.generation,
+                    current: m.generation,
+                }
+                .into());
+            }
+            audit::append(
+                tx,
+                &ctx(s, Some(m.id), Some(&m.case_no)),
+                "station_opened",
+                json!({ "generation": m.generation, "printed_by": m.printed_by }),
+                &now,
+            )?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// One scan at sealing, checked against the mailing at the desk.
     fn scan_checked(
         &mut self,
         s: &Session,
+        desk: Desk,
         input: &str,
         source: ScanSource,
     ) -> Result<ScanOutcome> {
@@ -625,6 +679,7 @@ impl Workflow {
         }
         let now = self.now();
         let lang = self.lang;
+        let dual = self.config.dual_control;
         // What is stored of the input: normalised and bounded, whatever was typed.
         let stored: String = input
             .trim()
@@ -635,7 +690,7 @@ impl Workflow {
             .to_uppercase();
         self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
-            let m = open_mailing(tx, s)?;
+            let m = desk_mailing(tx, s, desk, dual)?;
             if m.state == MailingState::Draft {
                 return Err(Refusal::NotPrinted.into());
             }
@@ -758,11 +813,12 @@ impl Workflow {
     }
 
     /// Seals a verified mailing and releases its case.
-    fn seal_checked(&mut self, s: &Session) -> Result<MailingStatus> {
+    fn seal_checked(&mut self, s: &Session, desk: Desk) -> Result<MailingStatus> {
         let now = self.now();
+        let dual = self.config.dual_control;
         let id = self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
-            let m = open_mailing(tx, s)?;
+            let m = desk_mailing(tx, s, desk, dual)?;
             if m.state != MailingState::Verified {
                 let (_, required, _) = mailings::print_summary(tx, m.id, m.generation)?
                     .unwrap_or((0, 0, String::new()));
@@ -779,7 +835,8 @@ impl Workflow {
                 tx,
                 &c,
                 "sealed",
-                json!({ "generation": m.generation }),
+                json!({ "generation": m.generation, "printed_by": m.printed_by,
+                        "started_by": m.account, "dual_control": dual }),
                 &now,
             )?;
             audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
@@ -895,14 +952,45 @@ impl Workflow {
 
     /// One scan at sealing, checked against the user's open mailing.
     pub fn scan(&mut self, s: &Session, input: &str, source: ScanSource) -> Result<ScanOutcome> {
-        let r = self.scan_checked(s, input, source);
+        self.scan_at(s, Desk::Own, input, source)
+    }
+
+    /// One scan at sealing, checked against the mailing at the desk (own or station).
+    pub fn scan_at(
+        &mut self,
+        s: &Session,
+        desk: Desk,
+        input: &str,
+        source: ScanSource,
+    ) -> Result<ScanOutcome> {
+        let r = self.scan_checked(s, desk, input, source);
         self.logged(s, "scan", r)
     }
 
-    /// Seals a verified mailing and releases its case.
+    /// Seals the user's verified mailing and releases its case.
     pub fn seal(&mut self, s: &Session) -> Result<MailingStatus> {
-        let r = self.seal_checked(s);
+        self.seal_at(s, Desk::Own)
+    }
+
+    /// Seals the verified mailing at the desk (own or station) and releases its case.
+    pub fn seal_at(&mut self, s: &Session, desk: Desk) -> Result<MailingStatus> {
+        let r = self.seal_checked(s, desk);
         self.logged(s, "seal", r)
+    }
+
+    /// Opens a printed mailing of the user's team for sealing by a sheet code of its current
+    /// print (the cover sheet), as at a sealing station; then `scan_at`/`seal_at` with
+    /// `Desk::Station`. With `dual_control`, the person who printed it is refused.
+    pub fn open_at_station(&mut self, s: &Session, code: &str) -> Result<MailingStatus> {
+        let r = self.open_at_station_checked(s, code);
+        self.logged(s, "open_at_station", r)
+    }
+
+    /// The team's printed mailings whose envelopes wait to be verified and sealed, oldest
+    /// print first.
+    pub fn awaiting_seal(&mut self, s: &Session) -> Result<Vec<AwaitingSeal>> {
+        self.store
+            .read(|tx| mailings::awaiting_seal(tx, &s.user.team))
     }
 
     /// Voids the open mailing (reason required) and releases its case.
@@ -1074,6 +1162,47 @@ fn ctx<'a>(
 
 fn open_mailing(c: &Connection, s: &Session) -> Result<MailingRow> {
     mailings::open_for(c, &s.user.account)?.ok_or(Error::NoOpenMailing)
+}
+
+/// The mailing a scan or seal acts on, with the dual-control rule applied to both desks.
+fn desk_mailing(c: &Connection, s: &Session, desk: Desk, dual: bool) -> Result<MailingRow> {
+    match desk {
+        Desk::Own => {
+            let m = open_mailing(c, s)?;
+            if dual && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
+                return Err(Refusal::FourEyes { case: m.case_no }.into());
+            }
+            Ok(m)
+        }
+        Desk::Station(id) => station_mailing(c, s, id, dual),
+    }
+}
+
+/// A mailing someone may verify at a station: printed, of their team, and (with dual
+/// control) printed by someone else. Checked again in every transaction, since the owner
+/// may reprint or void it meanwhile.
+fn station_mailing(c: &Connection, s: &Session, id: MailingId, dual: bool) -> Result<MailingRow> {
+    let m = mailings::by_id(c, id)?.ok_or(Error::NoOpenMailing)?;
+    let case = cases::by_id(c, m.case_id)?;
+    if case.team != s.user.team {
+        return Err(Refusal::OtherTeam {
+            case: case.number,
+            team: case.team,
+            yours: s.user.team.clone(),
+        }
+        .into());
+    }
+    if !matches!(m.state, MailingState::Printed | MailingState::Verified) {
+        return Err(Refusal::NotAwaitingSeal {
+            case: m.case_no,
+            state: m.state,
+        }
+        .into());
+    }
+    if dual && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
+        return Err(Refusal::FourEyes { case: m.case_no }.into());
+    }
+    Ok(m)
 }
 
 /// A case by number, only within the user's team.

@@ -1833,3 +1833,163 @@ fn every_refusal_is_logged_by_its_rule() {
         assert!(!d.contains(&a.name), "no names in the log: {d}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sealing station and dual control (issue 4)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_colleague_of_the_team_verifies_and_seals_at_a_station() {
+    let mut f = Fixture::demo();
+    let h1 = f.login(H1);
+    let h2 = f.login(H2);
+    let case = f.plain_cases(&h1).remove(0);
+    f.start_plain(&h1, &case);
+    let (plan, _) = f.print(&h1, None);
+    let waiting = f.wf.awaiting_seal(&h2).expect("awaiting");
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (waiting[0].mailing, waiting[0].printed_by.as_str()),
+        (plan.mailing, H1)
+    );
+
+    let opened =
+        f.wf.open_at_station(&h2, &code(&plan, 1))
+            .expect("open by cover");
+    assert_eq!(opened.mailing, plan.mailing);
+    let desk = kuvert::workflow::Desk::Station(plan.mailing);
+    for sheet in 1..=plan.sheets.len() as u32 {
+        let out =
+            f.wf.scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
+                .expect("scan");
+        assert_eq!(out.verdict, Verdict::Ok);
+    }
+    let sealed = f.wf.seal_at(&h2, desk).expect("seal at station");
+    assert_eq!(sealed.state, MailingState::Sealed);
+    assert!(
+        f.wf.status(&h1).expect("status").is_none(),
+        "h1 may start again"
+    );
+    assert_eq!(f.lock_holder(&h1, &case.case), None);
+    // Both people are in the log: the printer in h1's session, the sealer in h2's.
+    let c = f.raw();
+    let who = |kind: &str| -> String {
+        c.query_row(
+            "SELECT account FROM events WHERE kind = ?1 AND mailing_id = ?2",
+            (kind, plan.mailing),
+            |r| r.get(0),
+        )
+        .expect(kind)
+    };
+    assert_eq!(who("printed"), H1);
+    assert_eq!(who("station_opened"), H2);
+    assert_eq!(who("sealed"), H2);
+    assert!(f.wf.awaiting_seal(&h2).expect("awaiting").is_empty());
+}
+
+#[test]
+fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
+    let mut f = Fixture::demo();
+    let h1 = f.login(H1);
+    let h3 = f.login(H3);
+    let case = f.plain_cases(&h1).remove(0);
+    f.start_plain(&h1, &case);
+    let (first, _) = f.print(&h1, None);
+    let before = f.events();
+    // Another team's station cannot open it.
+    assert!(matches!(
+        refusal(f.wf.open_at_station(&h3, &code(&first, 1))),
+        Refusal::OtherTeam { .. }
+    ));
+    // A reprint makes the first cover stale.
+    let (second, _) = f.print(&h1, Some("paper jam"));
+    let h2 = f.login(H2);
+    let after_reprint = f.events();
+    assert!(matches!(
+        refusal(f.wf.open_at_station(&h2, &code(&first, 1))),
+        Refusal::StaleCover {
+            generation: 1,
+            current: 2,
+            ..
+        }
+    ));
+    // Unreadable and unknown codes say what is wrong, and change nothing.
+    assert!(matches!(
+        f.wf.open_at_station(&h2, "KV1-not-a-code"),
+        Err(Error::Invalid(_))
+    ));
+    let nobody = SheetCode::new(MailingToken(42), 1, 1)
+        .expect("code")
+        .encode();
+    assert!(matches!(
+        f.wf.open_at_station(&h2, &nobody),
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(f.events(), after_reprint);
+    assert!(after_reprint > before);
+    // Once voided by its owner, the station cannot act on it, even if it was opened before.
+    f.wf.open_at_station(&h2, &code(&second, 1)).expect("open");
+    f.wf.void(&h1, "wrong recipient").expect("void");
+    let desk = kuvert::workflow::Desk::Station(second.mailing);
+    assert!(matches!(
+        refusal(f.wf.scan_at(&h2, desk, &code(&second, 1), ScanSource::Keyed)),
+        Refusal::NotAwaitingSeal {
+            state: MailingState::Voided,
+            ..
+        }
+    ));
+    assert!(matches!(
+        refusal(f.wf.seal_at(&h2, desk)),
+        Refusal::NotAwaitingSeal { .. }
+    ));
+    let rules = f.refusals();
+    assert!(rules.contains(&"stale_cover".to_owned()), "{rules:?}");
+    assert!(rules.contains(&"not_awaiting_seal".to_owned()), "{rules:?}");
+}
+
+#[test]
+fn dual_control_keeps_the_printer_from_verifying_or_sealing() {
+    let config = Config {
+        dual_control: true,
+        ..Config::default()
+    };
+    let mut f = Fixture::demo_with(config);
+    let h1 = f.login(H1);
+    let case = f.plain_cases(&h1).remove(0);
+    f.start_plain(&h1, &case);
+    let (plan, _) = f.print(&h1, None);
+    let before = f.events();
+    // Neither at their own desk nor at a station.
+    assert!(matches!(
+        refusal(f.wf.scan(&h1, &code(&plan, 1), ScanSource::Scanner)),
+        Refusal::FourEyes { .. }
+    ));
+    assert!(matches!(refusal(f.wf.seal(&h1)), Refusal::FourEyes { .. }));
+    assert!(matches!(
+        refusal(f.wf.open_at_station(&h1, &code(&plan, 1))),
+        Refusal::FourEyes { .. }
+    ));
+    assert_eq!(f.events(), before, "refused: nothing changed");
+    assert_eq!(f.state(&h1), Some(MailingState::Printed));
+    // A colleague does it; the sealed event names both.
+    let h2 = f.login(H2);
+    f.wf.open_at_station(&h2, &code(&plan, 1)).expect("open");
+    let desk = kuvert::workflow::Desk::Station(plan.mailing);
+    for sheet in 1..=plan.sheets.len() as u32 {
+        f.wf.scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
+            .expect("scan");
+    }
+    f.wf.seal_at(&h2, desk).expect("seal");
+    let detail: String = f
+        .raw()
+        .query_row(
+            "SELECT detail FROM events WHERE kind = 'sealed' AND mailing_id = ?1",
+            [plan.mailing],
+            |r| r.get(0),
+        )
+        .expect("sealed event");
+    let detail: serde_json::Value = serde_json::from_str(&detail).expect("json");
+    assert_eq!(detail["printed_by"], H1);
+    assert_eq!(detail["dual_control"], true);
+    assert_eq!(f.refusals(), ["four_eyes", "four_eyes", "four_eyes"]);
+}

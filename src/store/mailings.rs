@@ -358,3 +358,27 @@ pub fn insert_scan(c: &Connection, s: &NewScan<'_>, now: &str) -> Result<()> {
     ])?;
     Ok(())
 }
+
+/// The team's printed mailings waiting to be verified and sealed, oldest print first.
+pub fn awaiting_seal(c: &Connection, team: &str) -> Result<Vec<crate::model::AwaitingSeal>> {
+    let mut st = c.prepare_cached(
+        "SELECT m.id, c.number, m.state, COALESCE(m.printed_by, m.account), p.created, p.sheets
+         FROM mailings m
+         JOIN cases c ON c.id = m.case_id
+         JOIN print_jobs p ON p.mailing_id = m.id AND p.generation = m.generation
+         WHERE c.team = ?1 AND m.state IN ('printed', 'verified')
+         ORDER BY p.created, m.id",
+    )?;
+    let rows = st.query_map([team], |r| {
+        let state: String = r.get(2)?;
+        Ok(crate::model::AwaitingSeal {
+            mailing: r.get(0)?,
+            case: r.get(1)?,
+            state: MailingState::parse(&state).unwrap_or(MailingState::Printed),
+            printed_by: r.get(3)?,
+            printed: r.get(4)?,
+            sheets: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -125,7 +125,7 @@ const VERIFY: &[Binding] = &[
     row("⌫", Action::Erase, Ui::KeyErase, false),
     row("F6", Action::Reprint, Ui::KeyReprint, false),
     row("F8", Action::Void, Ui::KeyVoid, false),
-    row("F1", Action::Help, Ui::KeyHelp, false),
+    row("F1", Action::Help, Ui::KeyHelp, true),
     row("Esc", Action::Back, Ui::KeyBack, true),
     QUIT,
 ];
@@ -174,7 +174,8 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
         }
         (KeyContext::Browsing, KeyCode::Char('n')) => Some(Action::NewMailing),
         (KeyContext::Compose, KeyCode::Char(' ')) => Some(Action::Toggle),
-        (KeyContext::Compose, KeyCode::Char('y' | 'Y')) => Some(Action::Yes),
+        // Lower case only: a scanner types upper case, and must never answer a warning.
+        (KeyContext::Compose, KeyCode::Char('y')) => Some(Action::Yes),
         (_, KeyCode::Char('q')) => Some(Action::Back),
         (_, KeyCode::Char('?')) => Some(Action::Help),
         (_, KeyCode::Char('k')) if lists(context) => Some(Action::Up),

@@ -354,14 +354,7 @@ impl App {
     }
 
     fn draw_footer(&self, frame: &mut Frame, area: Rect) {
-        let mut spans = Vec::new();
-        for b in action::bindings(self.context()).iter().filter(|b| b.footer) {
-            spans.push(Span::styled(
-                format!(" {} ", b.keys),
-                Style::new().reversed(),
-            ));
-            spans.push(Span::raw(format!(" {}  ", i18n::ui(b.help, self.lang))));
-        }
+        let spans = footer_spans(action::bindings(self.context()), self.lang, area.width);
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
@@ -387,6 +380,35 @@ impl App {
             popup,
         );
     }
+}
+
+/// The footer's keys, in table order, as many as fit in `width`; the key that opens the help
+/// (which lists them all) is always kept, so a narrow window never hides the way to it.
+fn footer_spans(bindings: &[action::Binding], lang: Lang, width: u16) -> Vec<Span<'static>> {
+    let shown: Vec<&action::Binding> = bindings.iter().filter(|b| b.footer).collect();
+    let cost = |b: &action::Binding| {
+        b.keys.chars().count() + 2 + i18n::ui(b.help, lang).chars().count() + 3
+    };
+    let help_cost = shown
+        .iter()
+        .find(|b| b.action == Action::Help)
+        .map_or(0, |b| cost(b));
+    let mut budget = usize::from(width).saturating_sub(help_cost);
+    let mut spans = Vec::new();
+    for b in shown {
+        if b.action != Action::Help {
+            if cost(b) > budget {
+                continue;
+            }
+            budget -= cost(b);
+        }
+        spans.push(Span::styled(
+            format!(" {} ", b.keys),
+            Style::new().reversed(),
+        ));
+        spans.push(Span::raw(format!(" {}  ", i18n::ui(b.help, lang))));
+    }
+    spans
 }
 
 /// What the verify screen asks the app to do after an action.
