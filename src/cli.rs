@@ -42,6 +42,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 enum Command {
     /// The terminal UI (also what `kuvert` alone opens).
     Tui,
+    /// A sealing station: scan the cover sheet of a printed envelope of your team, then its
+    /// sheets, then seal (full-screen scan view for a sealing desk).
+    Station,
     /// Create (or reuse) the demo database with synthetic cases and users, and print its path.
     Demo {
         /// Throw the demo database away and make it anew.
@@ -311,6 +314,17 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
             let session = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Tui)?;
             kuvert::tui::run(kuvert::tui::App::new(wf, session)?)?;
+            Ok(0)
+        }
+        Command::Station => {
+            let mut wf = ctx.workflow()?;
+            let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
+            let session = wf.session(
+                impersonate.as_deref(),
+                &terminal_name(),
+                SessionKind::Station,
+            )?;
+            kuvert::tui::run(kuvert::tui::App::station(wf, session)?)?;
             Ok(0)
         }
         Command::Demo { reset, no_tui } => cmd_demo(ctx, reset, no_tui),

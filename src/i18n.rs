@@ -405,6 +405,24 @@ pub enum Ui {
     KeyVoid,
     ReprintReason,
     VoidReason,
+    Station,
+    StationPrompt,
+    StationHint,
+    AwaitingSeal,
+    NoneAwaiting,
+    PrintedBy,
+    StationVerify,
+    StationOwnerOnly,
+    FourEyesNote,
+    ProtectedTitle,
+    CoverScanHint,
+    NotACover,
+    Sheet,
+    Lead,
+    LeadTabHint,
+    Case,
+    State,
+    Printed,
 }
 
 /// The catalogue entry of a UI word.
@@ -496,6 +514,51 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::VoidReason => lang.pick(
             "Skäl till makulering (Enter makulerar, Esc avbryter; ärendet låses upp):",
             "Reason to void (Enter voids, Esc cancels; the case is unlocked):",
+        ),
+        Ui::Station => lang.pick("Förslutningsstation", "Sealing station"),
+        Ui::StationPrompt => lang.pick("Skanna försättsbladet", "Scan the cover sheet"),
+        Ui::StationHint => lang.pick(
+            "Skanna försättsbladet på ett utskrivet kuvert från ditt team: kuvertet öppnas för kontroll, sedan skannas varje ark och kuvertet försluts.",
+            "Scan the cover sheet of a printed envelope of your team: it opens for checking, then every sheet is scanned and the envelope sealed.",
+        ),
+        Ui::AwaitingSeal => lang.pick("Väntar på försegling", "Waiting to be sealed"),
+        Ui::NoneAwaiting => lang.pick(
+            "Inga utskrivna kuvert väntar.",
+            "No printed envelopes are waiting.",
+        ),
+        Ui::PrintedBy => lang.pick("Utskrivet av", "Printed by"),
+        Ui::Case => lang.pick("Ärende", "Case"),
+        Ui::State => lang.pick("Status", "State"),
+        Ui::Printed => lang.pick("Utskrivet", "Printed"),
+        Ui::StationVerify => lang.pick(
+            "Förslutningsstation – kontroll före försegling",
+            "Sealing station – check before sealing",
+        ),
+        Ui::StationOwnerOnly => lang.pick(
+            "Bara den som förberedde försändelsen kan skriva ut den igen eller makulera den.",
+            "Only the person who prepared the mailing can reprint or void it.",
+        ),
+        Ui::FourEyesNote => lang.pick(
+            "Dubbelkontroll: du skrev ut försändelsen, så en kollega skannar och försluter den. Lämna kuvertet med alla ark till förslutningsstationen.",
+            "Dual control: you printed this mailing, so a colleague scans and seals it. Take the envelope with every sheet to the sealing station.",
+        ),
+        Ui::ProtectedTitle => lang.pick(
+            "Skyddad identitet – inre och yttre kuvert",
+            "Protected identity – inner and outer envelope",
+        ),
+        Ui::CoverScanHint => lang.pick(
+            "Ett skannat försättsblad öppnar sitt kuvert för kontroll.",
+            "A scanned cover sheet opens its envelope for checking.",
+        ),
+        Ui::NotACover => lang.pick(
+            "Skanningen öppnade inget kuvert: {}",
+            "The scan opened no envelope: {}",
+        ),
+        Ui::Sheet => lang.pick("Ark", "Sheets"),
+        Ui::Lead => lang.pick("Teamledare", "Team lead"),
+        Ui::LeadTabHint => lang.pick(
+            "Tab växlar mellan handläggning och teamledarvyn.",
+            "Tab switches between casework and the team-lead view.",
         ),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod burst;
 pub mod screens;
 
 use std::io::stdout;

@@ -36,7 +36,13 @@ impl CaseScreen {
     /// Draws the screen; reads state only.
     pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         let c = &self.case;
-        let party_rows = c.parties.len() as u16 + 3;
+        // A protected party's row is two lines tall, so its note is never cut off.
+        let party_rows = c
+            .parties
+            .iter()
+            .map(|p| if p.protected { 2 } else { 1 })
+            .sum::<u16>()
+            + 3;
         let [header, parties, documents] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(party_rows.min(area.height / 2)),
@@ -67,7 +73,7 @@ impl CaseScreen {
         let rows = c.parties.iter().map(|p| {
             let address = match &p.address {
                 Some(a) => sanitize(&a.lines().join(", ")),
-                None => i18n::text(Text::AddressHidden, lang).to_owned(),
+                None => i18n::text(Text::AddressHidden, lang).replace(" — ", " —\n"),
             };
             let row = Row::new(vec![
                 p.id.to_string(),
@@ -77,7 +83,7 @@ impl CaseScreen {
                 address,
             ]);
             if p.protected {
-                row.style(Style::new().yellow())
+                row.style(Style::new().yellow()).height(2)
             } else {
                 row
             }

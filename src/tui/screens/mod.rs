@@ -4,4 +4,5 @@ pub mod case;
 pub mod compose;
 pub mod review;
 pub mod start;
+pub mod station;
 pub mod verify;

@@ -92,6 +92,7 @@ impl StartScreen {
             Paragraph::new(vec![
                 field,
                 Line::from(i18n::ui(Ui::CaseNumberHint, lang)).dark_gray(),
+                Line::from(i18n::ui(Ui::CoverScanHint, lang)).dark_gray(),
             ])
             .block(Block::bordered().title(i18n::ui(Ui::CaseNumberPrompt, lang))),
             prompt,

@@ -1,7 +1,8 @@
-//! Scanning at sealing: a checklist of sheets that fills as they are scanned, and the hard
-//! stop — full screen, red — for a sheet that does not belong.
+//! Scanning at sealing: a big checklist of sheets that fills as they are scanned, and the
+//! hard stop — full screen, red — for a sheet that does not belong. The same screen serves
+//! the caseworker's own desk and a sealing station (`Desk::Station`).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,12 +10,11 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::i18n::{self, Lang, Ui};
+use crate::i18n::{self, Lang, Text, Ui};
 use crate::model::{MailingState, MailingStatus, ScanOutcome, ScanSource, Verdict};
+use crate::tui::burst::Burst;
 use crate::tui::sanitize;
-
-/// A burst whose keystrokes all came within this gap was typed by a scanner.
-pub const SCANNER_GAP: Duration = Duration::from_millis(40);
+use crate::workflow::Desk;
 
 /// What a reason is being typed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +27,12 @@ pub enum ReasonFor {
 #[derive(Debug)]
 pub struct VerifyScreen {
     pub mailing: MailingStatus,
-    pub input: String,
-    last_key: Option<Instant>,
-    widest_gap: Duration,
+    /// Whose desk: the caseworker's own mailing, or one opened at a station.
+    pub desk: Desk,
+    /// Dual control and this is the printer's own desk: a colleague must scan and seal.
+    pub four_eyes: bool,
+    /// What is being typed or scanned.
+    pub input: Burst,
     pub last: Option<(ScanOutcome, ScanSource)>,
     /// A foreign, stale or unknown sheet: shown until acknowledged.
     pub hard_stop: Option<ScanOutcome>,
@@ -41,12 +44,12 @@ pub struct VerifyScreen {
 }
 
 impl VerifyScreen {
-    pub fn new(mailing: MailingStatus) -> Self {
+    pub fn new(mailing: MailingStatus, desk: Desk) -> Self {
         Self {
             mailing,
-            input: String::new(),
-            last_key: None,
-            widest_gap: Duration::ZERO,
+            desk,
+            four_eyes: false,
+            input: Burst::default(),
             last: None,
             hard_stop: None,
             confirm_seal: false,
@@ -57,26 +60,12 @@ impl VerifyScreen {
 
     /// One typed character, with when it came (for telling a scanner from a hand).
     pub fn type_char(&mut self, c: char, at: Instant) {
-        if self.input.chars().count() >= 64 {
-            return;
-        }
-        if let Some(prev) = self.last_key {
-            self.widest_gap = self.widest_gap.max(at.saturating_duration_since(prev));
-        }
-        self.last_key = Some(at);
-        self.input.push(c);
+        self.input.push(c, at);
     }
 
     /// Takes the typed code and how it came; clears the field.
     pub fn take_code(&mut self) -> (String, ScanSource) {
-        let source = if self.input.chars().count() >= 10 && self.widest_gap <= SCANNER_GAP {
-            ScanSource::Scanner
-        } else {
-            ScanSource::Keyed
-        };
-        self.last_key = None;
-        self.widest_gap = Duration::ZERO;
-        (std::mem::take(&mut self.input), source)
+        self.input.take()
     }
 
     /// Draws the screen; reads state only.
@@ -86,12 +75,18 @@ impl VerifyScreen {
             return;
         }
         let m = &self.mailing;
-        let [head, sheets, field] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Min(0),
-            Constraint::Length(5),
+        let protected_rows = if m.recipient_protected { 6 } else { 0 };
+        let [head, protected, sheets, field] = Layout::vertical([
+            Constraint::Length(4),
+            Constraint::Length(protected_rows),
+            Constraint::Min(3),
+            Constraint::Length(6),
         ])
         .areas(area);
+        let title = match self.desk {
+            Desk::Own => i18n::ui(Ui::Verify, lang),
+            Desk::Station(_) => i18n::ui(Ui::StationVerify, lang),
+        };
         frame.render_widget(
             Paragraph::new(format!(
                 "{}  {}  {}/{}  {}",
@@ -102,30 +97,91 @@ impl VerifyScreen {
                 i18n::ui(Ui::ScanHint, lang)
             ))
             .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(i18n::ui(Ui::Verify, lang))),
+            .block(Block::bordered().title(title)),
             head,
         );
-        let mut spans = Vec::new();
-        for n in 1..=m.sheets {
-            let seen = m.seen_sheets.contains(&n);
-            let style = if seen {
-                Style::new().fg(Color::Black).bg(Color::Green)
-            } else {
-                Style::new().fg(Color::White).bg(Color::DarkGray)
-            };
-            spans.push(Span::styled(format!(" {n:>3} "), style));
-            spans.push(Span::raw(" "));
+        if m.recipient_protected {
+            frame.render_widget(
+                Paragraph::new(i18n::text(Text::ProtectedSteps, lang))
+                    .wrap(Wrap { trim: true })
+                    .block(
+                        Block::bordered()
+                            .title(i18n::ui(Ui::ProtectedTitle, lang))
+                            .yellow(),
+                    ),
+                protected,
+            );
         }
+        let checklist = Block::bordered();
+        let inner = checklist.inner(sheets);
+        frame.render_widget(checklist, sheets);
+        frame.render_widget(Paragraph::new(self.tiles(inner)), inner);
         frame.render_widget(
-            Paragraph::new(Line::from(spans))
-                .wrap(Wrap { trim: false })
+            Paragraph::new(self.field_lines(lang))
+                .wrap(Wrap { trim: true })
                 .block(Block::bordered()),
-            sheets,
+            field,
         );
+    }
+
+    /// The checklist: one tile a sheet, three rows tall where there is room, green once
+    /// scanned in this round.
+    fn tiles(&self, area: Rect) -> Vec<Line<'static>> {
+        const WIDTH: u16 = 7;
+        let m = &self.mailing;
+        let per_row = (area.width / (WIDTH + 1)).max(1);
+        let rows = m.sheets.div_ceil(u32::from(per_row));
+        let tall = rows * 3 <= u32::from(area.height);
+        let mut lines = Vec::new();
+        for r in 0..rows {
+            let first = r * u32::from(per_row) + 1;
+            let last = (first + u32::from(per_row) - 1).min(m.sheets);
+            let mut top = Vec::new();
+            let mut middle = Vec::new();
+            let mut bottom = Vec::new();
+            for n in first..=last {
+                let seen = m.seen_sheets.contains(&n);
+                let style = if seen {
+                    Style::new().fg(Color::Black).bg(Color::Green).bold()
+                } else {
+                    Style::new().fg(Color::White).bg(Color::DarkGray)
+                };
+                let mark = if seen { "✓" } else { " " };
+                top.push(Span::styled(" ".repeat(WIDTH.into()), style));
+                middle.push(Span::styled(format!("{n:^7}"), style));
+                bottom.push(Span::styled(format!("{mark:^7}"), style));
+                for row in [&mut top, &mut middle, &mut bottom] {
+                    row.push(Span::raw(" "));
+                }
+            }
+            if tall {
+                lines.extend([Line::from(top), Line::from(middle), Line::from(bottom)]);
+            } else {
+                lines.push(Line::from(middle));
+            }
+        }
+        lines
+    }
+
+    fn field_lines(&self, lang: Lang) -> Vec<Line<'static>> {
+        if let Some((what, text)) = &self.reason {
+            let prompt = match what {
+                ReasonFor::Reprint => i18n::ui(Ui::ReprintReason, lang),
+                ReasonFor::Void => i18n::ui(Ui::VoidReason, lang),
+            };
+            return vec![
+                Line::from(prompt).bold(),
+                Line::from(format!("> {}", sanitize(text))),
+            ];
+        }
         let mut lines = vec![Line::from(vec![
             Span::raw("> "),
-            Span::styled(sanitize(&self.input), Style::new().bold()),
+            Span::styled(sanitize(self.input.text()), Style::new().bold()),
         ])];
+        // What went wrong comes first: the field is only a few lines tall.
+        if let Some(msg) = &self.message {
+            lines.push(Line::styled(sanitize(msg), Style::new().fg(Color::Red)));
+        }
         if let Some((out, source)) = &self.last {
             let how = match source {
                 ScanSource::Scanner => i18n::ui(Ui::Scanned, lang),
@@ -141,30 +197,14 @@ impl VerifyScreen {
             };
             lines.push(Line::styled(text, Style::new().fg(color)));
         }
-        if self.confirm_seal {
+        if self.four_eyes {
+            lines.push(Line::from(i18n::ui(Ui::FourEyesNote, lang)).bold().yellow());
+        } else if self.confirm_seal {
             lines.push(Line::from(i18n::ui(Ui::ConfirmSeal, lang)).bold().yellow());
-        } else if m.state == MailingState::Verified {
+        } else if self.mailing.state == MailingState::Verified {
             lines.push(Line::from(i18n::ui(Ui::ReadyToSeal, lang)).bold());
         }
-        if let Some(msg) = &self.message {
-            lines.push(Line::styled(sanitize(msg), Style::new().fg(Color::Red)));
-        }
-        if let Some((what, text)) = &self.reason {
-            let prompt = match what {
-                ReasonFor::Reprint => i18n::ui(Ui::ReprintReason, lang),
-                ReasonFor::Void => i18n::ui(Ui::VoidReason, lang),
-            };
-            lines = vec![
-                Line::from(prompt).bold(),
-                Line::from(format!("> {}", sanitize(text))),
-            ];
-        }
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: true })
-                .block(Block::bordered()),
-            field,
-        );
+        lines
     }
 
     fn draw_hard_stop(&self, frame: &mut Frame, area: Rect, stop: &ScanOutcome, lang: Lang) {
@@ -190,47 +230,5 @@ impl VerifyScreen {
                 .block(Block::bordered()),
             area,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn status() -> MailingStatus {
-        MailingStatus {
-            mailing: 1,
-            state: MailingState::Printed,
-            case: "FK 2026-1".into(),
-            recipient: 1,
-            recipient_role: crate::model::PartyRole::Applicant,
-            recipient_protected: false,
-            enclosures: Vec::new(),
-            generation: 1,
-            sheets: 3,
-            required: 3,
-            seen: 0,
-            seen_sheets: Vec::new(),
-            pdf: None,
-            started: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_fast_burst_is_a_scanner_and_a_slow_one_a_hand() {
-        let mut v = VerifyScreen::new(status());
-        let t0 = Instant::now();
-        for (i, c) in "KV10000000000000111Z".chars().enumerate() {
-            v.type_char(c, t0 + Duration::from_millis(3 * i as u64));
-        }
-        assert_eq!(
-            v.take_code(),
-            ("KV10000000000000111Z".into(), ScanSource::Scanner)
-        );
-        for (i, c) in "KV10000000000000111Z".chars().enumerate() {
-            v.type_char(c, t0 + Duration::from_millis(150 * i as u64));
-        }
-        assert_eq!(v.take_code().1, ScanSource::Keyed);
-        assert!(v.input.is_empty());
     }
 }
