@@ -241,6 +241,10 @@ impl Ctx {
 
     fn workflow(&self) -> anyhow::Result<Workflow> {
         let db = self.db_path(false)?;
+        kuvert::logging::init(
+            &kuvert::logging::log_dir(&self.config, &db),
+            kuvert::logging::level(&self.config)?,
+        )?;
         let store = Store::open(&db)?;
         let outbox = paths::outbox(&self.config, &db);
         Ok(Workflow::new(store, self.config.clone(), self.lang, outbox))

@@ -80,6 +80,10 @@ pub struct Config {
     /// Four eyes: a printed mailing must be scanned and sealed by someone other than the
     /// person who printed it (at a sealing station); both are in the log.
     pub dual_control: bool,
+    /// Where the diagnostic log files go; default `logs/` beside the database.
+    pub log_dir: Option<PathBuf>,
+    /// `off`, `error`, `warn`, `info` (default), `debug` or `trace`; `KUVERT_LOG` wins.
+    pub log_level: String,
 }
 
 impl Default for Config {
@@ -95,6 +99,8 @@ impl Default for Config {
             verify: VerifyPolicy::EverySheet.as_str().into(),
             language: Lang::Sv,
             dual_control: false,
+            log_dir: None,
+            log_level: "info".into(),
         }
     }
 }

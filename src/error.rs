@@ -186,6 +186,22 @@ impl Error {
         }
     }
 
+    /// A stable name of the kind, for the diagnostic log (messages may quote user input).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::Refused(_) => "refused",
+            Error::NotFound(_) => "not_found",
+            Error::Invalid(_) => "invalid",
+            Error::NoOpenMailing => "no_open_mailing",
+            Error::Database(_) => "database",
+            Error::Migration(_) => "migration",
+            Error::Io { .. } => "io",
+            Error::Printer(_) => "printer",
+            Error::Pdf(_) => "pdf",
+            Error::Environment(_) => "environment",
+        }
+    }
+
     /// The message in the user's language (refusals come from the catalogue).
     pub fn localized(&self, lang: crate::i18n::Lang) -> String {
         if self.is_busy() {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod i18n;
 pub mod idnum;
 pub mod import;
+pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod pdf;

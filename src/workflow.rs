@@ -113,8 +113,21 @@ pub struct Producer {
 impl Producer {
     /// The PDF, the outbox file, the printer.
     pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
+        let started = std::time::Instant::now();
         let bytes = pdf::render_print_job(plan, &self.config)?;
-        print::deliver(plan, &bytes, &self.outbox, &self.config)
+        let rendered = started.elapsed();
+        let job = print::deliver(plan, &bytes, &self.outbox, &self.config);
+        tracing::info!(
+            mailing = plan.mailing,
+            generation = plan.generation,
+            sheets = plan.sheets.len(),
+            bytes = bytes.len(),
+            render_ms = rendered.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            ok = job.is_ok(),
+            "print job"
+        );
+        job
     }
 }
 
@@ -224,12 +237,14 @@ impl Workflow {
                     id
                 }
             };
+            tracing::info!(session = id, account = %account, kind = kind.as_str(), "session");
             Ok(Session { id, user })
         })
     }
 
     /// Ends a session (quit, closed terminal); an open mailing stays open for the next one.
     pub fn end_session(&mut self, s: &Session) -> Result<()> {
+        tracing::info!(session = s.id, account = %s.user.account, "session ended");
         let now = self.now();
         self.store.write(|tx| {
             people::end_session(tx, s.id, &now)?;
@@ -1008,6 +1023,33 @@ impl Workflow {
     /// Every refusal is logged (DESIGN §1), in a transaction of its own after the refused
     /// one rolled back: the rule's name and ids, never names or titles.
     fn logged<T>(&mut self, s: &Session, operation: &str, result: Result<T>) -> Result<T> {
+        // The diagnostic log: ids and rule names only (issue 6: no personal data in logs).
+        match &result {
+            Ok(_) => tracing::info!(session = s.id, account = %s.user.account, operation, "done"),
+            Err(Error::Refused(r)) => tracing::info!(
+                session = s.id,
+                account = %s.user.account,
+                operation,
+                rule = %r.detail()["rule"],
+                "refused"
+            ),
+            // The machine's faults (exit 3) with their cause, for IT; the user's mistakes
+            // by kind only, since their messages may quote what was typed.
+            Err(e) if e.exit_code() == 3 => tracing::error!(
+                session = s.id,
+                account = %s.user.account,
+                operation,
+                kind = e.kind_name(),
+                "failed: {e}"
+            ),
+            Err(e) => tracing::info!(
+                session = s.id,
+                account = %s.user.account,
+                operation,
+                kind = e.kind_name(),
+                "not done"
+            ),
+        }
         if let Err(Error::Refused(refusal)) = &result {
             let now = self.now();
             let mut detail = refusal.detail();

@@ -155,6 +155,53 @@ fn a_whole_mailing_from_demo_to_sealed() {
             assert!(s.get(key).is_some(), "session has {key}");
         }
     }
+    the_log_file_tells_it_what_happened_without_personal_data(&env, &case);
+}
+
+/// The diagnostic log (logs/ beside the database) records each operation, and never a
+/// party's name, personal identity number or address (issue 4; issue 6 item 7).
+fn the_log_file_tells_it_what_happened_without_personal_data(env: &Env, case: &str) {
+    let logs = env.dir.path().join("logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&logs).expect("a logs folder beside the database") {
+        let path = entry.expect("entry").path();
+        text.push_str(&std::fs::read_to_string(&path).expect("log file"));
+    }
+    for operation in ["start", "attach", "print", "scan", "seal"] {
+        assert!(
+            text.contains(&format!("operation=\"{operation}\"")),
+            "{operation} is logged:\n{text}"
+        );
+    }
+    assert!(text.contains("print job"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no terminal colours in a file");
+    let show = env.json(LEAD, &["case", "show", case], 0);
+    let mut secrets = Vec::new();
+    for p in show["parties"].as_array().expect("parties") {
+        secrets.push(p["name"].as_str().expect("name").to_owned());
+        // The unmasked part of the number, as the masked form is harmless.
+        let masked = p["id_masked"].as_str().expect("id");
+        secrets.push(
+            masked
+                .trim_end_matches('*')
+                .trim_end_matches('-')
+                .to_owned(),
+        );
+        for field in ["street", "care_of"] {
+            if let Some(v) = p["address"][field].as_str() {
+                secrets.push(v.to_owned());
+            }
+        }
+    }
+    for d in show["documents"].as_array().expect("documents") {
+        secrets.push(d["title"].as_str().expect("title").to_owned());
+    }
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{secret:?} is in the log:\n{text}"
+        );
+    }
 }
 
 #[test]

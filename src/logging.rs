@@ -1,0 +1,102 @@
+//! Diagnostics for IT: a daily log file in the log folder (`logs/` beside the database unless
+//! configured), never the caseworker's screen. What is logged are operations, ids, case
+//! numbers, rules and timings: never names, personal identity numbers or addresses.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use tracing::level_filters::LevelFilter;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// The environment variable that overrides the configured log level.
+pub const LEVEL_ENV: &str = "KUVERT_LOG";
+
+/// The log folder: `log_dir` in the config, else `logs/` beside the database.
+pub fn log_dir(config: &Config, db: &Path) -> PathBuf {
+    config.log_dir.clone().unwrap_or_else(|| {
+        db.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."))
+            .join("logs")
+    })
+}
+
+/// The level: `KUVERT_LOG`, else `log_level` in the config (`off`, `error` … `trace`).
+pub fn level(config: &Config) -> Result<LevelFilter> {
+    let text = std::env::var(LEVEL_ENV).unwrap_or_else(|_| config.log_level.clone());
+    LevelFilter::from_str(text.trim()).map_err(|_| {
+        Error::Invalid(format!(
+            "log level '{text}' is not one of off, error, warn, info, debug, trace \
+             ({LEVEL_ENV} or log_level in kuvert.toml)"
+        ))
+    })
+}
+
+/// Starts writing diagnostics to `kuvert.log.YYYY-MM-DD` in `dir` (made private to the
+/// user if new). Once per process; later calls do nothing.
+pub fn init(dir: &Path, level: LevelFilter) -> Result<()> {
+    if level == LevelFilter::OFF {
+        return Ok(());
+    }
+    create_private_dir(dir)?;
+    let appender = tracing_appender::rolling::daily(dir, "kuvert.log");
+    // Err only if a subscriber is already set (a second call): keep the first.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(appender)
+        .with_ansi(false)
+        .with_target(false)
+        .with_max_level(level)
+        .try_init();
+    Ok(())
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("creating the log folder {}", dir.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_folder_is_beside_the_database_unless_configured() {
+        let c = Config::default();
+        assert_eq!(
+            log_dir(&c, Path::new("/srv/k/kuvert.db")),
+            Path::new("/srv/k/logs")
+        );
+        assert_eq!(log_dir(&c, Path::new("kuvert.db")), Path::new("./logs"));
+        let c = Config {
+            log_dir: Some("/var/log/kuvert".into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            log_dir(&c, Path::new("/srv/k/kuvert.db")),
+            Path::new("/var/log/kuvert")
+        );
+    }
+
+    #[test]
+    fn a_bad_level_is_named() {
+        let c = Config {
+            log_level: "loud".into(),
+            ..Config::default()
+        };
+        if std::env::var(LEVEL_ENV).is_err() {
+            let e = level(&c).expect_err("not a level");
+            assert!(e.to_string().contains("loud"), "{e}");
+        }
+        let c = Config::default();
+        if std::env::var(LEVEL_ENV).is_err() {
+            assert_eq!(level(&c).expect("info"), LevelFilter::INFO);
+        }
+    }
+}
