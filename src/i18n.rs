@@ -423,6 +423,8 @@ pub enum Ui {
     Case,
     State,
     Printed,
+    KeyClickSelect,
+    KeyClickChoose,
 }
 
 /// The catalogue entry of a UI word.
@@ -527,6 +529,11 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "No printed envelopes are waiting.",
         ),
         Ui::PrintedBy => lang.pick("Utskrivet av", "Printed by"),
+        Ui::KeyClickSelect => lang.pick("klick väljer rad", "click selects a row"),
+        Ui::KeyClickChoose => lang.pick(
+            "klick väljer, klick igen = Enter",
+            "click selects, click again = Enter",
+        ),
         Ui::Case => lang.pick("Ärende", "Case"),
         Ui::State => lang.pick("Status", "State"),
         Ui::Printed => lang.pick("Utskrivet", "Printed"),

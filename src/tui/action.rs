@@ -94,6 +94,7 @@ const TYPING: &[Binding] = &[
 
 const BROWSING: &[Binding] = &[
     MOVE,
+    row("Mus/Mouse", Action::Down, Ui::KeyClickSelect, false),
     row("n", Action::NewMailing, Ui::KeyNew, true),
     HELP,
     BACK,
@@ -103,6 +104,7 @@ const BROWSING: &[Binding] = &[
 const COMPOSE: &[Binding] = &[
     MOVE,
     row("Enter", Action::Confirm, Ui::KeyChoose, true),
+    row("Mus/Mouse", Action::Confirm, Ui::KeyClickChoose, false),
     row("Space", Action::Toggle, Ui::KeyToggle, true),
     row("y", Action::Yes, Ui::KeyYes, false),
     row("F5", Action::Next, Ui::KeyReview, true),

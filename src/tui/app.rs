@@ -2,7 +2,9 @@
 //! actions (the key table), actions change state (here), drawing reads state (the screens).
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
@@ -272,6 +274,52 @@ impl App {
         }
     }
 
+    /// Handles a mouse event: a click on a list row selects it, a click on the selected row
+    /// acts on it as Enter does (choose the recipient, attach or remove the document); the
+    /// wheel moves the selection.
+    pub fn handle_mouse(&mut self, event: MouseEvent) {
+        if self.help {
+            if matches!(event.kind, MouseEventKind::Down(_)) {
+                self.help = false;
+            }
+            return;
+        }
+        let action = match event.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.click(event.column, event.row);
+                None
+            }
+            _ => None,
+        };
+        if let Some(a) = action
+            && matches!(self.context(), KeyContext::Browsing | KeyContext::Compose)
+        {
+            self.apply(a);
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16) {
+        match self.screens.last_mut() {
+            Some(Screen::Case(c)) => {
+                if let Some(row) = c.geometry.row_at(x, y, c.case.documents.len()) {
+                    c.selected = row;
+                }
+            }
+            Some(Screen::Compose(c)) if c.pending_other.is_none() => {
+                if let Some(row) = c.geometry.row_at(x, y, c.rows()) {
+                    if row == c.selected {
+                        self.apply(Action::Confirm);
+                    } else {
+                        c.selected = row;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Handles one key press.
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.handle_key_at(key, Instant::now());
@@ -516,7 +564,7 @@ impl App {
             })
             .collect();
         let height = rows.len() as u16 + 2;
-        let popup = area.centered(Constraint::Length(40), Constraint::Length(height));
+        let popup = area.centered(Constraint::Length(52), Constraint::Length(height));
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Table::new(rows, [Constraint::Length(10), Constraint::Fill(1)]).block(
@@ -734,7 +782,6 @@ mod tests {
 
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
     use crate::config::Config;
@@ -1328,6 +1375,53 @@ mod tests {
         key(&mut app, KeyCode::F(2));
         key(&mut app, KeyCode::F(2));
         assert!(app.wf.status(&app.session).expect("status").is_none());
+    }
+
+    fn click(app: &mut App, x: u16, y: u16) {
+        app.handle_mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        });
+    }
+
+    #[test]
+    fn clicks_select_rows_and_a_second_click_acts() {
+        let (_d, mut app) = app(Lang::Sv);
+        type_text(&mut app, "2026-104037");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('n'));
+        render(&app, 80, 24);
+        // The list's first row is just inside the border; the recipient is already selected,
+        // so one click on it chooses it (and locks the case).
+        click(&mut app, 5, 1);
+        assert!(app.wf.status(&app.session).expect("status").is_some());
+        render(&app, 80, 24);
+        click(&mut app, 5, 2);
+        let Some(Screen::Compose(c)) = app.screens.last() else {
+            panic!("compose");
+        };
+        assert_eq!(c.selected, 1);
+        click(&mut app, 5, 2);
+        let m = app.wf.status(&app.session).expect("status").expect("open");
+        assert_eq!(
+            m.enclosures.len(),
+            1,
+            "the second click attached the document"
+        );
+        // A click outside the list, or the wheel past the end, changes nothing harmful.
+        click(&mut app, 70, 22);
+        for _ in 0..50 {
+            app.handle_mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                column: 5,
+                row: 5,
+                modifiers: KeyModifiers::NONE,
+            });
+        }
+        let m = app.wf.status(&app.session).expect("status").expect("open");
+        assert_eq!(m.enclosures.len(), 1);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The caseworker's terminal UI (ratatui + crossterm) over the same workflow as the command
 //! line. A plain synchronous loop: poll input, drain every pending event, draw.
 //!
-//! Work in progress (issue 4): start, case, compose, review/print and verify screens exist;
-//! mouse support, the lead tab and the sealing station follow. Mouse capture stays off until
-//! clicks do something, so the terminal's own text selection keeps working.
+//! Screens: start, case, compose, review/print, verify (with the hard stop) and the sealing
+//! station. Keys come from one table (`action`); a barcode scanner is a keyboard whose bursts
+//! `burst` recognises. Mouse clicks select and act on list rows (Shift+drag still selects
+//! text in most terminals).
 
 pub mod action;
 pub mod app;
@@ -15,7 +16,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+};
+use ratatui::crossterm::execute;
 
 pub use app::App;
 
@@ -39,7 +43,15 @@ pub fn run(mut app: App) -> Result<()> {
             .map_err(|e| Error::io("installing signal handlers", e))?;
     }
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("opening the terminal", e))?;
+    // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
+    let _ = execute!(stdout(), EnableMouseCapture);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        hook(info);
+    }));
     let result = event_loop(&mut terminal, &mut app, &hangup);
+    let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
     let ended = app.finish();
     result.and(ended)
@@ -56,10 +68,10 @@ fn event_loop(
         // Bounded, so a hang-up is noticed even without input.
         if event::poll(Duration::from_millis(200)).map_err(io)? {
             loop {
-                if let Event::Key(key) = event::read().map_err(io)?
-                    && key.kind == KeyEventKind::Press
-                {
-                    app.handle_key(key);
+                match event::read().map_err(io)? {
+                    Event::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(key),
+                    Event::Mouse(mouse) => app.handle_mouse(mouse),
+                    _ => {}
                 }
                 if app.quitting() || !event::poll(Duration::ZERO).map_err(io)? {
                     break;

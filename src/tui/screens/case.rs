@@ -17,11 +17,17 @@ pub struct CaseScreen {
     pub case: CaseDetail,
     /// Selected document row.
     pub selected: usize,
+    /// Where the document rows were drawn (for mouse clicks).
+    pub geometry: super::ListGeometry,
 }
 
 impl CaseScreen {
     pub fn new(case: CaseDetail) -> Self {
-        Self { case, selected: 0 }
+        Self {
+            case,
+            selected: 0,
+            geometry: Default::default(),
+        }
     }
 
     /// Moves the document selection, staying inside the list.
@@ -142,5 +148,7 @@ impl CaseScreen {
             documents,
             &mut state,
         );
+        self.geometry
+            .set(Block::bordered().inner(documents), state.offset());
     }
 }

@@ -29,6 +29,8 @@ pub struct ComposeScreen {
     /// A document about someone other than the recipient, waiting for `y`.
     pub pending_other: Option<DocumentId>,
     pub message: Option<String>,
+    /// Where the list rows were drawn (for mouse clicks).
+    pub geometry: super::ListGeometry,
 }
 
 impl ComposeScreen {
@@ -39,6 +41,7 @@ impl ComposeScreen {
             selected: 0,
             pending_other: None,
             message: None,
+            geometry: Default::default(),
         }
     }
 
@@ -50,7 +53,8 @@ impl ComposeScreen {
         }
     }
 
-    fn rows(&self) -> usize {
+    /// Number of rows in the list shown.
+    pub fn rows(&self) -> usize {
         match self.stage {
             Stage::Recipient => self.case.parties.len(),
             Stage::Documents(_) => self.case.documents.len(),
@@ -99,6 +103,8 @@ impl ComposeScreen {
                     list,
                     &mut state,
                 );
+                self.geometry
+                    .set(Block::bordered().inner(list), state.offset());
             }
             Stage::Documents(m) => {
                 let rows = self.case.documents.iter().map(|d| {
@@ -140,6 +146,8 @@ impl ComposeScreen {
                     list,
                     &mut state,
                 );
+                self.geometry
+                    .set(Block::bordered().inner(list), state.offset());
             }
         }
         let note = match (&self.pending_other, &self.message, &self.stage) {
