@@ -425,6 +425,7 @@ pub enum Ui {
     Printed,
     KeyClickSelect,
     KeyClickChoose,
+    TheMailing,
 }
 
 /// The catalogue entry of a UI word.
@@ -534,6 +535,7 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "klick väljer, klick igen = Enter",
             "click selects, click again = Enter",
         ),
+        Ui::TheMailing => lang.pick("Försändelsen", "The mailing"),
         Ui::Case => lang.pick("Ärende", "Case"),
         Ui::State => lang.pick("Status", "State"),
         Ui::Printed => lang.pick("Utskrivet", "Printed"),

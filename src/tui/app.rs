@@ -19,11 +19,12 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
 use super::burst::Burst;
+use super::sanitize;
 use super::screens::start::{StartScreen, Who};
 use super::screens::station::StationScreen;
 use crate::error::Result;
 use crate::i18n::{self, Lang, Ui};
-use crate::model::MailingStatus;
+use crate::model::{MailingState, MailingStatus};
 use crate::print::PrintedJob;
 use crate::workflow::PrintPlan;
 use crate::workflow::{Desk, Session, Workflow};
@@ -128,7 +129,7 @@ impl App {
     /// Picks up a finished print job, if any, and keeps the station's list fresh; called by
     /// the event loop every round.
     pub fn tick(&mut self) {
-        if self.refreshed.elapsed() >= std::time::Duration::from_secs(5) {
+        if self.refreshed.elapsed() >= std::time::Duration::from_secs(3) {
             self.refresh_station();
         }
         let Some(p) = &self.printing else { return };
@@ -153,12 +154,40 @@ impl App {
     }
 
     /// Reads the station's list of waiting envelopes again.
+    /// Also follows a mailing on the verify screen that someone else changed meanwhile: a
+    /// colleague's station sealed it, or its owner voided or reprinted it.
     fn refresh_station(&mut self) {
         self.refreshed = Instant::now();
-        if let Some(Screen::Station(st)) = self.screens.last_mut()
-            && let Ok(waiting) = self.wf.awaiting_seal(&self.session)
-        {
-            st.waiting = waiting;
+        match self.screens.last_mut() {
+            Some(Screen::Station(st)) => {
+                if let Ok(waiting) = self.wf.awaiting_seal(&self.session) {
+                    st.waiting = waiting;
+                }
+            }
+            Some(Screen::Verify(v)) if v.hard_stop.is_none() && v.reason.is_none() => {
+                let Ok(m) = self.wf.status_of(v.mailing.mailing) else {
+                    return;
+                };
+                let closed = matches!(m.state, MailingState::Sealed | MailingState::Voided);
+                let text = format!(
+                    "{} {}: {}",
+                    i18n::ui(Ui::TheMailing, self.lang),
+                    sanitize(&m.case),
+                    i18n::state_text(m.state, self.lang)
+                );
+                v.mailing = m;
+                if closed {
+                    // As after sealing here: the own desk goes back to the start.
+                    if v.desk == Desk::Own {
+                        self.screens.truncate(1);
+                    } else {
+                        self.screens.pop();
+                    }
+                    self.notice = Some(text);
+                    self.open = self.wf.status(&self.session).ok().flatten();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1329,6 +1358,14 @@ mod tests {
         key(&mut station, KeyCode::F(2));
         key(&mut station, KeyCode::F(2));
         assert!(app.wf.status(&app.session).expect("status").is_none());
+        // The printer's screen follows: back to the start, saying the envelope was sealed.
+        app.refresh_station();
+        assert!(matches!(app.screens.last(), Some(Screen::Start(_))));
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(
+            screen.contains("Försändelsen FK 2026-104037: försluten"),
+            "{screen}"
+        );
     }
 
     #[test]
