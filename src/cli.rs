@@ -95,9 +95,12 @@ enum Command {
         /// Sessions started on or before this day (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
-        /// Output format.
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        /// Output format; `pdf` is a printable report (needs --out).
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "pdf"])]
         format: String,
+        /// Where the PDF report is written (with --format pdf).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// The tamper-evident event log.
     Audit {
@@ -311,6 +314,28 @@ struct Localized {
     text: String,
 }
 
+/// Writes the lead's PDF report atomically (temp file + rename), readable by its owner only;
+/// the folder must exist.
+fn write_report(out: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Invalid(format!("--out {}: not a file name", out.display())))?;
+    if !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "--out {}: the folder {} does not exist",
+            out.display(),
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(kuvert::print::write_atomically(dir, name, bytes)?)
+}
+
 fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Tui => {
@@ -365,19 +390,46 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             since,
             until,
             format,
+            out,
         } => {
+            let out = match (format.as_str(), out) {
+                ("pdf", Some(out)) => Some(out),
+                ("pdf", None) => {
+                    return Err(Error::Invalid(
+                        i18n::ui(i18n::Ui::PdfNeedsOut, ctx.lang).to_owned(),
+                    )
+                    .into());
+                }
+                (_, Some(_)) => {
+                    return Err(Error::Invalid(
+                        i18n::ui(i18n::Ui::OutNeedsPdf, ctx.lang).to_owned(),
+                    )
+                    .into());
+                }
+                (_, None) => None,
+            };
             let mut wf = ctx.workflow()?;
             let s = ctx.session(&mut wf)?;
-            let log = report::session_log(
-                &mut wf,
-                &s,
-                &report::LogQuery {
-                    session,
-                    user,
-                    since,
-                    until,
-                },
-            )?;
+            let query = report::LogQuery {
+                session,
+                user,
+                since,
+                until,
+            };
+            if let Some(out) = out {
+                let r = report::lead_report(&mut wf, &s, &query);
+                let r = wf.logged(&s, "log", r)?;
+                let bytes = kuvert::pdf::render_lead_report(&r, ctx.lang)?;
+                let path = write_report(&out, &bytes)?;
+                ctx.report(
+                    &serde_json::json!({ "pdf": path, "sessions": r.sessions.len(),
+                                         "incidents": r.incidents.len() }),
+                    || path.display().to_string(),
+                )?;
+                return Ok(0);
+            }
+            let log = report::session_log(&mut wf, &s, &query);
+            let log = wf.logged(&s, "log", log)?;
             let json = ctx.json || format == "json";
             if json {
                 println!("{}", serde_json::to_string(&log)?);

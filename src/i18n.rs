@@ -194,7 +194,7 @@ pub fn role_text(role: PartyRole, lang: Lang) -> &'static str {
     }
 }
 
-fn role_text_str(role: &str, lang: Lang) -> String {
+pub fn role_text_str(role: &str, lang: Lang) -> String {
     PartyRole::parse(role)
         .map(|r| role_text(r, lang).to_owned())
         .unwrap_or_else(|| role.to_owned())
@@ -426,6 +426,8 @@ pub enum Ui {
     KeyClickSelect,
     KeyClickChoose,
     TheMailing,
+    PdfNeedsOut,
+    OutNeedsPdf,
 }
 
 /// The catalogue entry of a UI word.
@@ -536,6 +538,14 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "click selects, click again = Enter",
         ),
         Ui::TheMailing => lang.pick("Försändelsen", "The mailing"),
+        Ui::PdfNeedsOut => lang.pick(
+            "--format pdf behöver --out FIL: var rapporten ska sparas",
+            "--format pdf needs --out FILE: where to save the report",
+        ),
+        Ui::OutNeedsPdf => lang.pick(
+            "--out gäller bara --format pdf; tabell, csv och json skrivs till standard ut",
+            "--out is only for --format pdf; table, csv and json go to standard output",
+        ),
         Ui::Case => lang.pick("Ärende", "Case"),
         Ui::State => lang.pick("Status", "State"),
         Ui::Printed => lang.pick("Utskrivet", "Printed"),
@@ -569,6 +579,108 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "Tab växlar mellan handläggning och teamledarvyn.",
             "Tab switches between casework and the team-lead view.",
         ),
+    }
+}
+
+/// Words of the team lead's printable report (and the lead tab, which shows the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rep {
+    Title,
+    Team,
+    Period,
+    AllTime,
+    Generated,
+    Summary,
+    Sessions,
+    Mailings,
+    Sealed,
+    Voided,
+    Open,
+    Deviations,
+    DeviationRate,
+    Scans,
+    Keyed,
+    KeyedRate,
+    Reprints,
+    Overrides,
+    MostDeviations,
+    Incidents,
+    IncidentsNone,
+    MayHaveHappened,
+    Prevented,
+    AssessBy,
+    SheetOf,
+    DeviationList,
+    NoDeviations,
+    OpenLocks,
+    NoLocks,
+    Minutes,
+    Page,
+    Session,
+    NoMailings,
+    SheetsWord,
+}
+
+/// A deviation kind (`foreign`, `stale`, `unknown`) in a few words, for reports.
+pub fn deviation_name(kind: &str, lang: Lang) -> String {
+    match kind {
+        "foreign" => lang.pick("ark från annan försändelse", "sheet of another mailing"),
+        "stale" => lang.pick("ark från gammal utskrift", "sheet of an old print"),
+        "unknown" => lang.pick("okänd kod", "unknown code"),
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The catalogue entry of a report word.
+pub fn rep(r: Rep, lang: Lang) -> &'static str {
+    match r {
+        Rep::Title => lang.pick(
+            "kuvert – utskickslogg för teamledare",
+            "kuvert – mailing log for team leads",
+        ),
+        Rep::Team => lang.pick("Team", "Team"),
+        Rep::Period => lang.pick("Period", "Period"),
+        Rep::AllTime => lang.pick("all tid", "all time"),
+        Rep::Generated => lang.pick("Skapad", "Generated"),
+        Rep::Summary => lang.pick("Sammanfattning", "Summary"),
+        Rep::Sessions => lang.pick("Sessioner", "Sessions"),
+        Rep::Mailings => lang.pick("Försändelser", "Mailings"),
+        Rep::Sealed => lang.pick("förseglade", "sealed"),
+        Rep::Voided => lang.pick("makulerade", "voided"),
+        Rep::Open => lang.pick("öppna", "open"),
+        Rep::Deviations => lang.pick("Avvikelser", "Deviations"),
+        Rep::DeviationRate => lang.pick(
+            "Andel försändelser med avvikelse",
+            "Mailings with a deviation",
+        ),
+        Rep::Scans => lang.pick("Skanningar", "Scans"),
+        Rep::Keyed => lang.pick("inskrivna för hand", "keyed by hand"),
+        Rep::KeyedRate => lang.pick("Andel inskrivna för hand", "Keyed by hand"),
+        Rep::Reprints => lang.pick("Omutskrifter", "Reprints"),
+        Rep::Overrides => lang.pick("Åsidosättanden", "Overrides"),
+        Rep::MostDeviations => lang.pick("Flest avvikelser", "Most deviations"),
+        Rep::Incidents => lang.pick(
+            "MÖJLIGA PERSONUPPGIFTSINCIDENTER – bedöm inom 72 timmar",
+            "POSSIBLE PERSONAL-DATA INCIDENTS – assess within 72 hours",
+        ),
+        Rep::IncidentsNone => lang.pick(
+            "Inga: varje felaktigt ark stoppades innan dess eget kuvert förslöts.",
+            "None: every stray sheet was stopped before its own envelope was sealed.",
+        ),
+        Rep::MayHaveHappened => lang.pick("kan ha skett", "may have happened"),
+        Rep::Prevented => lang.pick("förhindrad", "prevented"),
+        Rep::AssessBy => lang.pick("bedöm senast", "assess by"),
+        Rep::SheetOf => lang.pick("ark från", "sheet of"),
+        Rep::DeviationList => lang.pick("Avvikelser", "Deviations"),
+        Rep::NoDeviations => lang.pick("Inga avvikelser.", "No deviations."),
+        Rep::OpenLocks => lang.pick("Öppna lås", "Open locks"),
+        Rep::NoLocks => lang.pick("Inga öppna lås.", "No open locks."),
+        Rep::Minutes => lang.pick("min", "min"),
+        Rep::Page => lang.pick("Sida {} av {}", "Page {} of {}"),
+        Rep::Session => lang.pick("Session", "Session"),
+        Rep::NoMailings => lang.pick("(inga försändelser)", "(no mailings)"),
+        Rep::SheetsWord => lang.pick("ark", "sheets"),
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The library holds every rule, the storage, the PDFs and the sheet codes; the command line
 //! and the terminal UI are thin layers over [`workflow::Workflow`], so every rule holds for
-//! both. Nothing in here knows about a terminal.
+//! both. Only `tui` draws on a terminal; the rules never know about one.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]

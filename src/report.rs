@@ -65,16 +65,55 @@ pub struct SessionEntry {
     pub started: String,
     pub ended: Option<String>,
     pub mailings: Vec<MailingEntry>,
+    pub counts: SessionCounts,
+}
+
+/// What a session did, in figures: the row a lead scans down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SessionCounts {
+    /// Mailings of the session by their state now.
+    pub sealed: usize,
+    pub voided: usize,
+    pub open: usize,
+    pub deviations: usize,
+    pub reprints: usize,
+    pub overrides: usize,
+    pub scans: usize,
+    /// Scans typed by hand rather than scanned: each one a sheet nobody's scanner read.
+    pub keyed: usize,
+}
+
+impl SessionCounts {
+    fn of(mailings: &[MailingEntry]) -> Self {
+        let mut c = SessionCounts::default();
+        for m in mailings {
+            match m.state.as_str() {
+                "sealed" => c.sealed += 1,
+                "voided" => c.voided += 1,
+                _ => c.open += 1,
+            }
+            c.deviations += m.deviations.len();
+            c.overrides += m.overrides;
+            for e in &m.events {
+                match e.kind.as_str() {
+                    "reprinted" => c.reprints += 1,
+                    "scan" => {
+                        c.scans += 1;
+                        if e.detail.get("source").and_then(|v| v.as_str()) == Some("keyed") {
+                            c.keyed += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        c
+    }
 }
 
 /// Builds the log for a lead's own team.
 pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<SessionEntry>> {
-    if s.user.role != Role::Lead {
-        return Err(Refusal::LeadOnly {
-            what: "kuvert log".into(),
-        }
-        .into());
-    }
+    require_lead(s, "kuvert log")?;
     let day = |d: &str, end: bool| -> Result<String> {
         let start = crate::time_fmt::parse_day(d)
             .ok_or_else(|| Error::Invalid(format!("'{d}' is not a date: give YYYY-MM-DD")))?;
@@ -153,6 +192,7 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
                 kind: row.kind,
                 started: row.started,
                 ended: row.ended,
+                counts: SessionCounts::of(&mailings),
                 mailings,
             });
         }
@@ -252,4 +292,274 @@ pub fn to_csv(log: &[SessionEntry]) -> Result<String> {
         .into_inner()
         .map_err(|e| Error::Environment(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Environment(format!("writing CSV: {e}")))
+}
+
+/// The near-miss picture of a period: how often stacks were mixed, sheets keyed by hand,
+/// mailings printed again or voided, and who had the most deviations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub sessions: usize,
+    /// Distinct mailings touched in the period.
+    pub mailings: usize,
+    pub sealed: usize,
+    pub voided: usize,
+    pub open: usize,
+    pub deviations: usize,
+    pub mailings_with_deviations: usize,
+    /// Mailings with at least one deviation, per mailing (0–1).
+    pub deviation_rate: f64,
+    pub scans: usize,
+    pub keyed: usize,
+    /// Scans keyed by hand, per scan (0–1).
+    pub keyed_rate: f64,
+    pub reprints: usize,
+    pub overrides: usize,
+    /// Caseworkers by deviations, most first (only those with any), at most five.
+    pub most_deviations: Vec<Deviator>,
+}
+
+/// A caseworker's deviation count in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deviator {
+    pub user: String,
+    pub name: String,
+    pub deviations: usize,
+}
+
+/// The period's figures from its sessions.
+pub fn summarise(log: &[SessionEntry]) -> Summary {
+    use std::collections::{BTreeMap, HashMap};
+    let mut mailings: HashMap<MailingId, (&str, bool)> = HashMap::new();
+    let mut by_user: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut sum = Summary {
+        sessions: log.len(),
+        ..Summary::default()
+    };
+    for s in log {
+        sum.deviations += s.counts.deviations;
+        sum.scans += s.counts.scans;
+        sum.keyed += s.counts.keyed;
+        sum.reprints += s.counts.reprints;
+        sum.overrides += s.counts.overrides;
+        if s.counts.deviations > 0 {
+            *by_user.entry((&s.user, &s.name)).or_default() += s.counts.deviations;
+        }
+        for m in &s.mailings {
+            let e = mailings.entry(m.mailing).or_insert((&m.state, false));
+            e.1 |= !m.deviations.is_empty();
+        }
+    }
+    sum.mailings = mailings.len();
+    for (state, deviated) in mailings.values() {
+        match *state {
+            "sealed" => sum.sealed += 1,
+            "voided" => sum.voided += 1,
+            _ => sum.open += 1,
+        }
+        sum.mailings_with_deviations += usize::from(*deviated);
+    }
+    let rate = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    sum.deviation_rate = rate(sum.mailings_with_deviations, sum.mailings);
+    sum.keyed_rate = rate(sum.keyed, sum.scans);
+    let mut most: Vec<Deviator> = by_user
+        .into_iter()
+        .map(|((user, name), deviations)| Deviator {
+            user: user.to_owned(),
+            name: name.to_owned(),
+            deviations,
+        })
+        .collect();
+    most.sort_by(|a, b| b.deviations.cmp(&a.deviations).then(a.user.cmp(&b.user)));
+    most.truncate(5);
+    sum.most_deviations = most;
+    sum
+}
+
+/// Whether a stray sheet shows a misdirection that was caught, or one that may have reached
+/// someone: the latter is a possible personal-data incident to assess within 72 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assessment {
+    /// The stray sheet was stopped and its own envelope was (or can still be) checked.
+    Prevented,
+    /// The sheet's own envelope was sealed without it being scanned after it went astray.
+    MayHaveHappened,
+}
+
+/// A foreign or stale sheet found while sealing, with both mailings involved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub time: String,
+    pub kind: String,
+    pub session: SessionId,
+    pub user: String,
+    /// The mailing being sealed, where the sheet turned up.
+    pub mailing: MailingId,
+    pub case: String,
+    pub state: String,
+    /// The mailing the sheet belongs to (for a stale sheet: the same one, an older print).
+    pub other_mailing: Option<MailingId>,
+    pub other_case: Option<String>,
+    /// Its state when the sheet turned up, and now.
+    pub other_state_then: Option<String>,
+    pub other_state_now: Option<String>,
+    pub assessment: Assessment,
+    /// For `may_have_happened`: when the 72-hour assessment is due.
+    pub assess_by: Option<String>,
+}
+
+/// Foreign and stale sheets of the period, each assessed.
+pub fn incidents(wf: &mut Workflow, log: &[SessionEntry]) -> Result<Vec<Incident>> {
+    let mut out = Vec::new();
+    wf.store_mut().read(|tx| {
+        for s in log {
+            for m in &s.mailings {
+                for e in m.events.iter().filter(|e| e.kind == "deviation") {
+                    let d = &e.detail;
+                    let kind = d.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+                    if kind != "foreign" && kind != "stale" {
+                        continue;
+                    }
+                    let text = |k: &str| d.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                    let other_mailing = match kind {
+                        "stale" => Some(m.mailing),
+                        _ => d.get("other_mailing").and_then(|v| v.as_i64()),
+                    };
+                    let (other_case, other_state_then) = match kind {
+                        "stale" => (Some(m.case.clone()), None),
+                        _ => (text("other_case"), text("other_state")),
+                    };
+                    let now = match other_mailing {
+                        Some(id) => reports::mailing_state(tx, id)?,
+                        None => None,
+                    };
+                    let code = text("code").and_then(|c| crate::code::SheetCode::decode(&c).ok());
+                    let assessment = match (&other_state_then, &now, code) {
+                        (Some(then), _, _) if then == "sealed" => Assessment::MayHaveHappened,
+                        (_, Some((state, generation, _)), Some(code))
+                            if kind == "foreign"
+                                && state == "sealed"
+                                && code.generation == *generation
+                                && !reports::sheet_scanned_ok_after(
+                                    tx,
+                                    other_mailing.unwrap_or_default(),
+                                    code.generation,
+                                    code.sheet,
+                                    &e.time,
+                                )? =>
+                        {
+                            Assessment::MayHaveHappened
+                        }
+                        _ => Assessment::Prevented,
+                    };
+                    let assess_by = (assessment == Assessment::MayHaveHappened)
+                        .then(|| crate::time_fmt::parse(&e.time))
+                        .flatten()
+                        .map(|t| crate::time_fmt::timestamp(t + time::Duration::hours(72)));
+                    out.push(Incident {
+                        time: e.time.clone(),
+                        kind: kind.to_owned(),
+                        session: s.session,
+                        user: s.user.clone(),
+                        mailing: m.mailing,
+                        case: m.case.clone(),
+                        state: m.state.clone(),
+                        other_mailing,
+                        other_case,
+                        other_state_then,
+                        other_state_now: now.map(|(state, _, _)| state),
+                        assessment,
+                        assess_by,
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // The ones that need action first, then by time.
+    out.sort_by(|a, b| {
+        (b.assessment == Assessment::MayHaveHappened)
+            .cmp(&(a.assessment == Assessment::MayHaveHappened))
+            .then(a.time.cmp(&b.time))
+    });
+    Ok(out)
+}
+
+/// A lock held on a case of the lead's team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenLock {
+    pub case: String,
+    pub user: String,
+    pub name: String,
+    pub mailing: MailingId,
+    pub state: String,
+    pub since: String,
+    /// Minutes held, at the time of the report.
+    pub minutes: i64,
+}
+
+/// The locks on the lead's team's cases, oldest first.
+pub fn open_locks(wf: &mut Workflow, s: &Session) -> Result<Vec<OpenLock>> {
+    require_lead(s, "kuvert log")?;
+    let now = time::OffsetDateTime::now_utc();
+    let rows = wf
+        .store_mut()
+        .read(|tx| reports::team_locks(tx, &s.user.team))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let minutes = crate::time_fmt::parse(&r.since)
+                .map(|t| (now - t).whole_minutes().max(0))
+                .unwrap_or(0);
+            OpenLock {
+                case: r.case,
+                user: r.account,
+                name: r.name,
+                mailing: r.mailing,
+                state: r.state,
+                since: r.since,
+                minutes,
+            }
+        })
+        .collect())
+}
+
+/// Everything a lead's report shows for a period: sessions, figures, incidents, locks.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadReport {
+    pub team: String,
+    pub lead: String,
+    /// The period as asked (days, inclusive); None = open-ended.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub generated: String,
+    pub summary: Summary,
+    pub incidents: Vec<Incident>,
+    pub locks: Vec<OpenLock>,
+    pub sessions: Vec<SessionEntry>,
+}
+
+/// The whole report for a lead's own team.
+pub fn lead_report(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<LeadReport> {
+    let sessions = session_log(wf, s, q)?;
+    let incidents = incidents(wf, &sessions)?;
+    let locks = open_locks(wf, s)?;
+    Ok(LeadReport {
+        team: s.user.team.clone(),
+        lead: s.user.account.clone(),
+        since: q.since.clone(),
+        until: q.until.clone(),
+        generated: crate::time_fmt::timestamp(time::OffsetDateTime::now_utc()),
+        summary: summarise(&sessions),
+        incidents,
+        locks,
+        sessions,
+    })
+}
+
+fn require_lead(s: &Session, what: &str) -> Result<()> {
+    if s.user.role != Role::Lead {
+        return Err(Refusal::LeadOnly { what: what.into() }.into());
+    }
+    Ok(())
 }

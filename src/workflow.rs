@@ -1022,7 +1022,9 @@ impl Workflow {
 
     /// Every refusal is logged (DESIGN §1), in a transaction of its own after the refused
     /// one rolled back: the rule's name and ids, never names or titles.
-    fn logged<T>(&mut self, s: &Session, operation: &str, result: Result<T>) -> Result<T> {
+    /// Public for the operations outside the workflow (the lead's reports), so their
+    /// refusals are logged the same way.
+    pub fn logged<T>(&mut self, s: &Session, operation: &str, result: Result<T>) -> Result<T> {
         // The diagnostic log: ids and rule names only (issue 6: no personal data in logs).
         match &result {
             Ok(_) => tracing::info!(session = s.id, account = %s.user.account, operation, "done"),

@@ -6,11 +6,13 @@ mod cover;
 mod document;
 pub mod ink;
 pub mod qr;
+mod report;
 mod stamp;
 mod text;
 
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
 pub use document::{DocumentPage, generate_document};
+pub use report::render_lead_report;
 pub use text::Fonts;
 
 use crate::config::Config;

@@ -143,6 +143,10 @@ impl<'a> Canvas<'a> {
                 winding_order: None,
             },
         });
+        // Back to black, so text drawn after a shaded box is not shaded too.
+        self.ops.push(Op::SetFillColor {
+            col: Color::Greyscale(Greyscale::new(0.0, None)),
+        });
     }
 
     /// A thin black line.

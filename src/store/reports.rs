@@ -98,3 +98,70 @@ pub fn mailing_facts(c: &Connection, id: MailingId) -> Result<(String, String, u
     )?
     .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?)
 }
+
+/// A lock held on a case of a team, for the lead's list of open locks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockRow {
+    pub case: String,
+    pub account: String,
+    pub name: String,
+    pub mailing: MailingId,
+    pub state: String,
+    pub since: String,
+}
+
+/// Every lock on a team's cases, oldest first.
+pub fn team_locks(c: &Connection, team: &str) -> Result<Vec<LockRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT c.number, l.account, u.name, l.mailing_id, m.state, l.since
+         FROM case_locks l
+         JOIN cases c ON c.id = l.case_id
+         JOIN users u ON u.account = l.account
+         JOIN mailings m ON m.id = l.mailing_id
+         WHERE c.team = ?1
+         ORDER BY l.since, c.number",
+    )?;
+    let rows = stmt.query_map([team], |r| {
+        Ok(LockRow {
+            case: r.get(0)?,
+            account: r.get(1)?,
+            name: r.get(2)?,
+            mailing: r.get(3)?,
+            state: r.get(4)?,
+            since: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A mailing's current state, print generation and close time (None if it does not exist).
+pub fn mailing_state(
+    c: &Connection,
+    id: MailingId,
+) -> Result<Option<(String, u32, Option<String>)>> {
+    use rusqlite::OptionalExtension;
+    Ok(
+        c.prepare_cached("SELECT state, generation, closed FROM mailings WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?,
+    )
+}
+
+/// Whether a sheet of a mailing's print was scanned OK after a moment (so its envelope was
+/// checked again after a stray sheet of it turned up elsewhere).
+pub fn sheet_scanned_ok_after(
+    c: &Connection,
+    id: MailingId,
+    generation: u32,
+    sheet: u32,
+    after: &str,
+) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM scans
+           WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3 AND verdict = 'ok'
+             AND time > ?4)",
+    )?
+    .query_row(rusqlite::params![id, generation, sheet, after], |r| {
+        r.get(0)
+    })?)
+}
