@@ -428,6 +428,29 @@ pub enum Ui {
     TheMailing,
     PdfNeedsOut,
     OutNeedsPdf,
+    KeyTab,
+    KeyPeriod,
+    KeyUser,
+    KeyLocks,
+    KeyBreakLock,
+    Casework,
+    PeriodToday,
+    PeriodWeek,
+    PeriodMonth,
+    PeriodAll,
+    Caseworker,
+    Everyone,
+    Terminal,
+    Started,
+    Ended,
+    BreakReason,
+    Timeline,
+    RecipientName,
+    ColStates,
+    ColDeviations,
+    ColReprints,
+    ColKeyed,
+    ColOverrides,
 }
 
 /// The catalogue entry of a UI word.
@@ -538,6 +561,33 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "click selects, click again = Enter",
         ),
         Ui::TheMailing => lang.pick("Försändelsen", "The mailing"),
+        Ui::KeyTab => lang.pick("handläggning/teamledare", "casework/team lead"),
+        Ui::KeyPeriod => lang.pick("period", "period"),
+        Ui::KeyUser => lang.pick("handläggare", "caseworker"),
+        Ui::KeyLocks => lang.pick("öppna lås", "open locks"),
+        Ui::KeyBreakLock => lang.pick("bryt lås", "break lock"),
+        Ui::Casework => lang.pick("Handläggning", "Casework"),
+        Ui::PeriodToday => lang.pick("i dag", "today"),
+        Ui::PeriodWeek => lang.pick("senaste 7 dagarna", "last 7 days"),
+        Ui::PeriodMonth => lang.pick("senaste 30 dagarna", "last 30 days"),
+        Ui::PeriodAll => lang.pick("all tid", "all time"),
+        Ui::Caseworker => lang.pick("Handläggare", "Caseworker"),
+        Ui::Everyone => lang.pick("alla", "everyone"),
+        Ui::Terminal => lang.pick("Terminal", "Terminal"),
+        Ui::Started => lang.pick("Start", "Start"),
+        Ui::Ended => lang.pick("Slut", "End"),
+        Ui::BreakReason => lang.pick(
+            "Skäl att bryta låset (Enter bryter och makulerar försändelsen, Esc avbryter):",
+            "Reason to break the lock (Enter breaks it and voids the mailing, Esc cancels):",
+        ),
+        Ui::Timeline => lang.pick("Händelser", "Timeline"),
+        // Column heads of the lead tab: short, the help and README spell them out.
+        Ui::ColStates => lang.pick("F/M/Ö", "S/V/O"),
+        Ui::ColDeviations => lang.pick("Avv", "Dev"),
+        Ui::ColReprints => lang.pick("Omu", "Rep"),
+        Ui::ColKeyed => lang.pick("Hand", "Keyed"),
+        Ui::ColOverrides => lang.pick("Åsid", "Ovr"),
+        Ui::RecipientName => lang.pick("Mottagarens namn", "Recipient's name"),
         Ui::PdfNeedsOut => lang.pick(
             "--format pdf behöver --out FIL: var rapporten ska sparas",
             "--format pdf needs --out FILE: where to save the report",
@@ -630,6 +680,115 @@ pub fn deviation_name(kind: &str, lang: Lang) -> String {
         other => other,
     }
     .to_owned()
+}
+
+/// One event of a mailing's timeline in a few words (the lead's session detail).
+pub fn event_text(kind: &str, detail: &serde_json::Value, lang: Lang) -> String {
+    let num = |k: &str| detail.get(k).and_then(|v| v.as_i64()).unwrap_or_default();
+    let text = |k: &str| {
+        detail
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match (kind, lang) {
+        ("mailing_started", _) => format!(
+            "{} ({})",
+            lang.pick("försändelse påbörjad", "mailing started"),
+            role_text_str(&text("recipient_role"), lang)
+        ),
+        ("case_locked", _) => lang.pick("ärendet låst", "case locked").to_owned(),
+        ("case_unlocked", _) => lang.pick("ärendet upplåst", "case unlocked").to_owned(),
+        ("document_attached", _) => {
+            let other = detail.get("other_subject_confirmed") == Some(&serde_json::json!(true));
+            format!(
+                "{} {}{}",
+                lang.pick("handling bifogad", "document attached"),
+                num("document"),
+                if other {
+                    lang.pick(
+                        " – GÄLLER ANNAN PERSON, bekräftad",
+                        " – ABOUT SOMEONE ELSE, confirmed",
+                    )
+                } else {
+                    ""
+                }
+            )
+        }
+        ("document_detached", _) => format!(
+            "{} {}",
+            lang.pick("handling borttagen", "document removed"),
+            num("document")
+        ),
+        ("print_started", _) => format!(
+            "{} {}",
+            lang.pick("utskrift påbörjad, utskrift", "print started, print"),
+            num("generation")
+        ),
+        ("printed", _) => format!(
+            "{} {} ({} {})",
+            lang.pick("utskriven, utskrift", "printed, print"),
+            num("generation"),
+            num("sheets"),
+            lang.pick("ark", "sheets")
+        ),
+        ("reprinted", _) => format!(
+            "{} {} ({} {}): {}",
+            lang.pick("OMUTSKRIVEN, utskrift", "REPRINTED, print"),
+            num("generation"),
+            num("sheets"),
+            lang.pick("ark", "sheets"),
+            text("reason")
+        ),
+        ("print_failed", _) => lang
+            .pick("utskriften misslyckades", "print failed")
+            .to_owned(),
+        ("scan", _) => {
+            let verdict = text("verdict");
+            let sheet = detail
+                .get("sheet")
+                .and_then(|v| v.as_i64())
+                .map(|n| format!(" {} {n}", lang.pick("ark", "sheet")))
+                .unwrap_or_default();
+            let how = if text("source") == "keyed" {
+                lang.pick(" (för hand)", " (keyed)")
+            } else {
+                ""
+            };
+            format!("{} {verdict}{sheet}{how}", lang.pick("skanning", "scan"))
+        }
+        ("deviation", _) => {
+            let other = text("other_case");
+            format!(
+                "{}: {}{}",
+                lang.pick("AVVIKELSE", "DEVIATION"),
+                deviation_name(&text("kind"), lang),
+                if other.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({other})")
+                }
+            )
+        }
+        ("verified", _) => lang
+            .pick("alla ark kontrollerade", "every sheet checked")
+            .to_owned(),
+        ("station_opened", _) => lang
+            .pick(
+                "öppnad vid förslutningsstation",
+                "opened at a sealing station",
+            )
+            .to_owned(),
+        ("sealed", _) => lang.pick("förseglad", "sealed").to_owned(),
+        ("voided", _) => format!("{}: {}", lang.pick("MAKULERAD", "VOIDED"), text("reason")),
+        ("lock_broken", _) => format!(
+            "{}: {}",
+            lang.pick("LÅS BRUTET", "LOCK BROKEN"),
+            text("reason")
+        ),
+        (other, _) => other.to_owned(),
+    }
 }
 
 /// The catalogue entry of a report word.

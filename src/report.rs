@@ -501,7 +501,7 @@ pub struct OpenLock {
 /// The locks on the lead's team's cases, oldest first.
 pub fn open_locks(wf: &mut Workflow, s: &Session) -> Result<Vec<OpenLock>> {
     require_lead(s, "kuvert log")?;
-    let now = time::OffsetDateTime::now_utc();
+    let now = wf.clock_now();
     let rows = wf
         .store_mut()
         .read(|tx| reports::team_locks(tx, &s.user.team))?;
@@ -549,7 +549,7 @@ pub fn lead_report(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<LeadR
         lead: s.user.account.clone(),
         since: q.since.clone(),
         until: q.until.clone(),
-        generated: crate::time_fmt::timestamp(time::OffsetDateTime::now_utc()),
+        generated: crate::time_fmt::timestamp(wf.clock_now()),
         summary: summarise(&sessions),
         incidents,
         locks,

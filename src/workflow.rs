@@ -178,6 +178,11 @@ impl Workflow {
         &self.outbox
     }
 
+    /// The current instant by the workflow's clock (fixed in tests).
+    pub fn clock_now(&self) -> OffsetDateTime {
+        (self.clock)()
+    }
+
     fn now(&self) -> String {
         time_fmt::timestamp((self.clock)())
     }

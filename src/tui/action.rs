@@ -40,6 +40,16 @@ pub enum Action {
     Reprint,
     /// Void the mailing (reason required); the case is unlocked.
     Void,
+    /// Switch between casework and the team-lead view (leads only).
+    SwitchTab,
+    /// Team-lead view: the next period (today, 7 days, 30 days, all).
+    Period,
+    /// Team-lead view: the next caseworker to filter by (or all).
+    User,
+    /// Team-lead view: the open locks of the team.
+    Locks,
+    /// Team-lead view: break the selected lock (reason required).
+    BreakLock,
 }
 
 /// Which keys a screen listens to.
@@ -55,6 +65,8 @@ pub enum KeyContext {
     Review,
     /// Scanning at sealing: everything typed is a code (a scanner is a keyboard).
     Verify,
+    /// The team-lead view.
+    Lead,
 }
 
 /// One row of the key table.
@@ -84,11 +96,15 @@ const HELP: Binding = row("?", Action::Help, Ui::KeyHelp, true);
 const BACK: Binding = row("q Esc", Action::Back, Ui::KeyBack, true);
 const QUIT: Binding = row("Ctrl-C", Action::Quit, Ui::KeyQuit, true);
 
+/// Leads only: the footer and help drop this row for everyone else.
+const TAB: Binding = row("Tab", Action::SwitchTab, Ui::KeyTab, true);
+
 const TYPING: &[Binding] = &[
     row("Enter", Action::Confirm, Ui::KeyOpen, true),
     row("⌫", Action::Erase, Ui::KeyErase, false),
     row("F1", Action::Help, Ui::KeyHelp, true),
     row("Esc", Action::Back, Ui::KeyBack, true),
+    TAB,
     QUIT,
 ];
 
@@ -98,6 +114,20 @@ const BROWSING: &[Binding] = &[
     row("n", Action::NewMailing, Ui::KeyNew, true),
     HELP,
     BACK,
+    TAB,
+    QUIT,
+];
+
+const LEAD: &[Binding] = &[
+    MOVE,
+    row("Enter", Action::Confirm, Ui::KeyOpen, true),
+    row("d", Action::Period, Ui::KeyPeriod, true),
+    row("u", Action::User, Ui::KeyUser, true),
+    row("l", Action::Locks, Ui::KeyLocks, true),
+    row("b", Action::BreakLock, Ui::KeyBreakLock, false),
+    HELP,
+    BACK,
+    TAB,
     QUIT,
 ];
 
@@ -140,12 +170,16 @@ pub fn bindings(context: KeyContext) -> &'static [Binding] {
         KeyContext::Compose => COMPOSE,
         KeyContext::Review => REVIEW,
         KeyContext::Verify => VERIFY,
+        KeyContext::Lead => LEAD,
     }
 }
 
 /// Contexts with a list to move in.
 fn lists(context: KeyContext) -> bool {
-    matches!(context, KeyContext::Browsing | KeyContext::Compose)
+    matches!(
+        context,
+        KeyContext::Browsing | KeyContext::Compose | KeyContext::Lead
+    )
 }
 
 /// The action of a key press in a context, if any.
@@ -164,6 +198,15 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
         KeyCode::F(6) if context == KeyContext::Verify => Some(Action::Reprint),
         KeyCode::F(8) if context == KeyContext::Verify => Some(Action::Void),
         KeyCode::F(5) if context == KeyContext::Compose => Some(Action::Next),
+        // Never while scanning or composing: a stray Tab must not hide a mailing in progress.
+        KeyCode::Tab
+            if matches!(
+                context,
+                KeyContext::Typing | KeyContext::Browsing | KeyContext::Lead
+            ) =>
+        {
+            Some(Action::SwitchTab)
+        }
         _ => None,
     };
     if common.is_some() {
@@ -175,6 +218,10 @@ pub fn action_for(key: KeyEvent, context: KeyContext) -> Option<Action> {
             Some(Action::Type(c))
         }
         (KeyContext::Browsing, KeyCode::Char('n')) => Some(Action::NewMailing),
+        (KeyContext::Lead, KeyCode::Char('d')) => Some(Action::Period),
+        (KeyContext::Lead, KeyCode::Char('u')) => Some(Action::User),
+        (KeyContext::Lead, KeyCode::Char('l')) => Some(Action::Locks),
+        (KeyContext::Lead, KeyCode::Char('b')) => Some(Action::BreakLock),
         (KeyContext::Compose, KeyCode::Char(' ')) => Some(Action::Toggle),
         // Lower case only: a scanner types upper case, and must never answer a warning.
         (KeyContext::Compose, KeyCode::Char('y')) => Some(Action::Yes),
@@ -241,6 +288,11 @@ mod tests {
             KeyCode::Char('n'),
             KeyCode::Char(' '),
             KeyCode::Char('y'),
+            KeyCode::Char('d'),
+            KeyCode::Char('u'),
+            KeyCode::Char('l'),
+            KeyCode::Char('b'),
+            KeyCode::Tab,
         ];
         for ctx in [
             KeyContext::Typing,
@@ -248,6 +300,7 @@ mod tests {
             KeyContext::Compose,
             KeyContext::Review,
             KeyContext::Verify,
+            KeyContext::Lead,
         ] {
             for code in codes {
                 let Some(action) = action_for(key(code), ctx) else {
@@ -272,6 +325,7 @@ mod tests {
             KeyContext::Typing,
             KeyContext::Browsing,
             KeyContext::Compose,
+            KeyContext::Lead,
         ] {
             for b in bindings(ctx) {
                 let reachable = [
@@ -292,6 +346,11 @@ mod tests {
                     KeyCode::F(9),
                     KeyCode::F(6),
                     KeyCode::F(8),
+                    KeyCode::Char('d'),
+                    KeyCode::Char('u'),
+                    KeyCode::Char('l'),
+                    KeyCode::Char('b'),
+                    KeyCode::Tab,
                 ]
                 .into_iter()
                 .any(|k| action_for(key(k), ctx) == Some(b.action))

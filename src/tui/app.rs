@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 use super::action::{self, Action, KeyContext};
 use super::screens::case::CaseScreen;
 use super::screens::compose::{ComposeScreen, Stage};
+use super::screens::lead::{LeadScreen, LeadView};
 use super::screens::review::ReviewScreen;
 use super::screens::verify::{ReasonFor, VerifyScreen};
 use std::sync::mpsc::{Receiver, TryRecvError};
@@ -68,12 +69,17 @@ pub struct App {
     notice: Option<String>,
     /// When the station's list of waiting envelopes was last read.
     refreshed: Instant,
+    /// The team-lead tab: Some for leads only, so a caseworker never has it.
+    lead: Option<LeadScreen>,
+    /// True while the lead tab is shown.
+    on_lead_tab: bool,
 }
 
 impl App {
     /// Starts on the start screen with the user's open mailing, if one survived.
     pub fn new(mut wf: Workflow, session: Session) -> Result<Self> {
         let open = wf.status(&session)?;
+        let session_is_lead = session.user.role == crate::model::Role::Lead;
         let lang = wf.lang();
         let who = Who {
             name: session.user.name.clone(),
@@ -96,6 +102,8 @@ impl App {
             burst: Burst::default(),
             notice: None,
             refreshed: Instant::now(),
+            lead: (session_is_lead).then(LeadScreen::default),
+            on_lead_tab: false,
         })
     }
 
@@ -222,6 +230,7 @@ impl App {
                 }
                 let screen = self.verify_screen(m, desk);
                 self.screens.push(Screen::Verify(screen));
+                self.on_lead_tab = false;
             }
             Err(e) => {
                 let text = i18n::fill(i18n::ui(Ui::NotACover, lang), &[&e.localized(lang)]);
@@ -294,12 +303,164 @@ impl App {
     }
 
     fn context(&self) -> KeyContext {
+        if self.on_lead_tab
+            && let Some(lead) = &self.lead
+        {
+            return if lead.reason.is_some() {
+                KeyContext::Typing
+            } else {
+                KeyContext::Lead
+            };
+        }
         match self.screens.last() {
             Some(Screen::Start(_) | Screen::Station(_)) | None => KeyContext::Typing,
             Some(Screen::Case(_)) => KeyContext::Browsing,
             Some(Screen::Compose(_)) => KeyContext::Compose,
             Some(Screen::Review(_)) => KeyContext::Review,
             Some(Screen::Verify(_)) => KeyContext::Verify,
+        }
+    }
+
+    /// Reads the lead's report again for the chosen period and caseworker.
+    fn load_lead(&mut self) {
+        let Some(lead) = &mut self.lead else { return };
+        let since = lead
+            .period
+            .days()
+            .map(|d| crate::time_fmt::date(self.wf.clock_now() - time::Duration::days(d)));
+        let query = crate::report::LogQuery {
+            session: None,
+            user: lead.user.clone(),
+            since,
+            until: None,
+        };
+        let result = crate::report::lead_report(&mut self.wf, &self.session, &query);
+        match self.wf.logged(&self.session, "log", result) {
+            Ok(r) => {
+                if lead.user.is_none() {
+                    let mut users: Vec<String> =
+                        r.sessions.iter().map(|s| s.user.clone()).collect();
+                    users.sort();
+                    users.dedup();
+                    lead.users = users;
+                }
+                lead.report = Some(r);
+                if let LeadView::Session(i) = lead.view
+                    && i >= lead.report.as_ref().map_or(0, |r| r.sessions.len())
+                {
+                    lead.view = LeadView::Sessions;
+                }
+                let rows = lead.rows();
+                lead.selected = lead.selected.min(rows.saturating_sub(1));
+            }
+            Err(e) => lead.message = Some(e.localized(self.lang)),
+        }
+    }
+
+    /// One action on the lead tab.
+    fn lead_action(&mut self, action: Action) {
+        let lang = self.lang;
+        let Some(lead) = &mut self.lead else { return };
+        if let Some(mut text) = lead.reason.take() {
+            match action {
+                Action::Type(c) if text.chars().count() < 200 => text.push(c),
+                Action::Erase => {
+                    text.pop();
+                }
+                Action::Confirm if !text.trim().is_empty() => {
+                    let case = lead
+                        .report
+                        .as_ref()
+                        .and_then(|r| r.locks.get(lead.selected))
+                        .map(|l| l.case.clone());
+                    if let Some(case) = case {
+                        lead.message =
+                            Some(match self.wf.break_lock(&self.session, &case, &text) {
+                                Ok(m) => format!(
+                                    "{} {}: {}",
+                                    i18n::ui(Ui::TheMailing, lang),
+                                    sanitize(&m.case),
+                                    i18n::state_text(m.state, lang)
+                                ),
+                                Err(e) => e.localized(lang),
+                            });
+                        self.load_lead();
+                    }
+                    return;
+                }
+                Action::Back => return,
+                _ => {}
+            }
+            lead.reason = Some(text);
+            return;
+        }
+        lead.message = None;
+        match (lead.view, action) {
+            (_, Action::Up) => lead.move_by(-1),
+            (_, Action::Down) => lead.move_by(1),
+            (_, Action::Period) => {
+                lead.period = lead.period.next();
+                self.load_lead();
+            }
+            (_, Action::User) => {
+                lead.next_user();
+                self.load_lead();
+            }
+            (_, Action::Locks) => {
+                lead.view = LeadView::Locks;
+                lead.selected = 0;
+                self.load_lead();
+            }
+            (LeadView::Locks, Action::BreakLock) if lead.rows() > 0 => {
+                lead.reason = Some(String::new());
+            }
+            (LeadView::Sessions, Action::Confirm) if lead.rows() > 0 => {
+                lead.view = LeadView::Session(lead.selected);
+                lead.selected = 0;
+            }
+            (LeadView::Session(i), Action::Confirm) => {
+                // The recipient's name only when the lead asks for it; never an address.
+                let Some(m) = lead
+                    .report
+                    .as_ref()
+                    .and_then(|r| r.sessions.get(i))
+                    .and_then(|s| s.mailings.get(lead.selected))
+                    .map(|m| (m.mailing, m.case.clone()))
+                else {
+                    return;
+                };
+                if lead.names.remove(&m.0).is_some() {
+                    return;
+                }
+                let name = self.wf.status_of(m.0).and_then(|st| {
+                    let case = self.wf.show_case(&self.session, &m.1)?;
+                    Ok(case.party(st.recipient).map(|p| {
+                        if p.protected {
+                            format!(
+                                "{} ({})",
+                                p.name,
+                                i18n::text(i18n::Text::AddressHidden, lang)
+                            )
+                        } else {
+                            p.name.clone()
+                        }
+                    }))
+                });
+                let Some(lead) = &mut self.lead else { return };
+                match name {
+                    Ok(Some(n)) => {
+                        lead.names.insert(m.0, n);
+                    }
+                    Ok(None) => {}
+                    Err(e) => lead.message = Some(e.localized(lang)),
+                }
+            }
+            (LeadView::Session(_) | LeadView::Locks, Action::Back) => {
+                lead.view = LeadView::Sessions;
+                lead.selected = 0;
+            }
+            (LeadView::Sessions, Action::Back) => self.on_lead_tab = false,
+            _ => {}
         }
     }
 
@@ -323,13 +484,29 @@ impl App {
             _ => None,
         };
         if let Some(a) = action
-            && matches!(self.context(), KeyContext::Browsing | KeyContext::Compose)
+            && matches!(
+                self.context(),
+                KeyContext::Browsing | KeyContext::Compose | KeyContext::Lead
+            )
         {
             self.apply(a);
         }
     }
 
     fn click(&mut self, x: u16, y: u16) {
+        if self.on_lead_tab {
+            if let Some(lead) = &mut self.lead
+                && lead.reason.is_none()
+                && let Some(row) = lead.geometry.row_at(x, y, lead.rows())
+            {
+                if row == lead.selected {
+                    self.lead_action(Action::Confirm);
+                } else {
+                    lead.selected = row;
+                }
+            }
+            return;
+        }
         match self.screens.last_mut() {
             Some(Screen::Case(c)) => {
                 if let Some(row) = c.geometry.row_at(x, y, c.case.documents.len()) {
@@ -402,6 +579,19 @@ impl App {
         if self.help {
             // Any other key closes the help first.
             self.help = false;
+            return;
+        }
+        if action == Action::SwitchTab {
+            if self.lead.is_some() {
+                self.on_lead_tab = !self.on_lead_tab;
+                if self.on_lead_tab && self.lead.as_ref().is_some_and(|l| l.report.is_none()) {
+                    self.load_lead();
+                }
+            }
+            return;
+        }
+        if self.on_lead_tab {
+            self.lead_action(action);
             return;
         }
         let lang = self.lang;
@@ -548,12 +738,36 @@ impl App {
             return;
         }
         let notice_rows = if self.notice.is_some() { 2 } else { 0 };
-        let [body, notice, footer] = Layout::vertical([
+        let tab_rows = u16::from(self.lead.is_some());
+        let [tabs, body, notice, footer] = Layout::vertical([
+            Constraint::Length(tab_rows),
             Constraint::Min(0),
             Constraint::Length(notice_rows),
             Constraint::Length(1),
         ])
         .areas(area);
+        if self.lead.is_some() {
+            let tab = |label: &str, on: bool| {
+                let style = if on {
+                    Style::new().reversed().bold()
+                } else {
+                    Style::new().dark_gray()
+                };
+                Span::styled(format!(" {label} "), style)
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    tab(i18n::ui(Ui::Casework, self.lang), !self.on_lead_tab),
+                    Span::raw(" "),
+                    tab(i18n::ui(Ui::Lead, self.lang), self.on_lead_tab),
+                    Span::styled(
+                        format!("  {}", i18n::ui(Ui::LeadTabHint, self.lang)),
+                        Style::new().dark_gray(),
+                    ),
+                ])),
+                tabs,
+            );
+        }
         if let Some(text) = &self.notice {
             frame.render_widget(
                 Paragraph::new(super::sanitize(text))
@@ -562,7 +776,18 @@ impl App {
                 notice,
             );
         }
-        match self.screens.last() {
+        match (self.on_lead_tab, &self.lead, self.screens.last()) {
+            (true, Some(lead), _) => lead.draw(frame, body, self.lang),
+            (_, _, top) => self.draw_screen(frame, body, top),
+        }
+        self.draw_footer(frame, footer);
+        if self.help {
+            self.draw_help(frame, area);
+        }
+    }
+
+    fn draw_screen(&self, frame: &mut Frame, body: Rect, top: Option<&Screen>) {
+        match top {
             Some(Screen::Start(s)) => s.draw(frame, body, &self.who, self.open.as_ref(), self.lang),
             Some(Screen::Station(s)) => s.draw(frame, body, &self.who, self.lang),
             Some(Screen::Case(s)) => s.draw(frame, body, self.lang),
@@ -571,19 +796,25 @@ impl App {
             Some(Screen::Verify(s)) => s.draw(frame, body, self.lang),
             None => {}
         }
-        self.draw_footer(frame, footer);
-        if self.help {
-            self.draw_help(frame, area);
-        }
+    }
+
+    /// The key table of the screen shown, without the tab key for those who have no tabs.
+    fn bindings(&self) -> Vec<action::Binding> {
+        action::bindings(self.context())
+            .iter()
+            .filter(|b| b.action != Action::SwitchTab || self.lead.is_some())
+            .copied()
+            .collect()
     }
 
     fn draw_footer(&self, frame: &mut Frame, area: Rect) {
-        let spans = footer_spans(action::bindings(self.context()), self.lang, area.width);
+        let spans = footer_spans(&self.bindings(), self.lang, area.width);
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
     fn draw_help(&self, frame: &mut Frame, area: Rect) {
-        let rows: Vec<Row> = action::bindings(self.context())
+        let rows: Vec<Row> = self
+            .bindings()
             .iter()
             .map(|b| {
                 Row::new(vec![
@@ -917,7 +1148,7 @@ mod tests {
         let (_d, mut app) = app(Lang::En);
         key(&mut app, KeyCode::F(1));
         let help = render(&app, 80, 24).backend().to_string();
-        for b in action::bindings(KeyContext::Typing) {
+        for b in app.bindings() {
             assert!(help.contains(i18n::ui(b.help, Lang::En)), "{help}");
         }
         key(&mut app, KeyCode::Esc);
@@ -1459,6 +1690,119 @@ mod tests {
         }
         let m = app.wf.status(&app.session).expect("status").expect("open");
         assert_eq!(m.enclosures.len(), 1);
+    }
+
+    /// 2026-11-23 09:30 Swedish time: every desk of the lead tests runs on this clock.
+    fn fixed() -> time::OffsetDateTime {
+        time::macros::datetime!(2026-11-23 08:30 UTC)
+    }
+
+    /// An app for `account` over the database in `dir`, on the fixed clock.
+    fn app_at(dir: &Path, account: &str, lang: Lang) -> App {
+        let store = Store::open(&dir.join("k.db")).expect("open");
+        let mut wf = Workflow::new(store, Config::default(), lang, dir.join("outbox"))
+            .with_clock(Box::new(fixed));
+        let s = wf
+            .session(Some(account), &format!("tty-{account}"), SessionKind::Tui)
+            .expect("session");
+        App::new(wf, s).expect("app")
+    }
+
+    /// handlaggare2 prints a mailing of 2026-104037; handlaggare1 prints one of 2026-104148
+    /// (protected applicant) and a sheet of the first turns up in it: a foreign sheet.
+    fn a_day_with_a_deviation(dir: &Path) {
+        let codes = printed_elsewhere(dir, "handlaggare2", "2026-104037", Config::default());
+        let mut h1 = app_at(dir, "handlaggare1", Lang::Sv);
+        print_first_document(&mut h1, "2026-104148");
+        let own = codes_of_open_mailing(&mut h1);
+        scan_burst(&mut h1, &own[0]);
+        scan_burst(&mut h1, &codes[1]);
+        assert!(h1.take_bell(), "a hard stop");
+    }
+
+    #[test]
+    fn a_caseworker_never_sees_the_lead_tab() {
+        let (_d, mut app) = app(Lang::Sv);
+        key(&mut app, KeyCode::Tab);
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(
+            !screen.contains("Teamledare") && !screen.contains("Tab"),
+            "{screen}"
+        );
+        key(&mut app, KeyCode::F(1));
+        let help = render(&app, 80, 24).backend().to_string();
+        assert!(!help.contains("Tab"), "{help}");
+        assert!(app.lead.is_none() && !app.on_lead_tab);
+    }
+
+    #[test]
+    fn the_lead_tab_shows_sessions_a_timeline_and_breaks_a_lock_with_a_reason() {
+        for lang in [Lang::Sv, Lang::En] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::copy(template(), dir.path().join("k.db")).expect("copy");
+            a_day_with_a_deviation(dir.path());
+            let mut lead = app_at(dir.path(), "teamledare1", lang);
+            shots(&lead, "lead_casework");
+            key(&mut lead, KeyCode::Tab);
+            shots(&lead, "lead_sessions");
+            let report = lead
+                .lead
+                .as_ref()
+                .and_then(|l| l.report.as_ref())
+                .expect("report");
+            assert_eq!(report.summary.deviations, 1);
+            assert_eq!(report.summary.mailings, 2);
+            // The caseworker with the deviation: the second session.
+            key(&mut lead, KeyCode::Down);
+            key(&mut lead, KeyCode::Enter);
+            shots(&lead, "lead_session");
+            let screen = render(&lead, 120, 40).backend().to_string();
+            let foreign = i18n::deviation_name("foreign", lang);
+            assert!(screen.contains(&foreign), "{screen}");
+            assert!(
+                !screen.contains("Elisabeth"),
+                "no name until asked: {screen}"
+            );
+            // Enter shows the recipient's name (a protected person: still no address).
+            key(&mut lead, KeyCode::Enter);
+            let screen = render(&lead, 120, 40).backend().to_string();
+            assert!(screen.contains("Elisabeth Gustafsson"), "{screen}");
+            key(&mut lead, KeyCode::Esc);
+            // The open locks; breaking one needs a reason and voids its mailing.
+            key(&mut lead, KeyCode::Char('l'));
+            shots(&lead, "lead_locks");
+            key(&mut lead, KeyCode::Char('b'));
+            key(&mut lead, KeyCode::Enter);
+            assert!(
+                lead.lead.as_ref().is_some_and(|l| l.reason.is_some()),
+                "empty reason"
+            );
+            type_text(&mut lead, "sick leave");
+            key(&mut lead, KeyCode::Enter);
+            let locks = &lead
+                .lead
+                .as_ref()
+                .and_then(|l| l.report.as_ref())
+                .expect("report")
+                .locks;
+            assert_eq!(locks.len(), 1, "{locks:?}");
+            let voided: String = lead
+                .wf
+                .store_mut()
+                .read(|tx| {
+                    Ok(tx.query_row(
+                        "SELECT close_reason FROM mailings WHERE state = 'voided'",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .expect("voided");
+            assert!(voided.contains("sick leave"), "{voided}");
+            // Esc back to the sessions, Esc back to casework.
+            key(&mut lead, KeyCode::Esc);
+            key(&mut lead, KeyCode::Esc);
+            assert!(!lead.on_lead_tab);
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod compose;
+pub mod lead;
 pub mod review;
 pub mod start;
 pub mod station;
