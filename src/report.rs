@@ -172,8 +172,11 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
                             .map(str::to_owned),
                     });
                 }
-                if OVERRIDE_KINDS.contains(&e.kind.as_str())
-                    || detail.get("other_subject_confirmed") == Some(&serde_json::Value::Bool(true))
+                let flag = |k: &str| detail.get(k) == Some(&serde_json::Value::Bool(true));
+                // A lock break also voids: one override, not two.
+                let part_of_lock_break = e.kind == "voided" && flag("lock_broken");
+                if (OVERRIDE_KINDS.contains(&e.kind.as_str()) && !part_of_lock_break)
+                    || flag("other_subject_confirmed")
                 {
                     m.overrides += 1;
                 }

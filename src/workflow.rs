@@ -922,7 +922,14 @@ impl Workflow {
                 json!({ "reason": reason, "holder": lock.account, "from_state": m.state.as_str() }),
                 &now,
             )?;
-            audit::append(tx, &c, "voided", json!({ "reason": why }), &now)?;
+            // Part of the lock break, which is the override: not counted a second time.
+            audit::append(
+                tx,
+                &c,
+                "voided",
+                json!({ "reason": why, "lock_broken": true }),
+                &now,
+            )?;
             audit::append(tx, &c, "case_unlocked", json!({}), &now)?;
             Ok(m.id)
         })?;

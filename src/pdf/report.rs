@@ -200,20 +200,21 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
             true,
             Some(0.85),
             &format!(
-                "{}  {}  {} {} / {} {}  {}: {}  ({} {})",
+                "{}  {}  {} (#{}): {} {} (#{}, {})  –  {}, {} {}",
                 display(&i.time),
                 i.user,
                 i.case,
+                i.mailing,
                 i18n::deviation_name(&i.kind, lang),
-                t(Rep::SheetOf),
                 i.other_case.as_deref().unwrap_or("?"),
-                t(Rep::AssessBy),
-                i.assess_by.as_deref().map(display).unwrap_or_default(),
-                t(Rep::MayHaveHappened),
+                i.other_mailing.map(|m| m.to_string()).unwrap_or_default(),
                 i.other_state_now
                     .as_deref()
                     .map(|x| state(x, lang))
                     .unwrap_or_default(),
+                t(Rep::MayHaveHappened),
+                t(Rep::AssessBy),
+                i.assess_by.as_deref().map(display).unwrap_or_default(),
             ),
         );
     }
