@@ -436,7 +436,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             } else if format == "csv" {
                 print!("{}", report::to_csv(&log)?);
             } else {
-                print!("{}", report::to_table(&log));
+                print!("{}", report::to_table(&log, ctx.lang));
             }
             Ok(0)
         }

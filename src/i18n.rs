@@ -39,7 +39,7 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
     use Refusal::*;
     match (r, lang) {
         (OneOpenMailing { case, state }, Lang::Sv) => format!(
-            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Försegla eller makulera den först.",
+            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Försluta eller makulera den först.",
             state_text(*state, lang)
         ),
         (OneOpenMailing { case, state }, Lang::En) => format!(
@@ -135,7 +135,7 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
             "Dual control: you printed the mailing of case {case}, so a colleague must scan and seal it. Take the envelope to the sealing station (kuvert station)."
         ),
         (NotAwaitingSeal { case, state }, Lang::Sv) => format!(
-            "Väntar inte på försegling: försändelsen i ärende {case} är {}. Bara utskrivna försändelser kan kontrolleras och förslutas.",
+            "Väntar inte på förslutning: försändelsen i ärende {case} är {}. Bara utskrivna försändelser kan kontrolleras och förslutas.",
             state_text(*state, lang)
         ),
         (NotAwaitingSeal { case, state }, Lang::En) => format!(
@@ -326,7 +326,7 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
             "The lock on {} is broken and mailing {} voided.",
         ),
         Text::ProtectedSteps => lang.pick(
-            "Skyddad identitet: adressen visas inte. Lägg handlingarna och innerarket i ett inre kuvert, försegla det, och lägg det i ett yttre kuvert till Skatteverkets förmedlingstjänst (adressen står på försättsbladet).",
+            "Skyddad identitet: adressen visas inte. Lägg handlingarna och innerarket i ett inre kuvert, försluta det, och lägg det i ett yttre kuvert till Skatteverkets förmedlingstjänst (adressen står på försättsbladet).",
             "Protected identity: the address is never shown. Put the documents and the inner sheet in an inner envelope, seal it, and put it in an outer envelope to the Swedish Tax Agency's forwarding service (the address is on the cover sheet).",
         ),
         Text::AddressHidden => lang.pick(
@@ -513,21 +513,21 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::KeyReview => lang.pick("granska och skriv ut", "review and print"),
         Ui::KeyPrint => lang.pick("skriv ut", "print"),
         Ui::KeyScan => lang.pick("kontrollera kod", "check code"),
-        Ui::KeySeal => lang.pick("försegla", "seal"),
+        Ui::KeySeal => lang.pick("försluta", "seal"),
         Ui::KeyAcknowledge => lang.pick("kvittera stopp", "acknowledge stop"),
         Ui::Review => lang.pick("Granska innan utskrift", "Review before printing"),
         Ui::Printing => lang.pick("Skriver ut …", "Printing …"),
-        Ui::Verify => lang.pick("Kontroll före försegling", "Check before sealing"),
+        Ui::Verify => lang.pick("Kontroll före förslutning", "Check before sealing"),
         Ui::ScanHint => lang.pick(
             "Skanna varje ark (även försättsbladet). Koden kan också skrivas och avslutas med Enter.",
             "Scan every sheet (the cover too). A code can also be typed and ended with Enter.",
         ),
         Ui::ConfirmSeal => lang.pick(
-            "Försegla nu? Tryck F2 igen för att försegla; annan tangent avbryter.",
+            "Försluta nu? Tryck F2 igen för att försluta; annan tangent avbryter.",
             "Seal now? Press F2 again to seal; any other key cancels.",
         ),
         Ui::ReadyToSeal => lang.pick(
-            "Alla ark är kontrollerade. Tryck F2 för att försegla.",
+            "Alla ark är kontrollerade. Tryck F2 för att försluta.",
             "Every sheet is checked. Press F2 to seal.",
         ),
         Ui::HardStop => lang.pick("STOPP – FEL ARK I BUNTEN", "STOP – WRONG SHEET IN THE STACK"),
@@ -549,7 +549,7 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
             "Skanna försättsbladet på ett utskrivet kuvert från ditt team: kuvertet öppnas för kontroll, sedan skannas varje ark och kuvertet försluts.",
             "Scan the cover sheet of a printed envelope of your team: it opens for checking, then every sheet is scanned and the envelope sealed.",
         ),
-        Ui::AwaitingSeal => lang.pick("Väntar på försegling", "Waiting to be sealed"),
+        Ui::AwaitingSeal => lang.pick("Väntar på förslutning", "Waiting to be sealed"),
         Ui::NoneAwaiting => lang.pick(
             "Inga utskrivna kuvert väntar.",
             "No printed envelopes are waiting.",
@@ -600,7 +600,7 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::State => lang.pick("Status", "State"),
         Ui::Printed => lang.pick("Utskrivet", "Printed"),
         Ui::StationVerify => lang.pick(
-            "Förslutningsstation – kontroll före försegling",
+            "Förslutningsstation – kontroll före förslutning",
             "Sealing station – check before sealing",
         ),
         Ui::StationOwnerOnly => lang.pick(
@@ -780,7 +780,7 @@ pub fn event_text(kind: &str, detail: &serde_json::Value, lang: Lang) -> String 
                 "opened at a sealing station",
             )
             .to_owned(),
-        ("sealed", _) => lang.pick("förseglad", "sealed").to_owned(),
+        ("sealed", _) => lang.pick("försluten", "sealed").to_owned(),
         ("voided", _) => format!("{}: {}", lang.pick("MAKULERAD", "VOIDED"), text("reason")),
         ("lock_broken", _) => format!(
             "{}: {}",
@@ -805,7 +805,7 @@ pub fn rep(r: Rep, lang: Lang) -> &'static str {
         Rep::Summary => lang.pick("Sammanfattning", "Summary"),
         Rep::Sessions => lang.pick("Sessioner", "Sessions"),
         Rep::Mailings => lang.pick("Försändelser", "Mailings"),
-        Rep::Sealed => lang.pick("förseglade", "sealed"),
+        Rep::Sealed => lang.pick("förslutna", "sealed"),
         Rep::Voided => lang.pick("makulerade", "voided"),
         Rep::Open => lang.pick("öppna", "open"),
         Rep::Deviations => lang.pick("Avvikelser", "Deviations"),

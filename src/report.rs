@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Refusal, Result};
+use crate::i18n::Lang;
 use crate::model::{MailingId, Role, SessionId};
 use crate::store::reports::{self, SessionFilter};
 use crate::workflow::{Session, Workflow};
@@ -203,12 +204,29 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
     })
 }
 
-/// The log as an aligned table for a terminal.
-pub fn to_table(log: &[SessionEntry]) -> String {
+/// The log as an aligned table for a terminal, in the reader's language.
+pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
+    use crate::i18n::{Rep, rep};
+    let words = match lang {
+        Lang::Sv => [
+            "session",
+            "försändelse",
+            "ark",
+            "avvikelser",
+            "åsidosättanden",
+        ],
+        Lang::En => ["session", "mailing", "sheets", "deviations", "overrides"],
+    };
+    let [session_w, mailing_w, sheets_w, deviations_w, overrides_w] = words;
+    let state = |s: &str| {
+        crate::model::MailingState::parse(s)
+            .map(|st| crate::i18n::state_text(st, lang).to_owned())
+            .unwrap_or_else(|| s.to_owned())
+    };
     let mut out = String::new();
     for s in log {
         out.push_str(&format!(
-            "session {}  {} ({})  {}  {} – {}\n",
+            "{session_w} {}  {} ({})  {}  {} – {}\n",
             s.session,
             s.name,
             s.user,
@@ -220,26 +238,29 @@ pub fn to_table(log: &[SessionEntry]) -> String {
                 .unwrap_or_else(|| "…".into()),
         ));
         if s.mailings.is_empty() {
-            out.push_str("    (no mailings)\n");
+            out.push_str(&format!("    {}\n", rep(Rep::NoMailings, lang)));
         }
         for m in &s.mailings {
             out.push_str(&format!(
-                "    mailing {:<6} {:<16} {:<9} {:>3} sheets  {:>2} deviations  {:>2} overrides\n",
+                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>2} {deviations_w}  {:>2} {overrides_w}\n",
                 m.mailing,
                 m.case,
-                m.state,
+                state(&m.state),
                 m.sheets,
                 m.deviations.len(),
                 m.overrides
             ));
             for d in &m.deviations {
+                let kind = match lang {
+                    Lang::Sv => crate::i18n::deviation_name(&d.kind, lang),
+                    Lang::En => d.kind.clone(),
+                };
                 out.push_str(&format!(
-                    "        ! {} {}{}\n",
+                    "        ! {} {kind}{}\n",
                     crate::time_fmt::display(&d.time),
-                    d.kind,
                     d.other_case
                         .as_deref()
-                        .map(|c| format!(" (sheet of {c})"))
+                        .map(|c| format!(" ({} {c})", rep(Rep::SheetOf, lang)))
                         .unwrap_or_default()
                 ));
             }

@@ -106,7 +106,7 @@ fn a_mailing_through_the_terminal_ui() {
     tui.keys(&["F5"]);
     tui.wait_for("Granska innan utskrift");
     tui.keys(&["Enter"]);
-    tui.wait_for("Kontroll före försegling");
+    tui.wait_for("Kontroll före förslutning");
 
     let status = env.json(Some("handlaggare1"), &["mail", "status"], 0);
     assert_eq!(status["state"], "printed");
@@ -119,7 +119,7 @@ fn a_mailing_through_the_terminal_ui() {
     for code in &codes {
         tui.scan(code);
     }
-    tui.wait_for("F2 för att försegla");
+    tui.wait_for("F2 för att försluta");
     tui.keys(&["F2"]);
     tui.wait_for("F2 igen");
     tui.keys(&["F2"]);
