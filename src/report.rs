@@ -260,7 +260,11 @@ pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
                     crate::time_fmt::display(&d.time),
                     d.other_case
                         .as_deref()
-                        .map(|c| format!(" ({} {c})", rep(Rep::SheetOf, lang)))
+                        .map(|c| match lang {
+                            // The Swedish kind already says whose sheet it is.
+                            Lang::Sv => format!(" ({c})"),
+                            Lang::En => format!(" ({} {c})", rep(Rep::SheetOf, lang)),
+                        })
                         .unwrap_or_default()
                 ));
             }
