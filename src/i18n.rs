@@ -451,6 +451,8 @@ pub enum Ui {
     ColReprints,
     ColKeyed,
     ColOverrides,
+    CollectFrom,
+    ThePrinter,
 }
 
 /// The catalogue entry of a UI word.
@@ -587,6 +589,11 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::ColReprints => lang.pick("Omu", "Rep"),
         Ui::ColKeyed => lang.pick("Hand", "Keyed"),
         Ui::ColOverrides => lang.pick("Åsid", "Ovr"),
+        Ui::CollectFrom => lang.pick(
+            "Hämta {} ark från {}. Utskriften: {}",
+            "Collect {} sheets from {}. Print job: {}",
+        ),
+        Ui::ThePrinter => lang.pick("skrivaren", "the printer"),
         Ui::RecipientName => lang.pick("Mottagarens namn", "Recipient's name"),
         Ui::PdfNeedsOut => lang.pick(
             "--format pdf behöver --out FIL: var rapporten ska sparas",

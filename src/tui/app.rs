@@ -255,11 +255,25 @@ impl App {
                 Err(e)
             }
         };
+        // Where to fetch the sheets: said once, at the top of the verify screen.
+        let collect = outcome.as_ref().ok().map(|o| {
+            let printer = self
+                .wf
+                .config()
+                .printer_name
+                .clone()
+                .unwrap_or_else(|| i18n::ui(Ui::ThePrinter, lang).to_owned());
+            i18n::fill(
+                i18n::ui(Ui::CollectFrom, lang),
+                &[&o.sheets, &sanitize(&printer), &o.pdf],
+            )
+        });
         let status = outcome.and_then(|o| self.wf.status_of(o.mailing));
-        let verify = status
-            .as_ref()
-            .ok()
-            .map(|m| self.verify_screen(m.clone(), Desk::Own));
+        let verify = status.as_ref().ok().map(|m| {
+            let mut v = self.verify_screen(m.clone(), Desk::Own);
+            v.collect = collect;
+            v
+        });
         match (status, self.screens.last_mut()) {
             (Ok(_), Some(top @ (Screen::Review(_) | Screen::Verify(_)))) => {
                 if let Some(v) = verify {
@@ -931,6 +945,8 @@ fn verify_action(
         Action::Erase => v.input.pop(),
         Action::Confirm if !v.input.text().trim().is_empty() => {
             let (code, source) = v.take_code();
+            // The sheets are in hand once the first is scanned.
+            v.collect = None;
             match wf.scan_at(session, v.desk, &code, source) {
                 Ok(out) => {
                     let stop = out.verdict.is_deviation();
@@ -1332,6 +1348,9 @@ mod tests {
         key(&mut app, KeyCode::Enter);
         app.wait_for_print();
         let first = codes_of_open_mailing(&mut app);
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(screen.contains("Collect 2 sheets from the printer"), "{screen}");
+        scan_burst(&mut app, &first[0]);
         // F6 asks for a reason; an empty one does nothing.
         key(&mut app, KeyCode::F(6));
         key(&mut app, KeyCode::Enter);
@@ -1572,8 +1591,10 @@ mod tests {
         let mut app = App::new(wf, s).expect("app");
         print_first_document(&mut app, "2026-104037");
         let codes = codes_of_open_mailing(&mut app);
-        shots(&app, "verify_four_eyes");
+        let screen = render(&app, 120, 40).backend().to_string();
+        assert!(screen.contains("Hämta 2 ark från skrivaren."), "{screen}");
         scan_burst(&mut app, &codes[0]);
+        shots(&app, "verify_four_eyes");
         let m = app.wf.status(&app.session).expect("status").expect("open");
         assert_eq!(m.seen, 0, "the printer's own scan does not count");
         // A colleague's station seals it.

@@ -41,6 +41,8 @@ pub struct VerifyScreen {
     /// A reason being typed for a reprint or a void.
     pub reason: Option<(ReasonFor, String)>,
     pub message: Option<String>,
+    /// Right after printing: how many sheets to fetch from which printer, and the job file.
+    pub collect: Option<String>,
 }
 
 impl VerifyScreen {
@@ -55,6 +57,7 @@ impl VerifyScreen {
             confirm_seal: false,
             reason: None,
             message: None,
+            collect: None,
         }
     }
 
@@ -76,8 +79,9 @@ impl VerifyScreen {
         }
         let m = &self.mailing;
         let protected_rows = if m.recipient_protected { 6 } else { 0 };
+        let head_rows = if self.collect.is_some() { 6 } else { 4 };
         let [head, protected, sheets, field] = Layout::vertical([
-            Constraint::Length(4),
+            Constraint::Length(head_rows),
             Constraint::Length(protected_rows),
             Constraint::Min(3),
             Constraint::Length(6),
@@ -87,17 +91,21 @@ impl VerifyScreen {
             Desk::Own => i18n::ui(Ui::Verify, lang),
             Desk::Station(_) => i18n::ui(Ui::StationVerify, lang),
         };
+        let mut head_lines = vec![Line::from(format!(
+            "{}  {}  {}/{}  {}",
+            sanitize(&m.case),
+            i18n::state_text(m.state, lang),
+            m.seen,
+            m.required,
+            i18n::ui(Ui::ScanHint, lang)
+        ))];
+        if let Some(collect) = &self.collect {
+            head_lines.push(Line::from(sanitize(collect)).cyan());
+        }
         frame.render_widget(
-            Paragraph::new(format!(
-                "{}  {}  {}/{}  {}",
-                sanitize(&m.case),
-                i18n::state_text(m.state, lang),
-                m.seen,
-                m.required,
-                i18n::ui(Ui::ScanHint, lang)
-            ))
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(title)),
+            Paragraph::new(head_lines)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().title(title)),
             head,
         );
         if m.recipient_protected {
