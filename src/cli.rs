@@ -249,8 +249,22 @@ impl Ctx {
             kuvert::logging::level(&self.config)?,
         )?;
         let store = Store::open(&db)?;
+        store.set_busy_timeout(self.busy_timeout()?)?;
         let outbox = paths::outbox(&self.config, &db);
         Ok(Workflow::new(store, self.config.clone(), self.lang, outbox))
+    }
+
+    /// `KUVERT_BUSY_TIMEOUT_MS`, else `busy_timeout_ms` in the config.
+    fn busy_timeout(&self) -> anyhow::Result<std::time::Duration> {
+        let ms = match std::env::var("KUVERT_BUSY_TIMEOUT_MS") {
+            Ok(v) => v.trim().parse::<u64>().map_err(|_| {
+                Error::Invalid(format!(
+                    "KUVERT_BUSY_TIMEOUT_MS={v} is not a number of milliseconds"
+                ))
+            })?,
+            Err(_) => self.config.busy_timeout_ms,
+        };
+        Ok(std::time::Duration::from_millis(ms))
     }
 
     fn session(&self, wf: &mut Workflow) -> anyhow::Result<Session> {

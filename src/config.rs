@@ -84,6 +84,9 @@ pub struct Config {
     pub log_dir: Option<PathBuf>,
     /// `off`, `error`, `warn`, `info` (default), `debug` or `trace`; `KUVERT_LOG` wins.
     pub log_level: String,
+    /// Milliseconds a desk waits for another desk's write before "database busy" (exit 3);
+    /// `KUVERT_BUSY_TIMEOUT_MS` wins.
+    pub busy_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -101,6 +104,7 @@ impl Default for Config {
             dual_control: false,
             log_dir: None,
             log_level: "info".into(),
+            busy_timeout_ms: 10_000,
         }
     }
 }

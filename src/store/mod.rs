@@ -114,6 +114,13 @@ impl Store {
         Ok(())
     }
 
+    /// How long to wait for another desk's write before "database busy" (default
+    /// `BUSY_TIMEOUT`; `busy_timeout_ms` in the config).
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     /// The file this store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
