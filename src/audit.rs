@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
 use crate::store::events::{self, EventRow};
+use crate::store::head::Head;
 
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -112,6 +113,9 @@ pub struct AuditReport {
     pub broken_at: Option<i64>,
     /// What is wrong there.
     pub problem: Option<String>,
+    /// The head file's event the log was checked against; None when there is no head file
+    /// (then deleted newest events or a re-hashed log cannot be detected).
+    pub head: Option<i64>,
 }
 
 /// Walks the chain from the first event and stops at the first broken link.
@@ -152,14 +156,57 @@ pub fn verify(c: &Connection) -> Result<AuditReport> {
             events: checked,
             broken_at: Some(seq),
             problem: Some(problem),
+            head: None,
         },
         None => AuditReport {
             ok: true,
             events: checked,
             broken_at: None,
             problem: None,
+            head: None,
         },
     })
+}
+
+/// Walks the chain, then holds it against the head recorded outside the database: the
+/// newest events must still be there, with the hash they had when written.
+pub fn verify_with_head(c: &Connection, head: Option<&Head>) -> Result<AuditReport> {
+    let mut report = verify(c)?;
+    let Some(head) = head else {
+        return Ok(report);
+    };
+    report.head = Some(head.seq);
+    if !report.ok {
+        return Ok(report);
+    }
+    let newest = events::head(c)?.map_or(0, |(seq, _)| seq);
+    let problem = if newest < head.seq {
+        Some((
+            newest + 1,
+            format!(
+                "events {} to {} are missing: the head file beside the database records event {}",
+                newest + 1,
+                head.seq,
+                head.seq
+            ),
+        ))
+    } else if events::hash_at(c, head.seq)?.as_deref() != Some(head.hash.as_str()) {
+        Some((
+            head.seq,
+            format!(
+                "the log was rewritten: event {} no longer has the hash the head file records",
+                head.seq
+            ),
+        ))
+    } else {
+        None
+    };
+    if let Some((seq, text)) = problem {
+        report.ok = false;
+        report.broken_at = Some(seq);
+        report.problem = Some(text);
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -459,6 +459,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
         } => {
             let mut wf = ctx.workflow()?;
             let report = wf.audit_verify()?;
+            if report.ok && report.head.is_none() && report.events > 0 {
+                eprintln!("kuvert: {}", i18n::text(Text::AuditNoHead, ctx.lang));
+            }
             ctx.report(&report, || match report.broken_at {
                 None => i18n::fill(i18n::text(Text::AuditOk, ctx.lang), &[&report.events]),
                 Some(seq) => format!(

@@ -57,6 +57,10 @@ pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool
         let mut store = Store::create(&tmp, DbKind::Demo, &now)?;
         populate(&mut store, os_account, &now)?;
         drop(store);
+        // The head file first: a database without one is only unchecked, never "broken".
+        let head = crate::store::head::path_for(path);
+        std::fs::rename(crate::store::head::path_for(&tmp), &head)
+            .map_err(|e| Error::io(format!("moving demo into {}", head.display()), e))?;
         std::fs::rename(&tmp, path)
             .map_err(|e| Error::io(format!("moving demo into {}", path.display()), e))
     })();
@@ -68,13 +72,19 @@ pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool
     built.map(|()| true)
 }
 
-fn sqlite_files(path: &Path) -> [PathBuf; 3] {
+/// The database, its WAL files and its audit head file.
+fn sqlite_files(path: &Path) -> [PathBuf; 4] {
     let with = |suffix: &str| {
         let mut s = path.as_os_str().to_owned();
         s.push(suffix);
         PathBuf::from(s)
     };
-    [path.to_owned(), with("-wal"), with("-shm")]
+    [
+        path.to_owned(),
+        with("-wal"),
+        with("-shm"),
+        crate::store::head::path_for(path),
+    ]
 }
 
 /// A small deterministic generator (SplitMix64): demo data must be the same on every run.

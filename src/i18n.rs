@@ -292,6 +292,7 @@ pub enum Text {
     AuditOk,
     /// The audit chain is broken.
     AuditBroken,
+    AuditNoHead,
 }
 
 /// The catalogue entry for a fixed sentence; `{}` marks are filled by [`fill`].
@@ -344,6 +345,10 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::AuditBroken => lang.pick(
             "Händelseloggen är BRUTEN vid händelse {} ({} händelser kontrollerade före).",
             "The event log is BROKEN at event {} ({} events checked before it).",
+        ),
+        Text::AuditNoHead => lang.pick(
+            "varning: ingen huvudfil (.head) bredvid databasen, så borttagna eller omräknade sista händelser kan inte upptäckas. Den skrivs vid nästa ändring.",
+            "warning: no head file (.head) beside the database, so deleted or re-hashed newest events cannot be detected. It is written with the next change.",
         ),
     }
 }

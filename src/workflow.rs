@@ -1176,7 +1176,10 @@ impl Workflow {
 
     /// Checks the event log's hash chain.
     pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
-        self.store.read(|tx| audit::verify(tx))
+        // The head first: every event it names was committed before the snapshot below.
+        let head = crate::store::head::read(self.store.path())?;
+        self.store
+            .read(|tx| audit::verify_with_head(tx, head.as_ref()))
     }
 
     fn check_reason(&self, reason: &str) -> Result<()> {

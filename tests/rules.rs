@@ -1584,7 +1584,6 @@ fn event_log_deletion_is_found() {
 /// removing the newest events (say, the deviation and the seal of a mailing) must not pass
 /// as an intact log.
 #[test]
-#[ignore = "issue 6 (tamper evidence): the chain head is not anchored outside the database yet, so removing the newest events is not seen"]
 fn event_log_truncation_is_found() {
     let mut fx = Fixture::demo();
     let s = fx.login(H1);
@@ -1608,13 +1607,18 @@ fn event_log_truncation_is_found() {
         !report.ok,
         "the last {removed} of {count} events are gone, yet the log verifies: {report:?}"
     );
+    // Caught by the head file beside the database, at the first missing event.
+    let newest: i64 = raw
+        .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
+        .expect("newest");
+    assert_eq!(report.broken_at, Some(newest + 1), "{report:?}");
+    assert!(report.head.is_some());
 }
 
 /// DESIGN §1 "The record is altered afterwards": an event edited behind kuvert's back must be
 /// found even when whoever edited it also recomputed the hashes after it (the chain's hash
 /// is a public function of public data, so this takes one loop).
 #[test]
-#[ignore = "issue 6 (tamper evidence): the chain is not keyed (HMAC) yet, so an edit followed by re-hashing the rest verifies as intact"]
 fn event_log_rewrite_with_rehash_is_found() {
     let mut fx = Fixture::demo();
     let s = fx.login(H1);

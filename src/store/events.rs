@@ -48,6 +48,13 @@ pub fn head(c: &Connection) -> Result<Option<(i64, String)>> {
     )
 }
 
+/// The hash of one event, if it exists.
+pub fn hash_at(c: &Connection, seq: i64) -> Result<Option<String>> {
+    Ok(c.prepare_cached("SELECT hash FROM events WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?)
+}
+
 /// Appends an event whose hash the caller computed.
 pub fn insert(c: &Connection, e: &EventRow) -> Result<()> {
     c.prepare_cached(&format!(

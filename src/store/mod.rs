@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod events;
+pub mod head;
 pub mod mailings;
 pub mod people;
 pub mod reports;
@@ -45,6 +46,8 @@ impl DbKind {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The newest event this store put in the head file (saves rewriting it needlessly).
+    head_written: i64,
 }
 
 impl Store {
@@ -106,6 +109,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            head_written: 0,
         })
     }
 
@@ -149,13 +153,25 @@ impl Store {
         })
     }
 
-    /// Runs `f` in one write transaction: all of it happens, or none of it.
+    /// Runs `f` in one write transaction: all of it happens, or none of it. Afterwards the
+    /// head file follows the event log (see `head`).
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
+        let newest = events::head(&tx)?;
         tx.commit()?;
+        if let Some((seq, hash)) = newest
+            && seq > self.head_written
+        {
+            // The change is committed whatever happens here; a head that could not be
+            // written only weakens the truncation check, and IT hears of it in the log.
+            match head::advance(&self.path, &head::Head { seq, hash }) {
+                Ok(()) => self.head_written = seq,
+                Err(e) => tracing::error!("the audit head file was not updated: {e}"),
+            }
+        }
         Ok(value)
     }
 
