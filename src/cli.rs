@@ -102,6 +102,16 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Retention (team leads): remove the documents, recipients' personal data and print
+    /// job files of the team's sealed and voided mailings closed before DATE.
+    Purge {
+        /// Mailings closed before this day (YYYY-MM-DD, Swedish time) are purged.
+        #[arg(long, value_name = "DATE")]
+        before: String,
+        /// Report what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The tamper-evident event log.
     Audit {
         #[command(subcommand)]
@@ -453,6 +463,36 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
                 print!("{}", report::to_table(&log, ctx.lang));
             }
             Ok(0)
+        }
+        Command::Purge { before, dry_run } => {
+            let mut wf = ctx.workflow()?;
+            let s = ctx.session(&mut wf)?;
+            let r = kuvert::retention::purge(&mut wf, &s, &before, dry_run)?;
+            ctx.report(&r, || {
+                let mut text = i18n::fill(
+                    i18n::text(
+                        if r.dry_run {
+                            Text::PurgeWould
+                        } else {
+                            Text::PurgeDone
+                        },
+                        ctx.lang,
+                    ),
+                    &[
+                        &r.removed.mailings,
+                        &r.before,
+                        &r.removed.documents,
+                        &r.removed.bytes,
+                        &r.removed.parties,
+                        &r.files_deleted,
+                    ],
+                );
+                for f in &r.files_failed {
+                    text.push_str(&format!("\n! {f}"));
+                }
+                text
+            })?;
+            Ok(if r.files_failed.is_empty() { 0 } else { 3 })
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -293,6 +293,8 @@ pub enum Text {
     /// The audit chain is broken.
     AuditBroken,
     AuditNoHead,
+    PurgeDone,
+    PurgeWould,
 }
 
 /// The catalogue entry for a fixed sentence; `{}` marks are filled by [`fill`].
@@ -345,6 +347,14 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::AuditBroken => lang.pick(
             "Händelseloggen är BRUTEN vid händelse {} ({} händelser kontrollerade före).",
             "The event log is BROKEN at event {} ({} events checked before it).",
+        ),
+        Text::PurgeDone => lang.pick(
+            "Gallrat {} försändelser avslutade före {}: {} handlingars innehåll ({} byte), {} mottagares personuppgifter, {} utskriftsfiler.",
+            "Purged {} mailings closed before {}: the contents of {} documents ({} bytes), the personal data of {} recipients, {} print job files.",
+        ),
+        Text::PurgeWould => lang.pick(
+            "Provkörning, inget borttaget: {} försändelser avslutade före {} skulle gallras: {} handlingars innehåll ({} byte), {} mottagares personuppgifter, {} utskriftsfiler.",
+            "Dry run, nothing removed: {} mailings closed before {} would be purged: the contents of {} documents ({} bytes), the personal data of {} recipients, {} print job files.",
         ),
         Text::AuditNoHead => lang.pick(
             "varning: ingen huvudfil (.head) bredvid databasen, så borttagna eller omräknade sista händelser kan inte upptäckas. Den skrivs vid nästa ändring.",

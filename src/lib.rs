@@ -21,6 +21,7 @@ pub mod paths;
 pub mod pdf;
 pub mod print;
 pub mod report;
+pub mod retention;
 pub mod store;
 pub mod time_fmt;
 pub mod tui;

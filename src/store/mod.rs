@@ -10,6 +10,7 @@ pub mod head;
 pub mod mailings;
 pub mod people;
 pub mod reports;
+pub mod retention;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -23,8 +24,12 @@ use crate::error::{Error, Result};
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("schema_v1.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("schema_v1.sql")),
+        M::up(include_str!("schema_v2.sql")),
+    ])
+});
 
 /// What a database is for; `KUVERT_USER` is honoured only on demo databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +180,17 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `f` as a write transaction and rolls it back: what it would do, done to nothing
+    /// (a dry run).
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.rollback()?;
+        Ok(value)
+    }
+
     /// Runs `f` in one read transaction: a consistent snapshot, no write lock.
     pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self
@@ -183,6 +199,22 @@ impl Store {
         let value = f(&tx)?;
         tx.finish()?;
         Ok(value)
+    }
+
+    /// Overwrites deleted content with zeros from now on (retention: purged personal data
+    /// must not linger in free pages of the file).
+    pub fn secure_delete(&self) -> Result<()> {
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        Ok(())
+    }
+
+    /// Copies the write-ahead log into the database file and empties it, so pages that
+    /// secure_delete zeroed replace the old ones in the file too. Best effort: a desk
+    /// reading at the same moment leaves the rest for the next checkpoint.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" or SQLite's list of problems.

@@ -1349,7 +1349,10 @@ mod tests {
         app.wait_for_print();
         let first = codes_of_open_mailing(&mut app);
         let screen = render(&app, 80, 24).backend().to_string();
-        assert!(screen.contains("Collect 2 sheets from the printer"), "{screen}");
+        assert!(
+            screen.contains("Collect 2 sheets from the printer"),
+            "{screen}"
+        );
         scan_burst(&mut app, &first[0]);
         // F6 asks for a reason; an empty one does nothing.
         key(&mut app, KeyCode::F(6));
