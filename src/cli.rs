@@ -254,12 +254,24 @@ impl Ctx {
 
     fn workflow(&self) -> anyhow::Result<Workflow> {
         let db = self.db_path(false)?;
-        kuvert::logging::init(
-            &kuvert::logging::log_dir(&self.config, &db),
-            kuvert::logging::level(&self.config)?,
-        )?;
         let store = Store::open(&db)?;
         store.set_busy_timeout(self.busy_timeout()?)?;
+        // Only once the database is there: a mistyped path must not leave a logs folder.
+        let dir_mode = if self.config.file_mode() == Ok(0o660) {
+            0o770
+        } else {
+            0o700
+        };
+        // Diagnostics matter less than the caseworker's work: a log folder that cannot be
+        // written is said once, and kuvert goes on.
+        if let Err(e) = kuvert::logging::init(
+            &kuvert::logging::log_dir(&self.config, &db),
+            kuvert::logging::level(&self.config)?,
+            dir_mode,
+        ) {
+            eprintln!("kuvert: {}", e.localized(self.lang));
+        }
+
         let outbox = paths::outbox(&self.config, &db);
         Ok(Workflow::new(store, self.config.clone(), self.lang, outbox))
     }
@@ -559,7 +571,8 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
 fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
     let db = ctx.db_path(false)?;
     let now = time_fmt::timestamp(time::OffsetDateTime::now_utc());
-    Store::create(&db, DbKind::Production, &now)?;
+    let mode = ctx.config.file_mode().map_err(Error::Invalid)?;
+    Store::create_with_mode(&db, DbKind::Production, &now, mode)?;
     ctx.report(&json!({ "db": db }), || {
         match ctx.lang {
             Lang::Sv => format!(

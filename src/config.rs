@@ -87,6 +87,10 @@ pub struct Config {
     /// Milliseconds a desk waits for another desk's write before "database busy" (exit 3);
     /// `KUVERT_BUSY_TIMEOUT_MS` wins.
     pub busy_timeout_ms: u64,
+    /// Who may read and write the files kuvert creates (database, head file, logs, print
+    /// jobs): "owner" (mode 0600, default) or "group" (0660; put the data folder in a setgid
+    /// directory of the kuvert group so every desk's account shares it).
+    pub file_access: String,
 }
 
 impl Default for Config {
@@ -105,6 +109,7 @@ impl Default for Config {
             log_dir: None,
             log_level: "info".into(),
             busy_timeout_ms: 10_000,
+            file_access: "owner".into(),
         }
     }
 }
@@ -122,6 +127,7 @@ impl Config {
     pub fn parse(text: &str) -> std::result::Result<Self, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.verify_policy()?;
+        config.file_mode()?;
         if let Some(cmd) = &config.printer_command {
             let words = shell_words::split(cmd).map_err(|e| format!("printer_command: {e}"))?;
             if words.is_empty() {
@@ -131,6 +137,17 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// The mode of the files kuvert creates, from `file_access`.
+    pub fn file_mode(&self) -> std::result::Result<u32, String> {
+        match self.file_access.as_str() {
+            "owner" => Ok(0o600),
+            "group" => Ok(0o660),
+            other => Err(format!(
+                "file_access = \"{other}\" is not known; use \"owner\" (0600) or \"group\" (0660)"
+            )),
+        }
     }
 
     /// The verification policy named by `verify`.
@@ -189,5 +206,8 @@ mod tests {
         assert!(e.contains("printer"), "{e}");
         let e = Config::parse("printer_command = \"lp 'unclosed\"").expect_err("bad quoting");
         assert!(e.contains("printer_command"), "{e}");
+        let e = Config::parse("file_access = \"world\"").expect_err("bad access");
+        assert!(e.contains("owner"), "{e}");
+        assert_eq!(Config::default().file_mode(), Ok(0o600));
     }
 }

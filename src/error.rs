@@ -202,10 +202,28 @@ impl Error {
         }
     }
 
+    /// What the storage said, when it is one of the machine's faults a person can fix.
+    pub fn storage_fault(&self) -> Option<crate::i18n::StorageFault> {
+        use crate::i18n::StorageFault;
+        let Error::Database(rusqlite::Error::SqliteFailure(e, _)) = self else {
+            return None;
+        };
+        match e.code {
+            rusqlite::ErrorCode::DiskFull => Some(StorageFault::DiskFull),
+            rusqlite::ErrorCode::ReadOnly => Some(StorageFault::ReadOnly),
+            rusqlite::ErrorCode::CannotOpen => Some(StorageFault::CannotOpen),
+            rusqlite::ErrorCode::SystemIoFailure => Some(StorageFault::Io),
+            _ => None,
+        }
+    }
+
     /// The message in the user's language (refusals come from the catalogue).
     pub fn localized(&self, lang: crate::i18n::Lang) -> String {
         if self.is_busy() {
             return crate::i18n::database_busy(lang).to_owned();
+        }
+        if let Some(fault) = self.storage_fault() {
+            return format!("{} ({self})", crate::i18n::storage_fault(fault, lang));
         }
         match self {
             Error::Refused(r) => crate::i18n::refusal(r, lang),

@@ -173,6 +173,37 @@ pub fn database_busy(lang: Lang) -> &'static str {
     )
 }
 
+/// A fault of the disk or file system under the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    DiskFull,
+    ReadOnly,
+    CannotOpen,
+    Io,
+}
+
+/// What a storage fault means and what to do; in every case nothing was changed.
+pub fn storage_fault(fault: StorageFault, lang: Lang) -> &'static str {
+    match fault {
+        StorageFault::DiskFull => lang.pick(
+            "Disken är full: databasen kunde inte skrivas. Inget ändrades. Be IT frigöra utrymme och försök igen.",
+            "The disk is full: the database could not be written. Nothing was changed. Ask IT to free space and try again.",
+        ),
+        StorageFault::ReadOnly => lang.pick(
+            "Databasen är skrivskyddad (filen eller disken får inte skrivas). Inget ändrades. Be IT kontrollera behörigheterna.",
+            "The database is read-only (the file or the disk cannot be written). Nothing was changed. Ask IT to check the permissions.",
+        ),
+        StorageFault::CannotOpen => lang.pick(
+            "Databasen kan inte öppnas (mappen saknas, disken är skrivskyddad eller full, eller filerna bredvid den får inte skapas). Inget ändrades. Be IT kontrollera sökvägen, disken och behörigheterna.",
+            "The database cannot be opened (its folder is missing, the disk is read-only or full, or the files beside it cannot be created). Nothing was changed. Ask IT to check the path, the disk and the permissions.",
+        ),
+        StorageFault::Io => lang.pick(
+            "Disken svarade med ett fel när databasen skulle skrivas eller läsas (oftast: disken är full). Inget ändrades. Be IT kontrollera disken och frigöra utrymme.",
+            "The disk answered with an error while the database was written or read (most often: the disk is full). Nothing was changed. Ask IT to check the disk and free space.",
+        ),
+    }
+}
+
 /// A mailing state in words.
 pub fn state_text(state: MailingState, lang: Lang) -> &'static str {
     match state {

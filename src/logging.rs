@@ -34,14 +34,35 @@ pub fn level(config: &Config) -> Result<LevelFilter> {
     })
 }
 
-/// Starts writing diagnostics to `kuvert.log.YYYY-MM-DD` in `dir` (made private to the
-/// user if new). Once per process; later calls do nothing.
-pub fn init(dir: &Path, level: LevelFilter) -> Result<()> {
+/// Starts writing diagnostics to `kuvert-ACCOUNT.log.YYYY-MM-DD` in `dir` (one file per OS
+/// account, so desks sharing a data folder never write into each other's file; the folder
+/// is made with `dir_mode` if new). Once per process; later calls do nothing.
+pub fn init(dir: &Path, level: LevelFilter, dir_mode: u32) -> Result<()> {
     if level == LevelFilter::OFF {
         return Ok(());
     }
-    create_private_dir(dir)?;
-    let appender = tracing_appender::rolling::daily(dir, "kuvert.log");
+    create_private_dir(dir, dir_mode)?;
+    let account = crate::workflow::os_account().unwrap_or_else(|_| "unknown".into());
+    let prefix: String = account
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix(format!("kuvert-{prefix}.log"))
+        .build(dir)
+        .map_err(|e| {
+            Error::Environment(format!(
+                "the log folder {} cannot be written: {e} (set log_dir, or log_level = \"off\")",
+                dir.display()
+            ))
+        })?;
     // Err only if a subscriber is already set (a second call): keep the first.
     let _ = tracing_subscriber::fmt()
         .with_writer(appender)
@@ -52,11 +73,16 @@ pub fn init(dir: &Path, level: LevelFilter) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+fn create_private_dir(dir: &Path, mode: u32) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
     builder
         .create(dir)
         .map_err(|e| Error::io(format!("creating the log folder {}", dir.display()), e))

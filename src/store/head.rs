@@ -67,9 +67,18 @@ pub fn advance(db: &Path, head: &Head) -> Result<()> {
     let io = |e| Error::io(format!("writing {}", path.display()), e);
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
+    // As private as the database, and as shared: every desk that writes the database
+    // must be able to move the head.
+    let mode = super::file_mode_of(db).unwrap_or(0o600) & 0o660;
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
     let mut file = options.open(&path).map_err(io)?;
+    #[cfg(unix)]
+    if file.metadata().map_err(io)?.len() == 0 {
+        use std::os::unix::fs::PermissionsExt;
+        // Only the creator may change the mode; the umask may have taken group bits.
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
     file.lock().map_err(io)?;
     let mut text = String::new();
     file.read_to_string(&mut text).map_err(io)?;

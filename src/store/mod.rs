@@ -81,8 +81,15 @@ impl Store {
         Ok(store)
     }
 
-    /// Creates a new database of the given kind. Refuses to touch an existing file.
+    /// Creates a new database of the given kind, readable by its owner only. Refuses to
+    /// touch an existing file.
     pub fn create(path: &Path, kind: DbKind, now: &str) -> Result<Self> {
+        Self::create_with_mode(path, kind, now, 0o600)
+    }
+
+    /// Creates a new database with the given file mode (0600, or 0660 for a team sharing it
+    /// through a group). The file exists with that mode before anything is written to it.
+    pub fn create_with_mode(path: &Path, kind: DbKind, now: &str, mode: u32) -> Result<Self> {
         if path.exists() {
             return Err(Error::Invalid(format!(
                 "{} already exists; kuvert does not overwrite a database",
@@ -93,8 +100,8 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::io(format!("creating folder {}", dir.display()), e))?;
         }
+        create_private_file(path, mode)?;
         let conn = Connection::open(path)?;
-        restrict_permissions(path);
         let mut store = Self::configure(conn, path)?;
         store.migrate()?;
         store.conn.execute(
@@ -225,17 +232,40 @@ impl Store {
     }
 }
 
-/// The database holds personal data: only its owner may read it.
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-        tracing::warn!("could not restrict {}: {e}", path.display());
+/// Creates an empty file with exactly `mode` (whatever the umask), so personal data is never
+/// written into a file others can read.
+fn create_private_file(path: &Path, mode: u32) -> Result<()> {
+    let io = |e| Error::io(format!("creating {}", path.display()), e);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(mode);
+        options.open(path).map_err(io)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io)?;
     }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        options.open(path).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// The permission bits of a file (the head file and logs follow the database's).
+#[cfg(unix)]
+pub fn file_mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
 }
 
 #[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
+pub fn file_mode_of(_path: &Path) -> Option<u32> {
+    None
+}
 
 /// True when the error is a violated UNIQUE constraint or unique index.
 pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
