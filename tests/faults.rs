@@ -203,7 +203,10 @@ fn a_full_disk_while_printing_keeps_the_draft() {
             .expect("outbox")
             .map(|e| e.expect("entry").file_name())
             .collect();
-        assert!(left.is_empty(), "nothing may be left in the outbox: {left:?}");
+        assert!(
+            left.is_empty(),
+            "nothing may be left in the outbox: {left:?}"
+        );
     }
     assert_eq!(integrity(&env.db), "ok");
     audit_ok(&env);
