@@ -83,9 +83,15 @@ fn create_private_dir(dir: &Path, mode: u32) -> Result<()> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, mode);
     #[cfg(not(unix))]
     let _ = mode;
-    builder
-        .create(dir)
-        .map_err(|e| Error::io(format!("creating the log folder {}", dir.display()), e))
+    let io = |e| Error::io(format!("creating the log folder {}", dir.display()), e);
+    builder.create(dir).map_err(io)?;
+    // Exactly the mode asked for: the umask may have taken the group's bits.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
