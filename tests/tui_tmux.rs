@@ -15,9 +15,14 @@ struct Tmux {
 
 impl Tmux {
     fn start(env: &Env, name: &str) -> Self {
+        Self::start_with(env, name, "")
+    }
+
+    /// Starts `kuvert tui` in a shell, followed by `after` (shell commands run when it ends).
+    fn start_with(env: &Env, name: &str, after: &str) -> Self {
         let session = format!("kuvert-test-{name}-{}", std::process::id());
         let cmd = format!(
-            "KUVERT_DB='{}' KUVERT_CONFIG='{}' KUVERT_USER=handlaggare1 HOME='{}' '{}' tui",
+            "KUVERT_DB='{}' KUVERT_CONFIG='{}' KUVERT_USER=handlaggare1 HOME='{}' '{}' tui{after}",
             env.db.display(),
             env.config.display(),
             env.dir.path().display(),
@@ -154,4 +159,71 @@ fn a_mailing_through_the_terminal_ui() {
     assert!(scans.iter().all(|s| s == "scanner"), "{scans:?}");
     let audit = env.json(None, &["audit", "verify"], 0);
     assert_eq!(audit["ok"], true);
+}
+
+/// Issue 6 item 3: closing the terminal (SIGHUP) or stopping the program (SIGTERM) ends the
+/// session cleanly, logged, keeps the open mailing, and gives the terminal back in its normal
+/// mode (canonical input and echo, as a shell needs).
+#[test]
+fn a_closed_terminal_ends_the_session_and_keeps_the_mailing() {
+    for signal in ["HUP", "TERM"] {
+        let env = Env::demo();
+        let after = "; echo EXITED $?; echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo) END; sleep 60";
+        let tui = Tmux::start_with(&env, &format!("signal-{signal}"), after);
+        tui.wait_for("Ärendenummer");
+        tui.keys(&["2026-104037", "Enter"]);
+        tui.wait_for("Parter");
+        tui.keys(&["n"]);
+        tui.wait_for("Mottagare");
+        tui.keys(&["Enter"]);
+        tui.wait_for("[ ]");
+
+        // The shell is the pane's process; kuvert is its child.
+        let out = Command::new("tmux")
+            .args(["list-panes", "-t", &tui.session, "-F", "#{pane_pid}"])
+            .output()
+            .expect("list-panes");
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let out = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        let kuvert = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert!(!kuvert.is_empty(), "kuvert runs under the shell {shell}");
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &kuvert])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+
+        let screen = tui.wait_for(" END");
+        assert!(
+            screen.contains("EXITED 0"),
+            "a clean exit on SIG{signal}:\n{screen}"
+        );
+        let modes = screen
+            .lines()
+            .find(|l| l.starts_with("MODES"))
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            modes.split_whitespace().any(|w| w == "icanon")
+                && modes.split_whitespace().any(|w| w == "echo"),
+            "the terminal is back in normal mode after SIG{signal}: {modes:?}\n{screen}"
+        );
+
+        let status = env.json(Some("handlaggare1"), &["mail", "status"], 0);
+        assert_eq!(status["state"], "draft", "the mailing is kept: {status}");
+        let raw = rusqlite::Connection::open(&env.db).expect("db");
+        let (ended, logged): (i64, i64) = raw
+            .query_row(
+                "SELECT (SELECT count(*) FROM sessions WHERE kind = 'tui' AND ended IS NOT NULL),
+                        (SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id
+                          WHERE s.kind = 'tui' AND e.kind = 'session_ended')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("sessions");
+        assert_eq!((ended, logged), (1, 1), "the TUI session ended, logged");
+    }
 }
