@@ -72,6 +72,19 @@ pub struct SheetCode {
     pub sheet: u32,
 }
 
+/// What is kept of a scanned line, whatever a scanner or a hand typed: trimmed, without
+/// control characters, at most 40 characters, upper case. Bounded, so no input can grow the
+/// log; the verdict still comes from decoding the line as typed.
+pub fn normalise_scan(input: &str) -> String {
+    input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect::<String>()
+        .to_uppercase()
+}
+
 /// Why a scanned text is not a valid code. All of these are reported to the caseworker as
 /// "mistyped": the text was mangled on the way, it is not evidence of a foreign sheet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

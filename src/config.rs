@@ -91,6 +91,10 @@ pub struct Config {
     /// jobs): "owner" (mode 0600, default) or "group" (0660; put the data folder in a setgid
     /// directory of the kuvert group so every desk's account shares it).
     pub file_access: String,
+    /// The largest import manifest accepted, in MiB.
+    pub import_max_manifest_mb: u64,
+    /// The largest document file an import accepts, in MiB.
+    pub import_max_document_mb: u64,
 }
 
 impl Default for Config {
@@ -110,6 +114,8 @@ impl Default for Config {
             log_level: "info".into(),
             busy_timeout_ms: 10_000,
             file_access: "owner".into(),
+            import_max_manifest_mb: 16,
+            import_max_document_mb: 64,
         }
     }
 }

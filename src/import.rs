@@ -16,10 +16,22 @@ use crate::model::{Address, PartyRole, Role};
 use crate::store::cases::{self, NewDocument, NewParty};
 use crate::workflow::{Session, Workflow};
 
-/// Largest manifest accepted.
-pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
-/// Largest document accepted.
-pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest files an import accepts (`import_max_manifest_mb`, `import_max_document_mb`
+/// in the config): an oversized file is refused before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub manifest_bytes: u64,
+    pub document_bytes: u64,
+}
+
+impl Limits {
+    pub fn from_config(c: &crate::config::Config) -> Self {
+        Self {
+            manifest_bytes: c.import_max_manifest_mb.saturating_mul(1024 * 1024),
+            document_bytes: c.import_max_document_mb.saturating_mul(1024 * 1024),
+        }
+    }
+}
 
 /// The manifest file.
 #[derive(Debug, Deserialize)]
@@ -92,10 +104,11 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
         }
         .into());
     }
-    let manifest = read_manifest(file)?;
+    let limits = Limits::from_config(wf.config());
+    let manifest = read_manifest(file, &limits)?;
     let base = file.parent().unwrap_or_else(|| Path::new("."));
     let year = time::OffsetDateTime::now_utc().year();
-    let (parties, documents) = validate(&manifest, base, year)?;
+    let (parties, documents) = validate(&manifest, base, year, &limits)?;
     let now = crate::time_fmt::timestamp(time::OffsetDateTime::now_utc());
     let summary = ImportSummary {
         cases: manifest.cases.len(),
@@ -166,32 +179,55 @@ fn manifest_hash(file: &Path) -> Option<String> {
 }
 
 /// Reads and parses a manifest, refusing oversized files.
-pub fn read_manifest(file: &Path) -> Result<Manifest> {
+pub fn read_manifest(file: &Path, limits: &Limits) -> Result<Manifest> {
     let meta = std::fs::metadata(file)
         .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    if meta.len() > MAX_MANIFEST_BYTES {
+    if meta.len() > limits.manifest_bytes {
         return Err(Error::Invalid(format!(
-            "{} is {} bytes; a manifest may be at most {MAX_MANIFEST_BYTES}",
+            "{} is {} bytes; a manifest may be at most {} (import_max_manifest_mb)",
             file.display(),
-            meta.len()
+            meta.len(),
+            limits.manifest_bytes
         )));
     }
-    let text = std::fs::read_to_string(file)
+    let bytes = std::fs::read(file)
         .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Error::Invalid(format!(
-            "{} is not a valid manifest (line {}, column {}): {e}",
-            file.display(),
+    parse_manifest(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))
+}
+
+/// Parses manifest bytes (the fuzzed entry point): UTF-8 JSON of the documented shape.
+pub fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("is not UTF-8 text (byte {})", e.valid_up_to()))?;
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "is not a valid manifest (line {}, column {}): {e}",
             e.line(),
             e.column()
-        ))
+        )
+    })
+}
+
+/// Checks every record of a manifest against the rules, reading its documents from
+/// `base`; the errors name record and field. Returns the numbers that would be imported.
+pub fn check_manifest(
+    m: &Manifest,
+    base: &Path,
+    year: i32,
+    limits: &Limits,
+) -> Result<ImportSummary> {
+    let (parties, documents) = validate(m, base, year, limits)?;
+    Ok(ImportSummary {
+        cases: m.cases.len(),
+        parties: parties.iter().map(Vec::len).sum(),
+        documents: documents.iter().map(Vec::len).sum(),
     })
 }
 
 type Validated = (Vec<Vec<String>>, Vec<Vec<ReadyDocument>>);
 
 /// Checks every record; returns the normalised id numbers and the loaded documents.
-fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
+fn validate(m: &Manifest, base: &Path, year: i32, limits: &Limits) -> Result<Validated> {
     let mut errors = Vec::new();
     let mut all_ids = Vec::new();
     let mut all_docs = Vec::new();
@@ -296,7 +332,7 @@ fn validate(m: &Manifest, base: &Path, year: i32) -> Result<Validated> {
                     d.subject
                 ));
             }
-            match load_pdf(&base.join(&d.file)) {
+            match load_pdf(&base.join(&d.file), limits) {
                 Ok((bytes, pages)) => docs.push(ReadyDocument {
                     title: d.title.trim().to_owned(),
                     kind: d.kind.trim().to_owned(),
@@ -338,12 +374,13 @@ fn text_field(errors: &mut Vec<String>, at: &str, value: &str, max: usize) {
     }
 }
 
-fn load_pdf(path: &Path) -> std::result::Result<(Vec<u8>, u32), String> {
+fn load_pdf(path: &Path, limits: &Limits) -> std::result::Result<(Vec<u8>, u32), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_DOCUMENT_BYTES {
+    if meta.len() > limits.document_bytes {
         return Err(format!(
-            "{} is larger than {MAX_DOCUMENT_BYTES} bytes",
-            path.display()
+            "{} is larger than {} bytes (import_max_document_mb)",
+            path.display(),
+            limits.document_bytes
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;

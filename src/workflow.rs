@@ -700,14 +700,7 @@ impl Workflow {
         let now = self.now();
         let lang = self.lang;
         let dual = self.config.dual_control;
-        // What is stored of the input: normalised and bounded, whatever was typed.
-        let stored: String = input
-            .trim()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(40)
-            .collect::<String>()
-            .to_uppercase();
+        let stored = crate::code::normalise_scan(input);
         self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
             let m = desk_mailing(tx, s, desk, dual)?;

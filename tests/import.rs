@@ -183,3 +183,22 @@ fn only_leads_import() {
         1,
     );
 }
+
+#[test]
+fn size_limits_come_from_the_config() {
+    let env = Env::demo();
+    let path = manifest(&env, "limits", |_| {});
+    let cases = snapshot(&env).0;
+    for (key, named) in [
+        ("import_max_document_mb = 0", "import_max_document_mb"),
+        ("import_max_manifest_mb = 0", "import_max_manifest_mb"),
+    ] {
+        std::fs::write(&env.config, key).expect("config");
+        let err = env.fails(LEAD, &["import", &path.to_string_lossy()], 2);
+        assert!(err.contains(named), "{key}: {err}");
+        assert_eq!(snapshot(&env).0, cases, "nothing imported");
+    }
+    std::fs::write(&env.config, "").expect("config");
+    env.json(LEAD, &["import", &path.to_string_lossy()], 0);
+    assert_eq!(snapshot(&env).0, cases + 2);
+}
