@@ -207,8 +207,13 @@ enum LockCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the event log's hash chain from the first event to the last.
-    Verify,
+    /// Check the event log's hash chain from the first event to the last, and against the
+    /// head file beside the database (or a copy of it kept elsewhere, with --head).
+    Verify {
+        /// A head file kept elsewhere (e.g. shipped off the machine) to check against.
+        #[arg(long, value_name = "FILE")]
+        head: Option<PathBuf>,
+    },
 }
 
 impl Args {
@@ -507,10 +512,13 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             Ok(if r.files_failed.is_empty() { 0 } else { 3 })
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { head },
         } => {
             let mut wf = ctx.workflow()?;
-            let report = wf.audit_verify()?;
+            let report = match head {
+                Some(file) => wf.audit_verify_against(&file)?,
+                None => wf.audit_verify()?,
+            };
             if report.ok && report.head.is_none() && report.events > 0 {
                 eprintln!("kuvert: {}", i18n::text(Text::AuditNoHead, ctx.lang));
             }

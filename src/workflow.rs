@@ -1167,7 +1167,16 @@ impl Workflow {
         self.store.read(|tx| Ok(people::user_count(tx)? > 0))
     }
 
-    /// Checks the event log's hash chain.
+    /// Checks the event log against a head file kept elsewhere (a copy shipped off the
+    /// machine): it must still hold the event the copy names, with the same hash.
+    pub fn audit_verify_against(&mut self, head_file: &Path) -> Result<audit::AuditReport> {
+        let head = crate::store::head::read_file(head_file)?
+            .ok_or_else(|| Error::Invalid(format!("{}: no such head file", head_file.display())))?;
+        self.store
+            .read(|tx| audit::verify_with_head(tx, Some(&head)))
+    }
+
+    /// Checks the event log's hash chain, and against the head file beside the database.
     pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
         // The head first: every event it names was committed before the snapshot below.
         let head = crate::store::head::read(self.store.path())?;

@@ -1997,3 +1997,41 @@ fn dual_control_keeps_the_printer_from_verifying_or_sealing() {
     assert_eq!(detail["dual_control"], true);
     assert_eq!(f.refusals(), ["four_eyes", "four_eyes", "four_eyes"]);
 }
+
+/// The head file copied off the machine still catches a rewrite after whoever rewrote the
+/// log also rewrote the head file beside it.
+#[test]
+fn a_head_kept_elsewhere_catches_a_rewritten_head_file() {
+    let mut fx = Fixture::demo();
+    let s = fx.login(H1);
+    let case = fx.plain_cases(&s)[0].clone();
+    fx.full_mailing(&s, &case);
+    let beside = kuvert::store::head::path_for(&fx.db);
+    let kept = fx.dir.path().join("shipped.head");
+    std::fs::copy(&beside, &kept).expect("ship the head");
+    // Truncate the log and move the head beside it back to match.
+    let raw = fx.raw();
+    raw.execute_batch("DROP TRIGGER events_no_delete")
+        .expect("drop trigger");
+    let newest: i64 = raw
+        .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
+        .expect("newest");
+    raw.execute("DELETE FROM events WHERE seq > ?1", [newest - 3])
+        .expect("truncate");
+    let hash: String = raw
+        .query_row(
+            "SELECT hash FROM events WHERE seq = ?1",
+            [newest - 3],
+            |r| r.get(0),
+        )
+        .expect("hash");
+    std::fs::write(
+        &beside,
+        format!("kuvert-audit-head 1\n{} {hash}\n", newest - 3),
+    )
+    .expect("forge the head");
+    assert!(fx.wf.audit_verify().expect("verify").ok, "fooled beside");
+    let report = fx.wf.audit_verify_against(&kept).expect("verify");
+    assert!(!report.ok);
+    assert_eq!(report.broken_at, Some(newest - 2));
+}

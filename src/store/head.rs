@@ -43,7 +43,12 @@ fn parse(text: &str) -> Option<Head> {
 /// The recorded head; None when there is no head file yet. A file that is there but cannot
 /// be read as a head is an error: it was damaged or replaced.
 pub fn read(db: &Path) -> Result<Option<Head>> {
-    let path = path_for(db);
+    read_file(&path_for(db))
+}
+
+/// A head file at any path (a copy kept elsewhere); None when it does not exist.
+pub fn read_file(path: &Path) -> Result<Option<Head>> {
+    let path = path.to_owned();
     let mut file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
