@@ -53,6 +53,10 @@ enum Command {
         /// Do not open the terminal UI afterwards.
         #[arg(long)]
         no_tui: bool,
+        /// Instead of the demo, an agency-scale database for benchmarks: `large` is 100,000
+        /// cases, 500,000 documents, 200,000 mailings, over 2,000,000 events (give --db).
+        #[arg(long, value_parser = ["small", "large"])]
+        scale: Option<String>,
     },
     /// Create an empty production database.
     Init,
@@ -397,7 +401,34 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             kuvert::tui::run(kuvert::tui::App::station(wf, session)?)?;
             Ok(0)
         }
-        Command::Demo { reset, no_tui } => cmd_demo(ctx, reset, no_tui),
+        Command::Demo {
+            scale: Some(scale), ..
+        } => {
+            let db = ctx.db_path(true)?;
+            let size = if scale == "large" {
+                kuvert::scale::Scale::LARGE
+            } else {
+                kuvert::scale::Scale::SMALL
+            };
+            let made = kuvert::scale::build(&db, size, 2026)?;
+            ctx.report(&made, || {
+                format!(
+                    "{}: {} cases, {} documents ({} distinct), {} sessions, {} mailings, {} scans, {} events; {:.0} s, {} MB",
+                    db.display(),
+                    made.cases,
+                    made.documents,
+                    made.blobs,
+                    made.sessions,
+                    made.mailings,
+                    made.scans,
+                    made.events,
+                    made.seconds,
+                    made.bytes / 1_000_000
+                )
+            })?;
+            Ok(0)
+        }
+        Command::Demo { reset, no_tui, .. } => cmd_demo(ctx, reset, no_tui),
         Command::Init => cmd_init(ctx),
         Command::Import { file } => cmd_import(ctx, &file),
         Command::User {

@@ -88,23 +88,23 @@ fn sqlite_files(path: &Path) -> [PathBuf; 4] {
 }
 
 /// A small deterministic generator (SplitMix64): demo data must be the same on every run.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 }
@@ -294,7 +294,7 @@ struct DemoParty {
     name: String,
 }
 
-fn person_number(rng: &mut Rng, samordning: bool) -> String {
+pub(crate) fn person_number(rng: &mut Rng, samordning: bool) -> String {
     let year = 1950 + rng.below(55) as u32;
     let month = 1 + rng.below(12) as u32;
     let day = 1 + rng.below(28) as u32 + if samordning { 60 } else { 0 };
@@ -303,7 +303,7 @@ fn person_number(rng: &mut Rng, samordning: bool) -> String {
     format!("{}{nine}{}", year / 100, luhn_check_digit(&nine))
 }
 
-fn org_number(rng: &mut Rng, prefix: &str) -> String {
+pub(crate) fn org_number(rng: &mut Rng, prefix: &str) -> String {
     let rest = format!(
         "{prefix}{:0width$}",
         rng.below(10usize.pow(9 - prefix.len() as u32)),
@@ -312,7 +312,7 @@ fn org_number(rng: &mut Rng, prefix: &str) -> String {
     format!("16{rest}{}", luhn_check_digit(&rest))
 }
 
-fn address(rng: &mut Rng) -> Address {
+pub(crate) fn address(rng: &mut Rng) -> Address {
     let (postal_code, city) = CITIES[rng.below(CITIES.len())];
     Address {
         care_of: None,
@@ -322,7 +322,7 @@ fn address(rng: &mut Rng) -> Address {
     }
 }
 
-fn person_name(rng: &mut Rng) -> String {
+pub(crate) fn person_name(rng: &mut Rng) -> String {
     format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(SURNAMES))
 }
 

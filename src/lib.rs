@@ -22,6 +22,7 @@ pub mod pdf;
 pub mod print;
 pub mod report;
 pub mod retention;
+pub mod scale;
 pub mod store;
 pub mod time_fmt;
 pub mod tui;

@@ -11,6 +11,7 @@ pub mod mailings;
 pub mod people;
 pub mod reports;
 pub mod retention;
+pub mod scale;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -185,6 +186,16 @@ impl Store {
             }
         }
         Ok(value)
+    }
+
+    /// Switches to bulk loading (no journal: only for a file no desk uses yet).
+    pub fn bulk_begin(&self) -> Result<()> {
+        scale::begin_bulk(&self.conn)
+    }
+
+    /// Back to the journal and settings every desk uses, with fresh statistics.
+    pub fn bulk_end(&self) -> Result<()> {
+        scale::end_bulk(&self.conn)
     }
 
     /// Runs `f` as a write transaction and rolls it back: what it would do, done to nothing
