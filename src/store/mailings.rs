@@ -66,13 +66,16 @@ pub fn by_id(c: &Connection, id: MailingId) -> Result<Option<MailingRow>> {
     )
 }
 
+/// The SQL of `by_token`: the first lookup of every scan (its plan is checked in a test).
+pub(crate) fn by_token_sql() -> String {
+    format!("{MAILING_SELECT} WHERE m.token = ?1")
+}
+
 /// The mailing that printed codes with this token.
 pub fn by_token(c: &Connection, token: &str) -> Result<Option<MailingRow>> {
-    Ok(
-        c.prepare_cached(&format!("{MAILING_SELECT} WHERE m.token = ?1"))?
-            .query_row([token], mailing_row)
-            .optional()?,
-    )
+    Ok(c.prepare_cached(&by_token_sql())?
+        .query_row([token], mailing_row)
+        .optional()?)
 }
 
 /// Opens a mailing in draft and locks its case, in the caller's transaction. The unique
@@ -301,26 +304,26 @@ pub fn sheet_required(
     .optional()?)
 }
 
+pub(crate) const SEEN_SHEETS_SQL: &str = "SELECT DISTINCT sheet FROM scans
+     WHERE mailing_id = ?1 AND round = ?2 AND generation = ?3 AND verdict = 'ok'
+     ORDER BY sheet";
+
+pub(crate) const SEEN_REQUIRED_SQL: &str = "SELECT count(DISTINCT s.sheet) FROM scans s
+     JOIN sheets h ON h.mailing_id = s.mailing_id AND h.generation = s.generation AND h.sheet = s.sheet
+     WHERE s.mailing_id = ?1 AND s.round = ?2 AND s.generation = ?3 AND s.verdict = 'ok'
+       AND h.required = 1";
+
 /// Sheet numbers scanned OK in the current round of the current generation.
 pub fn seen_sheets(c: &Connection, m: &MailingRow) -> Result<Vec<u32>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT DISTINCT sheet FROM scans
-         WHERE mailing_id = ?1 AND round = ?2 AND generation = ?3 AND verdict = 'ok'
-         ORDER BY sheet",
-    )?;
+    let mut stmt = c.prepare_cached(SEEN_SHEETS_SQL)?;
     let rows = stmt.query_map((m.id, m.round, m.generation), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Required sheets scanned OK in the current round.
 pub fn seen_required(c: &Connection, m: &MailingRow) -> Result<u32> {
-    Ok(c.prepare_cached(
-        "SELECT count(DISTINCT s.sheet) FROM scans s
-         JOIN sheets h ON h.mailing_id = s.mailing_id AND h.generation = s.generation AND h.sheet = s.sheet
-         WHERE s.mailing_id = ?1 AND s.round = ?2 AND s.generation = ?3 AND s.verdict = 'ok'
-           AND h.required = 1",
-    )?
-    .query_row((m.id, m.round, m.generation), |r| r.get(0))?)
+    Ok(c.prepare_cached(SEEN_REQUIRED_SQL)?
+        .query_row((m.id, m.round, m.generation), |r| r.get(0))?)
 }
 
 /// One scan to record.

@@ -28,18 +28,23 @@ pub struct SessionFilter {
     pub until: Option<String>,
 }
 
+/// The SQL of `sessions` (its plan is checked in a test).
+pub(crate) const SESSIONS_SQL: &str =
+    "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
+     FROM sessions s JOIN users u ON u.account = s.account
+     WHERE u.team = ?1
+       AND (?2 IS NULL OR s.id = ?2)
+       AND (?3 IS NULL OR s.account = ?3)
+       AND (?4 IS NULL OR s.started >= ?4)
+       AND (?5 IS NULL OR s.started < ?5)
+     ORDER BY s.started, s.id";
+
+pub(crate) const SESSION_EVENTS_SQL: &str = "SELECT seq, time, mailing_id, kind, detail FROM events
+     WHERE session_id = ?1 AND mailing_id IS NOT NULL ORDER BY seq";
+
 /// Sessions of a team's users, oldest first.
 pub fn sessions(c: &Connection, f: &SessionFilter) -> Result<Vec<SessionRow>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
-         FROM sessions s JOIN users u ON u.account = s.account
-         WHERE u.team = ?1
-           AND (?2 IS NULL OR s.id = ?2)
-           AND (?3 IS NULL OR s.account = ?3)
-           AND (?4 IS NULL OR s.started >= ?4)
-           AND (?5 IS NULL OR s.started < ?5)
-         ORDER BY s.started, s.id",
-    )?;
+    let mut stmt = c.prepare_cached(SESSIONS_SQL)?;
     let rows = stmt.query_map(
         rusqlite::params![f.team, f.session, f.account, f.since, f.until],
         |r| {
@@ -69,10 +74,7 @@ pub struct LogEvent {
 
 /// The events of a session that concern a mailing, in order.
 pub fn mailing_events_of_session(c: &Connection, session: SessionId) -> Result<Vec<LogEvent>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT seq, time, mailing_id, kind, detail FROM events
-         WHERE session_id = ?1 AND mailing_id IS NOT NULL ORDER BY seq",
-    )?;
+    let mut stmt = c.prepare_cached(SESSION_EVENTS_SQL)?;
     let rows = stmt.query_map([session], |r| {
         Ok(LogEvent {
             seq: r.get(0)?,
