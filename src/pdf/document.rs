@@ -58,3 +58,14 @@ pub fn generate_document(fonts: &Fonts, d: &DocumentPage<'_>, pages: u32) -> Res
         .with_pages(out)
         .save(&PdfSaveOptions::default(), &mut warnings))
 }
+
+/// A PDF of `pages` empty A4 pages (the base of a stamps-only PDF for the qpdf comparison).
+pub fn blank_pages(pages: u32) -> Vec<u8> {
+    let mut doc = PdfDocument::new("blank");
+    let out = (0..pages.max(1))
+        .map(|_| PdfPage::new(Mm(A4_MM.0), Mm(A4_MM.1), Vec::new()))
+        .collect();
+    let mut warnings = Vec::new();
+    doc.with_pages(out)
+        .save(&PdfSaveOptions::default(), &mut warnings)
+}

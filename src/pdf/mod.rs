@@ -11,7 +11,7 @@ mod stamp;
 mod text;
 
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
-pub use document::{DocumentPage, generate_document};
+pub use document::{DocumentPage, blank_pages, generate_document};
 pub use report::render_lead_report;
 pub use text::Fonts;
 
@@ -38,6 +38,29 @@ pub fn page_count(bytes: &[u8]) -> Result<u32> {
         return Err(Error::Pdf("the PDF has no pages".into()));
     }
     Ok(n)
+}
+
+/// The cover sheet (and inner-envelope sheet) of a print job alone, as the benchmarks time
+/// it.
+pub fn render_cover(plan: &PrintPlan, config: &Config) -> Result<Vec<u8>> {
+    let fonts = Fonts::load()?;
+    cover::render_front(plan, config, &fonts)
+}
+
+/// One document with each page stamped with the code and label given for it, merged into a
+/// new PDF: the stamping half of a print job (benchmarks and the qpdf comparison).
+pub fn stamp_document(bytes: &[u8], codes: &[(String, String)]) -> Result<Vec<u8>> {
+    let stamps: Vec<stamp::Stamp> = codes
+        .iter()
+        .map(|(code, label)| stamp::Stamp {
+            code: code.clone(),
+            label: label.clone(),
+        })
+        .collect();
+    stamp::merge(&[stamp::Part::Document {
+        bytes,
+        stamps: &stamps,
+    }])
 }
 
 /// The whole print job: cover sheet, inner-envelope sheet for a protected recipient, then

@@ -1,0 +1,289 @@
+//! In-process benchmarks of issue 7 (`cargo bench --bench kuvert`). On the agency-scale
+//! database named by `KUVERT_BENCH_DB` (make it with
+//! `kuvert demo --scale large --db PATH`); without it a small one is made in a temp folder,
+//! which is what `cargo test --all-targets` runs through once.
+//!
+//! Criterion times the PDF and TUI work; the database figures that need a median and a
+//! 99th percentile (a scan's verdict) or a single long run (audit verify over millions of
+//! events) are timed here and printed as a table. BENCHMARKS.md has the figures and the
+//! whole-process ones from `scripts/bench.sh`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use kuvert::code::{MailingToken, SheetCode};
+use kuvert::config::Config;
+use kuvert::i18n::Lang;
+use kuvert::model::{
+    Address, CaseDetail, Document, Enclosure, Party, PartyRole, ScanSource, SheetKind,
+};
+use kuvert::store::Store;
+use kuvert::store::mailings::SheetRecord;
+use kuvert::tui::screens::case::CaseScreen;
+use kuvert::workflow::{Delivery, PrintPlan};
+use kuvert::{SessionKind, Workflow};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The database to measure on, and the folder that keeps a small one alive.
+fn bench_db() -> (PathBuf, Option<tempfile::TempDir>) {
+    if let Ok(p) = std::env::var("KUVERT_BENCH_DB") {
+        return (PathBuf::from(p), None);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("small.db");
+    kuvert::scale::build(&db, kuvert::scale::Scale::SMALL, 1).expect("small scale database");
+    (db, Some(dir))
+}
+
+fn address() -> Address {
+    Address {
+        care_of: None,
+        street: "Drottninggatan 54".into(),
+        postal_code: "21119".into(),
+        city: "Malmö".into(),
+    }
+}
+
+/// A print plan with one document of `pages` pages (the bytes given).
+fn plan(document: &[u8], pages: u32) -> PrintPlan {
+    let mut sheets = vec![SheetRecord {
+        sheet: 1,
+        kind: SheetKind::Cover,
+        document: None,
+        page: None,
+        required: true,
+    }];
+    for p in 1..=pages {
+        sheets.push(SheetRecord {
+            sheet: p + 1,
+            kind: SheetKind::Document,
+            document: Some(1),
+            page: Some(p),
+            required: true,
+        });
+    }
+    PrintPlan {
+        mailing: 1,
+        case_no: "FK 2026-104037".into(),
+        benefit: "Sjukpenning".into(),
+        generation: 1,
+        token: MailingToken(0x1234_5678_9abc_def0),
+        reason: None,
+        delivery: Delivery::Direct {
+            name: "Lena Lindgren".into(),
+            address: address(),
+        },
+        recipient_role: PartyRole::Applicant,
+        caseworker: "Anna Lindqvist".into(),
+        date: "2026-11-23".into(),
+        enclosures: vec![Enclosure {
+            document: 1,
+            title: "Journalanteckning".into(),
+            kind: "journal".into(),
+            date: "2026-10-01".into(),
+            pages,
+            subject: 1,
+            confirmed_other_subject: false,
+        }],
+        documents: vec![document.to_vec()],
+        sheets,
+    }
+}
+
+fn document(pages: u32) -> Vec<u8> {
+    let fonts = kuvert::pdf::Fonts::load().expect("fonts");
+    let body = vec!["Text för prestandamätning. ".repeat(40)];
+    kuvert::pdf::generate_document(
+        &fonts,
+        &kuvert::pdf::DocumentPage {
+            title: "Journalanteckning",
+            kind: "journal",
+            case_no: "FK 2026-104037",
+            date: "2026-10-01",
+            concerns: "Lena Lindgren",
+            body: &body,
+        },
+        pages,
+    )
+    .expect("document")
+}
+
+/// The codes and labels of a 100-page document's sheets 2..=101.
+pub fn codes(pages: u32) -> Vec<(String, String)> {
+    (1..=pages)
+        .map(|p| {
+            let code = SheetCode::new(MailingToken(0x1234_5678_9abc_def0), 1, p + 1)
+                .expect("code")
+                .encode();
+            let label = format!("{code} ark {}/{}", p + 1, pages + 1);
+            (code, label)
+        })
+        .collect()
+}
+
+fn case_with_documents(n: usize) -> CaseDetail {
+    let party = |id, role, name: &str| Party {
+        id,
+        role,
+        name: name.into(),
+        id_number: "200306041234".into(),
+        id_masked: "20030604-****".into(),
+        protected: false,
+        address: Some(address()),
+    };
+    CaseDetail {
+        case: "FK 2026-104037".into(),
+        benefit: "Sjukpenning".into(),
+        team: "A".into(),
+        lock: None,
+        parties: vec![
+            party(1, PartyRole::Applicant, "Lena Lindgren"),
+            party(2, PartyRole::Employer, "Verkstadsindustri Öst AB"),
+        ],
+        documents: (0..n)
+            .map(|i| Document {
+                id: i as i64 + 1,
+                title: format!("Journalanteckning {i}"),
+                kind: "journal".into(),
+                date: "2026-10-01".into(),
+                subject: 1 + (i % 2) as i64,
+                pages: 1 + (i % 4) as u32,
+                sha256: String::new(),
+            })
+            .collect(),
+    }
+}
+
+fn pdf_and_tui(c: &mut Criterion) {
+    let config = Config::default();
+    let one = document(1);
+    let hundred = document(100);
+    let codes100 = codes(100);
+    let cover_plan = plan(&one, 1);
+    c.bench_function("cover sheet PDF", |b| {
+        b.iter(|| kuvert::pdf::render_cover(&cover_plan, &config).expect("cover"))
+    });
+    c.bench_function("stamp + merge, 100 pages", |b| {
+        b.iter(|| kuvert::pdf::stamp_document(&hundred, &codes100).expect("stamp"))
+    });
+    let job = plan(&hundred, 100);
+    c.bench_function("whole print job, cover + 100 stamped pages", |b| {
+        b.iter(|| kuvert::pdf::render_print_job(&job, &config).expect("print job"))
+    });
+    let screen = CaseScreen::new(case_with_documents(200));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    c.bench_function("TUI draw, case screen with 200 documents", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| screen.draw(f, f.area(), Lang::Sv))
+                .expect("draw");
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(5));
+    targets = pdf_and_tui
+}
+
+/// Median and 99th percentile of a set of durations, in milliseconds.
+fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
+    d.sort();
+    let at = |q: f64| d[((d.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
+    (at(0.5), at(0.99))
+}
+
+/// The database figures: a scan's verdict (median, p99), the lead's log for one month of one
+/// team, and `audit verify` over every event.
+fn database_figures(db: &Path, quick: bool) {
+    let store = Store::open(db).expect("open the bench database");
+    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, std::env::temp_dir());
+    let (account, token, sheets): (String, String, u32) = wf
+        .store_mut()
+        .read(|tx| {
+            Ok(tx.query_row(
+                "SELECT m.account, m.token, p.sheets FROM mailings m
+                 JOIN print_jobs p ON p.mailing_id = m.id AND p.generation = m.generation
+                 WHERE m.state IN ('printed', 'verified') ORDER BY m.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .expect("an open mailing in the bench database");
+    let s = wf
+        .session(Some(&account), "bench", SessionKind::Tui)
+        .expect("session");
+    let token = MailingToken::from_base36(&token).expect("token");
+    let n = if quick { 20 } else { 2000 };
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = SheetCode::new(token, 1, 1 + (i as u32 % sheets))
+            .expect("code")
+            .encode();
+        let t = Instant::now();
+        wf.scan(&s, &code, ScanSource::Scanner).expect("scan");
+        times.push(t.elapsed());
+    }
+    let (median, p99) = percentiles(times);
+    println!(
+        "scan → verdict ({n} scans): median {median:.3} ms, p99 {p99:.3} ms (target p99 < 2 ms)"
+    );
+
+    let lead: String = wf
+        .store_mut()
+        .read(|tx| {
+            Ok(tx.query_row(
+                "SELECT account FROM users WHERE role = 'lead' ORDER BY account LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("a lead");
+    let ls = wf
+        .session(Some(&lead), "bench", SessionKind::Cli)
+        .expect("lead session");
+    let query = kuvert::report::LogQuery {
+        session: None,
+        user: None,
+        since: Some("2026-10-01".into()),
+        until: Some("2026-10-31".into()),
+    };
+    let mut times = Vec::new();
+    let mut sessions = 0;
+    for _ in 0..if quick { 1 } else { 20 } {
+        let t = Instant::now();
+        let log = kuvert::report::session_log(&mut wf, &ls, &query).expect("log");
+        let json = serde_json::to_string(&log).expect("json");
+        times.push(t.elapsed());
+        sessions = log.len();
+        std::hint::black_box(json);
+    }
+    let (median, p99) = percentiles(times);
+    println!(
+        "lead log, one team, October 2026 ({sessions} sessions) as JSON, in process: median {median:.1} ms, max {p99:.1} ms"
+    );
+
+    let t = Instant::now();
+    let report = wf.audit_verify().expect("verify");
+    println!(
+        "audit verify: {} events in {:.2} s, ok = {} (target < 10 s for 2,000,000)",
+        report.events,
+        t.elapsed().as_secs_f64(),
+        report.ok
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` does not: then everything
+    // runs once, quickly, on a small database.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let (db, _keep) = bench_db();
+    benches();
+    database_figures(&db, quick);
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}
