@@ -58,6 +58,10 @@ pub fn read_file(path: &Path) -> Result<Option<Head>> {
     file.lock_shared().map_err(io)?;
     let mut text = String::new();
     file.read_to_string(&mut text).map_err(io)?;
+    if text.is_empty() {
+        // Created by a desk killed before its first write: as good as no head file yet.
+        return Ok(None);
+    }
     parse(&text).map(Some).ok_or_else(|| {
         Error::Environment(format!(
             "{} is not a kuvert head file: it was damaged or replaced",
@@ -90,10 +94,13 @@ pub fn advance(db: &Path, head: &Head) -> Result<()> {
     if parse(&text).is_some_and(|old| old.seq >= head.seq) {
         return Ok(());
     }
+    // Overwrite in place, never empty first: a kill between two steps must leave a whole
+    // head. The new text is never shorter than the old (the seq only grows), so after the
+    // one small write the file already holds exactly the new head.
     let new = format!("{MAGIC}\n{} {}\n", head.seq, head.hash);
     file.seek(SeekFrom::Start(0)).map_err(io)?;
-    file.set_len(0).map_err(io)?;
     file.write_all(new.as_bytes()).map_err(io)?;
+    file.set_len(new.len() as u64).map_err(io)?;
     Ok(())
 }
 
@@ -118,6 +125,19 @@ mod tests {
         assert_eq!(read(&db).expect("read"), Some(head(5, 'a')));
         advance(&db, &head(9, 'c')).expect("advance");
         assert_eq!(read(&db).expect("read"), Some(head(9, 'c')));
+    }
+
+    #[test]
+    fn an_empty_head_file_is_no_head_and_a_longer_one_is_rewritten_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("k.db");
+        std::fs::write(path_for(&db), "").expect("write");
+        assert_eq!(read(&db).expect("read"), None);
+        advance(&db, &head(9, 'a')).expect("advance");
+        advance(&db, &head(10, 'b')).expect("advance");
+        assert_eq!(read(&db).expect("read"), Some(head(10, 'b')));
+        let text = std::fs::read_to_string(path_for(&db)).expect("text");
+        assert_eq!(text.lines().count(), 2, "{text:?}");
     }
 
     #[test]
