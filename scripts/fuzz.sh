@@ -12,7 +12,8 @@ for t in decode scan_line manifest; do
     mkdir -p "corpus/$t"
     log="target/fuzz-$t.log"
     mkdir -p target
-    if cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- -max_total_time="$secs" >"$log" 2>&1; then
+    # -O: the same optimised build as `cargo +nightly fuzz build -O` (building it takes long).
+    if cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- -max_total_time="$secs" >"$log" 2>&1; then
         echo "$t: $(grep -E '^Done [0-9]+ runs' "$log" | tail -1)"
     else
         echo "$t: FAILED, see fuzz/$log and fuzz/artifacts/$t/"
