@@ -276,6 +276,46 @@ fn database_figures(db: &Path, quick: bool) {
     );
 }
 
+/// Stamping 100 pages: kuvert in process, and qpdf --overlay putting a stamps-only PDF of
+/// the same stamps on the same 100 pages, run side by side (`KUVERT_BENCH_QPDF=1`).
+fn qpdf_side_by_side() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = document(100);
+    let codes = codes(100);
+    let stamps = kuvert::pdf::stamp_document(&kuvert::pdf::blank_pages(100), &codes)
+        .expect("stamps-only PDF");
+    let doc_path = dir.path().join("doc100.pdf");
+    let stamps_path = dir.path().join("stamps100.pdf");
+    std::fs::write(&doc_path, &doc).expect("write");
+    std::fs::write(&stamps_path, &stamps).expect("write");
+    let n = 15;
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let out = kuvert::pdf::stamp_document(&doc, &codes).expect("stamp");
+        std::fs::write(dir.path().join("kuvert-out.pdf"), out).expect("write");
+        ours.push(t.elapsed());
+        let t = Instant::now();
+        let status = std::process::Command::new("qpdf")
+            .arg(&doc_path)
+            .arg("--overlay")
+            .arg(&stamps_path)
+            .arg("--")
+            .arg(dir.path().join("qpdf-out.pdf"))
+            .status()
+            .expect("qpdf (scripts/setup-test-deps.sh --bench installs it)");
+        assert!(status.success(), "qpdf failed");
+        theirs.push(t.elapsed());
+    }
+    let (k, _) = percentiles(ours);
+    let (q, _) = percentiles(theirs);
+    println!(
+        "stamp 100 pages, side by side ({n} runs each, medians): kuvert {k:.1} ms, qpdf --overlay {q:.1} ms, ratio {:.2} (target < 1.5)",
+        k / q
+    );
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` does not: then everything
     // runs once, quickly, on a small database.
@@ -283,6 +323,9 @@ fn main() {
     let (db, _keep) = bench_db();
     benches();
     database_figures(&db, quick);
+    if std::env::var_os("KUVERT_BENCH_QPDF").is_some() {
+        qpdf_side_by_side();
+    }
     criterion::Criterion::default()
         .configure_from_args()
         .final_summary();

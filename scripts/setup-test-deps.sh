@@ -5,10 +5,15 @@
 #   cups-daemon, cups-client  a real CUPS scheduler and `lp` for the printing test
 #   libtasn1-doc   a real third-party PDF (pdfTeX) to stamp and merge
 #   tmux           drives the terminal UI end to end
+# With --bench also what scripts/bench.sh needs:
+#   qpdf           the side-by-side comparison of stamping 100 pages
 # Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
 need=()
+if [ "${1:-}" = "--bench" ]; then
+  command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 [ -x /usr/sbin/cupsd ] || need+=(cups-daemon)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole-process figures of issue 7, on the agency-scale database:
+#   - `kuvert case show` and `kuvert log --format json` (one team, one month) as processes;
+#   - the TUI's peak memory (VmHWM) with the large database open, in tmux;
+#   - the in-process benchmarks (`cargo bench --bench kuvert`), with qpdf --overlay run
+#     side by side on the same 100 pages.
+# Usage: scripts/bench.sh [DB]   (default target/bench/large.db, made if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-test-deps.sh --bench
+cargo build --release --quiet
+K="$PWD/target/release/kuvert"
+DB="${1:-$PWD/target/bench/large.db}"
+mkdir -p "$(dirname "$DB")"
+if [ ! -f "$DB" ]; then
+  echo "making the agency-scale database (a few minutes) ..."
+  "$K" demo --scale large --db "$DB"
+fi
+work="$(mktemp -d)"
+trap 'tmux kill-session -t kuvert-bench 2>/dev/null || true; rm -rf "$work"' EXIT
+: >"$work/kuvert.toml"
+export KUVERT_DB="$DB" KUVERT_CONFIG="$work/kuvert.toml"
+
+# Median and 99th percentile (nearest rank) of N runs of a command, in milliseconds.
+times() {
+  local n="$1"; shift
+  local t0 t1
+  for _ in $(seq "$n"); do
+    t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000 ))
+  done | sort -n | awk '{ a[NR] = $1 } END {
+    m = a[int((NR + 1) / 2)]; p = a[int(NR * 0.99 + 0.999)]
+    printf "median %.1f ms, p99 %.1f ms (%d runs)\n", m / 1000, p / 1000, NR }'
+}
+
+CW=hl01001
+export KUVERT_USER=$CW
+CASE=$("$K" --json case list | python3 -c 'import json,sys; print(json.load(sys.stdin)["cases"][0]["case"])')
+echo "kuvert case show $CASE (whole process, large db): $(times 50 "$K" --json case show "$CASE")"
+export KUVERT_USER=lead01
+echo "kuvert log --format json, team T01, October 2026: $(times 20 "$K" log --format json --since 2026-10-01 --until 2026-10-31)"
+export KUVERT_USER=$CW
+
+# The TUI's peak memory: open it, open a case, start composing, read VmHWM.
+tmux new-session -d -s kuvert-bench -x 120 -y 40 \
+  "KUVERT_DB='$DB' KUVERT_CONFIG='$work/kuvert.toml' KUVERT_USER=$CW '$K' tui"
+sleep 2
+tmux send-keys -t kuvert-bench "$CASE" Enter
+sleep 1
+tmux send-keys -t kuvert-bench n
+sleep 1
+tmux send-keys -t kuvert-bench Tab
+sleep 1
+pid=$(pgrep -n -f "$K tui")
+echo "TUI peak memory (VmHWM) on the large db: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status")"
+tmux send-keys -t kuvert-bench C-c
+
+# In process, with qpdf side by side on the same 100 pages.
+KUVERT_BENCH_DB="$DB" KUVERT_BENCH_QPDF=1 cargo bench --quiet --bench kuvert -- --noplot 2>&1 |
+  grep -E 'time:|^[a-zA-Z].*(ms|s)\b|qpdf|scan|audit|lead log|^(cover|stamp|whole|TUI)'
