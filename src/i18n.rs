@@ -896,6 +896,15 @@ pub fn rep(r: Rep, lang: Lang) -> &'static str {
     }
 }
 
+/// A rate (0–1) as a percentage with one decimal, the decimal mark of the language.
+pub fn percent(rate: f64, lang: Lang) -> String {
+    let text = format!("{:.1} %", rate * 100.0);
+    match lang {
+        Lang::Sv => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 /// Fills the `{}` marks of a catalogue entry in order.
 pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);

@@ -12,36 +12,9 @@ const CASEWORKER: Option<&str> = Some("handlaggare1");
 const OTHER: Option<&str> = Some("handlaggare2");
 const LEAD: Option<&str> = Some("teamledare1");
 
-/// A case of team A whose applicant is not protected, with a document about the applicant.
-fn plain_case(env: &Env) -> (String, i64, i64) {
-    let list = env.json(CASEWORKER, &["case", "list"], 0);
-    for c in list["cases"].as_array().expect("cases") {
-        let number = c["case"].as_str().expect("case").to_owned();
-        let show = env.json(CASEWORKER, &["case", "show", &number], 0);
-        let Some(applicant) = show["parties"]
-            .as_array()
-            .expect("parties")
-            .iter()
-            .find(|p| p["role"] == "applicant" && p["protected"] == false)
-        else {
-            continue;
-        };
-        let id = applicant["id"].as_i64().expect("id");
-        if let Some(doc) = show["documents"]
-            .as_array()
-            .expect("documents")
-            .iter()
-            .find(|d| d["subject"].as_i64() == Some(id))
-        {
-            return (number, id, doc["id"].as_i64().expect("doc id"));
-        }
-    }
-    panic!("the demo has no plain case");
-}
-
 /// Starts a mailing on a plain case and attaches one document about the recipient.
 fn draft_with_one_document(env: &Env) {
-    let (case, party, doc) = plain_case(env);
+    let (case, party, doc) = common::plain_case(env, CASEWORKER);
     env.json(
         CASEWORKER,
         &["mail", "start", &case, "--to", &party.to_string()],
@@ -62,7 +35,7 @@ fn a_whole_mailing_from_demo_to_sealed() {
             .all(|c| c["team"] == "A" && c["locked_by"].is_null())
     );
 
-    let (case, party, doc) = plain_case(&env);
+    let (case, party, doc) = common::plain_case(&env, CASEWORKER);
     let started = env.json(
         CASEWORKER,
         &["mail", "start", &case, "--to", &party.to_string()],
@@ -266,7 +239,7 @@ fn foreign_sheet_is_a_hard_stop_naming_the_other_case() {
 #[test]
 fn exit_codes_follow_the_contract() {
     let env = Env::demo();
-    let (case, party, _doc) = plain_case(&env);
+    let (case, party, _doc) = common::plain_case(&env, CASEWORKER);
     let party = party.to_string();
     // 2: bad usage or input.
     env.fails(CASEWORKER, &["case", "show", "FK 1999-000000"], 2);

@@ -115,38 +115,11 @@ fn integrity(db: &Path) -> String {
         .expect("integrity")
 }
 
-/// A plain case of team A and its applicant and a document about them.
-fn plain_case(env: &Env) -> (String, i64, i64) {
-    let list = env.json(H1, &["case", "list"], 0);
-    for c in list["cases"].as_array().expect("cases") {
-        let number = c["case"].as_str().expect("case").to_owned();
-        let show = env.json(H1, &["case", "show", &number], 0);
-        let Some(a) = show["parties"]
-            .as_array()
-            .expect("parties")
-            .iter()
-            .find(|p| p["role"] == "applicant" && p["protected"] == false)
-        else {
-            continue;
-        };
-        let id = a["id"].as_i64().expect("id");
-        if let Some(d) = show["documents"]
-            .as_array()
-            .expect("documents")
-            .iter()
-            .find(|d| d["subject"].as_i64() == Some(id))
-        {
-            return (number, id, d["id"].as_i64().expect("doc"));
-        }
-    }
-    panic!("no plain case");
-}
-
 #[test]
 fn a_full_disk_refuses_the_change_and_says_so() {
     let disk = Tmpfs::mount("16m");
     let env = env_on(&disk);
-    let (case, party, _) = plain_case(&env);
+    let (case, party, _) = common::plain_case(&env, H1);
     let events = env.json(None, &["audit", "verify"], 0)["events"].clone();
     let filler = fill(&disk, 0);
     let out = env.run(
@@ -181,7 +154,7 @@ fn a_full_disk_refuses_the_change_and_says_so() {
 fn a_full_disk_while_printing_keeps_the_draft() {
     let disk = Tmpfs::mount("16m");
     let env = env_on(&disk);
-    let (case, party, doc) = plain_case(&env);
+    let (case, party, doc) = common::plain_case(&env, H1);
     env.json(H1, &["mail", "start", &case, "--to", &party.to_string()], 0);
     env.json(H1, &["mail", "attach", &doc.to_string()], 0);
     // Room for the database's small writes, not for a print job.
@@ -219,7 +192,7 @@ fn a_full_disk_while_printing_keeps_the_draft() {
 fn a_read_only_disk_refuses_the_change_and_says_so() {
     let disk = Tmpfs::mount("16m");
     let env = env_on(&disk);
-    let (case, party, _) = plain_case(&env);
+    let (case, party, _) = common::plain_case(&env, H1);
     disk.remount("ro");
     let out = env.run(
         H1,

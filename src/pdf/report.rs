@@ -97,14 +97,6 @@ impl<'a> Writer<'a> {
     }
 }
 
-fn percent(rate: f64, lang: Lang) -> String {
-    let text = format!("{:.1} %", rate * 100.0);
-    match lang {
-        Lang::Sv => text.replace('.', ","),
-        Lang::En => text,
-    }
-}
-
 /// A stored state name in the reader's language.
 fn state(name: &str, lang: Lang) -> String {
     MailingState::parse(name)
@@ -158,7 +150,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
         t(Rep::DeviationRate),
         &format!(
             "{}  ({} / {})",
-            percent(s.deviation_rate, lang),
+            i18n::percent(s.deviation_rate, lang),
             s.mailings_with_deviations,
             s.mailings
         ),
@@ -168,7 +160,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
         t(Rep::KeyedRate),
         &format!(
             "{}  ({} / {})",
-            percent(s.keyed_rate, lang),
+            i18n::percent(s.keyed_rate, lang),
             s.keyed,
             s.scans
         ),

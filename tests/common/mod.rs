@@ -185,3 +185,31 @@ pub fn scanned_codes(pdf: &Path, work: &Path) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// A case of `user`'s team whose applicant is not protected, with the applicant's party id
+/// and a document about the applicant: the plain material of most end-to-end tests.
+pub fn plain_case(env: &Env, user: Option<&str>) -> (String, i64, i64) {
+    let list = env.json(user, &["case", "list"], 0);
+    for c in list["cases"].as_array().expect("cases") {
+        let number = c["case"].as_str().expect("case").to_owned();
+        let show = env.json(user, &["case", "show", &number], 0);
+        let Some(applicant) = show["parties"]
+            .as_array()
+            .expect("parties")
+            .iter()
+            .find(|p| p["role"] == "applicant" && p["protected"] == false)
+        else {
+            continue;
+        };
+        let id = applicant["id"].as_i64().expect("id");
+        if let Some(doc) = show["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .find(|d| d["subject"].as_i64() == Some(id))
+        {
+            return (number, id, doc["id"].as_i64().expect("doc id"));
+        }
+    }
+    panic!("the demo has no plain case");
+}

@@ -177,8 +177,22 @@ impl LeadScreen {
         }
     }
 
-    fn table_state(&self) -> TableState {
-        TableState::default().with_selected(Some(self.selected))
+    /// Draws a list with its header row and the selection, and remembers where its rows are,
+    /// so a click finds its row.
+    fn draw_list(&self, frame: &mut Frame, area: Rect, table: Table<'_>, block: Block<'_>) {
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        let mut rows = block.inner(area);
+        frame.render_stateful_widget(
+            table
+                .row_highlight_style(Style::new().reversed())
+                .block(block),
+            area,
+            &mut state,
+        );
+        // Below the header row.
+        rows.y += 1;
+        rows.height = rows.height.saturating_sub(1);
+        self.geometry.set(rows, state.offset());
     }
 
     fn draw_sessions(&self, frame: &mut Frame, area: Rect, r: &LeadReport, lang: Lang) {
@@ -215,8 +229,9 @@ impl LeadScreen {
         ])
         .bold();
         let block = Block::bordered().title(i18n::rep(Rep::Sessions, lang));
-        let mut state = self.table_state();
-        frame.render_stateful_widget(
+        self.draw_list(
+            frame,
+            area,
             Table::new(
                 rows,
                 [
@@ -230,29 +245,15 @@ impl LeadScreen {
                     Constraint::Length(6),
                 ],
             )
-            .header(header)
-            .row_highlight_style(Style::new().reversed())
-            .block(block.clone()),
-            area,
-            &mut state,
+            .header(header),
+            block,
         );
-        let mut rows_area = block.inner(area);
-        rows_area.y += 1;
-        rows_area.height = rows_area.height.saturating_sub(1);
-        self.geometry.set(rows_area, state.offset());
     }
 
     fn draw_summary(&self, frame: &mut Frame, area: Rect, r: &LeadReport, lang: Lang) {
         let s = &r.summary;
         let t = |x| i18n::rep(x, lang);
-        let pct = |v: f64| {
-            let text = format!("{:.1} %", v * 100.0);
-            if lang == Lang::Sv {
-                text.replace('.', ",")
-            } else {
-                text
-            }
-        };
+        let pct = |v: f64| i18n::percent(v, lang);
         let flagged: Vec<_> = r
             .incidents
             .iter()
@@ -368,8 +369,9 @@ impl LeadScreen {
                 .map(display)
                 .unwrap_or_else(|| "…".into())
         ));
-        let mut state = self.table_state();
-        frame.render_stateful_widget(
+        self.draw_list(
+            frame,
+            area,
             Table::new(
                 rows,
                 [
@@ -382,16 +384,9 @@ impl LeadScreen {
                     Constraint::Length(4),
                 ],
             )
-            .header(header)
-            .row_highlight_style(Style::new().reversed())
-            .block(block.clone()),
-            area,
-            &mut state,
+            .header(header),
+            block,
         );
-        let mut rows_area = block.inner(area);
-        rows_area.y += 1;
-        rows_area.height = rows_area.height.saturating_sub(1);
-        self.geometry.set(rows_area, state.offset());
     }
 
     fn draw_timeline(&self, frame: &mut Frame, area: Rect, s: &SessionEntry, lang: Lang) {
@@ -460,8 +455,9 @@ impl LeadScreen {
             "",
         ])
         .bold();
-        let mut state = self.table_state();
-        frame.render_stateful_widget(
+        self.draw_list(
+            frame,
+            area,
             Table::new(
                 rows,
                 [
@@ -472,16 +468,9 @@ impl LeadScreen {
                     Constraint::Length(9),
                 ],
             )
-            .header(header)
-            .row_highlight_style(Style::new().reversed())
-            .block(block.clone()),
-            area,
-            &mut state,
+            .header(header),
+            block,
         );
-        let mut rows_area = block.inner(area);
-        rows_area.y += 1;
-        rows_area.height = rows_area.height.saturating_sub(1);
-        self.geometry.set(rows_area, state.offset());
     }
 
     fn draw_reason(&self, frame: &mut Frame, area: Rect, lang: Lang) {

@@ -28,6 +28,23 @@ pub struct Who {
     pub session: i64,
 }
 
+impl Who {
+    /// "Name (account)  team A  Session 12", the header line of the start and station screens.
+    pub fn line(&self, lang: Lang) -> Line<'static> {
+        Line::from(vec![
+            Span::styled(sanitize(&self.name), Style::new().bold()),
+            Span::raw(format!(
+                " ({})  {} {}  {} {}",
+                sanitize(&self.account),
+                i18n::ui(Ui::Team, lang),
+                sanitize(&self.team),
+                i18n::ui(Ui::Session, lang),
+                self.session
+            )),
+        ])
+    }
+}
+
 impl StartScreen {
     /// Draws the screen; reads state only.
     pub fn draw(
@@ -45,19 +62,9 @@ impl StartScreen {
             Constraint::Min(0),
         ])
         .areas(area);
-        let who_line = Line::from(vec![
-            Span::styled(sanitize(&who.name), Style::new().bold()),
-            Span::raw(format!(
-                " ({})  {} {}  {} {}",
-                sanitize(&who.account),
-                i18n::ui(Ui::Team, lang),
-                sanitize(&who.team),
-                i18n::ui(Ui::Session, lang),
-                who.session
-            )),
-        ]);
         frame.render_widget(
-            Paragraph::new(who_line).block(Block::bordered().title(i18n::ui(Ui::AppTitle, lang))),
+            Paragraph::new(who.line(lang))
+                .block(Block::bordered().title(i18n::ui(Ui::AppTitle, lang))),
             header,
         );
         let mailing_text = match open {

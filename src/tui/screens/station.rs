@@ -35,18 +35,8 @@ impl StationScreen {
         ])
         .areas(area);
         frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(sanitize(&who.name), Style::new().bold()),
-                Span::raw(format!(
-                    " ({})  {} {}  {} {}",
-                    sanitize(&who.account),
-                    i18n::ui(Ui::Team, lang),
-                    sanitize(&who.team),
-                    i18n::ui(Ui::Session, lang),
-                    who.session
-                )),
-            ]))
-            .block(Block::bordered().title(i18n::ui(Ui::Station, lang))),
+            Paragraph::new(who.line(lang))
+                .block(Block::bordered().title(i18n::ui(Ui::Station, lang))),
             header,
         );
         frame.render_widget(
