@@ -58,9 +58,7 @@ pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool
         populate(&mut store, os_account, &now)?;
         drop(store);
         // The head file first: a database without one is only unchecked, never "broken".
-        let head = crate::store::head::path_for(path);
-        std::fs::rename(crate::store::head::path_for(&tmp), &head)
-            .map_err(|e| Error::io(format!("moving demo into {}", head.display()), e))?;
+        crate::store::head::rename(&tmp, path)?;
         std::fs::rename(&tmp, path)
             .map_err(|e| Error::io(format!("moving demo into {}", path.display()), e))
     })();

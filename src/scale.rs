@@ -149,11 +149,7 @@ pub fn build(path: &Path, scale: Scale, seed: u64) -> Result<Made> {
         let _ = std::fs::remove_file(crate::store::head::path_for(&tmp));
         return Err(e);
     }
-    std::fs::rename(
-        crate::store::head::path_for(&tmp),
-        crate::store::head::path_for(path),
-    )
-    .map_err(|e| Error::io("moving the head file into place", e))?;
+    crate::store::head::rename(&tmp, path)?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io("moving the database into place", e))?;
     made.seconds = started.elapsed().as_secs_f64();
     made.bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -40,6 +40,17 @@ fn parse(text: &str) -> Option<Head> {
     (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(Head { seq, hash })
 }
 
+/// Moves a database's head file along with the database (a build renamed into place).
+/// No head file to move is fine: it is written with the next change.
+pub fn rename(from_db: &Path, to_db: &Path) -> Result<()> {
+    let (from, to) = (path_for(from_db), path_for(to_db));
+    match std::fs::rename(&from, &to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(format!("moving {}", from.display()), e)),
+    }
+}
+
 /// The recorded head; None when there is no head file yet. A file that is there but cannot
 /// be read as a head is an error: it was damaged or replaced.
 pub fn read(db: &Path) -> Result<Option<Head>> {
