@@ -70,6 +70,18 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// From the start screen: opens `case`, starts a mailing to its first party (which locks
+    /// the case) and waits for the document list.
+    fn start_draft(&self, case: &str) {
+        self.wait_for("Ärendenummer");
+        self.keys(&[case, "Enter"]);
+        self.wait_for("Parter");
+        self.keys(&["n"]);
+        self.wait_for("Mottagare");
+        self.keys(&["Enter"]);
+        self.wait_for("[ ]");
+    }
+
     /// Waits until the screen shows `text` (bounded).
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
@@ -99,13 +111,7 @@ impl Drop for Tmux {
 fn a_mailing_through_the_terminal_ui() {
     let env = Env::demo();
     let tui = Tmux::start(&env, "mailing");
-    tui.wait_for("Ärendenummer");
-    tui.keys(&["2026-104037", "Enter"]);
-    tui.wait_for("Parter");
-    tui.keys(&["n"]);
-    tui.wait_for("Mottagare");
-    tui.keys(&["Enter"]);
-    tui.wait_for("[ ]");
+    tui.start_draft("2026-104037");
     tui.keys(&["Space"]);
     tui.wait_for("[x]");
     tui.keys(&["F5"]);
@@ -170,13 +176,7 @@ fn a_closed_terminal_ends_the_session_and_keeps_the_mailing() {
         let env = Env::demo();
         let after = "; echo EXITED $?; echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo) END; sleep 60";
         let tui = Tmux::start_with(&env, &format!("signal-{signal}"), after);
-        tui.wait_for("Ärendenummer");
-        tui.keys(&["2026-104037", "Enter"]);
-        tui.wait_for("Parter");
-        tui.keys(&["n"]);
-        tui.wait_for("Mottagare");
-        tui.keys(&["Enter"]);
-        tui.wait_for("[ ]");
+        tui.start_draft("2026-104037");
 
         // The shell is the pane's process; kuvert is its child.
         let out = Command::new("tmux")

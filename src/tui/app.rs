@@ -138,7 +138,7 @@ impl App {
     /// the event loop every round.
     pub fn tick(&mut self) {
         if self.refreshed.elapsed() >= std::time::Duration::from_secs(3) {
-            self.refresh_station();
+            self.refresh();
         }
         let Some(p) = &self.printing else { return };
         match p.result.try_recv() {
@@ -161,10 +161,10 @@ impl App {
         }
     }
 
-    /// Reads the station's list of waiting envelopes again.
-    /// Also follows a mailing on the verify screen that someone else changed meanwhile: a
-    /// colleague's station sealed it, or its owner voided or reprinted it.
-    fn refresh_station(&mut self) {
+    /// Reads again what other desks may have changed: the station's list of waiting
+    /// envelopes, and the mailing on the verify screen, which a colleague's station may have
+    /// sealed, or its owner voided or reprinted, meanwhile.
+    fn refresh(&mut self) {
         self.refreshed = Instant::now();
         match self.screens.last_mut() {
             Some(Screen::Station(st)) => {
@@ -715,14 +715,14 @@ impl App {
                     VerifyNext::Bell => self.bell = true,
                     VerifyNext::Back => {
                         self.screens.pop();
-                        self.refresh_station();
+                        self.refresh();
                     }
                     // The caseworker's own envelope: back to the start. One opened by its
                     // cover: back to wherever the scan came from.
                     VerifyNext::Sealed if desk == Desk::Own => self.screens.truncate(1),
                     VerifyNext::Sealed => {
                         self.screens.pop();
-                        self.refresh_station();
+                        self.refresh();
                     }
                     VerifyNext::Reprint(reason) => {
                         if self.printing.is_none()
@@ -1614,7 +1614,7 @@ mod tests {
         key(&mut station, KeyCode::F(2));
         assert!(app.wf.status(&app.session).expect("status").is_none());
         // The printer's screen follows: back to the start, saying the envelope was sealed.
-        app.refresh_station();
+        app.refresh();
         assert!(matches!(app.screens.last(), Some(Screen::Start(_))));
         let screen = render(&app, 80, 24).backend().to_string();
         assert!(

@@ -11,6 +11,17 @@ pub mod verify;
 use std::cell::Cell;
 
 use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+/// A text field's line: the prompt, what was typed (sanitised, bold) and the cursor.
+pub fn input_line(typed: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::raw("> "),
+        Span::styled(crate::tui::sanitize(typed), Style::new().bold()),
+        Span::styled("█", Style::new().fg(Color::DarkGray)),
+    ])
+}
 
 /// Where a list's rows were last drawn and which row was at the top, so a mouse click can
 /// be mapped to a row. Written while drawing (a `Cell`: drawing reads state only).

@@ -90,14 +90,9 @@ impl StartScreen {
                 .block(Block::bordered().title(i18n::ui(Ui::OpenMailing, lang))),
             mailing,
         );
-        let field = Line::from(vec![
-            Span::raw("> "),
-            Span::styled(sanitize(&self.input), Style::new().bold()),
-            Span::styled("█", Style::new().fg(Color::DarkGray)),
-        ]);
         frame.render_widget(
             Paragraph::new(vec![
-                field,
+                super::input_line(&self.input),
                 Line::from(i18n::ui(Ui::CaseNumberHint, lang)).dark_gray(),
                 Line::from(i18n::ui(Ui::CoverScanHint, lang)).dark_gray(),
             ])

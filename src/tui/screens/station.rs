@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use crate::i18n::{self, Lang, Ui};
@@ -41,11 +41,7 @@ impl StationScreen {
         );
         frame.render_widget(
             Paragraph::new(vec![
-                Line::from(vec![
-                    Span::raw("> "),
-                    Span::styled(sanitize(self.input.text()), Style::new().bold()),
-                    Span::styled("█", Style::new().fg(Color::DarkGray)),
-                ]),
+                super::input_line(self.input.text()),
                 Line::from(i18n::ui(Ui::StationHint, lang)).dark_gray(),
             ])
             .wrap(Wrap { trim: true })
