@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-test-deps.sh
-cargo test --all-targets "$@"
+# --no-fail-fast: every failing test binary is reported, and the exit is still non-zero.
+cargo test --all-targets --no-fail-fast "$@"

@@ -66,13 +66,15 @@ fn start_cupsd(root: &Path) -> Result<Cupsd, String> {
         ),
     )
     .expect("cupsd.conf");
+    // Printcap names a file of our own: cups 2.4.2-3+deb12u10 refuses an empty value (the
+    // older way to turn it off), and the default path is the system's.
     let files = root.join("etc/cups-files.conf");
     std::fs::write(
         &files,
         format!(
             "ServerRoot {r}/etc\nRequestRoot {r}/spool\nTempDir {r}/tmp\nCacheDir {r}/cache\n\
              StateDir {r}/state\nAccessLog {r}/log/access_log\nErrorLog {r}/log/error_log\n\
-             PageLog {r}/log/page_log\nServerBin {r}/serverbin\nPrintcap\n",
+             PageLog {r}/log/page_log\nServerBin {r}/serverbin\nPrintcap {r}/state/printcap\n",
             r = root.display()
         ),
     )
