@@ -85,6 +85,21 @@ pub fn normalise_scan(input: &str) -> String {
         .to_uppercase()
 }
 
+/// True when a scanned text is meant as a kuvert code at all (it starts with the code's
+/// `KV`), however misread; false for another system's barcode (an EAN, a parcel label), which
+/// is "not a kuvert code" rather than "misread".
+pub fn is_kuvert_code(input: &str) -> bool {
+    normalise_scan(input).starts_with("KV")
+}
+
+/// True when a text holds something that looks like a sheet code (a word of at least ten
+/// letters and digits starting with `KV1`): a reason typed into a prompt must never be one,
+/// since that is a scanner's burst that landed in the wrong field.
+pub fn contains_sheet_code(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.len() >= 10 && w.to_ascii_uppercase().starts_with(PREFIX))
+}
+
 /// Why a scanned text is not a valid code. All of these are reported to the caseworker as
 /// "mistyped": the text was mangled on the way, it is not evidence of a foreign sheet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -322,5 +337,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn kuvert_codes_and_other_barcodes_are_told_apart() {
+        assert!(is_kuvert_code(" kv10000000000000111z\n"));
+        assert!(is_kuvert_code("KV1"));
+        assert!(!is_kuvert_code("4006381333931"), "an EAN-13");
+        assert!(!is_kuvert_code("(00)340123450000000000"), "a parcel label");
+        assert!(contains_sheet_code("MAKULERAD: KV10HUO45PSNQYBE2022"));
+        assert!(contains_sheet_code("kv10huo45psnqybe2022"));
+        assert!(!contains_sheet_code("fel mottagare, se KV-rutinen"));
+        assert!(!contains_sheet_code("papperstrassel"));
     }
 }

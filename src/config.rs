@@ -95,6 +95,35 @@ pub struct Config {
     pub import_max_manifest_mb: u64,
     /// The largest document file an import accepts, in MiB.
     pub import_max_document_mb: u64,
+    /// How the terminal UI tells a barcode scanner's burst from typing (`[scanner]`).
+    pub scanner: Scanner,
+}
+
+/// The burst rule of the terminal UI (README, "Scanner or hand"). A burst is a run of
+/// keystrokes with no pause longer than `max_gap_ms`; it is a scan when it has at least
+/// `min_chars` characters and its keystrokes came `mean_gap_ms` apart or closer on average,
+/// so one hiccup (a remote session that splits a burst) does not make a scan "keyed".
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scanner {
+    /// The pause that ends a burst; keys typed by hand reach the screen after it.
+    pub max_gap_ms: u64,
+    /// The longest average gap between the keystrokes of a scan.
+    pub mean_gap_ms: u64,
+    /// The fewest characters of a scan (an EAN-8 has 8, a sheet code 20).
+    pub min_chars: usize,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        // Odoo waits at most 150 ms between a scanner's keys, onscan.js asks for 30 ms on
+        // average and at least 6 characters; 100 ms keeps typed commands quick.
+        Self {
+            max_gap_ms: 100,
+            mean_gap_ms: 30,
+            min_chars: 6,
+        }
+    }
 }
 
 impl Default for Config {
@@ -116,6 +145,7 @@ impl Default for Config {
             file_access: "owner".into(),
             import_max_manifest_mb: 16,
             import_max_document_mb: 64,
+            scanner: Scanner::default(),
         }
     }
 }
@@ -134,6 +164,16 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.verify_policy()?;
         config.file_mode()?;
+        let sc = config.scanner;
+        if sc.max_gap_ms == 0 || sc.max_gap_ms > 1000 || sc.mean_gap_ms > sc.max_gap_ms {
+            return Err(format!(
+                "[scanner] max_gap_ms = {} and mean_gap_ms = {}: use 1 to 1000 ms, mean no longer than max",
+                sc.max_gap_ms, sc.mean_gap_ms
+            ));
+        }
+        if sc.min_chars < 2 {
+            return Err("[scanner] min_chars must be at least 2".into());
+        }
         if let Some(cmd) = &config.printer_command {
             let words = shell_words::split(cmd).map_err(|e| format!("printer_command: {e}"))?;
             if words.is_empty() {

@@ -6,6 +6,9 @@
 use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
+mod ui;
+pub use ui::{Ui, ui};
+
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,7 +29,7 @@ impl Lang {
         }
     }
 
-    fn pick(self, sv: &'static str, en: &'static str) -> &'static str {
+    pub fn pick(self, sv: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Sv => sv,
             Lang::En => en,
@@ -39,7 +42,7 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
     use Refusal::*;
     match (r, lang) {
         (OneOpenMailing { case, state }, Lang::Sv) => format!(
-            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Försluta eller makulera den först.",
+            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Förslut eller makulera den först.",
             state_text(*state, lang)
         ),
         (OneOpenMailing { case, state }, Lang::En) => format!(
@@ -231,6 +234,24 @@ pub fn role_text_str(role: &str, lang: Lang) -> String {
         .unwrap_or_else(|| role.to_owned())
 }
 
+/// A verdict as one word of the reader's language (the lead's timeline).
+pub fn verdict_word(verdict: &str, lang: Lang) -> &str {
+    match Verdict::parse(verdict) {
+        Some(Verdict::Ok) => "ok",
+        Some(Verdict::Duplicate) => lang.pick("redan skannad", "duplicate"),
+        Some(Verdict::Foreign) => lang.pick("annan försändelses ark", "foreign"),
+        Some(Verdict::Stale) => lang.pick("gammal utskrift", "stale"),
+        Some(Verdict::Unknown) => lang.pick("okänd kod", "unknown"),
+        Some(Verdict::Mistyped) => lang.pick("felläst", "mistyped"),
+        None => verdict,
+    }
+}
+
+/// "1 avvikelse", "2 avvikelser": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// What a scan verdict means for the caseworker holding the stack.
 pub fn verdict_text(verdict: Verdict, other_case: Option<&str>, lang: Lang) -> String {
     let other = other_case.unwrap_or("?");
@@ -360,7 +381,7 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
             "The lock on {} is broken and mailing {} voided.",
         ),
         Text::ProtectedSteps => lang.pick(
-            "Skyddad identitet: adressen visas inte. Lägg handlingarna och innerarket i ett inre kuvert, försluta det, och lägg det i ett yttre kuvert till Skatteverkets förmedlingstjänst (adressen står på försättsbladet).",
+            "Skyddad identitet: adressen visas inte. Lägg handlingarna och innerarket i ett inre kuvert, förslut det och lägg det i ett yttre kuvert till Skatteverkets förmedlingstjänst (adressen står på försättsbladet).",
             "Protected identity: the address is never shown. Put the documents and the inner sheet in an inner envelope, seal it, and put it in an outer envelope to the Swedish Tax Agency's forwarding service (the address is on the cover sheet).",
         ),
         Text::AddressHidden => lang.pick(
@@ -390,297 +411,6 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::AuditNoHead => lang.pick(
             "varning: ingen huvudfil (.head) bredvid databasen, så borttagna eller omräknade sista händelser kan inte upptäckas. Den skrivs vid nästa ändring.",
             "warning: no head file (.head) beside the database, so deleted or re-hashed newest events cannot be detected. It is written with the next change.",
-        ),
-    }
-}
-
-/// Words of the terminal UI: labels, titles and key help.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ui {
-    AppTitle,
-    Session,
-    Team,
-    CaseNumberPrompt,
-    CaseNumberHint,
-    OpenMailing,
-    ResumeHint,
-    NoOpenMailing,
-    Parties,
-    Documents,
-    LockedBy,
-    Free,
-    Pages,
-    Concerns,
-    TooSmall,
-    HelpTitle,
-    KeyBack,
-    KeyQuit,
-    KeyHelp,
-    KeyMove,
-    KeyOpen,
-    KeyErase,
-    Role,
-    Name,
-    Id,
-    Address,
-    KeyNew,
-    KeyChoose,
-    KeyToggle,
-    KeyYes,
-    Recipient,
-    ChooseRecipient,
-    Preview,
-    OtherSubjectWarning,
-    EnvelopeSheets,
-    Attached,
-    KeyReview,
-    KeyPrint,
-    KeyScan,
-    KeySeal,
-    KeyAcknowledge,
-    Review,
-    Printing,
-    Verify,
-    ScanHint,
-    ConfirmSeal,
-    ReadyToSeal,
-    HardStop,
-    Scanned,
-    Keyed,
-    KeyReprint,
-    KeyVoid,
-    ReprintReason,
-    VoidReason,
-    Station,
-    StationPrompt,
-    StationHint,
-    AwaitingSeal,
-    NoneAwaiting,
-    PrintedBy,
-    StationVerify,
-    StationOwnerOnly,
-    FourEyesNote,
-    ProtectedTitle,
-    CoverScanHint,
-    NotACover,
-    Sheet,
-    Lead,
-    LeadTabHint,
-    Case,
-    State,
-    Printed,
-    KeyClickSelect,
-    KeyClickChoose,
-    TheMailing,
-    PdfNeedsOut,
-    OutNeedsPdf,
-    KeyTab,
-    KeyPeriod,
-    KeyUser,
-    KeyLocks,
-    KeyBreakLock,
-    Casework,
-    PeriodToday,
-    PeriodWeek,
-    PeriodMonth,
-    PeriodAll,
-    Caseworker,
-    Everyone,
-    Terminal,
-    Started,
-    Ended,
-    BreakReason,
-    Timeline,
-    RecipientName,
-    ColStates,
-    ColDeviations,
-    ColReprints,
-    ColKeyed,
-    ColOverrides,
-    CollectFrom,
-    ThePrinter,
-}
-
-/// The catalogue entry of a UI word.
-pub fn ui(u: Ui, lang: Lang) -> &'static str {
-    match u {
-        Ui::AppTitle => lang.pick(
-            "kuvert – rätt papper i rätt kuvert",
-            "kuvert – the right papers in the right envelope",
-        ),
-        Ui::Session => lang.pick("Session", "Session"),
-        Ui::Team => lang.pick("team", "team"),
-        Ui::CaseNumberPrompt => lang.pick("Ärendenummer", "Case number"),
-        Ui::CaseNumberHint => lang.pick(
-            "Skriv ärendenumret (t.ex. 2026-104037) och tryck Enter.",
-            "Type the case number (e.g. 2026-104037) and press Enter.",
-        ),
-        Ui::OpenMailing => lang.pick("Öppen försändelse", "Open mailing"),
-        Ui::ResumeHint => lang.pick(
-            "Slutför den först: ingen ny försändelse kan startas medan den är öppen.",
-            "Finish it first: no new mailing can start while it is open.",
-        ),
-        Ui::NoOpenMailing => lang.pick("Ingen öppen försändelse.", "No open mailing."),
-        Ui::Parties => lang.pick("Parter", "Parties"),
-        Ui::Documents => lang.pick("Handlingar", "Documents"),
-        Ui::LockedBy => lang.pick("Låst av", "Locked by"),
-        Ui::Free => lang.pick("Ej låst", "Not locked"),
-        Ui::Pages => lang.pick("s.", "p."),
-        Ui::Concerns => lang.pick("gäller", "concerns"),
-        Ui::TooSmall => lang.pick(
-            "Fönstret är för litet: gör det minst 80 × 24 tecken.",
-            "The window is too small: make it at least 80 × 24 characters.",
-        ),
-        Ui::HelpTitle => lang.pick("Tangenter", "Keys"),
-        Ui::KeyBack => lang.pick("tillbaka", "back"),
-        Ui::KeyQuit => lang.pick("avsluta", "quit"),
-        Ui::KeyHelp => lang.pick("hjälp", "help"),
-        Ui::KeyMove => lang.pick("flytta", "move"),
-        Ui::KeyOpen => lang.pick("öppna", "open"),
-        Ui::KeyErase => lang.pick("radera", "erase"),
-        Ui::Role => lang.pick("Roll", "Role"),
-        Ui::Name => lang.pick("Namn", "Name"),
-        Ui::Id => lang.pick("Person-/org.nr", "ID number"),
-        Ui::Address => lang.pick("Adress", "Address"),
-        Ui::KeyNew => lang.pick("ny försändelse", "new mailing"),
-        Ui::KeyChoose => lang.pick("välj mottagare", "choose recipient"),
-        Ui::KeyToggle => lang.pick("bifoga/ta bort", "attach/remove"),
-        Ui::KeyYes => lang.pick("bekräfta varning", "confirm warning"),
-        Ui::Recipient => lang.pick("Mottagare", "Recipient"),
-        Ui::ChooseRecipient => lang.pick(
-            "Välj mottagare och tryck Enter: ärendet låses för dig.",
-            "Choose the recipient and press Enter: the case is locked for you.",
-        ),
-        Ui::Preview => lang.pick("Försättsblad", "Cover sheet"),
-        Ui::OtherSubjectWarning => lang.pick(
-            "VARNING: handlingen gäller {}, inte mottagaren. Tryck y för att ändå bifoga; annan tangent avbryter.",
-            "WARNING: the document concerns the {}, not the recipient. Press y to attach it anyway; any other key cancels.",
-        ),
-        Ui::EnvelopeSheets => lang.pick("Kuvertet får {} ark.", "The envelope gets {} sheets."),
-        Ui::Attached => lang.pick("bifogad", "attached"),
-        Ui::KeyReview => lang.pick("granska och skriv ut", "review and print"),
-        Ui::KeyPrint => lang.pick("skriv ut", "print"),
-        Ui::KeyScan => lang.pick("kontrollera kod", "check code"),
-        Ui::KeySeal => lang.pick("försluta", "seal"),
-        Ui::KeyAcknowledge => lang.pick("kvittera stopp", "acknowledge stop"),
-        Ui::Review => lang.pick("Granska innan utskrift", "Review before printing"),
-        Ui::Printing => lang.pick("Skriver ut …", "Printing …"),
-        Ui::Verify => lang.pick("Kontroll före förslutning", "Check before sealing"),
-        Ui::ScanHint => lang.pick(
-            "Skanna varje ark (även försättsbladet). Koden kan också skrivas och avslutas med Enter.",
-            "Scan every sheet (the cover too). A code can also be typed and ended with Enter.",
-        ),
-        Ui::ConfirmSeal => lang.pick(
-            "Försluta nu? Tryck F2 igen för att försluta; annan tangent avbryter.",
-            "Seal now? Press F2 again to seal; any other key cancels.",
-        ),
-        Ui::ReadyToSeal => lang.pick(
-            "Alla ark är kontrollerade. Tryck F2 för att försluta.",
-            "Every sheet is checked. Press F2 to seal.",
-        ),
-        Ui::HardStop => lang.pick("STOPP – FEL ARK I BUNTEN", "STOP – WRONG SHEET IN THE STACK"),
-        Ui::Scanned => lang.pick("skannad", "scanned"),
-        Ui::Keyed => lang.pick("inskriven", "keyed"),
-        Ui::KeyReprint => lang.pick("skriv ut igen", "reprint"),
-        Ui::KeyVoid => lang.pick("makulera", "void"),
-        Ui::ReprintReason => lang.pick(
-            "Skäl till omutskrift (Enter skriver ut igen, Esc avbryter; den gamla utskriften blir ogiltig):",
-            "Reason for the reprint (Enter prints again, Esc cancels; the old print becomes stale):",
-        ),
-        Ui::VoidReason => lang.pick(
-            "Skäl till makulering (Enter makulerar, Esc avbryter; ärendet låses upp):",
-            "Reason to void (Enter voids, Esc cancels; the case is unlocked):",
-        ),
-        Ui::Station => lang.pick("Förslutningsstation", "Sealing station"),
-        Ui::StationPrompt => lang.pick("Skanna försättsbladet", "Scan the cover sheet"),
-        Ui::StationHint => lang.pick(
-            "Skanna försättsbladet på ett utskrivet kuvert från ditt team: kuvertet öppnas för kontroll, sedan skannas varje ark och kuvertet försluts.",
-            "Scan the cover sheet of a printed envelope of your team: it opens for checking, then every sheet is scanned and the envelope sealed.",
-        ),
-        Ui::AwaitingSeal => lang.pick("Väntar på förslutning", "Waiting to be sealed"),
-        Ui::NoneAwaiting => lang.pick(
-            "Inga utskrivna kuvert väntar.",
-            "No printed envelopes are waiting.",
-        ),
-        Ui::PrintedBy => lang.pick("Utskrivet av", "Printed by"),
-        Ui::KeyClickSelect => lang.pick("klick väljer rad", "click selects a row"),
-        Ui::KeyClickChoose => lang.pick(
-            "klick väljer, klick igen = Enter",
-            "click selects, click again = Enter",
-        ),
-        Ui::TheMailing => lang.pick("Försändelsen", "The mailing"),
-        Ui::KeyTab => lang.pick("handläggning/teamledare", "casework/team lead"),
-        Ui::KeyPeriod => lang.pick("period", "period"),
-        Ui::KeyUser => lang.pick("handläggare", "caseworker"),
-        Ui::KeyLocks => lang.pick("öppna lås", "open locks"),
-        Ui::KeyBreakLock => lang.pick("bryt lås", "break lock"),
-        Ui::Casework => lang.pick("Handläggning", "Casework"),
-        Ui::PeriodToday => lang.pick("i dag", "today"),
-        Ui::PeriodWeek => lang.pick("senaste 7 dagarna", "last 7 days"),
-        Ui::PeriodMonth => lang.pick("senaste 30 dagarna", "last 30 days"),
-        Ui::PeriodAll => lang.pick("all tid", "all time"),
-        Ui::Caseworker => lang.pick("Handläggare", "Caseworker"),
-        Ui::Everyone => lang.pick("alla", "everyone"),
-        Ui::Terminal => lang.pick("Terminal", "Terminal"),
-        Ui::Started => lang.pick("Start", "Start"),
-        Ui::Ended => lang.pick("Slut", "End"),
-        Ui::BreakReason => lang.pick(
-            "Skäl att bryta låset (Enter bryter och makulerar försändelsen, Esc avbryter):",
-            "Reason to break the lock (Enter breaks it and voids the mailing, Esc cancels):",
-        ),
-        Ui::Timeline => lang.pick("Händelser", "Timeline"),
-        // Column heads of the lead tab: short, the help and README spell them out.
-        Ui::ColStates => lang.pick("F/M/Ö", "S/V/O"),
-        Ui::ColDeviations => lang.pick("Avv", "Dev"),
-        Ui::ColReprints => lang.pick("Omu", "Rep"),
-        Ui::ColKeyed => lang.pick("Hand", "Keyed"),
-        Ui::ColOverrides => lang.pick("Åsid", "Ovr"),
-        Ui::CollectFrom => lang.pick(
-            "Hämta {} ark från {}. Utskriften: {}",
-            "Collect {} sheets from {}. Print job: {}",
-        ),
-        Ui::ThePrinter => lang.pick("skrivaren", "the printer"),
-        Ui::RecipientName => lang.pick("Mottagarens namn", "Recipient's name"),
-        Ui::PdfNeedsOut => lang.pick(
-            "--format pdf behöver --out FIL: var rapporten ska sparas",
-            "--format pdf needs --out FILE: where to save the report",
-        ),
-        Ui::OutNeedsPdf => lang.pick(
-            "--out gäller bara --format pdf; tabell, csv och json skrivs till standard ut",
-            "--out is only for --format pdf; table, csv and json go to standard output",
-        ),
-        Ui::Case => lang.pick("Ärende", "Case"),
-        Ui::State => lang.pick("Status", "State"),
-        Ui::Printed => lang.pick("Utskrivet", "Printed"),
-        Ui::StationVerify => lang.pick(
-            "Förslutningsstation – kontroll före förslutning",
-            "Sealing station – check before sealing",
-        ),
-        Ui::StationOwnerOnly => lang.pick(
-            "Bara den som förberedde försändelsen kan skriva ut den igen eller makulera den.",
-            "Only the person who prepared the mailing can reprint or void it.",
-        ),
-        Ui::FourEyesNote => lang.pick(
-            "Dubbelkontroll: du skrev ut försändelsen, så en kollega skannar och försluter den. Lämna kuvertet med alla ark till förslutningsstationen.",
-            "Dual control: you printed this mailing, so a colleague scans and seals it. Take the envelope with every sheet to the sealing station.",
-        ),
-        Ui::ProtectedTitle => lang.pick(
-            "Skyddad identitet – inre och yttre kuvert",
-            "Protected identity – inner and outer envelope",
-        ),
-        Ui::CoverScanHint => lang.pick(
-            "Ett skannat försättsblad öppnar sitt kuvert för kontroll.",
-            "A scanned cover sheet opens its envelope for checking.",
-        ),
-        Ui::NotACover => lang.pick(
-            "Skanningen öppnade inget kuvert: {}",
-            "The scan opened no envelope: {}",
-        ),
-        Ui::Sheet => lang.pick("Ark", "Sheets"),
-        Ui::Lead => lang.pick("Teamledare", "Team lead"),
-        Ui::LeadTabHint => lang.pick(
-            "Tab växlar mellan handläggning och teamledarvyn.",
-            "Tab switches between casework and the team-lead view.",
         ),
     }
 }
@@ -809,7 +539,11 @@ pub fn event_text(kind: &str, detail: &serde_json::Value, lang: Lang) -> String 
             } else {
                 ""
             };
-            format!("{} {verdict}{sheet}{how}", lang.pick("skanning", "scan"))
+            format!(
+                "{} {}{sheet}{how}",
+                lang.pick("skanning", "scan"),
+                verdict_word(&verdict, lang)
+            )
         }
         ("deviation", _) => {
             let other = text("other_case");

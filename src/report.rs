@@ -207,17 +207,27 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
 /// The log as an aligned table for a terminal, in the reader's language.
 pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
     use crate::i18n::{Rep, rep};
-    let words = match lang {
-        Lang::Sv => [
+    // (session, mailing, sheets, a deviation, deviations, an override, overrides)
+    let (session_w, mailing_w, sheets_w, dev1, devs, ovr1, ovrs) = match lang {
+        Lang::Sv => (
             "session",
             "försändelse",
             "ark",
+            "avvikelse",
             "avvikelser",
+            "åsidosättande",
             "åsidosättanden",
-        ],
-        Lang::En => ["session", "mailing", "sheets", "deviations", "overrides"],
+        ),
+        Lang::En => (
+            "session",
+            "mailing",
+            "sheets",
+            "deviation",
+            "deviations",
+            "override",
+            "overrides",
+        ),
     };
-    let [session_w, mailing_w, sheets_w, deviations_w, overrides_w] = words;
     let state = |s: &str| {
         crate::model::MailingState::parse(s)
             .map(|st| crate::i18n::state_text(st, lang).to_owned())
@@ -242,13 +252,13 @@ pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
         }
         for m in &s.mailings {
             out.push_str(&format!(
-                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>2} {deviations_w}  {:>2} {overrides_w}\n",
+                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>13}  {:>17}\n",
                 m.mailing,
                 m.case,
                 state(&m.state),
                 m.sheets,
-                m.deviations.len(),
-                m.overrides
+                crate::i18n::count(m.deviations.len(), dev1, devs),
+                crate::i18n::count(m.overrides, ovr1, ovrs),
             ));
             for d in &m.deviations {
                 let kind = match lang {

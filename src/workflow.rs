@@ -451,6 +451,51 @@ impl Workflow {
         self.status_of(id)
     }
 
+    /// Gives the draft another recipient of its case, before anything is printed; the
+    /// documents that do not concern the new recipient are removed. Returns the draft and
+    /// how many documents were removed.
+    pub fn change_recipient(
+        &mut self,
+        s: &Session,
+        recipient: PartyId,
+    ) -> Result<(MailingStatus, usize)> {
+        let r = self.change_recipient_checked(s, recipient);
+        self.logged(s, "change_recipient", r)
+    }
+
+    fn change_recipient_checked(
+        &mut self,
+        s: &Session,
+        recipient: PartyId,
+    ) -> Result<(MailingStatus, usize)> {
+        let now = self.now();
+        let lang = self.lang;
+        let (id, removed) = self.store.write(|tx| {
+            people::touch_session(tx, s.id, &now)?;
+            let m = open_mailing(tx, s)?;
+            if m.state != MailingState::Draft {
+                return Err(Refusal::AlreadyPrinted.into());
+            }
+            let party = cases::party_of_case(tx, m.case_id, recipient)?.ok_or_else(|| {
+                Error::NotFound(match lang {
+                    Lang::Sv => format!("part {recipient} finns inte i ärende {}", m.case_no),
+                    Lang::En => format!("party {recipient} is not a party of case {}", m.case_no),
+                })
+            })?;
+            let removed = mailings::change_recipient(tx, m.id, party.id)?;
+            audit::append(
+                tx,
+                &ctx(s, Some(m.id), Some(&m.case_no)),
+                "recipient_changed",
+                json!({ "from": m.recipient, "to": party.id, "recipient_role": party.role.as_str(),
+                        "protected": party.protected, "documents_removed": removed }),
+                &now,
+            )?;
+            Ok((m.id, removed))
+        })?;
+        Ok((self.status_of(id)?, removed))
+    }
+
     /// Renders the print job, writes it to the outbox and sends it to the printer. A reprint
     /// (a print after a completed one) needs a reason and makes the earlier print stale.
     pub fn print(&mut self, s: &Session, reason: Option<&str>) -> Result<PrintOutcome> {
@@ -1184,7 +1229,8 @@ impl Workflow {
             .read(|tx| audit::verify_with_head(tx, head.as_ref()))
     }
 
-    fn check_reason(&self, reason: &str) -> Result<()> {
+    /// The rule for every reason (void, reprint, lock break): present, one line, in words.
+    pub fn check_reason(&self, reason: &str) -> Result<()> {
         if reason.is_empty() {
             return Err(Error::Invalid(self.pick(
                 "ett skäl krävs (--reason \"…\")",
@@ -1195,6 +1241,13 @@ impl Workflow {
             return Err(Error::Invalid(self.pick(
                 "skälet får vara högst 500 tecken på en rad",
                 "the reason must be at most 500 characters on one line",
+            )));
+        }
+        // A scanner's burst that landed in a reason prompt must not become the reason.
+        if crate::code::contains_sheet_code(reason) {
+            return Err(Error::Invalid(self.pick(
+                "skälet ser ut som en arkkod (en skanning i fel fält): skriv skälet med ord",
+                "the reason looks like a sheet code (a scan in the wrong field): write the reason in words",
             )));
         }
         Ok(())
@@ -1271,8 +1324,8 @@ fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<ca
     let number = normalise_case_number(number);
     let case = cases::by_number(c, &number)?.ok_or_else(|| {
         Error::NotFound(match lang {
-            Lang::Sv => format!("ärende {number} finns inte; se `kuvert case list`"),
-            Lang::En => format!("case {number} does not exist; see `kuvert case list`"),
+            Lang::Sv => format!("ärende {number} finns inte: kontrollera numret"),
+            Lang::En => format!("case {number} does not exist: check the number"),
         })
     })?;
     if case.team != s.user.team {

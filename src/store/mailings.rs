@@ -385,3 +385,23 @@ pub fn awaiting_seal(c: &Connection, team: &str) -> Result<Vec<crate::model::Awa
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Gives a draft another recipient of its case. The documents that do not concern the new
+/// recipient are removed (attaching one again asks again whether it may go to someone it
+/// does not concern); the rest now concern the recipient. Returns how many were removed.
+pub fn change_recipient(c: &Connection, id: MailingId, recipient: PartyId) -> Result<usize> {
+    c.execute(
+        "UPDATE mailings SET recipient_id = ?2 WHERE id = ?1 AND state = 'draft'",
+        (id, recipient),
+    )?;
+    let removed = c.execute(
+        "DELETE FROM mailing_documents WHERE mailing_id = ?1 AND document_id IN
+           (SELECT id FROM documents WHERE subject_id != ?2)",
+        (id, recipient),
+    )?;
+    c.execute(
+        "UPDATE mailing_documents SET other_subject = 0 WHERE mailing_id = ?1",
+        [id],
+    )?;
+    Ok(removed)
+}

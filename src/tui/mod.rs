@@ -1,29 +1,40 @@
 //! The caseworker's terminal UI (ratatui + crossterm) over the same workflow as the command
-//! line. A plain synchronous loop: poll input, drain every pending event, draw.
+//! line. A plain synchronous loop: wait for input (read on a thread of its own), hand it to
+//! the app, draw; the terminal is watched so a closed window ends the session.
 //!
-//! Screens: start, case, compose, review/print, verify (with the hard stop) and the sealing
-//! station. Keys come from one table (`action`); a barcode scanner is a keyboard whose bursts
-//! `burst` recognises. Mouse clicks select and act on list rows (Shift+drag still selects
-//! text in most terminals).
+//! Screens: start, case, compose, review/print, verify (with the hard stop), the sealing
+//! station and the lead tab. Every key goes through one pipeline (`input`: a scanner's burst
+//! is a scan on every screen) and one key table (`keys`) that also writes the footer and the
+//! help. Mouse clicks select and act on list rows (Shift+drag still selects text in most
+//! terminals).
 
 pub mod action;
 pub mod app;
-pub mod burst;
+mod chrome;
+pub mod ctx;
+pub mod input;
+pub mod keys;
 pub mod screens;
+mod tty;
 
-use std::io::stdout;
+#[cfg(test)]
+mod tests;
+
+use std::io::{Write, stdout};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
-};
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
 use ratatui::crossterm::execute;
 
 pub use app::App;
 
 use crate::error::{Error, Result};
+
+/// The longest the loop waits before it looks at the terminal and the signals again.
+const WATCH: Duration = Duration::from_millis(100);
 
 /// Text from the database as it may be shown in a terminal: control characters (escape
 /// sequences among them) are replaced, so stored text can never drive the terminal.
@@ -33,8 +44,9 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
-/// Runs the UI until the caseworker quits or the terminal goes away (SIGHUP, SIGTERM); the
-/// terminal is restored on every way out, panics included.
+/// Runs the UI until the caseworker quits or the terminal goes away (end of input, a hung-up
+/// or vanished tty, SIGHUP, SIGTERM): the session is ended and logged, the open mailing kept,
+/// and the terminal restored as far as it still exists, within a fraction of a second.
 pub fn run(mut app: App) -> Result<()> {
     let hangup = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
@@ -50,44 +62,73 @@ pub fn run(mut app: App) -> Result<()> {
         let _ = execute!(stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let result = event_loop(&mut terminal, &mut app, &hangup);
+    let ended = event_loop(&mut terminal, &mut app, &hangup);
+    if ended != Ended::Quit {
+        // A print on its way is recorded if it finishes now; else it stays a draft.
+        app.wait_for_print(Duration::from_millis(500));
+    }
+    tracing::info!(how = ?ended, "terminal session ends");
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
-    let ended = app.finish();
-    result.and(ended)
+    app.finish()
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    Quit,
+    Signal,
+    TerminalGone,
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     hangup: &AtomicBool,
-) -> Result<()> {
-    let io = |e: std::io::Error| Error::io("the terminal", e);
+) -> Ended {
+    let tty = tty::Tty::open();
+    let events = tty::reader();
     loop {
-        terminal.draw(|frame| app.draw(frame)).map_err(io)?;
-        // Bounded, so a hang-up is noticed even without input.
-        if event::poll(Duration::from_millis(200)).map_err(io)? {
-            loop {
-                match event::read().map_err(io)? {
-                    Event::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(key),
-                    Event::Mouse(mouse) => app.handle_mouse(mouse),
-                    _ => {}
-                }
-                if app.quitting() || !event::poll(Duration::ZERO).map_err(io)? {
-                    break;
-                }
-            }
+        if terminal.draw(|frame| app.draw(frame)).is_err() {
+            return Ended::TerminalGone;
         }
-        app.tick();
+        let now = Instant::now();
+        let wait = app
+            .deadline()
+            .map_or(WATCH, |d| d.saturating_duration_since(now).min(WATCH));
+        let mut next = events.recv_timeout(wait);
+        loop {
+            match next {
+                Ok(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
+                    app.key(key, Instant::now());
+                }
+                Ok(Ok(Event::Mouse(mouse))) => app.mouse(mouse),
+                Ok(Ok(Event::Resize(w, h))) => app.resize(w, h),
+                Ok(Ok(_)) => {}
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Ended::TerminalGone,
+                Err(RecvTimeoutError::Timeout) => break,
+            }
+            if app.quitting() {
+                break;
+            }
+            // Drain every pending event before drawing, or a scanner's burst backs up.
+            next = events.recv_timeout(Duration::ZERO);
+        }
+        app.tick(Instant::now());
         if app.take_bell() {
             // A hard stop must be heard, not only seen.
-            use std::io::Write;
             let mut out = stdout();
             let _ = out.write_all(b"\x07");
             let _ = out.flush();
         }
-        if app.quitting() || hangup.load(Ordering::Relaxed) {
-            return Ok(());
+        if app.quitting() {
+            return Ended::Quit;
+        }
+        if hangup.load(Ordering::Relaxed) {
+            return Ended::Signal;
+        }
+        if tty.gone() {
+            return Ended::TerminalGone;
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The case screen: header, parties (masked numbers; no address for protected identity) and
-//! documents with whom they concern.
+//! The case screen: header (who holds the lock), parties (masked numbers; no address for
+//! protected identity) and documents with their dates and whom they concern.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,18 +7,24 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
-use crate::i18n::{self, Lang, Text, Ui};
+use super::compose::ComposeScreen;
+use super::{Kind, Screen};
+use crate::i18n::{self, Text, Ui};
 use crate::model::CaseDetail;
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 
 /// State of the case screen.
 #[derive(Debug)]
 pub struct CaseScreen {
-    pub case: CaseDetail,
+    case: CaseDetail,
     /// Selected document row.
-    pub selected: usize,
+    selected: usize,
     /// Where the document rows were drawn (for mouse clicks).
-    pub geometry: super::ListGeometry,
+    geometry: super::ListGeometry,
+    message: Option<String>,
 }
 
 impl CaseScreen {
@@ -27,7 +33,13 @@ impl CaseScreen {
             case,
             selected: 0,
             geometry: Default::default(),
+            message: None,
         }
+    }
+
+    /// The case shown (tests).
+    pub fn case(&self) -> &CaseDetail {
+        &self.case
     }
 
     /// Moves the document selection, staying inside the list.
@@ -38,9 +50,53 @@ impl CaseScreen {
         }
         self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
     }
+}
 
-    /// Draws the screen; reads state only.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+impl Screen for CaseScreen {
+    fn kind(&self) -> Kind {
+        Kind::Case
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        keys::CASE
+    }
+
+    fn update(&mut self, action: Action, _ctx: &mut Ctx) -> Effect {
+        self.message = None;
+        match action {
+            Action::Do(Cmd::Up) => self.move_by(-1),
+            Action::Do(Cmd::Down) => self.move_by(1),
+            Action::Do(Cmd::NewMailing) => {
+                return Effect::Push(Box::new(ComposeScreen::new(self.case.clone())));
+            }
+            Action::Do(Cmd::Back) => return Effect::Pop(None),
+            Action::Scan(code) => return Effect::OpenCover(code),
+            _ => {}
+        }
+        Effect::None
+    }
+
+    /// The lock may have changed: taken by me, refused to me, released by a seal.
+    fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
+        match ctx.wf.show_case(&ctx.session, &self.case.case) {
+            Ok(case) => {
+                self.case = case;
+                self.move_by(0);
+            }
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+        Effect::None
+    }
+
+    fn click(&mut self, x: u16, y: u16) -> Option<Action> {
+        if let Some(row) = self.geometry.row_at(x, y, self.case.documents.len()) {
+            self.selected = row;
+        }
+        None
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
         let c = &self.case;
         // A protected party's row is two lines tall, so its note is never cut off.
         let party_rows = c
@@ -56,6 +112,9 @@ impl CaseScreen {
         ])
         .areas(area);
         let lock = match &c.lock {
+            Some(l) if l.account == ctx.session.user.account => {
+                i18n::fill(ctx.t(Ui::LockedByYou), &[&l.mailing])
+            }
             Some(l) => format!(
                 "{} {} ({}) {}",
                 i18n::ui(Ui::LockedBy, lang),
@@ -63,7 +122,11 @@ impl CaseScreen {
                 sanitize(&l.account),
                 crate::time_fmt::display(&l.since)
             ),
-            None => i18n::ui(Ui::Free, lang).to_owned(),
+            None => ctx.t(Ui::Free).to_owned(),
+        };
+        let lock = match &self.message {
+            Some(m) => format!("{lock}  {}", sanitize(m)),
+            None => lock,
         };
         frame.render_widget(
             Paragraph::new(Line::from(format!(

@@ -10,11 +10,15 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
-use super::ListGeometry;
+use super::reason::{Reason, Step};
+use super::{Kind, ListGeometry, Screen, fit};
 use crate::i18n::{self, Lang, Rep, Ui};
 use crate::model::MailingId;
 use crate::report::{Assessment, LeadReport, SessionEntry};
 use crate::time_fmt::display;
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 
 /// The period the lead looks at.
@@ -74,25 +78,39 @@ pub enum LeadView {
 /// State of the lead tab.
 #[derive(Debug, Default)]
 pub struct LeadScreen {
-    pub period: Period,
+    period: Period,
     /// Only this caseworker's sessions; None = everyone.
-    pub user: Option<String>,
+    user: Option<String>,
     /// The caseworkers seen in the unfiltered period, for `u` to cycle through.
-    pub users: Vec<String>,
-    pub report: Option<LeadReport>,
-    pub view: LeadView,
-    pub selected: usize,
+    users: Vec<String>,
+    report: Option<LeadReport>,
+    view: LeadView,
+    selected: usize,
+    /// How many events the timeline is scrolled back from its newest.
+    scroll: usize,
     /// Recipient names the lead chose to see (Enter on a mailing), by mailing.
-    pub names: HashMap<MailingId, String>,
+    names: HashMap<MailingId, String>,
     /// A reason being typed for breaking the selected lock.
-    pub reason: Option<String>,
-    pub message: Option<String>,
-    pub geometry: ListGeometry,
+    reason: Option<Reason>,
+    message: Option<String>,
+    geometry: ListGeometry,
 }
 
 impl LeadScreen {
+    /// The lead tab with this week's report read.
+    pub fn new(ctx: &mut Ctx) -> Self {
+        let mut s = Self::default();
+        s.load(ctx);
+        s
+    }
+
+    /// The report shown (tests).
+    pub fn report(&self) -> Option<&LeadReport> {
+        self.report.as_ref()
+    }
+
     /// Rows in the list shown.
-    pub fn rows(&self) -> usize {
+    fn rows(&self) -> usize {
         let Some(r) = &self.report else { return 0 };
         match self.view {
             LeadView::Sessions => r.sessions.len(),
@@ -102,15 +120,16 @@ impl LeadScreen {
     }
 
     /// Moves the selection, staying inside the list.
-    pub fn move_by(&mut self, delta: isize) {
+    fn move_by(&mut self, delta: isize) {
         let n = self.rows();
         if n > 0 {
             self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
+            self.scroll = 0;
         }
     }
 
     /// The next caseworker filter (`u`): everyone, then each in turn.
-    pub fn next_user(&mut self) {
+    fn next_user(&mut self) {
         self.user = match &self.user {
             None => self.users.first().cloned(),
             Some(u) => {
@@ -120,8 +139,185 @@ impl LeadScreen {
         };
     }
 
-    /// Draws the tab; reads state only.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+    /// Reads the report again for the chosen period and caseworker.
+    fn load(&mut self, ctx: &mut Ctx) {
+        let since = self
+            .period
+            .days()
+            .map(|d| crate::time_fmt::date(ctx.wf.clock_now() - time::Duration::days(d)));
+        let query = crate::report::LogQuery {
+            session: None,
+            user: self.user.clone(),
+            since,
+            until: None,
+        };
+        let result = crate::report::lead_report(&mut ctx.wf, &ctx.session, &query);
+        match ctx.wf.logged(&ctx.session, "log", result) {
+            Ok(r) => {
+                if self.user.is_none() {
+                    let mut users: Vec<String> =
+                        r.sessions.iter().map(|s| s.user.clone()).collect();
+                    users.sort();
+                    users.dedup();
+                    self.users = users;
+                }
+                if let LeadView::Session(i) = self.view
+                    && i >= r.sessions.len()
+                {
+                    self.view = LeadView::Sessions;
+                }
+                self.report = Some(r);
+                self.selected = self.selected.min(self.rows().saturating_sub(1));
+            }
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+    }
+
+    /// Shows or hides the recipient's name of the selected mailing; never an address.
+    fn toggle_name(&mut self, session: usize, ctx: &mut Ctx) {
+        let Some((id, case)) = self
+            .report
+            .as_ref()
+            .and_then(|r| r.sessions.get(session))
+            .and_then(|s| s.mailings.get(self.selected))
+            .map(|m| (m.mailing, m.case.clone()))
+        else {
+            return;
+        };
+        if self.names.remove(&id).is_some() {
+            return;
+        }
+        let name = ctx.wf.status_of(id).and_then(|st| {
+            let case = ctx.wf.show_case(&ctx.session, &case)?;
+            Ok(case.party(st.recipient).map(|p| {
+                if p.protected {
+                    format!(
+                        "{} ({})",
+                        p.name,
+                        i18n::text(i18n::Text::AddressHidden, ctx.lang)
+                    )
+                } else {
+                    p.name.clone()
+                }
+            }))
+        });
+        match name {
+            Ok(Some(n)) => {
+                self.names.insert(id, n);
+            }
+            Ok(None) => {}
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+    }
+
+    fn break_lock(&mut self, reason: &str, ctx: &mut Ctx) {
+        let Some(case) = self
+            .report
+            .as_ref()
+            .and_then(|r| r.locks.get(self.selected))
+            .map(|l| l.case.clone())
+        else {
+            return;
+        };
+        self.message = Some(match ctx.wf.break_lock(&ctx.session, &case, reason) {
+            Ok(m) => i18n::fill(ctx.t(Ui::LockBroken), &[&sanitize(&m.case)]),
+            Err(e) => ctx.error(&e),
+        });
+        self.load(ctx);
+    }
+}
+
+impl Screen for LeadScreen {
+    fn kind(&self) -> Kind {
+        Kind::Lead
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        match (&self.reason, self.view) {
+            (Some(_), _) => keys::REASON,
+            (None, LeadView::Sessions) => keys::LEAD,
+            (None, LeadView::Session(_)) => keys::LEAD_SESSION,
+            (None, LeadView::Locks) => keys::LEAD_LOCKS,
+        }
+    }
+
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
+        if let Some(reason) = &mut self.reason {
+            match reason.update(action, ctx) {
+                Step::Typing => {}
+                Step::Cancelled => self.reason = None,
+                Step::Done(text) => {
+                    self.reason = None;
+                    self.break_lock(&text, ctx);
+                }
+            }
+            return Effect::None;
+        }
+        self.message = None;
+        match (self.view, action) {
+            (_, Action::Scan(code)) => return Effect::OpenCover(code),
+            (_, Action::Do(Cmd::Up)) => self.move_by(-1),
+            (_, Action::Do(Cmd::Down)) => self.move_by(1),
+            (_, Action::Do(Cmd::ScrollUp)) => self.scroll = self.scroll.saturating_add(5),
+            (_, Action::Do(Cmd::ScrollDown)) => self.scroll = self.scroll.saturating_sub(5),
+            (_, Action::Do(Cmd::Period)) => {
+                self.period = self.period.next();
+                self.load(ctx);
+            }
+            (_, Action::Do(Cmd::User)) => {
+                self.next_user();
+                self.load(ctx);
+            }
+            (_, Action::Do(Cmd::Locks)) => {
+                self.view = LeadView::Locks;
+                self.selected = 0;
+                self.load(ctx);
+            }
+            (LeadView::Locks, Action::Do(Cmd::BreakLock)) if self.rows() > 0 => {
+                self.reason = Some(Reason::default());
+            }
+            (LeadView::Sessions, Action::Do(Cmd::Confirm)) if self.rows() > 0 => {
+                self.view = LeadView::Session(self.selected);
+                self.selected = 0;
+                self.scroll = 0;
+            }
+            (LeadView::Session(i), Action::Do(Cmd::Confirm)) => self.toggle_name(i, ctx),
+            (LeadView::Session(i), Action::Do(Cmd::Back)) => {
+                self.view = LeadView::Sessions;
+                self.selected = i;
+            }
+            (LeadView::Locks, Action::Do(Cmd::Back)) => {
+                self.view = LeadView::Sessions;
+                self.selected = 0;
+            }
+            (LeadView::Sessions, Action::Do(Cmd::Back)) => return Effect::SwitchTab,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
+        if self.reason.is_none() && self.report.is_none() {
+            self.load(ctx);
+        }
+        Effect::None
+    }
+
+    fn click(&mut self, x: u16, y: u16) -> Option<Action> {
+        if self.reason.is_some() {
+            return None;
+        }
+        let row = self.geometry.row_at(x, y, self.rows())?;
+        if row == self.selected {
+            return Some(Action::Do(Cmd::Confirm));
+        }
+        self.selected = row;
+        self.scroll = 0;
+        None
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
         let Some(r) = &self.report else {
             if let Some(msg) = &self.message {
                 frame.render_widget(
@@ -133,12 +329,16 @@ impl LeadScreen {
             }
             return;
         };
-        let [filters, body, bottom] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(5),
-            Constraint::Length(7),
-        ])
-        .areas(area);
+        // A session's mailings take the room they need (up to half); its timeline the rest.
+        let bottom_rows = match self.view {
+            LeadView::Session(i) => {
+                let rows = r.sessions.get(i).map_or(0, |s| s.mailings.len()) as u16 + 3;
+                Constraint::Min(area.height.saturating_sub(1 + rows).max(area.height / 2))
+            }
+            _ => Constraint::Length(7),
+        };
+        let [filters, body, bottom] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(5), bottom_rows]).areas(area);
         let who = self
             .user
             .as_deref()
@@ -172,11 +372,13 @@ impl LeadScreen {
             }
             LeadView::Locks => {
                 self.draw_locks(frame, body, r, lang);
-                self.draw_reason(frame, bottom, lang);
+                self.draw_reason(frame, bottom, ctx);
             }
         }
     }
+}
 
+impl LeadScreen {
     /// Draws a list with its header row and the selection, and remembers where its rows are,
     /// so a click finds its row.
     fn draw_list(&self, frame: &mut Frame, area: Rect, table: Table<'_>, block: Block<'_>) {
@@ -196,56 +398,60 @@ impl LeadScreen {
     }
 
     fn draw_sessions(&self, frame: &mut Frame, area: Rect, r: &LeadReport, lang: Lang) {
+        // Every column has a word for a head; the narrow window keeps the figures.
+        let wide = area.width >= 120;
+        let t = |u| i18n::ui(u, lang);
+        let mut head = vec![t(Ui::Caseworker), t(Ui::Started)];
+        let mut widths = vec![Constraint::Length(13), Constraint::Length(16)];
+        if wide {
+            head.extend([t(Ui::Ended), t(Ui::Terminal)]);
+            widths.extend([Constraint::Length(5), Constraint::Fill(1)]);
+        }
+        let figures = if wide {
+            &[
+                Ui::ColSealed,
+                Ui::ColVoided,
+                Ui::ColOpen,
+                Ui::ColDeviations,
+                Ui::ColReprints,
+                Ui::ColKeyed,
+            ][..]
+        } else {
+            &[Ui::ColSealed, Ui::ColVoided, Ui::ColOpen, Ui::ColDeviations][..]
+        };
+        for &f in figures {
+            head.push(t(f));
+            widths.push(Constraint::Length(t(f).chars().count() as u16));
+        }
         let rows = r.sessions.iter().map(|s| {
             let c = &s.counts;
-            let row = Row::new(vec![
-                sanitize(&s.user),
-                sanitize(&s.terminal),
-                display(&s.started),
-                s.ended
-                    .as_deref()
-                    .map(|e| display(e).chars().skip(11).collect())
-                    .unwrap_or_else(|| "…".to_owned()),
-                format!("{}/{}/{}", c.sealed, c.voided, c.open),
-                c.deviations.to_string(),
-                c.reprints.to_string(),
-                format!("{}/{}", c.keyed, c.scans),
-            ]);
+            let mut cells = vec![fit(&sanitize(&s.user), 13), display(&s.started)];
+            if wide {
+                cells.push(
+                    s.ended
+                        .as_deref()
+                        .map(|e| display(e).chars().skip(11).collect())
+                        .unwrap_or_else(|| "…".to_owned()),
+                );
+                cells.push(sanitize(&s.terminal));
+            }
+            cells.extend([c.sealed, c.voided, c.open, c.deviations].map(|n| n.to_string()));
+            if wide {
+                cells.push(c.reprints.to_string());
+                cells.push(format!("{}/{}", c.keyed, c.scans));
+            }
+            let row = Row::new(cells);
             if c.deviations > 0 {
                 row.style(Style::new().fg(Color::Yellow))
             } else {
                 row
             }
         });
-        let header = Row::new(vec![
-            i18n::ui(Ui::Caseworker, lang),
-            i18n::ui(Ui::Terminal, lang),
-            i18n::ui(Ui::Started, lang),
-            i18n::ui(Ui::Ended, lang),
-            i18n::ui(Ui::ColStates, lang),
-            i18n::ui(Ui::ColDeviations, lang),
-            i18n::ui(Ui::ColReprints, lang),
-            i18n::ui(Ui::ColKeyed, lang),
-        ])
-        .bold();
         let block = Block::bordered().title(i18n::rep(Rep::Sessions, lang));
         self.draw_list(
             frame,
             area,
-            Table::new(
-                rows,
-                [
-                    Constraint::Length(13),
-                    Constraint::Fill(1),
-                    Constraint::Length(16),
-                    Constraint::Length(5),
-                    Constraint::Length(7),
-                    Constraint::Length(4),
-                    Constraint::Length(4),
-                    Constraint::Length(6),
-                ],
-            )
-            .header(header),
+            Table::new(rows, widths).header(Row::new(head).bold()),
             block,
         );
     }
@@ -322,6 +528,8 @@ impl LeadScreen {
     }
 
     fn draw_session(&self, frame: &mut Frame, area: Rect, s: &SessionEntry, lang: Lang) {
+        let t = |u| i18n::ui(u, lang);
+        let wide = area.width >= 120;
         let rows = s.mailings.iter().map(|m| {
             let role = i18n::role_text_str(&m.recipient_role, lang);
             let name = self
@@ -329,7 +537,7 @@ impl LeadScreen {
                 .get(&m.mailing)
                 .map(|n| format!("{role}: {}", sanitize(n)))
                 .unwrap_or(role);
-            let row = Row::new(vec![
+            let mut cells = vec![
                 format!("#{}", m.mailing),
                 sanitize(&m.case),
                 name,
@@ -338,24 +546,39 @@ impl LeadScreen {
                     .unwrap_or_else(|| m.state.clone()),
                 m.sheets.to_string(),
                 m.deviations.len().to_string(),
-                m.overrides.to_string(),
-            ]);
+            ];
+            if wide {
+                cells.push(m.overrides.to_string());
+            }
+            let row = Row::new(cells);
             if m.deviations.is_empty() {
                 row
             } else {
                 row.style(Style::new().fg(Color::Yellow))
             }
         });
-        let header = Row::new(vec![
+        let mut head = vec![
             "#",
-            i18n::ui(Ui::Case, lang),
-            i18n::ui(Ui::Recipient, lang),
-            i18n::ui(Ui::State, lang),
-            i18n::ui(Ui::Sheet, lang),
-            i18n::ui(Ui::ColDeviations, lang),
-            i18n::ui(Ui::ColOverrides, lang),
-        ])
-        .bold();
+            t(Ui::Case),
+            t(Ui::Recipient),
+            t(Ui::State),
+            t(Ui::Sheet),
+            t(Ui::ColDeviations),
+        ];
+        let mut widths = vec![
+            Constraint::Length(6),
+            Constraint::Length(16),
+            Constraint::Fill(1),
+            Constraint::Length(13),
+            Constraint::Length(4),
+            Constraint::Length(t(Ui::ColDeviations).chars().count() as u16),
+        ];
+        if wide {
+            head.push(t(Ui::ColOverrides));
+            widths.push(Constraint::Length(
+                t(Ui::ColOverrides).chars().count() as u16
+            ));
+        }
         let block = Block::bordered().title(format!(
             "{} {}  {} ({})  {}  {} – {}",
             i18n::rep(Rep::Session, lang),
@@ -372,19 +595,7 @@ impl LeadScreen {
         self.draw_list(
             frame,
             area,
-            Table::new(
-                rows,
-                [
-                    Constraint::Length(6),
-                    Constraint::Length(16),
-                    Constraint::Fill(1),
-                    Constraint::Length(13),
-                    Constraint::Length(6),
-                    Constraint::Length(4),
-                    Constraint::Length(4),
-                ],
-            )
-            .header(header),
+            Table::new(rows, widths).header(Row::new(head).bold()),
             block,
         );
     }
@@ -393,10 +604,12 @@ impl LeadScreen {
         let Some(m) = s.mailings.get(self.selected) else {
             return;
         };
-        // The newest events are the ones that fit: a timeline is read from its end.
+        // The newest events that fit, scrolled back by PgUp: a timeline is read from its end.
         let height = usize::from(area.height.saturating_sub(2));
-        let skip = m.events.len().saturating_sub(height);
-        let lines: Vec<Line> = m.events[skip..]
+        let total = m.events.len();
+        let end = total.saturating_sub(self.scroll.min(total.saturating_sub(height)));
+        let start = end.saturating_sub(height);
+        let lines: Vec<Line> = m.events[start..end]
             .iter()
             .map(|e| {
                 let text = format!(
@@ -414,10 +627,13 @@ impl LeadScreen {
             .collect();
         frame.render_widget(
             Paragraph::new(lines).block(Block::bordered().title(format!(
-                "{} – #{} {}",
+                "{} – #{} {}  ({}–{} / {})",
                 i18n::ui(Ui::Timeline, lang),
                 m.mailing,
-                sanitize(&m.case)
+                sanitize(&m.case),
+                start + usize::from(total > 0),
+                end,
+                total
             ))),
             area,
         );
@@ -473,13 +689,12 @@ impl LeadScreen {
         );
     }
 
-    fn draw_reason(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+    fn draw_reason(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let mut lines = Vec::new();
-        if let Some(text) = &self.reason {
-            lines.push(Line::from(i18n::ui(Ui::BreakReason, lang)).bold());
-            lines.push(Line::from(format!("> {}", sanitize(text))));
+        if let Some(reason) = &self.reason {
+            lines.extend(reason.lines(ctx.t(Ui::BreakReason), ctx));
         } else if self.rows() > 0 {
-            lines.push(Line::from(format!("b – {}", i18n::ui(Ui::KeyBreakLock, lang))).dark_gray());
+            lines.push(Line::from(format!("b – {}", ctx.t(Ui::KeyBreakLock))).dark_gray());
         }
         if let Some(msg) = &self.message {
             lines.push(Line::from(sanitize(msg)).red());

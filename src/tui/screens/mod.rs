@@ -1,8 +1,10 @@
-//! One file per screen; each owns its state and draws itself without I/O.
+//! One file per screen; each owns its state (private), acts on actions and answers with an
+//! effect, and draws itself without I/O.
 
 pub mod case;
 pub mod compose;
 pub mod lead;
+pub mod reason;
 pub mod review;
 pub mod start;
 pub mod station;
@@ -10,9 +12,85 @@ pub mod verify;
 
 use std::cell::Cell;
 
+use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
+
+use super::action::{Action, Effect};
+use super::ctx::Ctx;
+use super::keys::Binding;
+use crate::model::MailingId;
+
+/// Which screen is on top (for the app and the tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Start,
+    Case,
+    Compose,
+    Review,
+    Verify,
+    Station,
+    Lead,
+}
+
+/// A screen: its key table for the state it is in, what it does with an action, and how it
+/// looks.
+pub trait Screen {
+    fn kind(&self) -> Kind;
+
+    /// The key table in force now; the footer and help are drawn from it.
+    fn keys(&self) -> &'static [Binding];
+
+    /// Carries out one action; says what the app should do next.
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect;
+
+    /// Draws the screen; reads state only.
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx);
+
+    /// Reads again what other desks may have changed; called every few seconds and when the
+    /// screen comes back on top.
+    fn refresh(&mut self, _ctx: &mut Ctx) -> Effect {
+        Effect::None
+    }
+
+    /// A mouse click at a cell: selects the row under it, or asks for an action when the
+    /// row was already selected.
+    fn click(&mut self, _x: u16, _y: u16) -> Option<Action> {
+        None
+    }
+
+    /// The print this screen asked for failed.
+    fn print_failed(&mut self, _message: String) {}
+
+    /// The mailing being checked, on a verify screen.
+    fn checking(&self) -> Option<MailingId> {
+        None
+    }
+
+    /// A hard stop is on screen: it is drawn even in a window that is too small.
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+/// A text cut to `width` characters, ending in "…" when something was cut.
+pub fn fit(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    if width > 0 {
+        cut.push('…');
+    }
+    cut
+}
+
+/// A text field's line with the characters the input pipeline still holds.
+pub fn field_line(typed: &str, ctx: &Ctx) -> Line<'static> {
+    input_line(&format!("{typed}{}", ctx.held))
+}
 
 /// A text field's line: the prompt, what was typed (sanitised, bold) and the cursor.
 pub fn input_line(typed: &str) -> Line<'static> {
@@ -48,6 +126,13 @@ impl ListGeometry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis() {
+        assert_eq!(fit("Arbetsgivarens redogörelse", 10), "Arbetsgiv…");
+        assert_eq!(fit("Fullmakt", 10), "Fullmakt");
+        assert_eq!(fit("Fullmakt", 0), "");
+    }
 
     #[test]
     fn clicks_map_to_rows_below_the_offset() {

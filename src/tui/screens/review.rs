@@ -1,4 +1,5 @@
-//! The summary the caseworker confirms before printing: recipient, enclosures, sheets.
+//! The summary the caseworker confirms before printing: recipient, enclosures, sheets. The
+//! draft can still be voided here, with nothing printed.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,23 +7,93 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::i18n::{self, Lang, Text, Ui};
+use super::reason::{Reason, Step};
+use super::{Kind, Screen};
+use crate::i18n::{self, Text, Ui};
 use crate::model::{CaseDetail, MailingStatus};
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 
 /// State of the review screen.
 #[derive(Debug)]
 pub struct ReviewScreen {
-    pub case: CaseDetail,
-    pub mailing: MailingStatus,
+    case: CaseDetail,
+    mailing: MailingStatus,
     /// A print job is being made on the worker thread.
-    pub printing: bool,
-    pub message: Option<String>,
+    printing: bool,
+    /// A reason to void the draft is being typed.
+    voiding: Option<Reason>,
+    message: Option<String>,
 }
 
 impl ReviewScreen {
-    /// Draws the screen; reads state only.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+    pub fn new(case: CaseDetail, mailing: MailingStatus) -> Self {
+        Self {
+            case,
+            mailing,
+            printing: false,
+            voiding: None,
+            message: None,
+        }
+    }
+}
+
+impl Screen for ReviewScreen {
+    fn kind(&self) -> Kind {
+        Kind::Review
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        match (self.printing, &self.voiding) {
+            (true, _) => keys::PRINTING,
+            (false, Some(_)) => keys::REASON,
+            (false, None) => keys::REVIEW,
+        }
+    }
+
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
+        if self.printing {
+            if let Action::Scan(_) = action {
+                self.message = Some(ctx.t(Ui::WaitForPrint).to_owned());
+            }
+            return Effect::None;
+        }
+        if let Some(reason) = &mut self.voiding {
+            match reason.update(action, ctx) {
+                Step::Typing => {}
+                Step::Cancelled => self.voiding = None,
+                Step::Done(text) => match ctx.wf.void(&ctx.session, &text) {
+                    Ok(_) => return Effect::Home(Some(ctx.t(Ui::DraftVoided).to_owned())),
+                    Err(e) => self.message = Some(ctx.error(&e)),
+                },
+            }
+            return Effect::None;
+        }
+        self.message = None;
+        match action {
+            Action::Do(Cmd::Confirm) => {
+                self.printing = true;
+                Effect::Print(None)
+            }
+            Action::Do(Cmd::Void) => {
+                self.voiding = Some(Reason::default());
+                Effect::None
+            }
+            Action::Do(Cmd::Back) => Effect::Pop(None),
+            Action::Scan(code) => Effect::OpenCover(code),
+            _ => Effect::None,
+        }
+    }
+
+    fn print_failed(&mut self, message: String) {
+        self.printing = false;
+        self.message = Some(message);
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
         let m = &self.mailing;
         let mut lines = vec![Line::from(format!(
             "{}  {}",
@@ -32,7 +103,7 @@ impl ReviewScreen {
         if let Some(p) = self.case.parties.iter().find(|p| p.id == m.recipient) {
             lines.push(Line::from(format!(
                 "{}: {} ({})",
-                i18n::ui(Ui::Recipient, lang),
+                ctx.t(Ui::Recipient),
                 sanitize(&p.name),
                 i18n::role_text(p.role, lang)
             )));
@@ -53,22 +124,26 @@ impl ReviewScreen {
                 sanitize(&e.kind),
                 e.date,
                 e.pages,
-                i18n::ui(Ui::Pages, lang)
+                ctx.t(Ui::Pages)
             )));
         }
         let front = if m.recipient_protected { 2 } else { 1 };
         let sheets = front + m.enclosures.iter().map(|e| e.pages).sum::<u32>();
         lines.push(Line::from(""));
         lines.push(Line::from(i18n::fill(
-            i18n::ui(Ui::EnvelopeSheets, lang),
+            ctx.t(Ui::EnvelopeSheets),
             &[&sheets],
         )));
         if self.printing {
             lines.push(Line::from(""));
             lines.push(Line::styled(
-                i18n::ui(Ui::Printing, lang),
+                ctx.t(Ui::Printing),
                 Style::new().fg(Color::Cyan),
             ));
+        }
+        if let Some(reason) = &self.voiding {
+            lines.push(Line::from(""));
+            lines.extend(reason.lines(ctx.t(Ui::VoidDraftReason), ctx));
         }
         if let Some(msg) = &self.message {
             lines.push(Line::from(""));
@@ -77,7 +152,7 @@ impl ReviewScreen {
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: true })
-                .block(Block::bordered().title(i18n::ui(Ui::Review, lang))),
+                .block(Block::bordered().title(ctx.t(Ui::Review))),
             area,
         );
     }

@@ -1,4 +1,5 @@
-//! The start screen: who I am, my open mailing if one survived, and the case-number prompt.
+//! The start screen: who I am, my open mailing if one survived (and how to resume it), and
+//! the case-number field. Esc asks before quitting.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,17 +7,32 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use super::case::CaseScreen;
+use super::compose::ComposeScreen;
+use super::verify::VerifyScreen;
+use super::{Kind, Screen};
 use crate::i18n::{self, Lang, Ui};
-use crate::model::MailingStatus;
+use crate::model::{MailingState, MailingStatus};
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
+use crate::workflow::Desk;
+
+/// Longest case number kept in the field.
+const MAX_CHARS: usize = 40;
 
 /// State of the start screen.
 #[derive(Debug, Default)]
 pub struct StartScreen {
     /// The case number being typed.
-    pub input: String,
+    input: String,
     /// The last message (a refusal, an unknown case).
-    pub message: Option<String>,
+    message: Option<String>,
+    /// The user's open mailing, as last read.
+    open: Option<MailingStatus>,
+    /// Esc was pressed: "quit kuvert?" waits for an answer.
+    asking_quit: bool,
 }
 
 /// Who is at the desk, for the header.
@@ -46,15 +62,113 @@ impl Who {
 }
 
 impl StartScreen {
-    /// Draws the screen; reads state only.
-    pub fn draw(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        who: &Who,
-        open: Option<&MailingStatus>,
-        lang: Lang,
-    ) {
+    /// The start screen with the user's open mailing read from the database.
+    pub fn new(ctx: &mut Ctx) -> Self {
+        let mut s = Self::default();
+        s.refresh(ctx);
+        s
+    }
+
+    /// Opens the screen where the open mailing continues.
+    fn resume(&mut self, ctx: &mut Ctx) -> Effect {
+        let found = ctx.wf.status(&ctx.session).and_then(|m| match m {
+            Some(m) => Ok(Some((ctx.wf.show_case(&ctx.session, &m.case)?, m))),
+            None => Ok(None),
+        });
+        match found {
+            Ok(Some((case, m))) if m.state == MailingState::Draft => {
+                Effect::Push(Box::new(ComposeScreen::resume(case, m)))
+            }
+            Ok(Some((_, m))) => Effect::Push(Box::new(VerifyScreen::new(m, Desk::Own, ctx))),
+            Ok(None) => {
+                self.open = None;
+                self.message = Some(ctx.t(Ui::NothingToResume).to_owned());
+                Effect::None
+            }
+            Err(e) => {
+                self.message = Some(ctx.error(&e));
+                Effect::None
+            }
+        }
+    }
+
+    fn open_case(&mut self, number: &str, ctx: &mut Ctx) -> Effect {
+        match ctx.wf.show_case(&ctx.session, number) {
+            Ok(case) => {
+                self.input.clear();
+                Effect::Push(Box::new(CaseScreen::new(case)))
+            }
+            Err(e) => {
+                self.message = Some(ctx.error(&e));
+                Effect::None
+            }
+        }
+    }
+}
+
+/// True for a scanned text that is a case number (a barcode on a case file), not a code.
+fn is_case_number(text: &str) -> bool {
+    let t = text.trim();
+    t.contains('-') && t.chars().any(|c| c.is_ascii_digit())
+}
+
+impl Screen for StartScreen {
+    fn kind(&self) -> Kind {
+        Kind::Start
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        if self.asking_quit {
+            keys::ASK_QUIT
+        } else {
+            keys::START
+        }
+    }
+
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
+        if std::mem::take(&mut self.asking_quit) {
+            return match action {
+                Action::Do(Cmd::Yes) => Effect::Quit,
+                Action::Scan(code) => Effect::OpenCover(code),
+                _ => Effect::None,
+            };
+        }
+        self.message = None;
+        match action {
+            Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
+            Action::Do(Cmd::Erase) => {
+                self.input.pop();
+            }
+            Action::Do(Cmd::Confirm) if self.input.trim().is_empty() => return self.resume(ctx),
+            Action::Do(Cmd::Confirm) if crate::code::is_kuvert_code(&self.input) => {
+                return Effect::OpenCover(std::mem::take(&mut self.input));
+            }
+            Action::Do(Cmd::Confirm) => {
+                let number = self.input.trim().to_owned();
+                return self.open_case(&number, ctx);
+            }
+            Action::Scan(code) if crate::code::is_kuvert_code(&code) => {
+                return Effect::OpenCover(code);
+            }
+            Action::Scan(text) if is_case_number(&text) => return self.open_case(&text, ctx),
+            Action::Scan(_) => self.message = Some(ctx.t(Ui::NotKuvertCode).to_owned()),
+            Action::Do(Cmd::Back) => self.asking_quit = true,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
+        match ctx.wf.status(&ctx.session) {
+            Ok(open) => self.open = open,
+            // Never "no open mailing" when the database could not say.
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+        Effect::None
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
         let [header, mailing, prompt, message] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(5),
@@ -63,15 +177,14 @@ impl StartScreen {
         ])
         .areas(area);
         frame.render_widget(
-            Paragraph::new(who.line(lang))
-                .block(Block::bordered().title(i18n::ui(Ui::AppTitle, lang))),
+            Paragraph::new(ctx.who.line(lang)).block(Block::bordered().title(ctx.t(Ui::AppTitle))),
             header,
         );
-        let mailing_text = match open {
+        let mailing_text = match &self.open {
             Some(m) => vec![
                 Line::from(vec![
                     Span::styled(
-                        format!("{} {}", i18n::ui(Ui::OpenMailing, lang), m.mailing),
+                        format!("{} {}", ctx.t(Ui::OpenMailing), m.mailing),
                         Style::new().bold().fg(Color::Yellow),
                     ),
                     Span::raw(format!(
@@ -80,32 +193,34 @@ impl StartScreen {
                         i18n::state_text(m.state, lang)
                     )),
                 ]),
-                Line::from(i18n::ui(Ui::ResumeHint, lang)),
+                Line::from(i18n::fill(ctx.t(Ui::ResumeHint), &[&m.mailing])).bold(),
             ],
-            None => vec![Line::from(i18n::ui(Ui::NoOpenMailing, lang))],
+            None => vec![Line::from(ctx.t(Ui::NoOpenMailing))],
         };
         frame.render_widget(
             Paragraph::new(mailing_text)
                 .wrap(Wrap { trim: true })
-                .block(Block::bordered().title(i18n::ui(Ui::OpenMailing, lang))),
+                .block(Block::bordered().title(ctx.t(Ui::OpenMailing))),
             mailing,
         );
         frame.render_widget(
             Paragraph::new(vec![
-                super::input_line(&self.input),
-                Line::from(i18n::ui(Ui::CaseNumberHint, lang)).dark_gray(),
-                Line::from(i18n::ui(Ui::CoverScanHint, lang)).dark_gray(),
+                super::field_line(&self.input, ctx),
+                Line::from(ctx.t(Ui::CaseNumberHint)).dark_gray(),
+                Line::from(ctx.t(Ui::CoverScanHint)).dark_gray(),
             ])
-            .block(Block::bordered().title(i18n::ui(Ui::CaseNumberPrompt, lang))),
+            .block(Block::bordered().title(ctx.t(Ui::CaseNumberPrompt))),
             prompt,
         );
-        if let Some(msg) = &self.message {
-            frame.render_widget(
-                Paragraph::new(sanitize(msg))
-                    .wrap(Wrap { trim: true })
-                    .style(Style::new().fg(Color::Red)),
-                message,
-            );
+        let note = if self.asking_quit {
+            Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
+        } else {
+            self.message
+                .as_ref()
+                .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
+        };
+        if let Some(p) = note {
+            frame.render_widget(p.wrap(Wrap { trim: true }), message);
         }
     }
 }

@@ -8,25 +8,90 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
-use crate::i18n::{self, Lang, Ui};
+use super::{Kind, Screen};
+use crate::i18n::{self, Ui};
 use crate::model::AwaitingSeal;
-use crate::tui::burst::Burst;
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
-use crate::tui::screens::start::Who;
+
+/// Longest code kept in the field.
+const MAX_CHARS: usize = 40;
 
 /// State of the station screen.
 #[derive(Debug, Default)]
 pub struct StationScreen {
-    /// The code being scanned or typed.
-    pub input: Burst,
+    /// A cover code typed by hand.
+    input: String,
     /// The team's printed envelopes waiting to be sealed, as last read.
-    pub waiting: Vec<AwaitingSeal>,
-    pub message: Option<String>,
+    waiting: Vec<AwaitingSeal>,
+    message: Option<String>,
+    /// Esc was pressed: "quit kuvert?" waits for an answer.
+    asking_quit: bool,
 }
 
 impl StationScreen {
-    /// Draws the screen; reads state only.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, who: &Who, lang: Lang) {
+    /// The station with the team's waiting envelopes read from the database.
+    pub fn new(ctx: &mut Ctx) -> Self {
+        let mut s = Self::default();
+        s.refresh(ctx);
+        s
+    }
+
+    /// The envelopes listed as waiting (tests).
+    pub fn waiting(&self) -> &[AwaitingSeal] {
+        &self.waiting
+    }
+}
+
+impl Screen for StationScreen {
+    fn kind(&self) -> Kind {
+        Kind::Station
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        if self.asking_quit {
+            keys::ASK_QUIT
+        } else {
+            keys::STATION
+        }
+    }
+
+    fn update(&mut self, action: Action, _ctx: &mut Ctx) -> Effect {
+        if std::mem::take(&mut self.asking_quit) {
+            return match action {
+                Action::Do(Cmd::Yes) => Effect::Quit,
+                Action::Scan(code) => Effect::OpenCover(code),
+                _ => Effect::None,
+            };
+        }
+        self.message = None;
+        match action {
+            Action::Scan(code) => return Effect::OpenCover(code),
+            Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
+            Action::Do(Cmd::Erase) => {
+                self.input.pop();
+            }
+            Action::Do(Cmd::Confirm) if !self.input.trim().is_empty() => {
+                return Effect::OpenCover(std::mem::take(&mut self.input));
+            }
+            Action::Do(Cmd::Back) => self.asking_quit = true,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
+        match ctx.wf.awaiting_seal(&ctx.session) {
+            Ok(waiting) => self.waiting = waiting,
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+        Effect::None
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
         let [header, prompt, list, message] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(6),
@@ -35,13 +100,13 @@ impl StationScreen {
         ])
         .areas(area);
         frame.render_widget(
-            Paragraph::new(who.line(lang))
+            Paragraph::new(ctx.who.line(lang))
                 .block(Block::bordered().title(i18n::ui(Ui::Station, lang))),
             header,
         );
         frame.render_widget(
             Paragraph::new(vec![
-                super::input_line(self.input.text()),
+                super::field_line(&self.input, ctx),
                 Line::from(i18n::ui(Ui::StationHint, lang)).dark_gray(),
             ])
             .wrap(Wrap { trim: true })
@@ -97,13 +162,15 @@ impl StationScreen {
                 list,
             );
         }
-        if let Some(msg) = &self.message {
-            frame.render_widget(
-                Paragraph::new(sanitize(msg))
-                    .wrap(Wrap { trim: true })
-                    .style(Style::new().fg(Color::Red)),
-                message,
-            );
+        let note = if self.asking_quit {
+            Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
+        } else {
+            self.message
+                .as_ref()
+                .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
+        };
+        if let Some(p) = note {
+            frame.render_widget(p.wrap(Wrap { trim: true }), message);
         }
     }
 }

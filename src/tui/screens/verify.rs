@@ -2,79 +2,272 @@
 //! hard stop — full screen, red — for a sheet that does not belong. The same screen serves
 //! the caseworker's own desk and a sealing station (`Desk::Station`).
 
-use std::time::Instant;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::i18n::{self, Lang, Text, Ui};
-use crate::model::{MailingState, MailingStatus, ScanOutcome, ScanSource, Verdict};
-use crate::tui::burst::Burst;
+use super::reason::{Reason, Step};
+use super::{Kind, Screen};
+use crate::i18n::{self, Text, Ui};
+use crate::model::{MailingId, MailingState, MailingStatus, ScanOutcome, ScanSource, Verdict};
+use crate::tui::action::{Action, Cmd, Effect};
+use crate::tui::ctx::Ctx;
+use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 use crate::workflow::Desk;
 
+/// Longest code kept in the field.
+const MAX_CHARS: usize = 40;
+
 /// What a reason is being typed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReasonFor {
+enum ReasonFor {
     Reprint,
     Void,
+}
+
+/// What the screen is waiting for.
+#[derive(Debug)]
+enum Mode {
+    Scanning,
+    /// F2 was pressed once: the next F2 seals.
+    ConfirmSeal,
+    /// A foreign, stale or unknown sheet: shown until F9.
+    HardStop(ScanOutcome),
+    Reason(ReasonFor, Reason),
+}
+
+/// The last scan: its outcome, how it came, and whether it was a kuvert code at all.
+#[derive(Debug)]
+struct LastScan {
+    outcome: ScanOutcome,
+    source: ScanSource,
+    kuvert: bool,
 }
 
 /// State of the verify screen.
 #[derive(Debug)]
 pub struct VerifyScreen {
-    pub mailing: MailingStatus,
+    mailing: MailingStatus,
     /// Whose desk: the caseworker's own mailing, or one opened at a station.
-    pub desk: Desk,
+    desk: Desk,
     /// Dual control and this is the printer's own desk: a colleague must scan and seal.
-    pub four_eyes: bool,
-    /// What is being typed or scanned.
-    pub input: Burst,
-    pub last: Option<(ScanOutcome, ScanSource)>,
-    /// A foreign, stale or unknown sheet: shown until acknowledged.
-    pub hard_stop: Option<ScanOutcome>,
-    /// F2 was pressed once: the next F2 seals.
-    pub confirm_seal: bool,
-    /// A reason being typed for a reprint or a void.
-    pub reason: Option<(ReasonFor, String)>,
-    pub message: Option<String>,
-    /// Right after printing: how many sheets to fetch from which printer, and the job file.
-    pub collect: Option<String>,
+    four_eyes: bool,
+    mode: Mode,
+    /// A code typed by hand.
+    input: String,
+    last: Option<LastScan>,
+    message: Option<String>,
+    /// Right after printing: how many sheets to fetch from where, and the job file.
+    collect: Option<String>,
 }
 
 impl VerifyScreen {
-    pub fn new(mailing: MailingStatus, desk: Desk) -> Self {
+    pub fn new(mailing: MailingStatus, desk: Desk, ctx: &Ctx) -> Self {
         Self {
             mailing,
             desk,
-            four_eyes: false,
-            input: Burst::default(),
+            four_eyes: desk == Desk::Own && ctx.wf.config().dual_control,
+            mode: Mode::Scanning,
+            input: String::new(),
             last: None,
-            hard_stop: None,
-            confirm_seal: false,
-            reason: None,
             message: None,
             collect: None,
         }
     }
 
-    /// One typed character, with when it came (for telling a scanner from a hand).
-    pub fn type_char(&mut self, c: char, at: Instant) {
-        self.input.push(c, at);
+    /// Right after a print: says where the sheets are and, for a reprint, what to do with
+    /// the old ones.
+    pub fn printed(mailing: MailingStatus, collect: String, ctx: &Ctx) -> Self {
+        Self {
+            collect: Some(collect),
+            ..Self::new(mailing, Desk::Own, ctx)
+        }
     }
 
-    /// Takes the typed code and how it came; clears the field.
-    pub fn take_code(&mut self) -> (String, ScanSource) {
-        self.input.take()
+    fn scan(&mut self, code: &str, source: ScanSource, ctx: &mut Ctx) -> Effect {
+        // The sheets are in hand once the first is scanned.
+        self.collect = None;
+        match ctx.wf.scan_at(&ctx.session, self.desk, code, source) {
+            Ok(outcome) => {
+                match ctx.wf.status_of(self.mailing.mailing) {
+                    Ok(m) => self.mailing = m,
+                    Err(e) => self.message = Some(ctx.error(&e)),
+                }
+                let stop = outcome.verdict.is_deviation();
+                self.last = Some(LastScan {
+                    outcome: outcome.clone(),
+                    source,
+                    kuvert: crate::code::is_kuvert_code(code),
+                });
+                if stop {
+                    self.mode = Mode::HardStop(outcome);
+                    return Effect::Bell;
+                }
+            }
+            Err(e) => self.message = Some(ctx.error(&e)),
+        }
+        Effect::None
     }
 
-    /// Draws the screen; reads state only.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, lang: Lang) {
-        if let Some(stop) = &self.hard_stop {
-            self.draw_hard_stop(frame, area, stop, lang);
+    /// Back where this envelope was opened from: the start for one's own mailing.
+    fn leave(&self, notice: Option<String>) -> Effect {
+        match self.desk {
+            Desk::Own => Effect::Home(notice),
+            Desk::Station(_) => Effect::Pop(notice),
+        }
+    }
+
+    fn scanning(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
+        match action {
+            Action::Scan(code) => return self.scan(&code, ScanSource::Scanner, ctx),
+            Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
+            Action::Do(Cmd::Erase) => {
+                self.input.pop();
+            }
+            Action::Do(Cmd::Confirm) if !self.input.trim().is_empty() => {
+                let code = std::mem::take(&mut self.input);
+                return self.scan(&code, ScanSource::Keyed, ctx);
+            }
+            Action::Do(Cmd::Seal) if self.mailing.state == MailingState::Verified => {
+                self.mode = Mode::ConfirmSeal;
+            }
+            Action::Do(Cmd::Seal) => {
+                self.message = Some(i18n::refusal(
+                    &crate::Refusal::NotVerified {
+                        seen: self.mailing.seen,
+                        required: self.mailing.required,
+                    },
+                    ctx.lang,
+                ));
+            }
+            Action::Do(Cmd::Reprint | Cmd::Void) if self.desk != Desk::Own => {
+                self.message = Some(ctx.t(Ui::StationOwnerOnly).to_owned());
+            }
+            Action::Do(Cmd::Reprint) => {
+                self.mode = Mode::Reason(ReasonFor::Reprint, Reason::default());
+            }
+            Action::Do(Cmd::Void) => self.mode = Mode::Reason(ReasonFor::Void, Reason::default()),
+            Action::Do(Cmd::Back) => return Effect::Pop(None),
+            _ => {}
+        }
+        Effect::None
+    }
+}
+
+impl Screen for VerifyScreen {
+    fn kind(&self) -> Kind {
+        Kind::Verify
+    }
+
+    fn keys(&self) -> &'static [Binding] {
+        match (&self.mode, self.desk) {
+            (Mode::HardStop(_), _) => keys::HARD_STOP,
+            (Mode::ConfirmSeal, _) => keys::CONFIRM_SEAL,
+            (Mode::Reason(..), _) => keys::REASON,
+            (Mode::Scanning, Desk::Own) => keys::VERIFY,
+            (Mode::Scanning, Desk::Station(_)) => keys::VERIFY_STATION,
+        }
+    }
+
+    fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
+        let mode = std::mem::replace(&mut self.mode, Mode::Scanning);
+        if !matches!(mode, Mode::Reason(..)) {
+            self.message = None;
+        }
+        match (mode, action) {
+            (Mode::HardStop(_), Action::Do(Cmd::Acknowledge)) => Effect::None,
+            // Only a deliberate F9 ends a hard stop; a scan waits for it, and is heard.
+            (Mode::HardStop(out), Action::Scan(_)) => {
+                self.mode = Mode::HardStop(out);
+                self.message = Some(ctx.t(Ui::AcknowledgeFirst).to_owned());
+                Effect::Bell
+            }
+            (mode @ Mode::HardStop(_), _) => {
+                self.mode = mode;
+                Effect::None
+            }
+            (Mode::Reason(what, mut reason), action) => match reason.update(action, ctx) {
+                Step::Typing => {
+                    self.mode = Mode::Reason(what, reason);
+                    Effect::None
+                }
+                Step::Cancelled => Effect::None,
+                Step::Done(text) if what == ReasonFor::Reprint => Effect::Print(Some(text)),
+                Step::Done(text) => match ctx.wf.void(&ctx.session, &text) {
+                    Ok(m) => self.leave(Some(i18n::fill(
+                        ctx.t(Ui::VoidedNotice),
+                        &[&sanitize(&m.case), &self.mailing.sheets],
+                    ))),
+                    Err(e) => {
+                        self.message = Some(ctx.error(&e));
+                        self.mode = Mode::Reason(what, reason);
+                        Effect::None
+                    }
+                },
+            },
+            (Mode::ConfirmSeal, Action::Do(Cmd::Seal)) => {
+                match ctx.wf.seal_at(&ctx.session, self.desk) {
+                    Ok(m) => self.leave(Some(i18n::fill(
+                        ctx.t(Ui::SealedNotice),
+                        &[&sanitize(&m.case), &m.sheets],
+                    ))),
+                    Err(e) => {
+                        self.message = Some(ctx.error(&e));
+                        Effect::None
+                    }
+                }
+            }
+            // A scan cancels the question and counts as a scan.
+            (Mode::ConfirmSeal, action @ Action::Scan(_)) => self.scanning(action, ctx),
+            (Mode::ConfirmSeal, _) => Effect::None,
+            (Mode::Scanning, action) => self.scanning(action, ctx),
+        }
+    }
+
+    /// The mailing may have been sealed at a station, or voided or reprinted meanwhile.
+    fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
+        if !matches!(self.mode, Mode::Scanning | Mode::ConfirmSeal) {
+            return Effect::None;
+        }
+        match ctx.wf.status_of(self.mailing.mailing) {
+            Ok(m) if matches!(m.state, MailingState::Sealed | MailingState::Voided) => {
+                let text = format!(
+                    "{} {}: {}",
+                    ctx.t(Ui::TheMailing),
+                    sanitize(&m.case),
+                    i18n::state_text(m.state, ctx.lang)
+                );
+                self.leave(Some(text))
+            }
+            Ok(m) => {
+                self.mailing = m;
+                Effect::None
+            }
+            Err(e) => {
+                self.message = Some(ctx.error(&e));
+                Effect::None
+            }
+        }
+    }
+
+    fn print_failed(&mut self, message: String) {
+        self.message = Some(message);
+    }
+
+    fn checking(&self) -> Option<MailingId> {
+        Some(self.mailing.mailing)
+    }
+
+    fn stopped(&self) -> bool {
+        matches!(self.mode, Mode::HardStop(_))
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        if let Mode::HardStop(stop) = &self.mode {
+            self.draw_hard_stop(frame, area, stop, ctx);
             return;
         }
         let m = &self.mailing;
@@ -88,16 +281,16 @@ impl VerifyScreen {
         ])
         .areas(area);
         let title = match self.desk {
-            Desk::Own => i18n::ui(Ui::Verify, lang),
-            Desk::Station(_) => i18n::ui(Ui::StationVerify, lang),
+            Desk::Own => ctx.t(Ui::Verify),
+            Desk::Station(_) => ctx.t(Ui::StationVerify),
         };
         let mut head_lines = vec![Line::from(format!(
             "{}  {}  {}/{}  {}",
             sanitize(&m.case),
-            i18n::state_text(m.state, lang),
+            i18n::state_text(m.state, ctx.lang),
             m.seen,
             m.required,
-            i18n::ui(Ui::ScanHint, lang)
+            ctx.t(Ui::ScanHint)
         ))];
         if let Some(collect) = &self.collect {
             head_lines.push(Line::from(sanitize(collect)).cyan());
@@ -110,13 +303,9 @@ impl VerifyScreen {
         );
         if m.recipient_protected {
             frame.render_widget(
-                Paragraph::new(i18n::text(Text::ProtectedSteps, lang))
+                Paragraph::new(i18n::text(Text::ProtectedSteps, ctx.lang))
                     .wrap(Wrap { trim: true })
-                    .block(
-                        Block::bordered()
-                            .title(i18n::ui(Ui::ProtectedTitle, lang))
-                            .yellow(),
-                    ),
+                    .block(Block::bordered().title(ctx.t(Ui::ProtectedTitle)).yellow()),
                 protected,
             );
         }
@@ -125,13 +314,15 @@ impl VerifyScreen {
         frame.render_widget(checklist, sheets);
         frame.render_widget(Paragraph::new(self.tiles(inner)), inner);
         frame.render_widget(
-            Paragraph::new(self.field_lines(lang))
+            Paragraph::new(self.field_lines(ctx))
                 .wrap(Wrap { trim: true })
                 .block(Block::bordered()),
             field,
         );
     }
+}
 
+impl VerifyScreen {
     /// The checklist: one tile a sheet, three rows tall where there is room, green once
     /// scanned in this round.
     fn tiles(&self, area: Rect) -> Vec<Line<'static>> {
@@ -171,66 +362,71 @@ impl VerifyScreen {
         lines
     }
 
-    fn field_lines(&self, lang: Lang) -> Vec<Line<'static>> {
-        if let Some((what, text)) = &self.reason {
+    fn field_lines(&self, ctx: &Ctx) -> Vec<Line<'static>> {
+        if let Mode::Reason(what, reason) = &self.mode {
             let prompt = match what {
-                ReasonFor::Reprint => i18n::ui(Ui::ReprintReason, lang),
-                ReasonFor::Void => i18n::ui(Ui::VoidReason, lang),
+                ReasonFor::Reprint => ctx.t(Ui::ReprintReason),
+                ReasonFor::Void => ctx.t(Ui::VoidReason),
             };
-            return vec![
-                Line::from(prompt).bold(),
-                Line::from(format!("> {}", sanitize(text))),
-            ];
+            let mut lines = reason.lines(prompt, ctx);
+            lines.extend(self.message.iter().map(|m| Line::from(sanitize(m)).red()));
+            return lines;
         }
-        let mut lines = vec![Line::from(vec![
-            Span::raw("> "),
-            Span::styled(sanitize(self.input.text()), Style::new().bold()),
-        ])];
+        let mut lines = vec![super::field_line(&self.input, ctx)];
         // What went wrong comes first: the field is only a few lines tall.
         if let Some(msg) = &self.message {
             lines.push(Line::styled(sanitize(msg), Style::new().fg(Color::Red)));
         }
-        if let Some((out, source)) = &self.last {
-            let how = match source {
-                ScanSource::Scanner => i18n::ui(Ui::Scanned, lang),
-                _ => i18n::ui(Ui::Keyed, lang),
+        if let Some(last) = &self.last {
+            let how = match last.source {
+                ScanSource::Scanner => ctx.t(Ui::Scanned),
+                _ => ctx.t(Ui::Keyed),
             };
-            let text = format!(
-                "{} ({how})",
-                i18n::verdict_text(out.verdict, out.other_case.as_deref(), lang)
-            );
+            let out = &last.outcome;
+            let verdict = if last.kuvert {
+                i18n::verdict_text(out.verdict, out.other_case.as_deref(), ctx.lang)
+            } else {
+                ctx.t(Ui::NotKuvertCode).to_owned()
+            };
             let color = match out.verdict {
                 Verdict::Ok | Verdict::Duplicate => Color::Green,
                 _ => Color::Yellow,
             };
-            lines.push(Line::styled(text, Style::new().fg(color)));
+            lines.push(Line::styled(
+                format!("{verdict} ({how})"),
+                Style::new().fg(color),
+            ));
         }
         if self.four_eyes {
-            lines.push(Line::from(i18n::ui(Ui::FourEyesNote, lang)).bold().yellow());
-        } else if self.confirm_seal {
-            lines.push(Line::from(i18n::ui(Ui::ConfirmSeal, lang)).bold().yellow());
+            lines.push(Line::from(ctx.t(Ui::FourEyesNote)).bold().yellow());
+        } else if matches!(self.mode, Mode::ConfirmSeal) {
+            lines.push(Line::from(ctx.t(Ui::ConfirmSeal)).bold().yellow());
         } else if self.mailing.state == MailingState::Verified {
-            lines.push(Line::from(i18n::ui(Ui::ReadyToSeal, lang)).bold());
+            lines.push(Line::from(ctx.t(Ui::ReadyToSeal)).bold());
         }
         lines
     }
 
-    fn draw_hard_stop(&self, frame: &mut Frame, area: Rect, stop: &ScanOutcome, lang: Lang) {
+    fn draw_hard_stop(&self, frame: &mut Frame, area: Rect, stop: &ScanOutcome, ctx: &Ctx) {
         let red = Style::new().fg(Color::White).bg(Color::Red).bold();
         frame.render_widget(Clear, area);
-        let lines = vec![
+        let mut lines = vec![
             Line::from(""),
-            Line::from(i18n::ui(Ui::HardStop, lang)).centered(),
+            Line::from(ctx.t(Ui::HardStop)).centered(),
             Line::from(""),
             Line::from(i18n::verdict_text(
                 stop.verdict,
                 stop.other_case.as_deref(),
-                lang,
+                ctx.lang,
             ))
             .centered(),
             Line::from(""),
-            Line::from(format!("F9 – {}", i18n::ui(Ui::KeyAcknowledge, lang))).centered(),
+            Line::from(format!("F9 – {}", ctx.t(Ui::KeyAcknowledge))).centered(),
         ];
+        if let Some(m) = &self.message {
+            lines.push(Line::from(""));
+            lines.push(Line::from(sanitize(m)).centered());
+        }
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: true })
