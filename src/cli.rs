@@ -15,6 +15,7 @@ use kuvert::workflow::{Session, SessionKind, Workflow};
 use kuvert::{Error, demo, import, paths, report, time_fmt};
 
 mod text;
+mod usage;
 
 /// kuvert — the right papers in the right envelope.
 #[derive(Debug, Parser)]
@@ -223,9 +224,10 @@ enum AuditCommand {
 }
 
 impl Args {
-    /// Parses the process arguments.
-    pub fn try_parse_args() -> Result<Self, clap::Error> {
-        Self::try_parse()
+    /// Parses the process arguments in the user's language; on help, version or bad usage
+    /// it has printed that and gives the exit code (0 or 2).
+    pub fn parse_args() -> Result<Self, u8> {
+        usage::parse()
     }
 
     /// The language asked for on the command line (before the config is read).

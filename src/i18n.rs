@@ -6,6 +6,13 @@
 use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
+mod cli;
+
+pub use cli::{
+    Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, not_a_date, not_a_language,
+    usage, usage_error_sv,
+};
+
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,7 +46,7 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
     use Refusal::*;
     match (r, lang) {
         (OneOpenMailing { case, state }, Lang::Sv) => format!(
-            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Försluta eller makulera den först.",
+            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Förslut eller makulera den först.",
             state_text(*state, lang)
         ),
         (OneOpenMailing { case, state }, Lang::En) => format!(

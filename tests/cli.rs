@@ -559,3 +559,110 @@ fn a_sheet_of_a_sealed_envelope_is_told_to_its_owner_in_mail_status() {
             .is_empty()
     );
 }
+
+/// Issue 11: `--help` and `<cmd> --help` are Swedish by default and English with
+/// `--lang en` or the config's `language`; both exit 0 on stdout.
+#[test]
+fn help_is_swedish_by_default_and_english_on_request() {
+    let env = Env::demo();
+    let out = env.run(CASEWORKER, &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sv = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "Användning:",
+        "Kommandon:",
+        "Flaggor:",
+        "Visa hjälpen",
+        "Slå upp ärenden",
+    ] {
+        assert!(sv.contains(word), "{word} in {sv}");
+    }
+    assert!(!sv.contains("Usage:") && !sv.contains("Print help"), "{sv}");
+    let out = env.run(CASEWORKER, &["mail", "start", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sv = String::from_utf8_lossy(&out.stdout);
+    assert!(sv.contains("<PART_ID>") && sv.contains("<ÄRENDE>"), "{sv}");
+    assert!(sv.contains("Mottagarens part-id"), "{sv}");
+    // `kuvert help mail` is the Swedish help of `mail`, not clap's English subcommand.
+    let out = env.run(CASEWORKER, &["help", "mail"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Kommandon:"));
+
+    let out = env.run(CASEWORKER, &["--lang", "en", "mail", "start", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let en = String::from_utf8_lossy(&out.stdout);
+    assert!(en.contains("Usage:") && en.contains("<PARTY_ID>"), "{en}");
+    assert!(!en.contains("Användning"), "{en}");
+    std::fs::write(&env.config, "language = \"en\"\n").expect("config");
+    let out = env.run(CASEWORKER, &["--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"));
+}
+
+/// Issue 11: clap's usage errors are worded in Swedish by default, exit 2.
+#[test]
+fn usage_errors_are_swedish_with_exit_2() {
+    let env = Env::demo();
+    let err = env.fails(CASEWORKER, &["mail", "start", "FK 2026-104037"], 2);
+    assert!(
+        err.contains("fel: ett argument som krävs saknas: --to <PART_ID>"),
+        "{err}"
+    );
+    assert!(err.contains("Användning: kuvert mail start"), "{err}");
+    assert!(err.contains("Skriv 'kuvert mail start --help'"), "{err}");
+    let err = env.fails(CASEWORKER, &["case", "list", "--bogus"], 2);
+    assert!(err.contains("okänt argument '--bogus'"), "{err}");
+    let err = env.fails(CASEWORKER, &["mal"], 2);
+    assert!(
+        err.contains("okänt kommando 'mal'") && err.contains("menade du 'mail'?"),
+        "{err}"
+    );
+    let err = env.fails(CASEWORKER, &["mail", "start", "X", "--to", "ett"], 2);
+    assert!(err.contains("ange ett heltal"), "{err}");
+    let err = env.fails(LEAD, &["log", "--format", "xml"], 2);
+    assert!(
+        err.contains("möjliga värden är table, csv, json, pdf"),
+        "{err}"
+    );
+    assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    let err = env.fails(CASEWORKER, &["--lang", "en", "case", "list", "--bogus"], 2);
+    assert!(err.contains("unexpected argument '--bogus'"), "{err}");
+}
+
+/// Issue 11: a date that is no date says so in the user's language, naming the form, exit 2.
+#[test]
+fn date_errors_name_the_form_in_swedish() {
+    let env = Env::demo();
+    let err = env.fails(LEAD, &["log", "--since", "igår"], 2);
+    assert!(
+        err.contains("'igår' är inget datum: skriv det som ÅÅÅÅ-MM-DD"),
+        "{err}"
+    );
+    let err = env.fails(LEAD, &["purge", "--before", "igår", "--dry-run"], 2);
+    assert!(err.contains("ÅÅÅÅ-MM-DD"), "{err}");
+    let err = env.fails(LEAD, &["--lang", "en", "log", "--until", "igår"], 2);
+    assert!(
+        err.contains("'igår' is not a date: write it as YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+/// Issue 11: `case list` prints column headers above the cases, in the user's language.
+#[test]
+fn case_list_has_column_headers() {
+    let env = Env::demo();
+    let out = env.run(CASEWORKER, &["case", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().expect("a header line");
+    for word in ["Ärende", "Förmån", "Team", "Låst av"] {
+        assert!(first.contains(word), "{first}");
+    }
+    assert!(
+        text.lines().nth(1).expect("a case").starts_with("FK "),
+        "{text}"
+    );
+    let out = env.run(CASEWORKER, &["--lang", "en", "case", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Case"), "{text}");
+    assert!(text.lines().next().expect("header").contains("Locked by"));
+}
