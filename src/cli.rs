@@ -14,6 +14,9 @@ use kuvert::store::{DbKind, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
 use kuvert::{Error, demo, import, paths, report, time_fmt};
 
+mod text;
+mod usage;
+
 /// kuvert — the right papers in the right envelope.
 #[derive(Debug, Parser)]
 #[command(name = "kuvert", version, about, long_about = None)]
@@ -221,9 +224,10 @@ enum AuditCommand {
 }
 
 impl Args {
-    /// Parses the process arguments.
-    pub fn try_parse_args() -> Result<Self, clap::Error> {
-        Self::try_parse()
+    /// Parses the process arguments in the user's language; on help, version or bad usage
+    /// it has printed that and gives the exit code (0 or 2).
+    pub fn parse_args() -> Result<Self, u8> {
+        usage::parse()
     }
 
     /// The language asked for on the command line (before the config is read).
@@ -254,6 +258,8 @@ struct Ctx {
     config: Config,
     lang: Lang,
     json: bool,
+    /// The sessions this command started or continued, ended when it ends.
+    sessions: std::cell::RefCell<Vec<Session>>,
 }
 
 impl Ctx {
@@ -300,7 +306,31 @@ impl Ctx {
 
     fn session(&self, wf: &mut Workflow) -> anyhow::Result<Session> {
         let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
-        Ok(wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Cli)?)
+        let s = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Cli)?;
+        self.sessions.borrow_mut().push(s.clone());
+        Ok(s)
+    }
+
+    /// Ends the command's sessions, whatever its result: no command leaves one open. A
+    /// failure here is only logged; the command's own outcome is what the user hears.
+    fn end_sessions(&self) {
+        let sessions = self.sessions.take();
+        if sessions.is_empty() {
+            return;
+        }
+        let ended = self.db_path(false).and_then(|db| {
+            let store = Store::open(&db)?;
+            store.set_busy_timeout(self.busy_timeout()?)?;
+            let outbox = paths::outbox(&self.config, &db);
+            let mut wf = Workflow::new(store, self.config.clone(), self.lang, outbox);
+            for s in &sessions {
+                wf.end_command(s)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = ended {
+            tracing::warn!("could not end the command's session: {e:#}");
+        }
     }
 
     /// Prints the JSON object, or the human text, of a result.
@@ -339,8 +369,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         config,
         lang,
         json: args.json,
+        sessions: Default::default(),
     };
     let result = dispatch(&ctx, args.command.unwrap_or(Command::Tui));
+    ctx.end_sessions();
     // Errors are worded in the language of the config too, not only of the flag.
     result.map_err(|e| match e.downcast::<Error>() {
         Ok(k) => anyhow::Error::new(Localized {
@@ -679,75 +711,15 @@ fn cmd_case(ctx: &Ctx, command: CaseCommand) -> anyhow::Result<u8> {
         CaseCommand::List => {
             let cases = wf.list_cases(&s)?;
             ctx.report(&json!({ "cases": cases }), || {
-                let mut out = String::new();
-                for c in &cases {
-                    let lock = c
-                        .locked_by
-                        .as_deref()
-                        .map(|a| format!("  [{a}]"))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "{:<16} {:<28} {}{lock}\n",
-                        c.case, c.benefit, c.team
-                    ));
-                }
-                out.trim_end().to_owned()
+                text::case_list_text(&cases, ctx.lang)
             })?;
         }
         CaseCommand::Show { case } => {
             let detail = wf.show_case(&s, &case)?;
-            ctx.report(&detail, || case_text(&detail, ctx.lang))?;
+            ctx.report(&detail, || text::case_text(&detail, ctx.lang))?;
         }
     }
     Ok(0)
-}
-
-fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
-    let mut out = format!("{}  {}  team {}\n", d.case, d.benefit, d.team);
-    if let Some(l) = &d.lock {
-        out.push_str(&format!(
-            "{} {} ({}) {}\n",
-            match lang {
-                Lang::Sv => "Låst av",
-                Lang::En => "Locked by",
-            },
-            l.name,
-            l.account,
-            time_fmt::display(&l.since)
-        ));
-    }
-    out.push_str(match lang {
-        Lang::Sv => "\nParter\n",
-        Lang::En => "\nParties\n",
-    });
-    for p in &d.parties {
-        let address = match &p.address {
-            Some(a) => a.lines().join(", "),
-            None => i18n::text(Text::AddressHidden, lang).to_owned(),
-        };
-        out.push_str(&format!(
-            "  {:>5}  {:<13} {:<28} {:<14} {address}\n",
-            p.id,
-            i18n::role_text(p.role, lang),
-            p.name,
-            p.id_masked
-        ));
-    }
-    out.push_str(match lang {
-        Lang::Sv => "\nHandlingar\n",
-        Lang::En => "\nDocuments\n",
-    });
-    for doc in &d.documents {
-        let subject = d
-            .party(doc.subject)
-            .map(|p| format!("{} ({})", p.name, i18n::role_text(p.role, lang)))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "  {:>5}  {}  {:<34} {:<20} {:>2} s.  {subject}\n",
-            doc.id, doc.date, doc.title, doc.kind, doc.pages
-        ));
-    }
-    out.trim_end().to_owned()
 }
 
 fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
@@ -771,11 +743,11 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
             confirm_other_subject,
         } => {
             let st = wf.attach(&s, &documents, confirm_other_subject)?;
-            ctx.report(&st, || enclosure_text(&st, lang))?;
+            ctx.report(&st, || text::enclosure_text(&st, lang))?;
         }
         MailCommand::Detach { documents } => {
             let st = wf.detach(&s, &documents)?;
-            ctx.report(&st, || enclosure_text(&st, lang))?;
+            ctx.report(&st, || text::enclosure_text(&st, lang))?;
         }
         MailCommand::Print { reason } => {
             let out = wf.print(&s, reason.as_deref())?;
@@ -805,7 +777,7 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
             };
             let out = wf.scan(&s, &code, source)?;
             ctx.report(&out, || {
-                let mut t = i18n::verdict_text(out.verdict, out.other_case.as_deref(), lang);
+                let mut t = i18n::scan_text(&out, lang);
                 if let Some(p) = &out.problem {
                     t.push_str(&format!(" ({p})"));
                 }
@@ -838,65 +810,9 @@ fn cmd_mail(ctx: &Ctx, command: MailCommand) -> anyhow::Result<u8> {
                 i18n::fill(i18n::text(Text::Voided, lang), &[&st.mailing])
             })?;
         }
-        MailCommand::Status => match wf.status(&s)? {
-            Some(st) => ctx.report(&st, || status_text(&st, lang))?,
-            None => ctx.report(
-                &json!({ "mailing": null, "state": null, "case": null, "sheets": 0, "seen": 0 }),
-                || i18n::text(Text::NoMailing, lang).to_owned(),
-            )?,
-        },
+        MailCommand::Status => text::report_status(ctx, &mut wf, &s)?,
     }
     Ok(0)
-}
-
-fn enclosure_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
-    let mut out = format!(
-        "{} {} ({}):",
-        match lang {
-            Lang::Sv => "Bifogat i försändelse",
-            Lang::En => "Attached to mailing",
-        },
-        st.mailing,
-        st.case
-    );
-    for e in &st.enclosures {
-        out.push_str(&format!(
-            "\n  {:>5}  {}  {} ({} s.)",
-            e.document, e.date, e.title, e.pages
-        ));
-    }
-    out
-}
-
-fn status_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
-    let mut out = format!(
-        "{} {}  {} {}  {}\n",
-        match lang {
-            Lang::Sv => "Försändelse",
-            Lang::En => "Mailing",
-        },
-        st.mailing,
-        match lang {
-            Lang::Sv => "ärende",
-            Lang::En => "case",
-        },
-        st.case,
-        i18n::state_text(st.state, lang)
-    );
-    if st.generation > 0 {
-        out.push_str(&format!(
-            "{}: {}/{}  ({})\n",
-            match lang {
-                Lang::Sv => "Skannade ark",
-                Lang::En => "Sheets scanned",
-            },
-            st.seen,
-            st.required,
-            st.pdf.as_deref().unwrap_or("")
-        ));
-    }
-    out.push_str(&enclosure_text(st, lang));
-    out
 }
 
 /// The terminal the command runs at: its tty, so that two windows are two sessions.

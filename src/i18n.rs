@@ -6,7 +6,13 @@
 use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
+mod cli;
 mod ui;
+
+pub use cli::{
+    Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, not_a_date, not_a_language,
+    usage, usage_error_sv,
+};
 pub use ui::{Ui, ui};
 
 /// The language of the user interface.
@@ -284,6 +290,36 @@ pub fn verdict_text(verdict: Verdict, other_case: Option<&str>, lang: Lang) -> S
                 "Misread code: scan the sheet again (or type the code carefully).",
             )
             .to_owned(),
+    }
+}
+
+/// What a scan's outcome means: [`verdict_text`], except that a sheet of a mailing already
+/// sealed is said to be a possible personal-data incident for the team lead.
+pub fn scan_text(out: &crate::model::ScanOutcome, lang: Lang) -> String {
+    let other = out.other_case.as_deref().unwrap_or("?");
+    match (out.verdict, out.other_sealed, lang) {
+        (Verdict::Foreign, true, Lang::Sv) => format!(
+            "STOPP: arket hör till en försändelse i ärende {other} som redan är försluten. Det kan vara en personuppgiftsincident: lägg arket åt sidan och meddela din teamledare. Skanna sedan om hela bunten."
+        ),
+        (Verdict::Foreign, true, Lang::En) => format!(
+            "STOP: this sheet belongs to a mailing of case {other} that is already sealed. This may be a personal-data incident: set the sheet aside and tell your team lead. Then rescan the whole stack."
+        ),
+        _ => verdict_text(out.verdict, out.other_case.as_deref(), lang),
+    }
+}
+
+/// Tells the owner that a sheet of their sealed mailing was found in another envelope.
+pub fn stray_text(stray: &crate::model::StraySheet, lang: Lang) -> String {
+    let time = crate::time_fmt::display(&stray.time);
+    match lang {
+        Lang::Sv => format!(
+            "Ark {} av din försändelse {} (ärende {}) hittades {time} i kuvertet till ärende {}, efter att din försändelse förslutits. Kontakta din teamledare.",
+            stray.sheet, stray.mailing, stray.case, stray.found_in_case
+        ),
+        Lang::En => format!(
+            "Sheet {} of your mailing {} (case {}) was found on {time} in the envelope of case {}, after yours was sealed. Contact your team lead.",
+            stray.sheet, stray.mailing, stray.case, stray.found_in_case
+        ),
     }
 }
 
@@ -568,6 +604,16 @@ pub fn event_text(kind: &str, detail: &serde_json::Value, lang: Lang) -> String 
             )
             .to_owned(),
         ("sealed", _) => lang.pick("försluten", "sealed").to_owned(),
+        ("sheet_found_elsewhere", _) => format!(
+            "{} {} {} {}",
+            lang.pick("ARK", "SHEET"),
+            num("sheet"),
+            lang.pick(
+                "HITTAT I ANNAT KUVERT efter förslutning, ärende",
+                "FOUND IN ANOTHER ENVELOPE after sealing, case"
+            ),
+            text("found_in_case")
+        ),
         ("voided", _) => format!("{}: {}", lang.pick("MAKULERAD", "VOIDED"), text("reason")),
         ("lock_broken", _) => format!(
             "{}: {}",

@@ -9,13 +9,10 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match cli::Args::try_parse_args() {
+    let args = match cli::Args::parse_args() {
         Ok(args) => args,
-        Err(e) => {
-            // Help and version are not errors; everything else clap says is bad usage (2).
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        // Help and version are not errors (0); everything else clap says is bad usage (2).
+        Err(code) => return ExitCode::from(code),
     };
     let lang = args.lang();
     match cli::run(args) {

@@ -296,6 +296,11 @@ pub struct ScanOutcome {
     pub state: MailingState,
     /// For a foreign sheet: the case number the sheet belongs to (never a name).
     pub other_case: Option<String>,
+    /// For a foreign sheet: the state of the mailing it belongs to, when scanned.
+    pub other_state: Option<MailingState>,
+    /// A foreign sheet of a mailing already sealed: its envelope went out without this sheet
+    /// (or the sheet was copied), a possible personal-data incident for the team lead.
+    pub other_sealed: bool,
     /// For a mistyped code: what is wrong with it.
     pub problem: Option<String>,
 }
@@ -321,4 +326,22 @@ pub struct AwaitingSeal {
     pub printed_by: String,
     pub printed: String,
     pub sheets: u32,
+}
+
+/// A sheet of one of the user's sealed mailings that turned up in another envelope: the owner
+/// is told (start screen, `mail status`), since their envelope went out without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StraySheet {
+    /// The user's own mailing the sheet belongs to.
+    pub mailing: MailingId,
+    /// Its case number.
+    pub case: String,
+    /// The sheet's number (1 = cover sheet) and print generation.
+    pub sheet: u32,
+    pub generation: u32,
+    /// The mailing and case in whose stack the sheet was scanned.
+    pub found_in_mailing: MailingId,
+    pub found_in_case: String,
+    /// When it was scanned there (stored UTC timestamp).
+    pub time: String,
 }

@@ -115,9 +115,10 @@ impl SessionCounts {
 /// Builds the log for a lead's own team.
 pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<SessionEntry>> {
     require_lead(s, "kuvert log")?;
+    let lang = wf.lang();
     let day = |d: &str, end: bool| -> Result<String> {
         let start = crate::time_fmt::parse_day(d)
-            .ok_or_else(|| Error::Invalid(format!("'{d}' is not a date: give YYYY-MM-DD")))?;
+            .ok_or_else(|| Error::Invalid(crate::i18n::not_a_date(d, lang)))?;
         let t = if end {
             start + time::Duration::days(1)
         } else {

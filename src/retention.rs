@@ -50,7 +50,8 @@ fn purge_checked(
     }
     let start = crate::time_fmt::parse_day(before).ok_or_else(|| {
         Error::Invalid(format!(
-            "--before '{before}' is not a date: give YYYY-MM-DD"
+            "--before {}",
+            crate::i18n::not_a_date(before, wf.lang())
         ))
     })?;
     let now = wf.clock_now();

@@ -19,9 +19,14 @@ use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
 use crate::model::*;
 use crate::print::{self, PrintedJob};
-use crate::store::mailings::{MailingRow, NewPrintJob, NewScan, SheetRecord};
+use crate::store::mailings::{MailingRow, NewPrintJob, SheetRecord};
 use crate::store::{DbKind, Store, cases, mailings, people};
 use crate::{pdf, time_fmt};
+
+mod scan;
+mod strays;
+
+pub use strays::STRAY_SHEET_DAYS;
 
 /// How long a command-line session stays open between two commands at one terminal.
 pub const CLI_SESSION_IDLE_MINUTES: i64 = 30;
@@ -220,7 +225,7 @@ impl Workflow {
             };
             let id = match resumed {
                 Some(id) => {
-                    people::touch_session(tx, id, &now)?;
+                    people::reopen_session(tx, id, &now)?;
                     id
                 }
                 None => {
@@ -256,6 +261,15 @@ impl Workflow {
             audit::append(tx, &ctx(s, None, None), "session_ended", json!({}), &now)?;
             Ok(())
         })
+    }
+
+    /// Ends a command-line session when its command ends, done or refused, so no session
+    /// is left open by a command. No event: a CLI session is the run of commands at one
+    /// terminal, which the next command there within [`CLI_SESSION_IDLE_MINUTES`] continues,
+    /// so its end is always that of its latest command.
+    pub fn end_command(&mut self, s: &Session) -> Result<()> {
+        let now = self.now();
+        self.store.write(|tx| people::end_command(tx, s.id, &now))
     }
 
     /// The cases of the user's team.
@@ -684,192 +698,6 @@ impl Workflow {
         })
     }
 
-    /// Opens a printed mailing of the user's team for verification at a sealing station, by
-    /// the code of its cover sheet (or any sheet of its current print).
-    fn open_at_station_checked(&mut self, s: &Session, input: &str) -> Result<MailingStatus> {
-        let code = SheetCode::decode(input).map_err(|e| {
-            Error::Invalid(crate::i18n::fill(
-                self.pick(
-                    "koden går inte att läsa ({}): skanna försättsbladet igen",
-                    "the code cannot be read ({}): scan the cover sheet again",
-                )
-                .as_str(),
-                &[&crate::i18n::code_problem(&e, self.lang)],
-            ))
-        })?;
-        let now = self.now();
-        let dual = self.config.dual_control;
-        let unknown = self.pick(
-            "ingen försändelse har den här koden: arket kommer inte från kuvert i den här databasen",
-            "no mailing has this code: the sheet was not printed by kuvert with this database",
-        );
-        let id = self.store.write(|tx| {
-            people::touch_session(tx, s.id, &now)?;
-            let m =
-                mailings::by_token(tx, &code.token.to_base36())?.ok_or(Error::NotFound(unknown))?;
-            let m = station_mailing(tx, s, m.id, dual)?;
-            if code.generation != m.generation {
-                return Err(Refusal::StaleCover {
-                    case: m.case_no,
-                    generation: code.generation,
-                    current: m.generation,
-                }
-                .into());
-            }
-            audit::append(
-                tx,
-                &ctx(s, Some(m.id), Some(&m.case_no)),
-                "station_opened",
-                json!({ "generation": m.generation, "printed_by": m.printed_by }),
-                &now,
-            )?;
-            Ok(m.id)
-        })?;
-        self.status_of(id)
-    }
-
-    /// One scan at sealing, checked against the mailing at the desk.
-    fn scan_checked(
-        &mut self,
-        s: &Session,
-        desk: Desk,
-        input: &str,
-        source: ScanSource,
-    ) -> Result<ScanOutcome> {
-        if input.trim().is_empty() {
-            return Err(Error::Invalid(self.pick(
-                "ingen kod angiven: skanna ett ark eller skriv dess kod",
-                "no code given: scan a sheet or type its code",
-            )));
-        }
-        let now = self.now();
-        let lang = self.lang;
-        let dual = self.config.dual_control;
-        let stored = crate::code::normalise_scan(input);
-        self.store.write(|tx| {
-            people::touch_session(tx, s.id, &now)?;
-            let m = desk_mailing(tx, s, desk, dual)?;
-            if m.state == MailingState::Draft {
-                return Err(Refusal::NotPrinted.into());
-            }
-            let (verdict, generation, sheet, other, problem) = match SheetCode::decode(input) {
-                Err(e) => (
-                    Verdict::Mistyped,
-                    None,
-                    None,
-                    None,
-                    Some(crate::i18n::code_problem(&e, lang)),
-                ),
-                Ok(code) => {
-                    let token = code.token.to_base36();
-                    match mailings::by_token(tx, &token)? {
-                        None => (
-                            Verdict::Unknown,
-                            Some(code.generation),
-                            Some(code.sheet),
-                            None,
-                            None,
-                        ),
-                        Some(owner) if owner.id != m.id => (
-                            Verdict::Foreign,
-                            Some(code.generation),
-                            Some(code.sheet),
-                            Some(owner),
-                            None,
-                        ),
-                        Some(_) => {
-                            let v = if code.generation == m.generation {
-                                match mailings::sheet_required(tx, m.id, m.generation, code.sheet)?
-                                {
-                                    None => Verdict::Unknown,
-                                    Some(_)
-                                        if mailings::seen_sheets(tx, &m)?.contains(&code.sheet) =>
-                                    {
-                                        Verdict::Duplicate
-                                    }
-                                    Some(_) => Verdict::Ok,
-                                }
-                            } else if code.generation <= m.issued {
-                                Verdict::Stale
-                            } else {
-                                Verdict::Unknown
-                            };
-                            (v, Some(code.generation), Some(code.sheet), None, None)
-                        }
-                    }
-                }
-            };
-            mailings::insert_scan(
-                tx,
-                &NewScan {
-                    mailing: m.id,
-                    session: s.id,
-                    code: &stored,
-                    verdict,
-                    generation,
-                    sheet,
-                    round: m.round,
-                    other_mailing: other.as_ref().map(|o| o.id),
-                    source,
-                },
-                &now,
-            )?;
-            let c = ctx(s, Some(m.id), Some(&m.case_no));
-            audit::append(
-                tx,
-                &c,
-                "scan",
-                json!({ "verdict": verdict.as_str(), "generation": generation, "sheet": sheet,
-                        "source": source.as_str() }),
-                &now,
-            )?;
-            let mut state = m.state;
-            if verdict.is_deviation() {
-                // The stack was mixed: a hard stop, and it is rescanned whole.
-                mailings::new_round(tx, m.id)?;
-                if state == MailingState::Verified {
-                    mailings::set_state(tx, m.id, MailingState::Printed, &now, None)?;
-                    state = MailingState::Printed;
-                }
-                audit::append(
-                    tx,
-                    &c,
-                    "deviation",
-                    json!({ "kind": verdict.as_str(), "code": stored,
-                            "other_mailing": other.as_ref().map(|o| o.id),
-                            "other_case": other.as_ref().map(|o| o.case_no.clone()),
-                            "other_state": other.as_ref().map(|o| o.state.as_str()) }),
-                    &now,
-                )?;
-            }
-            let current = mailings::by_id(tx, m.id)?.ok_or(Error::NoOpenMailing)?;
-            let (sheets, required, _) =
-                mailings::print_summary(tx, m.id, m.generation)?.unwrap_or((0, 0, String::new()));
-            let seen = mailings::seen_required(tx, &current)?;
-            if verdict == Verdict::Ok && seen >= required && state == MailingState::Printed {
-                mailings::set_state(tx, m.id, MailingState::Verified, &now, None)?;
-                state = MailingState::Verified;
-                audit::append(
-                    tx,
-                    &c,
-                    "verified",
-                    json!({ "generation": m.generation, "sheets": sheets, "required": required }),
-                    &now,
-                )?;
-            }
-            Ok(ScanOutcome {
-                verdict,
-                sheet: if other.is_none() { sheet } else { None },
-                seen,
-                sheets,
-                required,
-                state,
-                other_case: other.map(|o| o.case_no),
-                problem,
-            })
-        })
-    }
-
     /// Seals a verified mailing and releases its case.
     fn seal_checked(&mut self, s: &Session, desk: Desk) -> Result<MailingStatus> {
         let now = self.now();
@@ -1045,9 +873,21 @@ impl Workflow {
 
     /// Opens a printed mailing of the user's team for sealing by a sheet code of its current
     /// print (the cover sheet), as at a sealing station; then `scan_at`/`seal_at` with
-    /// `Desk::Station`. With `dual_control`, the person who printed it is refused.
+    /// `Desk::Station`. With `dual_control`, the person who printed it is refused. The sheet
+    /// scanned counts as scanned (source unspecified; see [`Self::open_at_station_from`]).
     pub fn open_at_station(&mut self, s: &Session, code: &str) -> Result<MailingStatus> {
-        let r = self.open_at_station_checked(s, code);
+        self.open_at_station_from(s, code, ScanSource::Unspecified)
+    }
+
+    /// [`Self::open_at_station`] with how the code came in (scanner or keyed), recorded with
+    /// the scan of the opening sheet, so a station never scans its cover twice.
+    pub fn open_at_station_from(
+        &mut self,
+        s: &Session,
+        code: &str,
+        source: ScanSource,
+    ) -> Result<MailingStatus> {
+        let r = self.open_at_station_checked(s, code, source);
         self.logged(s, "open_at_station", r)
     }
 

@@ -440,3 +440,229 @@ fn a_reprint_needs_a_reason_and_makes_old_sheets_stale() {
         "sealed"
     );
 }
+
+/// Issue 11: a command's session is ended when the command ends, done or refused, and the
+/// lead's list shows only sessions in which something was mailed (a read-only run of
+/// commands leaves none there); a refusal is still logged with its session.
+#[test]
+fn commands_end_their_sessions_and_reads_leave_none_in_the_leads_list() {
+    let env = Env::demo();
+    let (case, party, _) = common::plain_case(&env, CASEWORKER);
+    env.json(CASEWORKER, &["case", "show", &case], 0);
+    env.json(CASEWORKER, &["mail", "status"], 0);
+    env.json(LEAD, &["log", "--format", "json"], 0);
+    env.run(CASEWORKER, &["audit", "verify"]);
+    // Refused: team B's caseworker asks for a team A case.
+    env.fails(Some("handlaggare3"), &["case", "show", &case], 1);
+    let raw = rusqlite::Connection::open(&env.db).expect("raw");
+    let open: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE ended IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(open, 0, "every command ended its session");
+    let refused_session: Option<i64> = raw
+        .query_row(
+            "SELECT session_id FROM events WHERE kind = 'refused'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the refusal is logged");
+    assert!(refused_session.is_some(), "with its session");
+    let log = env.json(LEAD, &["log", "--format", "json"], 0);
+    assert_eq!(log, serde_json::json!([]), "nothing was mailed: {log}");
+
+    // Mailing: the run of commands at one terminal is one session, ended at its last command.
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "status"], 0);
+    let log = env.json(LEAD, &["log", "--format", "json"], 0);
+    let sessions = log.as_array().expect("sessions");
+    assert_eq!(sessions.len(), 1, "{log}");
+    assert_eq!(sessions[0]["user"], "handlaggare1");
+    assert!(sessions[0]["ended"].is_string(), "{log}");
+    assert_eq!(sessions[0]["mailings"][0]["case"], case.as_str());
+    assert!(env.json(CASEWORKER, &["audit", "verify"], 0)["ok"] == true);
+}
+
+/// Issue 11: `mail scan --json` says when a foreign sheet belongs to a sealed envelope, and
+/// its owner's `mail status` lists it under `strays` (and says it in text).
+#[test]
+fn a_sheet_of_a_sealed_envelope_is_told_to_its_owner_in_mail_status() {
+    let env = Env::demo();
+    let numbers: Vec<String> = env.json(OTHER, &["case", "list"], 0)["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| c["case"].as_str().expect("case").to_owned())
+        .collect();
+    let mut pdfs = Vec::new();
+    for (user, number) in [(OTHER, &numbers[1]), (CASEWORKER, &numbers[0])] {
+        let show = env.json(user, &["case", "show", number], 0);
+        let party = show["parties"][0]["id"].as_i64().expect("party");
+        let doc = show["documents"]
+            .as_array()
+            .expect("docs")
+            .iter()
+            .find(|d| d["subject"].as_i64() == Some(party))
+            .expect("doc about the applicant")["id"]
+            .as_i64()
+            .expect("doc id");
+        env.json(
+            user,
+            &["mail", "start", number, "--to", &party.to_string()],
+            0,
+        );
+        env.json(user, &["mail", "attach", &doc.to_string()], 0);
+        let printed = env.json(user, &["mail", "print"], 0);
+        pdfs.push(Path::new(printed["pdf"].as_str().expect("pdf")).to_owned());
+    }
+    let theirs = printed_codes(&pdfs[0]);
+    for c in &theirs {
+        env.json(OTHER, &["mail", "scan", c], 0);
+    }
+    env.json(OTHER, &["mail", "seal"], 0);
+    let none = env.json(OTHER, &["mail", "status"], 0);
+    assert_eq!(none["strays"], serde_json::json!([]));
+
+    let stop = env.json(CASEWORKER, &["mail", "scan", &theirs[1]], 1);
+    assert_eq!(stop["verdict"], "foreign");
+    assert_eq!(stop["other_sealed"], true);
+    assert_eq!(stop["other_state"], "sealed");
+    let text = env.fails(CASEWORKER, &["mail", "scan", &theirs[1]], 1);
+    let out = env.run(CASEWORKER, &["mail", "scan", &theirs[1]]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &text;
+    assert!(said.contains("personuppgiftsincident"), "{said}");
+
+    let status = env.json(OTHER, &["mail", "status"], 0);
+    let strays = status["strays"].as_array().expect("strays");
+    assert_eq!(
+        strays.len(),
+        3,
+        "three scans of it, three findings: {status}"
+    );
+    assert_eq!(strays[0]["case"], numbers[1].as_str());
+    assert_eq!(strays[0]["sheet"], 2);
+    assert_eq!(strays[0]["found_in_case"], numbers[0].as_str());
+    let out = env.run(OTHER, &["mail", "status"]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("Ark 2 av din försändelse"), "{human}");
+    assert!(
+        env.json(CASEWORKER, &["mail", "status"], 0)["strays"]
+            .as_array()
+            .expect("strays")
+            .is_empty()
+    );
+}
+
+/// Issue 11: `--help` and `<cmd> --help` are Swedish by default and English with
+/// `--lang en` or the config's `language`; both exit 0 on stdout.
+#[test]
+fn help_is_swedish_by_default_and_english_on_request() {
+    let env = Env::demo();
+    let out = env.run(CASEWORKER, &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sv = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "Användning:",
+        "Kommandon:",
+        "Flaggor:",
+        "Visa hjälpen",
+        "Slå upp ärenden",
+    ] {
+        assert!(sv.contains(word), "{word} in {sv}");
+    }
+    assert!(!sv.contains("Usage:") && !sv.contains("Print help"), "{sv}");
+    let out = env.run(CASEWORKER, &["mail", "start", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sv = String::from_utf8_lossy(&out.stdout);
+    assert!(sv.contains("<PART_ID>") && sv.contains("<ÄRENDE>"), "{sv}");
+    assert!(sv.contains("Mottagarens part-id"), "{sv}");
+    // `kuvert help mail` is the Swedish help of `mail`, not clap's English subcommand.
+    let out = env.run(CASEWORKER, &["help", "mail"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Kommandon:"));
+
+    let out = env.run(CASEWORKER, &["--lang", "en", "mail", "start", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let en = String::from_utf8_lossy(&out.stdout);
+    assert!(en.contains("Usage:") && en.contains("<PARTY_ID>"), "{en}");
+    assert!(!en.contains("Användning"), "{en}");
+    std::fs::write(&env.config, "language = \"en\"\n").expect("config");
+    let out = env.run(CASEWORKER, &["--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"));
+}
+
+/// Issue 11: clap's usage errors are worded in Swedish by default, exit 2.
+#[test]
+fn usage_errors_are_swedish_with_exit_2() {
+    let env = Env::demo();
+    let err = env.fails(CASEWORKER, &["mail", "start", "FK 2026-104037"], 2);
+    assert!(
+        err.contains("fel: ett argument som krävs saknas: --to <PART_ID>"),
+        "{err}"
+    );
+    assert!(err.contains("Användning: kuvert mail start"), "{err}");
+    assert!(err.contains("Skriv 'kuvert mail start --help'"), "{err}");
+    let err = env.fails(CASEWORKER, &["case", "list", "--bogus"], 2);
+    assert!(err.contains("okänt argument '--bogus'"), "{err}");
+    let err = env.fails(CASEWORKER, &["mal"], 2);
+    assert!(
+        err.contains("okänt kommando 'mal'") && err.contains("menade du 'mail'?"),
+        "{err}"
+    );
+    let err = env.fails(CASEWORKER, &["mail", "start", "X", "--to", "ett"], 2);
+    assert!(err.contains("ange ett heltal"), "{err}");
+    let err = env.fails(LEAD, &["log", "--format", "xml"], 2);
+    assert!(
+        err.contains("möjliga värden är table, csv, json, pdf"),
+        "{err}"
+    );
+    assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    let err = env.fails(CASEWORKER, &["--lang", "en", "case", "list", "--bogus"], 2);
+    assert!(err.contains("unexpected argument '--bogus'"), "{err}");
+}
+
+/// Issue 11: a date that is no date says so in the user's language, naming the form, exit 2.
+#[test]
+fn date_errors_name_the_form_in_swedish() {
+    let env = Env::demo();
+    let err = env.fails(LEAD, &["log", "--since", "igår"], 2);
+    assert!(
+        err.contains("'igår' är inget datum: skriv det som ÅÅÅÅ-MM-DD"),
+        "{err}"
+    );
+    let err = env.fails(LEAD, &["purge", "--before", "igår", "--dry-run"], 2);
+    assert!(err.contains("ÅÅÅÅ-MM-DD"), "{err}");
+    let err = env.fails(LEAD, &["--lang", "en", "log", "--until", "igår"], 2);
+    assert!(
+        err.contains("'igår' is not a date: write it as YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+/// Issue 11: `case list` prints column headers above the cases, in the user's language.
+#[test]
+fn case_list_has_column_headers() {
+    let env = Env::demo();
+    let out = env.run(CASEWORKER, &["case", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().expect("a header line");
+    for word in ["Ärende", "Förmån", "Team", "Låst av"] {
+        assert!(first.contains(word), "{first}");
+    }
+    assert!(
+        text.lines().nth(1).expect("a case").starts_with("FK "),
+        "{text}"
+    );
+    let out = env.run(CASEWORKER, &["--lang", "en", "case", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Case"), "{text}");
+    assert!(text.lines().next().expect("header").contains("Locked by"));
+}

@@ -516,17 +516,42 @@ fn killing_the_tmux_session_ends_kuvert_in_time() {
 /// The terminal goes away WITHOUT a signal reaching kuvert: under `setsid -w` it has no
 /// controlling terminal (so the kernel's SIGHUP is never sent to it) but reads and writes the
 /// pane's pty. When tmux closes the pty, only end of input, EIO and POLLHUP tell kuvert; it
-/// must still end the session, logged, and exit within the limit.
+/// must still end the session, logged, exit cleanly (status 0) and within the limit. A shell
+/// between setsid and kuvert (outside the pane's session too) writes down kuvert's status.
 #[test]
 fn a_vanished_terminal_without_a_signal_ends_kuvert_in_time() {
     let env = Env::demo();
-    let tui = Tmux::launch(&env, "nosig", "exec setsid -w ", "");
+    let exit = env.dir.path().join("exit-status");
+    let prefix = format!(
+        "exec setsid -w sh -c '\"$0\" \"$1\"; echo $? > \"{}\"' ",
+        exit.display()
+    );
+    let tui = Tmux::launch(&env, "nosig", &prefix, "");
     tui.start_draft("2026-104037");
     let setsid = tui.pane_pid();
-    let pid = child_of(setsid);
-    assert_eq!(proc_name(pid), "kuvert", "setsid's child is kuvert");
+    let pid = child_of(child_of(setsid));
+    assert_eq!(proc_name(pid), "kuvert", "setsid → sh → kuvert");
 
     let closed = tui.kill_session();
+    let (took, cpu) = wait_gone(pid, closed);
+    let start = Instant::now();
+    while !exit.exists() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::fs::read_to_string(&exit).unwrap_or_default();
+    let status = status.trim();
+    assert!(
+        took <= EXIT_LIMIT,
+        "pty closed, no signal: kuvert (pid {pid}) was still there {took:?} after the close \
+         (last CPU time seen: {cpu:?} ticks; exit status {status:?})"
+    );
+    assert_eq!(
+        tui_sessions_ended(&env),
+        (1, 1),
+        "pty closed, no signal: kuvert exited after {took:?} with status {status:?} \
+         (134 = SIGABRT) but the TUI session was not ended and logged"
+    );
+    assert_eq!(status, "0", "a clean exit when the terminal vanished");
     assert_ended_in_time(&env, pid, closed, "pty closed, no signal");
 }
 

@@ -146,6 +146,8 @@ pub enum Ui {
     VoidDraftReason,
     VoidedNotice,
     WaitForPrint,
+    StrayFound,
+    StrayTitle,
 }
 
 /// The catalogue entry of a UI word.
@@ -433,6 +435,14 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::WaitForPrint => lang.pick(
             "Utskriften görs; skanna när den är klar.",
             "Printing; scan when it is done.",
+        ),
+        Ui::StrayFound => lang.pick(
+            "Ark {} ur din förslutna försändelse i {} hittades i ett annat kuvert ({}, {}). Kuvertet gick alltså iväg utan det: meddela din teamledare, det kan vara en personuppgiftsincident.",
+            "Sheet {} of your sealed mailing of {} was found in another envelope ({}, {}). Your envelope went out without it: tell your team lead, this may be a personal-data incident.",
+        ),
+        Ui::StrayTitle => lang.pick(
+            "Ark ur din försändelse i fel kuvert",
+            "A sheet of yours in the wrong envelope",
         ),
     }
 }

@@ -12,6 +12,7 @@ pub mod people;
 pub mod reports;
 pub mod retention;
 pub mod scale;
+pub mod strays;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -29,6 +30,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
+        M::up(include_str!("schema_v3.sql")),
     ])
 });
 
@@ -313,7 +315,7 @@ mod tests {
         crate::scale::build(&db, crate::scale::Scale::SMALL, 1).expect("build");
         let store = Store::open(&db).expect("open");
         // What each may read whole: only the users table (a few hundred rows at most).
-        let queries: [(&str, String, &[&str]); 5] = [
+        let queries: [(&str, String, &[&str]); 6] = [
             ("scan: mailing by token", mailings::by_token_sql(), &[]),
             (
                 "scan: sheets seen",
@@ -333,6 +335,11 @@ mod tests {
             (
                 "log: events of a session",
                 reports::SESSION_EVENTS_SQL.to_owned(),
+                &[],
+            ),
+            (
+                "start: sheets of mine found elsewhere",
+                strays::STRAYS_SQL.to_owned(),
                 &[],
             ),
         ];

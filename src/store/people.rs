@@ -58,7 +58,8 @@ pub fn add_user(c: &Connection, user: &User, now: &str) -> Result<()> {
     }
 }
 
-/// An unended session of this user at this terminal seen after `since`, to be continued.
+/// A session of this user at this terminal seen after `since`, to be continued: unended
+/// (a command that was killed), or ended by a command that finished after `since`.
 pub fn resumable_session(
     c: &Connection,
     account: &str,
@@ -68,7 +69,8 @@ pub fn resumable_session(
 ) -> Result<Option<SessionId>> {
     Ok(c.query_row(
         "SELECT id FROM sessions
-         WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND ended IS NULL AND last_seen >= ?4
+         WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND last_seen >= ?4
+           AND (ended IS NULL OR ended >= ?4)
          ORDER BY id DESC LIMIT 1",
         (account, terminal, kind, since),
         |r| r.get(0),
@@ -101,6 +103,15 @@ pub fn start_session(
     Ok(c.last_insert_rowid())
 }
 
+/// Continues a session: it is live again until its next end.
+pub fn reopen_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+    c.execute(
+        "UPDATE sessions SET ended = NULL, last_seen = ?2 WHERE id = ?1",
+        (id, now),
+    )?;
+    Ok(())
+}
+
 /// Records activity, so an idle session can be told from a live one.
 pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
     c.execute(
@@ -114,6 +125,15 @@ pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
 pub fn end_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1 AND ended IS NULL",
+        (id, now),
+    )?;
+    Ok(())
+}
+
+/// Ends a session again after a command that continued it (the end moves to `now`).
+pub fn end_command(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+    c.execute(
+        "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1",
         (id, now),
     )?;
     Ok(())

@@ -28,7 +28,9 @@ pub struct SessionFilter {
     pub until: Option<String>,
 }
 
-/// The SQL of `sessions` (its plan is checked in a test).
+/// The SQL of `sessions` (its plan is checked in a test). A session in which nothing was
+/// mailed (no event of any mailing: only reads, such as `kuvert log` or `case show`) is left
+/// out: the lead's list is of who mailed what.
 pub(crate) const SESSIONS_SQL: &str =
     "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
      FROM sessions s JOIN users u ON u.account = s.account
@@ -37,10 +39,15 @@ pub(crate) const SESSIONS_SQL: &str =
        AND (?3 IS NULL OR s.account = ?3)
        AND (?4 IS NULL OR s.started >= ?4)
        AND (?5 IS NULL OR s.started < ?5)
+       AND EXISTS (SELECT 1 FROM events e
+                   WHERE e.session_id = s.id AND e.mailing_id IS NOT NULL)
      ORDER BY s.started, s.id";
 
+/// The flag a scan puts on another (sealed) mailing is no event of the scanning session's
+/// own mailings, so it is left out here (the incidents list reads the deviation instead).
 pub(crate) const SESSION_EVENTS_SQL: &str = "SELECT seq, time, mailing_id, kind, detail FROM events
-     WHERE session_id = ?1 AND mailing_id IS NOT NULL ORDER BY seq";
+     WHERE session_id = ?1 AND mailing_id IS NOT NULL AND kind <> 'sheet_found_elsewhere'
+     ORDER BY seq";
 
 /// Sessions of a team's users, oldest first.
 pub fn sessions(c: &Connection, f: &SessionFilter) -> Result<Vec<SessionRow>> {

@@ -84,8 +84,9 @@ pub enum Effect {
     Home(Option<String>),
     /// Print the open mailing on the worker thread (a reason for a reprint).
     Print(Option<String>),
-    /// Open the envelope whose cover sheet this code is, for checking.
-    OpenCover(String),
+    /// Open the envelope whose cover sheet this code is, for checking (the cover counts as
+    /// scanned, as it came).
+    OpenCover(String, crate::model::ScanSource),
     /// Show a message in the notice bar.
     Notice(String),
     /// Ring the terminal bell (a hard stop must be heard).
@@ -105,7 +106,7 @@ impl std::fmt::Debug for Effect {
             Effect::Pop(n) => write!(f, "Pop({n:?})"),
             Effect::Home(n) => write!(f, "Home({n:?})"),
             Effect::Print(r) => write!(f, "Print({r:?})"),
-            Effect::OpenCover(c) => write!(f, "OpenCover({c})"),
+            Effect::OpenCover(c, s) => write!(f, "OpenCover({c}, {s:?})"),
             Effect::Notice(n) => write!(f, "Notice({n})"),
             Effect::Bell => write!(f, "Bell"),
             Effect::SwitchTab => write!(f, "SwitchTab"),

@@ -245,7 +245,7 @@ impl App {
                     self.top_mut().print_failed(text);
                 }
             }
-            Effect::OpenCover(code) => self.open_cover(&code),
+            Effect::OpenCover(code, source) => self.open_cover(&code, source),
             Effect::Notice(text) => self.notice = Some(text),
             Effect::Bell => self.bell = true,
             Effect::SwitchTab => self.switch_tab(),
@@ -284,14 +284,14 @@ impl App {
 
     /// A scanned (or typed) cover sheet: opens its envelope for verification, from any
     /// screen. The caseworker's own mailing opens at their own desk.
-    fn open_cover(&mut self, code: &str) {
+    fn open_cover(&mut self, code: &str, source: crate::model::ScanSource) {
         if !crate::code::is_kuvert_code(code) {
             self.notice = Some(self.ctx.t(Ui::NotKuvertCode).to_owned());
             return;
         }
         let ctx = &mut self.ctx;
         let opened = ctx.wf.status(&ctx.session).and_then(|own| {
-            let m = ctx.wf.open_at_station(&ctx.session, code)?;
+            let m = ctx.wf.open_at_station_from(&ctx.session, code, source)?;
             Ok((own.map(|o| o.mailing), m))
         });
         match opened {

@@ -11,6 +11,7 @@ use super::compose::ComposeScreen;
 use super::{Kind, Screen};
 use crate::i18n::{self, Text, Ui};
 use crate::model::CaseDetail;
+use crate::model::ScanSource;
 use crate::tui::action::{Action, Cmd, Effect};
 use crate::tui::ctx::Ctx;
 use crate::tui::keys::{self, Binding};
@@ -70,7 +71,7 @@ impl Screen for CaseScreen {
                 return Effect::Push(Box::new(ComposeScreen::new(self.case.clone())));
             }
             Action::Do(Cmd::Back) => return Effect::Pop(None),
-            Action::Scan(code) => return Effect::OpenCover(code),
+            Action::Scan(code) => return Effect::OpenCover(code, ScanSource::Scanner),
             _ => {}
         }
         Effect::None

@@ -12,6 +12,7 @@ use super::reason::{Reason, Step};
 use super::review::ReviewScreen;
 use super::{Kind, Screen, fit};
 use crate::i18n::{self, Text, Ui};
+use crate::model::ScanSource;
 use crate::model::{CaseDetail, DocumentId, MailingStatus};
 use crate::tui::action::{Action, Cmd, Effect};
 use crate::tui::ctx::Ctx;
@@ -176,11 +177,12 @@ impl Screen for ComposeScreen {
                 }
             }
             // A scan answers "no", then opens its envelope as anywhere else.
-            (Stage::Warning(m, _), Action::Scan(code)) => {
-                (Stage::Documents(m), Effect::OpenCover(code))
-            }
+            (Stage::Warning(m, _), Action::Scan(code)) => (
+                Stage::Documents(m),
+                Effect::OpenCover(code, ScanSource::Scanner),
+            ),
             (Stage::Warning(m, _), _) => (Stage::Documents(m), Effect::None),
-            (stage, Action::Scan(code)) => (stage, Effect::OpenCover(code)),
+            (stage, Action::Scan(code)) => (stage, Effect::OpenCover(code, ScanSource::Scanner)),
             (stage, Action::Do(Cmd::Up)) => {
                 self.stage = stage;
                 self.move_by(-1);

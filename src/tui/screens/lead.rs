@@ -14,6 +14,7 @@ use super::reason::{Reason, Step};
 use super::{Kind, ListGeometry, Screen, fit};
 use crate::i18n::{self, Lang, Rep, Ui};
 use crate::model::MailingId;
+use crate::model::ScanSource;
 use crate::report::{Assessment, LeadReport, SessionEntry};
 use crate::time_fmt::display;
 use crate::tui::action::{Action, Cmd, Effect};
@@ -255,7 +256,7 @@ impl Screen for LeadScreen {
         }
         self.message = None;
         match (self.view, action) {
-            (_, Action::Scan(code)) => return Effect::OpenCover(code),
+            (_, Action::Scan(code)) => return Effect::OpenCover(code, ScanSource::Scanner),
             (_, Action::Do(Cmd::Up)) => self.move_by(-1),
             (_, Action::Do(Cmd::Down)) => self.move_by(1),
             (_, Action::Do(Cmd::ScrollUp)) => self.scroll = self.scroll.saturating_add(5),

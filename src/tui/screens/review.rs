@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::reason::{Reason, Step};
 use super::{Kind, Screen};
 use crate::i18n::{self, Text, Ui};
+use crate::model::ScanSource;
 use crate::model::{CaseDetail, MailingStatus};
 use crate::tui::action::{Action, Cmd, Effect};
 use crate::tui::ctx::Ctx;
@@ -82,7 +83,7 @@ impl Screen for ReviewScreen {
                 Effect::None
             }
             Action::Do(Cmd::Back) => Effect::Pop(None),
-            Action::Scan(code) => Effect::OpenCover(code),
+            Action::Scan(code) => Effect::OpenCover(code, ScanSource::Scanner),
             _ => Effect::None,
         }
     }

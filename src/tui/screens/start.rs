@@ -12,7 +12,8 @@ use super::compose::ComposeScreen;
 use super::verify::VerifyScreen;
 use super::{Kind, Screen};
 use crate::i18n::{self, Lang, Ui};
-use crate::model::{MailingState, MailingStatus};
+use crate::model::ScanSource;
+use crate::model::{MailingState, MailingStatus, StraySheet};
 use crate::tui::action::{Action, Cmd, Effect};
 use crate::tui::ctx::Ctx;
 use crate::tui::keys::{self, Binding};
@@ -33,6 +34,8 @@ pub struct StartScreen {
     open: Option<MailingStatus>,
     /// Esc was pressed: "quit kuvert?" waits for an answer.
     asking_quit: bool,
+    /// Sheets of the user's sealed mailings found in another envelope (a possible incident).
+    strays: Vec<StraySheet>,
 }
 
 /// Who is at the desk, for the header.
@@ -129,7 +132,7 @@ impl Screen for StartScreen {
         if std::mem::take(&mut self.asking_quit) {
             return match action {
                 Action::Do(Cmd::Yes) => Effect::Quit,
-                Action::Scan(code) => Effect::OpenCover(code),
+                Action::Scan(code) => Effect::OpenCover(code, ScanSource::Scanner),
                 _ => Effect::None,
             };
         }
@@ -141,14 +144,14 @@ impl Screen for StartScreen {
             }
             Action::Do(Cmd::Confirm) if self.input.trim().is_empty() => return self.resume(ctx),
             Action::Do(Cmd::Confirm) if crate::code::is_kuvert_code(&self.input) => {
-                return Effect::OpenCover(std::mem::take(&mut self.input));
+                return Effect::OpenCover(std::mem::take(&mut self.input), ScanSource::Keyed);
             }
             Action::Do(Cmd::Confirm) => {
                 let number = self.input.trim().to_owned();
                 return self.open_case(&number, ctx);
             }
             Action::Scan(code) if crate::code::is_kuvert_code(&code) => {
-                return Effect::OpenCover(code);
+                return Effect::OpenCover(code, ScanSource::Scanner);
             }
             Action::Scan(text) if is_case_number(&text) => return self.open_case(&text, ctx),
             Action::Scan(_) => self.message = Some(ctx.t(Ui::NotKuvertCode).to_owned()),
@@ -159,8 +162,15 @@ impl Screen for StartScreen {
     }
 
     fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
-        match ctx.wf.status(&ctx.session) {
-            Ok(open) => self.open = open,
+        let read = ctx.wf.status(&ctx.session).and_then(|open| {
+            let strays = ctx.wf.stray_sheets(&ctx.session)?;
+            Ok((open, strays))
+        });
+        match read {
+            Ok((open, strays)) => {
+                self.open = open;
+                self.strays = strays;
+            }
             // Never "no open mailing" when the database could not say.
             Err(e) => self.message = Some(ctx.error(&e)),
         }
@@ -169,13 +179,43 @@ impl Screen for StartScreen {
 
     fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
-        let [header, mailing, prompt, message] = Layout::vertical([
+        let stray_rows = if self.strays.is_empty() {
+            0
+        } else {
+            (self.strays.len() as u16 * 2 + 2).min(8)
+        };
+        let [header, mailing, strays, prompt, message] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(5),
+            Constraint::Length(stray_rows),
             Constraint::Length(5),
             Constraint::Min(0),
         ])
         .areas(area);
+        if !self.strays.is_empty() {
+            let lines: Vec<Line> = self
+                .strays
+                .iter()
+                .map(|st| {
+                    Line::from(i18n::fill(
+                        ctx.t(Ui::StrayFound),
+                        &[
+                            &st.sheet,
+                            &sanitize(&st.case),
+                            &sanitize(&st.found_in_case),
+                            &crate::time_fmt::display(&st.time),
+                        ],
+                    ))
+                })
+                .collect();
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: true })
+                    .style(Style::new().fg(Color::White).bg(Color::Red).bold())
+                    .block(Block::bordered().title(ctx.t(Ui::StrayTitle))),
+                strays,
+            );
+        }
         frame.render_widget(
             Paragraph::new(ctx.who.line(lang)).block(Block::bordered().title(ctx.t(Ui::AppTitle))),
             header,

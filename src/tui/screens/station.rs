@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 use super::{Kind, Screen};
 use crate::i18n::{self, Ui};
 use crate::model::AwaitingSeal;
+use crate::model::ScanSource;
 use crate::tui::action::{Action, Cmd, Effect};
 use crate::tui::ctx::Ctx;
 use crate::tui::keys::{self, Binding};
@@ -62,19 +63,19 @@ impl Screen for StationScreen {
         if std::mem::take(&mut self.asking_quit) {
             return match action {
                 Action::Do(Cmd::Yes) => Effect::Quit,
-                Action::Scan(code) => Effect::OpenCover(code),
+                Action::Scan(code) => Effect::OpenCover(code, ScanSource::Scanner),
                 _ => Effect::None,
             };
         }
         self.message = None;
         match action {
-            Action::Scan(code) => return Effect::OpenCover(code),
+            Action::Scan(code) => return Effect::OpenCover(code, ScanSource::Scanner),
             Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
             Action::Do(Cmd::Erase) => {
                 self.input.pop();
             }
             Action::Do(Cmd::Confirm) if !self.input.trim().is_empty() => {
-                return Effect::OpenCover(std::mem::take(&mut self.input));
+                return Effect::OpenCover(std::mem::take(&mut self.input), ScanSource::Keyed);
             }
             Action::Do(Cmd::Back) => self.asking_quit = true,
             _ => {}

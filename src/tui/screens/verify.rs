@@ -384,7 +384,7 @@ impl VerifyScreen {
             };
             let out = &last.outcome;
             let verdict = if last.kuvert {
-                i18n::verdict_text(out.verdict, out.other_case.as_deref(), ctx.lang)
+                i18n::scan_text(out, ctx.lang)
             } else {
                 ctx.t(Ui::NotKuvertCode).to_owned()
             };
@@ -414,12 +414,7 @@ impl VerifyScreen {
             Line::from(""),
             Line::from(ctx.t(Ui::HardStop)).centered(),
             Line::from(""),
-            Line::from(i18n::verdict_text(
-                stop.verdict,
-                stop.other_case.as_deref(),
-                ctx.lang,
-            ))
-            .centered(),
+            Line::from(i18n::scan_text(stop, ctx.lang)).centered(),
             Line::from(""),
             Line::from(format!("F9 – {}", ctx.t(Ui::KeyAcknowledge))).centered(),
         ];

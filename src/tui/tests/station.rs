@@ -111,3 +111,40 @@ fn with_dual_control_the_printer_is_sent_to_the_station() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_sees() {
+    let (dir, mut d) = desk(Lang::Sv);
+    // handlaggare2's envelope is printed and sealed at a station.
+    let theirs = printed_elsewhere(dir.path(), "handlaggare2", "2026-104037", Config::default());
+    let mut st = Desk::at(
+        dir.path(),
+        "handlaggare1",
+        Lang::Sv,
+        Config::default(),
+        true,
+    );
+    for code in &theirs {
+        st.scan(code);
+    }
+    st.key(KeyCode::F(2));
+    st.key(KeyCode::F(2));
+    // Later one of its sheets turns up in handlaggare1's stack.
+    d.print_first("2026-104148");
+    d.scan(&theirs[1]);
+    assert!(d.app.top().stopped());
+    let stop = d.screen(120, 40);
+    assert!(stop.contains("personuppgiftsincident"), "{stop}");
+    assert!(stop.contains("teamledare"), "{stop}");
+    // Its owner sees it at their next start.
+    let owner = Desk::at(
+        dir.path(),
+        "handlaggare2",
+        Lang::Sv,
+        Config::default(),
+        false,
+    );
+    let start = owner.screen(120, 40);
+    assert!(start.contains("hittades i ett annat kuvert"), "{start}");
+    assert!(start.contains("FK 2026-104148"), "{start}");
+}

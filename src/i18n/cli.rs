@@ -1,0 +1,278 @@
+//! The command line's help and usage errors in Swedish. The English texts are the doc
+//! comments of `src/cli.rs` (clap's own language); clap has no Swedish, so the binary puts
+//! these in place when the user's language is Swedish.
+
+use super::Lang;
+
+/// What a command does, by its path (`""` is `kuvert` itself, `"mail start"` a subcommand).
+pub fn command_about_sv(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "" => "kuvert – rätt papper i rätt kuvert.",
+        "tui" => "Terminalgränssnittet (också det som `kuvert` ensamt öppnar).",
+        "station" => {
+            "En förslutningsstation: skanna försättsbladet på ett utskrivet kuvert från ditt team, sedan dess ark, och förslut (skanningsvy i helskärm för ett förslutningsbord)."
+        }
+        "demo" => {
+            "Skapa (eller återanvänd) demodatabasen med påhittade ärenden och användare, och skriv ut dess sökväg."
+        }
+        "init" => "Skapa en tom produktionsdatabas.",
+        "import" => {
+            "Importera ärenden, parter och handlingar från ett JSON-manifest (allt eller inget)."
+        }
+        "user" => "Hantera användare.",
+        "user add" => {
+            "Registrera en användare (teamledare, eller den första användaren i en tom databas)."
+        }
+        "case" => "Slå upp ärenden i ditt team.",
+        "case list" => "Ditt teams ärenden och vem som har dem låsta.",
+        "case show" => "Ett ärende: parter och handlingar med deras id.",
+        "mail" => "Den försändelse du arbetar med: starta, bifoga, skriv ut, skanna, förslut.",
+        "mail start" => "Lås ett ärende och öppna en försändelse till en av dess parter.",
+        "mail attach" => "Bifoga handlingar ur det låsta ärendet.",
+        "mail detach" => "Ta bort bifogade handlingar.",
+        "mail print" => {
+            "Gör utskriften (försättsblad + stämplade handlingar) och skicka den till skrivaren."
+        }
+        "mail scan" => "Kontrollera ett skannat ark mot din öppna försändelse.",
+        "mail seal" => "Förslut den kontrollerade försändelsen: den stängs och ärendet låses upp.",
+        "mail void" => "Makulera den öppna försändelsen (skäl krävs); ärendet låses upp.",
+        "mail status" => "Din öppna försändelse, om du har någon.",
+        "lock" => "Teamledare: lås på ärenden.",
+        "lock break" => {
+            "Bryt låset på ett ärende (teamledare; skäl krävs); dess försändelse makuleras."
+        }
+        "log" => "Teamledare: ditt teams utskickslogg per session.",
+        "purge" => {
+            "Gallring (teamledare): ta bort handlingar, mottagares personuppgifter och utskriftsfiler för teamets förslutna och makulerade försändelser som avslutades före DATUM."
+        }
+        "audit" => "Den manipuleringssäkra händelseloggen.",
+        "audit verify" => {
+            "Kontrollera händelseloggens hashkedja från första till sista händelsen, och mot huvudfilen bredvid databasen (eller en kopia av den som förvaras någon annanstans, med --head)."
+        }
+        _ => return None,
+    })
+}
+
+/// An argument's help and, where it has one, its value's name, by command path and id.
+pub fn arg_help_sv(path: &str, id: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match (path, id) {
+        ("", "db") => (
+            "Databasfil (standard: plattformens datamapp).",
+            Some("SÖKVÄG"),
+        ),
+        ("", "config") => (
+            "Konfigurationsfil, kuvert.toml (standard: plattformens konfigurationsmapp).",
+            Some("SÖKVÄG"),
+        ),
+        ("", "lang") => ("Språk för meddelanden: sv (standard) eller en.", None),
+        ("", "json") => (
+            "Skriv ett JSON-objekt på stdout; meddelanden går till stderr.",
+            None,
+        ),
+        ("demo", "reset") => ("Kasta demodatabasen och gör den på nytt.", None),
+        ("demo", "no_tui") => ("Öppna inte terminalgränssnittet efteråt.", None),
+        ("demo", "scale") => (
+            "I stället för demon: en databas i myndighetsskala för prestandamätning; `large` är 100 000 ärenden, 500 000 handlingar, 200 000 försändelser, över 2 000 000 händelser (ange --db).",
+            None,
+        ),
+        ("import", "file") => (
+            "Manifestet; handlingarnas filer läses i förhållande till det.",
+            Some("FIL"),
+        ),
+        ("user add", "account") => ("Inloggningsnamnet i operativsystemet.", Some("KONTO")),
+        ("user add", "name") => ("Användarens namn.", Some("NAMN")),
+        ("user add", "role") => (
+            "Roll: caseworker (handläggare) eller lead (teamledare).",
+            Some("ROLL"),
+        ),
+        ("user add", "team") => ("Teamet användaren hör till.", Some("TEAM")),
+        ("case show", "case") => (
+            "Ärendenummer, t.ex. \"FK 2026-100001\" (eller bara 2026-100001).",
+            Some("ÄRENDE"),
+        ),
+        ("mail start", "case") => ("Ärendenummer (se `kuvert case list`).", Some("ÄRENDE")),
+        ("mail start", "to") => (
+            "Mottagarens part-id (se `kuvert case show`).",
+            Some("PART_ID"),
+        ),
+        ("mail attach", "documents") => (
+            "Handlingarnas id (se `kuvert case show`).",
+            Some("HANDLINGS_ID"),
+        ),
+        ("mail attach", "confirm_other_subject") => (
+            "Skicka handlingar som gäller någon annan än mottagaren (loggas).",
+            None,
+        ),
+        ("mail detach", "documents") => ("Handlingarnas id.", Some("HANDLINGS_ID")),
+        ("mail print", "reason") => (
+            "Varför en omutskrift behövs (krävs för varje utskrift efter den första).",
+            Some("SKÄL"),
+        ),
+        ("mail scan", "code") => (
+            "Arkkoden som skannern läste den eller som den skrevs.",
+            Some("KOD"),
+        ),
+        ("mail scan", "keyed") => ("Koden skrevs för hand, den skannades inte.", None),
+        ("mail scan", "scanner") => ("Koden kom från en streckkodsläsare.", None),
+        ("mail void", "reason") => ("Varför försändelsen makuleras.", Some("SKÄL")),
+        ("lock break", "case") => ("Ärendenummer.", Some("ÄRENDE")),
+        ("lock break", "reason") => ("Varför låset bryts.", Some("SKÄL")),
+        ("log", "session") => ("Bara denna session.", Some("ID")),
+        ("log", "user") => ("Bara denna handläggares sessioner.", Some("KONTO")),
+        ("log", "since") => (
+            "Sessioner som började denna dag eller senare (ÅÅÅÅ-MM-DD).",
+            Some("DATUM"),
+        ),
+        ("log", "until") => (
+            "Sessioner som började denna dag eller tidigare (ÅÅÅÅ-MM-DD).",
+            Some("DATUM"),
+        ),
+        ("log", "format") => (
+            "Utdataformat; `pdf` är en utskrivbar rapport (kräver --out).",
+            Some("FORMAT"),
+        ),
+        ("log", "out") => ("Vart PDF-rapporten skrivs (med --format pdf).", Some("FIL")),
+        ("purge", "before") => (
+            "Försändelser avslutade före denna dag (ÅÅÅÅ-MM-DD, svensk tid) gallras.",
+            Some("DATUM"),
+        ),
+        ("purge", "dry_run") => (
+            "Visa vad som skulle tas bort, och ta inte bort något.",
+            None,
+        ),
+        ("audit verify", "head") => (
+            "En huvudfil som förvaras någon annanstans (t.ex. skickad från maskinen) att kontrollera mot.",
+            Some("FIL"),
+        ),
+        _ => return None,
+    })
+}
+
+/// Words of clap's help and usage that have no setting of their own, and the sentences of
+/// the help and version flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    Usage,
+    Commands,
+    Arguments,
+    Options,
+    Help,
+    Version,
+    MoreInfo,
+    Error,
+    Tip,
+}
+
+/// The catalogue entry of a usage word, in both languages.
+pub fn usage(u: Usage, lang: Lang) -> &'static str {
+    match u {
+        Usage::Usage => lang.pick("Användning:", "Usage:"),
+        Usage::Commands => lang.pick("Kommandon", "Commands"),
+        Usage::Arguments => lang.pick("Argument", "Arguments"),
+        Usage::Options => lang.pick("Flaggor", "Options"),
+        Usage::Help => lang.pick("Visa hjälpen", "Print help"),
+        Usage::Version => lang.pick("Visa versionen", "Print version"),
+        Usage::MoreInfo => lang.pick(
+            "Skriv '{} --help' för mer information.",
+            "For more information, try '{} --help'.",
+        ),
+        Usage::Error => lang.pick("fel", "error"),
+        Usage::Tip => lang.pick("tips", "tip"),
+    }
+}
+
+/// What is wrong with a command line, from what clap found (Swedish; English is clap's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageError {
+    UnknownArgument(String),
+    UnknownCommand(String),
+    MissingArguments(Vec<String>),
+    MissingCommand,
+    InvalidValue {
+        value: String,
+        arg: String,
+        valid: Vec<String>,
+    },
+    NotANumber {
+        value: String,
+        arg: String,
+    },
+    BadValue {
+        value: String,
+        arg: String,
+        reason: String,
+    },
+    Conflict {
+        arg: String,
+        prior: String,
+    },
+    TooManyValues {
+        value: String,
+        arg: String,
+    },
+    Other,
+}
+
+/// A usage error in words (Swedish: clap's English is used as it is).
+pub fn usage_error_sv(e: &UsageError) -> String {
+    match e {
+        UsageError::UnknownArgument(a) => format!("okänt argument '{a}'"),
+        UsageError::UnknownCommand(c) => format!("okänt kommando '{c}'"),
+        UsageError::MissingArguments(list) => {
+            if list.len() == 1 {
+                format!("ett argument som krävs saknas: {}", list[0])
+            } else {
+                format!("argument som krävs saknas: {}", list.join(", "))
+            }
+        }
+        UsageError::MissingCommand => "ett kommando saknas".to_owned(),
+        UsageError::InvalidValue { value, arg, valid } => {
+            let mut t = format!("ogiltigt värde '{value}' för '{arg}'");
+            if !valid.is_empty() {
+                t.push_str(&format!(": möjliga värden är {}", valid.join(", ")));
+            }
+            t
+        }
+        UsageError::NotANumber { value, arg } => {
+            format!("ogiltigt värde '{value}' för '{arg}': ange ett heltal")
+        }
+        UsageError::BadValue { value, arg, reason } => {
+            format!("ogiltigt värde '{value}' för '{arg}': {reason}")
+        }
+        UsageError::Conflict { arg, prior } => {
+            format!("'{arg}' kan inte användas tillsammans med '{prior}'")
+        }
+        UsageError::TooManyValues { value, arg } => {
+            format!("oväntat värde '{value}' för '{arg}': inga fler värden tas emot")
+        }
+        UsageError::Other => "felaktig kommandorad".to_owned(),
+    }
+}
+
+/// A suggestion after a usage error ("did you mean …").
+pub fn did_you_mean(suggestion: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("menade du '{suggestion}'?"),
+        Lang::En => format!("did you mean '{suggestion}'?"),
+    }
+}
+
+/// Why `--lang` was not understood.
+pub fn not_a_language(input: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("'{input}' är inget språk: ange sv eller en"),
+        Lang::En => format!("'{input}' is not a language: use sv or en"),
+    }
+}
+
+/// Why a date argument was not understood, naming the form it must have.
+pub fn not_a_date(input: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => {
+            format!("'{input}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-05-06")
+        }
+        Lang::En => {
+            format!("'{input}' is not a date: write it as YYYY-MM-DD, for example 2026-05-06")
+        }
+    }
+}
