@@ -20,6 +20,8 @@ use kuvert::model::{
 };
 use kuvert::store::Store;
 use kuvert::store::mailings::SheetRecord;
+use kuvert::tui::ctx::Ctx;
+use kuvert::tui::screens::Screen;
 use kuvert::tui::screens::case::CaseScreen;
 use kuvert::workflow::{Delivery, PrintPlan};
 use kuvert::{SessionKind, Workflow};
@@ -35,6 +37,19 @@ fn bench_db() -> (PathBuf, Option<tempfile::TempDir>) {
     let db = dir.path().join("small.db");
     kuvert::scale::build(&db, kuvert::scale::Scale::SMALL, 1).expect("small scale database");
     (db, Some(dir))
+}
+
+/// What a screen draws with: a desk over a demo database (kept alive with its folder).
+fn screen_context() -> (tempfile::TempDir, Ctx) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    kuvert::demo::ensure_demo_db(&db, false, "bench").expect("demo database");
+    let store = Store::open(&db).expect("open");
+    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, dir.path().join("outbox"));
+    let s = wf
+        .session(Some("handlaggare1"), "bench", SessionKind::Tui)
+        .expect("session");
+    (dir, Ctx::new(wf, s, false))
 }
 
 fn address() -> Address {
@@ -173,11 +188,12 @@ fn pdf_and_tui(c: &mut Criterion) {
         b.iter(|| kuvert::pdf::render_print_job(&job, &config).expect("print job"))
     });
     let screen = CaseScreen::new(case_with_documents(200));
+    let ctx = screen_context();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     c.bench_function("TUI draw, case screen with 200 documents", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| screen.draw(f, f.area(), Lang::Sv))
+                .draw(|f| screen.draw(f, f.area(), &ctx.1))
                 .expect("draw");
         })
     });

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use kuvert::code::{SheetCode, normalise_scan};
 use kuvert::import::{Limits, check_manifest, parse_manifest};
-use kuvert::tui::burst::Burst;
+use kuvert::tui::input::{Input, Pipeline};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -32,25 +33,32 @@ proptest! {
         }
     }
 
-    /// A scanned line, whatever the keys and their timing: the burst is bounded, what is
-    /// stored is bounded and free of control characters, and decoding it never panics.
+    /// A scanned line, whatever the keys and their timing (Enter among them): every burst
+    /// is bounded, what is stored is bounded and free of control characters, decoding never
+    /// panics, and once time passes nothing stays held.
     #[test]
     fn a_scanned_line_is_bounded_and_clean(
-        keys in proptest::collection::vec((any::<char>(), 0u64..200), 0..300)
+        keys in proptest::collection::vec((any::<char>(), 0u64..200, any::<bool>()), 0..300)
     ) {
-        let mut burst = Burst::default();
+        let mut input = Pipeline::default();
         let mut at = Instant::now();
-        for (c, gap) in &keys {
+        let mut out = Vec::new();
+        for (c, gap, enter) in &keys {
             at += Duration::from_millis(*gap);
-            burst.push_in_burst(*c, at);
+            let key = if *enter { KeyCode::Enter } else { KeyCode::Char(*c) };
+            out.extend(input.key(KeyEvent::new(key, KeyModifiers::NONE), at));
         }
-        let (text, _source) = burst.take();
-        prop_assert!(text.chars().count() <= 64);
-        let stored = normalise_scan(&text);
-        prop_assert!(stored.chars().count() <= 3 * 40, "{}", stored);
-        prop_assert!(!stored.chars().any(char::is_control));
-        let _ = SheetCode::decode(&text);
-        prop_assert!(burst.is_empty());
+        out.extend(input.tick(at + Duration::from_secs(1)));
+        prop_assert!(input.held_text().is_empty());
+        for i in out {
+            if let Input::Scan(text) = i {
+                prop_assert!(text.chars().count() <= 64);
+                let stored = normalise_scan(&text);
+                prop_assert!(stored.chars().count() <= 3 * 40, "{}", stored);
+                prop_assert!(!stored.chars().any(char::is_control));
+                let _ = SheetCode::decode(&text);
+            }
+        }
     }
 
 }
