@@ -45,7 +45,12 @@ fn screen_context() -> (tempfile::TempDir, Ctx) {
     let db = dir.path().join("demo.db");
     kuvert::demo::ensure_demo_db(&db, false, "bench").expect("demo database");
     let store = Store::open(&db).expect("open");
-    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, dir.path().join("outbox"));
+    let mut wf = Workflow::new(
+        store,
+        Config::default(),
+        Lang::Sv,
+        dir.path().join("outbox"),
+    );
     let s = wf
         .session(Some("handlaggare1"), "bench", SessionKind::Tui)
         .expect("session");

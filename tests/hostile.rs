@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use kuvert::code::{SheetCode, normalise_scan};
 use kuvert::import::{Limits, check_manifest, parse_manifest};
 use kuvert::tui::input::{Input, Pipeline};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 
 proptest! {

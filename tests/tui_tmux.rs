@@ -476,15 +476,19 @@ fn assert_ended_in_time(env: &Env, pid: u32, closed: Instant, how: &str) {
         "{how}: the mailing is kept: {status}"
     );
     let log = env.json(Some("teamledare1"), &["log", "--format", "json"], 0);
-    let ended = log
+    let session = log
         .as_array()
         .expect("sessions")
         .iter()
-        .filter(|s| s["ended"].is_string())
-        .count();
+        .find(|s| s["kind"] == "tui")
+        .unwrap_or_else(|| panic!("{how}: the lead's log lists the TUI session: {log}"));
     assert!(
-        ended >= 1,
-        "{how}: the lead's log shows an ended session: {log}"
+        session["ended"].is_string(),
+        "{how}: the lead's log shows the session ended: {session}"
+    );
+    assert_eq!(
+        session["counts"]["open"], 1,
+        "{how}: with its draft still open: {session}"
     );
 }
 

@@ -62,15 +62,26 @@ pub fn run(mut app: App) -> Result<()> {
         let _ = execute!(stdout(), DisableMouseCapture);
         hook(info);
     }));
-    let ended = event_loop(&mut terminal, &mut app, &hangup);
+    let tty = tty::Tty::open();
+    let ended = event_loop(&mut terminal, &mut app, &hangup, &tty);
     if ended != Ended::Quit {
         // A print on its way is recorded if it finishes now; else it stays a draft.
         app.wait_for_print(Duration::from_millis(500));
     }
     tracing::info!(how = ?ended, "terminal session ends");
-    let _ = execute!(stdout(), DisableMouseCapture);
-    ratatui::restore();
-    app.finish()
+    // The session's end is written first: on a closed terminal restoring it fails, and
+    // ratatui's `restore` would report that on a stderr that is gone too (a panic).
+    let finished = app.finish();
+    if ended == Ended::TerminalGone || tty.gone() {
+        // Nothing to restore, and the terminal's drop would report that on a stderr that is
+        // gone too, which panics: leave it.
+        std::mem::forget(terminal);
+    } else {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        drop(terminal);
+        let _ = ratatui::try_restore();
+    }
+    finished
 }
 
 /// Why the loop ended.
@@ -85,8 +96,8 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     hangup: &AtomicBool,
+    tty: &tty::Tty,
 ) -> Ended {
-    let tty = tty::Tty::open();
     let events = tty::reader();
     loop {
         if terminal.draw(|frame| app.draw(frame)).is_err() {

@@ -20,10 +20,11 @@ fn a_cover_burst_opens_its_envelope_from_case_compose_review_and_help() {
         } else {
             codes[0].clone()
         };
-        // Typed by hand on the case screen, the code does nothing.
+        // Typed by hand on the case screen (upper case: lower-case letters are commands
+        // there), the code does nothing.
         d.hand("2026-104148");
         d.key(KeyCode::Enter);
-        d.hand(&cover);
+        d.hand(&codes[0]);
         d.key(KeyCode::Enter);
         assert_eq!(d.kind(), Kind::Case);
         d.scan(&cover);
