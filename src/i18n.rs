@@ -253,11 +253,6 @@ pub fn verdict_word(verdict: &str, lang: Lang) -> &str {
     }
 }
 
-/// "1 avvikelse", "2 avvikelser": a count with its noun in the right number.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// What a scan verdict means for the caseworker holding the stack.
 pub fn verdict_text(verdict: Verdict, other_case: Option<&str>, lang: Lang) -> String {
     let other = other_case.unwrap_or("?");

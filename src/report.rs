@@ -253,13 +253,15 @@ pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
         }
         for m in &s.mailings {
             out.push_str(&format!(
-                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>13}  {:>17}\n",
+                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>2} {:<10}  {:>2} {:<14}\n",
                 m.mailing,
                 m.case,
                 state(&m.state),
                 m.sheets,
-                crate::i18n::count(m.deviations.len(), dev1, devs),
-                crate::i18n::count(m.overrides, ovr1, ovrs),
+                m.deviations.len(),
+                if m.deviations.len() == 1 { dev1 } else { devs },
+                m.overrides,
+                if m.overrides == 1 { ovr1 } else { ovrs },
             ));
             for d in &m.deviations {
                 let kind = match lang {

@@ -1253,8 +1253,9 @@ fn log_table_lines_up() {
         let case_at = at(case, id_at);
         let state_at = at(state, case_at + case.len());
         let sheets_end = at(" sheets", state_at);
-        let devs_end = at(" deviations", sheets_end);
-        let overrides_end = at(" overrides", devs_end);
+        // "1 deviation", "2 deviations": the noun in the right number.
+        let devs_end = at(" deviation", sheets_end);
+        let overrides_end = at(" override", devs_end);
         let number = |from: usize, to: usize| line[from..to].trim().to_owned();
         assert_eq!(
             number(state_at + state.len(), sheets_end),
