@@ -109,8 +109,10 @@ fn send_to_printer(
     let program = words
         .next()
         .ok_or_else(|| Error::Printer("printer_command is empty".into()))?;
+    let mut args: Vec<String> = words.collect();
+    args.extend(one_sided(&program, &args));
     let mut child = Command::new(&program)
-        .args(words)
+        .args(&args)
         .arg(pdf)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -147,6 +149,20 @@ fn send_to_printer(
     Ok(cups_job_id(&stdout))
 }
 
+/// `-o sides=one-sided` for CUPS's `lp` and `lpr`, unless the command sets `sides` itself:
+/// a queue whose default is duplex would put two pages on one sheet, and the cover's "N ark"
+/// and the sheet codes count one page per sheet.
+fn one_sided(program: &str, args: &[String]) -> Vec<String> {
+    let name = Path::new(program).file_name().and_then(|n| n.to_str());
+    let cups = matches!(name, Some("lp" | "lpr"));
+    let chosen = args.iter().any(|a| a.contains("sides="));
+    if cups && !chosen {
+        vec!["-o".to_owned(), "sides=one-sided".to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
 fn read_in_background<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut s = String::new();
@@ -172,6 +188,16 @@ mod tests {
             Some("KUVERT-42".to_owned())
         );
         assert_eq!(cups_job_id(""), None);
+    }
+
+    #[test]
+    fn cups_jobs_are_one_sided_unless_the_command_says() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(one_sided("lp", &none), ["-o", "sides=one-sided"]);
+        assert_eq!(one_sided("/usr/bin/lpr", &none), ["-o", "sides=one-sided"]);
+        let set = vec!["-o".to_owned(), "sides=two-sided-long-edge".to_owned()];
+        assert!(one_sided("lp", &set).is_empty());
+        assert!(one_sided("/opt/print/send", &none).is_empty());
     }
 
     #[test]

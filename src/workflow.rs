@@ -119,14 +119,16 @@ impl Producer {
     /// The PDF, the outbox file, the printer.
     pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
         let started = std::time::Instant::now();
-        let bytes = pdf::render_print_job(plan, &self.config)?;
+        let rendered_job = pdf::render_print_job(plan, &self.config)?;
         let rendered = started.elapsed();
-        let job = print::deliver(plan, &bytes, &self.outbox, &self.config);
+        let bytes = &rendered_job.pdf;
+        let job = print::deliver(plan, bytes, &self.outbox, &self.config);
         tracing::info!(
             mailing = plan.mailing,
             generation = plan.generation,
             sheets = plan.sheets.len(),
             bytes = bytes.len(),
+            resized = rendered_job.resized_text(),
             render_ms = rendered.as_millis() as u64,
             total_ms = started.elapsed().as_millis() as u64,
             ok = job.is_ok(),

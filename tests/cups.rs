@@ -91,6 +91,7 @@ fn start_cupsd(root: &Path) -> Result<Cupsd, String> {
         "#!/bin/sh\n# Test backend: writes each job to the path of its device URI.\n\
          if [ $# -eq 0 ]; then echo 'direct kuvertfile \"Unknown\" \"kuvert test file\"'; exit 0; fi\n\
          out=\"${DEVICE_URI#kuvertfile:}\"\n\
+         printf '%s\\n' \"$5\" > \"$out.options\"\n\
          if [ -n \"$6\" ]; then cat \"$6\" > \"$out.part\"; else cat > \"$out.part\"; fi\n\
          mv \"$out.part\" \"$out\"\n",
     )
@@ -141,7 +142,10 @@ fn a_print_job_reaches_a_real_cups_queue() {
     let socket = server.socket.to_string_lossy().into_owned();
     let device = root.join("out/job.pdf");
     let admin = Command::new(which("lpadmin").expect("lpadmin"))
+        // The queue prints on both sides by default, as office queues often do: kuvert's
+        // "N ark" counts one page per sheet, so the job must say one-sided itself.
         .args(["-h", &socket, "-p", "KUVERTTEST", "-E", "-m", "raw"])
+        .args(["-o", "sides-default=two-sided-long-edge"])
         .arg("-v")
         .arg(format!("kuvertfile:{}", device.display()))
         .output()
@@ -200,6 +204,12 @@ fn a_print_job_reaches_a_real_cups_queue() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // The job asked the queue for one-sided printing, over the queue's duplex default.
+    let options = std::fs::read_to_string(root.join("out/job.pdf.options")).expect("options");
+    assert!(
+        options.contains("sides=one-sided"),
+        "the job's options: {options}"
+    );
     // The job id is in the event log, for the lead.
     let log = env.json(Some("teamledare1"), &["log", "--format", "json"], 0);
     let text = log.to_string();

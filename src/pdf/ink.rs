@@ -12,12 +12,13 @@ use lopdf::{Document, Object, ObjectId};
 /// An axis-aligned box in user space: x0, y0, x1, y1.
 pub type Area = [f32; 4];
 
-type Matrix = [f32; 6];
+/// A PDF transform `[a b c d e f]`.
+pub type Matrix = [f32; 6];
 
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `a × b` for PDF's row-vector matrices.
-fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+pub fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     [
         a[0] * b[0] + a[1] * b[2],
         a[0] * b[1] + a[1] * b[3],
@@ -28,12 +29,12 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
-fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
 /// The bounding box of a rectangle after a transform.
-pub(crate) fn transformed(m: &Matrix, x0: f32, y0: f32, x1: f32, y1: f32) -> Area {
+pub fn transformed(m: &Matrix, x0: f32, y0: f32, x1: f32, y1: f32) -> Area {
     let pts = [
         apply(m, x0, y0),
         apply(m, x1, y0),
@@ -72,110 +73,263 @@ fn string_len(o: &Object) -> usize {
     }
 }
 
-/// The areas a page's content draws into, in user space.
-pub fn inked_areas(doc: &Document, page: ObjectId) -> Vec<Area> {
+/// What a page draws where: vector ink and text by their boxes, images by their placement,
+/// so their pixels can be looked at ([`super::pixels`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ink {
+    Drawn(Area),
+    /// An image XObject drawn with this transform (the unit square to user space).
+    Image {
+        id: ObjectId,
+        ctm: Matrix,
+    },
+}
+
+impl Ink {
+    /// The box the ink covers in user space.
+    pub fn area(&self) -> Area {
+        match self {
+            Ink::Drawn(a) => *a,
+            Ink::Image { ctm, .. } => transformed(ctm, 0.0, 0.0, 1.0, 1.0),
+        }
+    }
+
+    /// The same ink, seen through `m` (e.g. from the page to its sheet).
+    pub fn mapped(&self, m: &Matrix) -> Ink {
+        match self {
+            Ink::Drawn(a) => Ink::Drawn(transformed(m, a[0], a[1], a[2], a[3])),
+            Ink::Image { id, ctm } => Ink::Image {
+                id: *id,
+                ctm: mul(ctm, m),
+            },
+        }
+    }
+}
+
+/// Forms within forms deeper than this count as ink everywhere they could draw.
+const MAX_FORM_DEPTH: usize = 12;
+/// Operators looked at per page, forms included; past it the page counts as inked all over.
+const MAX_OPERATIONS: usize = 2_000_000;
+const MAX_FORM_BYTES: usize = 64 * 1024 * 1024;
+
+/// Everything a page's content draws, in its user space, following Form XObjects.
+pub fn inked(doc: &Document, page: ObjectId) -> Vec<Ink> {
     let bytes = doc.get_page_content(page);
-    let Ok(content) = Content::decode(&bytes) else {
-        return Vec::new();
+    let resources = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Resources").ok())
+        .and_then(|o| dict_of(doc, o))
+        .cloned()
+        .unwrap_or_default();
+    let mut walk = Walk {
+        doc,
+        ink: Vec::new(),
+        budget: MAX_OPERATIONS,
     };
-    let mut areas = Vec::new();
-    let mut stack: Vec<Matrix> = Vec::new();
-    let mut ctm = IDENTITY;
-    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
-    let (mut size, mut leading) = (12.0f32, 0.0f32);
-    let mut path: Option<Area> = None;
-    let extend = |path: &mut Option<Area>, a: Area| {
-        *path = Some(match path {
-            Some(p) => [
-                p[0].min(a[0]),
-                p[1].min(a[1]),
-                p[2].max(a[2]),
-                p[3].max(a[3]),
-            ],
-            None => a,
-        });
-    };
-    for op in &content.operations {
-        let o = &op.operands;
-        match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
-            "cm" => {
-                if let Some(m) = nums::<6>(o) {
-                    ctm = mul(&m, &ctm);
-                }
+    walk.content(&bytes, &resources, IDENTITY, 0);
+    if walk.budget == 0 {
+        walk.ink
+            .push(Ink::Drawn([f32::MIN, f32::MIN, f32::MAX, f32::MAX]));
+    }
+    walk.ink
+}
+
+/// The areas a page's content draws into, in user space (images by their whole box).
+pub fn inked_areas(doc: &Document, page: ObjectId) -> Vec<Area> {
+    inked(doc, page).iter().map(Ink::area).collect()
+}
+
+fn dict_of<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).ok()?.as_dict().ok(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
+}
+
+struct Walk<'a> {
+    doc: &'a Document,
+    ink: Vec<Ink>,
+    budget: usize,
+}
+
+impl Walk<'_> {
+    fn content(&mut self, bytes: &[u8], resources: &lopdf::Dictionary, base: Matrix, depth: usize) {
+        let Ok(content) = Content::decode(bytes) else {
+            // Unreadable content: assume it may draw anywhere it can.
+            self.ink
+                .push(Ink::Drawn(transformed(&base, -1e6, -1e6, 1e6, 1e6)));
+            return;
+        };
+        let mut stack: Vec<Matrix> = Vec::new();
+        let mut ctm = base;
+        let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+        let (mut size, mut leading) = (12.0f32, 0.0f32);
+        let mut path: Option<Area> = None;
+        let extend = |path: &mut Option<Area>, a: Area| {
+            *path = Some(match path {
+                Some(p) => [
+                    p[0].min(a[0]),
+                    p[1].min(a[1]),
+                    p[2].max(a[2]),
+                    p[3].max(a[3]),
+                ],
+                None => a,
+            });
+        };
+        for op in &content.operations {
+            if self.budget == 0 {
+                return;
             }
-            "BT" => {
-                tm = IDENTITY;
-                tlm = IDENTITY;
-            }
-            "Tf" => size = o.get(1).map(num).unwrap_or(size),
-            "TL" => leading = o.first().map(num).unwrap_or(leading),
-            "Td" | "TD" => {
-                if let Some([tx, ty]) = nums::<2>(o) {
-                    if op.operator == "TD" {
-                        leading = -ty;
+            self.budget -= 1;
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "q" => stack.push(ctm),
+                "Q" => ctm = stack.pop().unwrap_or(base),
+                "cm" => {
+                    if let Some(m) = nums::<6>(o) {
+                        ctm = mul(&m, &ctm);
                     }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
-                    tm = tlm;
                 }
-            }
-            "Tm" => {
-                if let Some(m) = nums::<6>(o) {
-                    tm = m;
-                    tlm = m;
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
                 }
-            }
-            "T*" | "'" | "\"" | "Tj" | "TJ" => {
-                if matches!(op.operator.as_str(), "T*" | "'" | "\"") {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
-                    tm = tlm;
+                "Tf" => size = o.get(1).map(num).unwrap_or(size),
+                "TL" => leading = o.first().map(num).unwrap_or(leading),
+                "Td" | "TD" => {
+                    if let Some([tx, ty]) = nums::<2>(o) {
+                        if op.operator == "TD" {
+                            leading = -ty;
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                        tm = tlm;
+                    }
                 }
-                let chars = match op.operator.as_str() {
-                    "Tj" | "'" => o.first().map(string_len).unwrap_or(0),
-                    "\"" => o.get(2).map(string_len).unwrap_or(0),
-                    "TJ" => o
-                        .first()
-                        .and_then(|a| a.as_array().ok())
-                        .map(|a| a.iter().map(string_len).sum())
-                        .unwrap_or(0),
-                    _ => 0,
-                };
-                if chars > 0 {
-                    let width = 0.5 * size * chars as f32;
-                    let m = mul(&tm, &ctm);
-                    areas.push(transformed(&m, 0.0, -0.25 * size, width, 0.9 * size));
-                    tm = mul(&[1.0, 0.0, 0.0, 1.0, width, 0.0], &tm);
+                "Tm" => {
+                    if let Some(m) = nums::<6>(o) {
+                        tm = m;
+                        tlm = m;
+                    }
                 }
-            }
-            "re" => {
-                if let Some([x, y, w, h]) = nums::<4>(o) {
-                    extend(&mut path, transformed(&ctm, x, y, x + w, y + h));
+                "T*" | "'" | "\"" | "Tj" | "TJ" => {
+                    if matches!(op.operator.as_str(), "T*" | "'" | "\"") {
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
+                        tm = tlm;
+                    }
+                    let chars = match op.operator.as_str() {
+                        "Tj" | "'" => o.first().map(string_len).unwrap_or(0),
+                        "\"" => o.get(2).map(string_len).unwrap_or(0),
+                        "TJ" => o
+                            .first()
+                            .and_then(|a| a.as_array().ok())
+                            .map(|a| a.iter().map(string_len).sum())
+                            .unwrap_or(0),
+                        _ => 0,
+                    };
+                    if chars > 0 {
+                        let width = 0.5 * size * chars as f32;
+                        let m = mul(&tm, &ctm);
+                        self.ink.push(Ink::Drawn(transformed(
+                            &m,
+                            0.0,
+                            -0.25 * size,
+                            width,
+                            0.9 * size,
+                        )));
+                        tm = mul(&[1.0, 0.0, 0.0, 1.0, width, 0.0], &tm);
+                    }
                 }
-            }
-            "m" | "l" => {
-                if let Some([x, y]) = nums::<2>(o) {
-                    extend(&mut path, transformed(&ctm, x, y, x, y));
+                "re" => {
+                    if let Some([x, y, w, h]) = nums::<4>(o) {
+                        extend(&mut path, transformed(&ctm, x, y, x + w, y + h));
+                    }
                 }
-            }
-            "c" | "v" | "y" => {
-                for pair in o.chunks(2) {
-                    if let Some([x, y]) = nums::<2>(pair) {
+                "m" | "l" => {
+                    if let Some([x, y]) = nums::<2>(o) {
                         extend(&mut path, transformed(&ctm, x, y, x, y));
                     }
                 }
-            }
-            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" => {
-                if let Some(p) = path.take() {
-                    areas.push(p);
+                "c" | "v" | "y" => {
+                    for pair in o.chunks(2) {
+                        if let Some([x, y]) = nums::<2>(pair) {
+                            extend(&mut path, transformed(&ctm, x, y, x, y));
+                        }
+                    }
                 }
+                "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" => {
+                    if let Some(p) = path.take() {
+                        self.ink.push(Ink::Drawn(p));
+                    }
+                }
+                "n" => path = None,
+                "Do" => self.xobject(o, resources, ctm, depth),
+                "BI" | "EI" | "sh" => self
+                    .ink
+                    .push(Ink::Drawn(transformed(&ctm, 0.0, 0.0, 1.0, 1.0))),
+                _ => {}
             }
-            "n" => path = None,
-            "Do" | "BI" | "EI" | "sh" => areas.push(transformed(&ctm, 0.0, 0.0, 1.0, 1.0)),
-            _ => {}
         }
     }
-    areas
+
+    fn xobject(&mut self, o: &[Object], resources: &lopdf::Dictionary, ctm: Matrix, depth: usize) {
+        let unit = Ink::Drawn(transformed(&ctm, 0.0, 0.0, 1.0, 1.0));
+        let doc = self.doc;
+        let found = o
+            .first()
+            .and_then(|n| n.as_name().ok())
+            .and_then(|name| {
+                let xobjects = dict_of(doc, resources.get(b"XObject").ok()?)?;
+                match xobjects.get(name).ok()? {
+                    Object::Reference(id) => Some(*id),
+                    _ => None,
+                }
+            })
+            .and_then(|id| Some((id, doc.get_object(id).ok()?.as_stream().ok()?)));
+        let Some((id, stream)) = found else {
+            self.ink.push(unit);
+            return;
+        };
+        match stream.dict.get(b"Subtype").and_then(Object::as_name) {
+            Ok(b"Image") => self.ink.push(Ink::Image { id, ctm }),
+            Ok(b"Form") if depth < MAX_FORM_DEPTH => {
+                let matrix = stream
+                    .dict
+                    .get(b"Matrix")
+                    .ok()
+                    .and_then(|m| m.as_array().ok())
+                    .and_then(|a| nums::<6>(a))
+                    .unwrap_or(IDENTITY);
+                let inner = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| dict_of(doc, r))
+                    .unwrap_or(resources)
+                    .clone();
+                match stream.get_plain_content_with_limit(MAX_FORM_BYTES) {
+                    Ok(bytes) => self.content(&bytes, &inner, mul(&matrix, &ctm), depth + 1),
+                    Err(_) => self.ink.push(unit),
+                }
+            }
+            _ => {
+                // A form too deep, or something unknown: its bounding box, if it says one.
+                let bbox = stream
+                    .dict
+                    .get(b"BBox")
+                    .ok()
+                    .and_then(|b| b.as_array().ok())
+                    .and_then(|a| nums::<4>(a));
+                match bbox {
+                    Some([x0, y0, x1, y1]) => {
+                        self.ink.push(Ink::Drawn(transformed(&ctm, x0, y0, x1, y1)))
+                    }
+                    None => self.ink.push(unit),
+                }
+            }
+        }
+    }
 }
 
 /// True when `a` and `b` overlap.

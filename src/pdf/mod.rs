@@ -2,9 +2,12 @@
 //! printpdf, and the stamping and merging of existing documents with lopdf (printpdf's own
 //! parse-and-save loses content of real-world PDFs).
 
+mod check;
 mod cover;
 mod document;
 pub mod ink;
+pub mod page;
+mod pixels;
 pub mod qr;
 mod report;
 mod stamp;
@@ -13,6 +16,7 @@ mod text;
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
 pub use document::{DocumentPage, blank_pages, generate_document};
 pub use report::render_lead_report;
+pub use stamp::{Resized, STAMP_MARGIN_MM};
 pub use text::Fonts;
 
 use crate::config::Config;
@@ -50,6 +54,11 @@ pub fn render_cover(plan: &PrintPlan, config: &Config) -> Result<Vec<u8>> {
 /// One document with each page stamped with the code and label given for it, merged into a
 /// new PDF: the stamping half of a print job (benchmarks and the qpdf comparison).
 pub fn stamp_document(bytes: &[u8], codes: &[(String, String)]) -> Result<Vec<u8>> {
+    Ok(stamp_document_job(bytes, codes)?.pdf)
+}
+
+/// [`stamp_document`], with what was scaled to fit.
+pub fn stamp_document_job(bytes: &[u8], codes: &[(String, String)]) -> Result<Job> {
     let stamps: Vec<stamp::Stamp> = codes
         .iter()
         .map(|(code, label)| stamp::Stamp {
@@ -57,15 +66,46 @@ pub fn stamp_document(bytes: &[u8], codes: &[(String, String)]) -> Result<Vec<u8
             label: label.clone(),
         })
         .collect();
-    stamp::merge(&[stamp::Part::Document {
+    let merged = stamp::merge(&[stamp::Part::Document {
         bytes,
         stamps: &stamps,
-    }])
+    }])?;
+    Ok(Job {
+        pdf: merged.bytes,
+        resized: merged.resized,
+    })
+}
+
+/// A print job ready for the printer.
+pub struct Job {
+    pub pdf: Vec<u8>,
+    /// The sheets printed smaller than their page, for the job's log line.
+    pub resized: Vec<Resized>,
+}
+
+impl Job {
+    /// "3: 91 % (plats för stämpeln), 4: 71 % (A3 297×420 mm)", or empty.
+    pub fn resized_text(&self) -> String {
+        self.resized
+            .iter()
+            .map(|r| {
+                let why = match r.why {
+                    page::Resize::StampRoom => "room for the stamp".to_owned(),
+                    page::Resize::PaperSize {
+                        width_mm,
+                        height_mm,
+                    } => format!("page {width_mm:.0}×{height_mm:.0} mm"),
+                };
+                format!("sheet {}: {} % ({why})", r.sheet, r.percent)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The whole print job: cover sheet, inner-envelope sheet for a protected recipient, then
-/// every page of every enclosure stamped with its sheet code. One page per sheet.
-pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Vec<u8>> {
+/// every page of every enclosure stamped with its sheet code. One page per A4 sheet.
+pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Job> {
     let fonts = Fonts::load()?;
     let front = cover::render_front(plan, config, &fonts)?;
     let mut parts: Vec<stamp::Part<'_>> = vec![stamp::Part::Front(&front)];
@@ -100,5 +140,8 @@ pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Vec<u8>> {
             sheet - 1
         )));
     }
-    Ok(out)
+    Ok(Job {
+        pdf: out.bytes,
+        resized: out.resized,
+    })
 }

@@ -1,22 +1,33 @@
 //! Stamping every document page with its sheet code, and merging the cover sheet and the
 //! documents into one print job, with lopdf.
 //!
-//! Each page's original content is wrapped in `q … Q` (so whatever graphics state it leaves
-//! behind cannot move the stamp) and the stamp is drawn after it, in the page's displayed
-//! orientation (`/Rotate`) inside its visible box (`/CropBox`, else `/MediaBox`). Inherited
-//! page attributes are copied onto each page before the page trees are joined.
+//! Each page's original content is moved into a Form XObject of its own
+//! ([`super::page::isolate`]), so whatever graphics state it leaves behind, or how many `Q`
+//! it has, the stamp after it is drawn from a clean state. The page is placed on an A4
+//! sheet ([`super::page::Placement`]) and the stamp goes to the first corner, in order of
+//! preference, where neither the page's drawing nor its scanned pixels have ink; when none
+//! is free, the page is scaled down to make room. Inherited page attributes are copied onto
+//! each page before the page trees are joined. Before the job is written, [`super::check`]
+//! reads every sheet back and refuses a job whose stamps would not print.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
+use super::ink::{Area, Ink, overlaps};
+use super::page::{Placement, Resize};
+use super::pixels::Pixels;
 use super::qr::{Matrix, QUIET_ZONE_MODULES};
 use crate::error::{Error, Result};
 
 /// Side of a page stamp's QR symbol, without its quiet zone.
 pub const STAMP_QR_MM: f32 = 15.0;
-/// Distance of the stamp from the right and bottom edges of the visible page.
-const STAMP_MARGIN_MM: f32 = 4.0;
-const STAMP_FONT: &str = "KVStamp";
+/// Distance of all stamp ink, quiet zone included, from every edge of the sheet: office
+/// laser printers lose up to 5 mm at the edges.
+pub const STAMP_MARGIN_MM: f32 = 6.0;
+/// The stamp's font resource name (the check finds the stamp by it).
+pub const STAMP_FONT: &str = "KVStamp";
 const STAMP_TEXT_PT: f32 = 8.0;
+/// Room kept between the stamp and the document's ink.
+const CLEARANCE_MM: f32 = 1.5;
 
 /// What is printed on one document page.
 #[derive(Debug, Clone)]
@@ -42,8 +53,24 @@ fn pdf_err(what: &str) -> impl Fn(lopdf::Error) -> Error + '_ {
     move |e| Error::Pdf(format!("{what}: {e}"))
 }
 
+/// A page printed smaller than it is, and why (for the job's log line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resized {
+    /// The sheet of the job, counted from 1.
+    pub sheet: u32,
+    /// The content's size on the sheet, in per cent of the page.
+    pub percent: u32,
+    pub why: Resize,
+}
+
+/// A merged print job.
+pub struct Merged {
+    pub bytes: Vec<u8>,
+    pub resized: Vec<Resized>,
+}
+
 /// Joins the parts into one PDF, stamping the document pages.
-pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
+pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
     let mut out = Document::with_version("1.7");
     let pages_id = out.new_object_id();
     let font_id = out.add_object(dictionary! {
@@ -53,6 +80,8 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
         "Encoding" => "WinAnsiEncoding",
     });
     let mut kids: Vec<Object> = Vec::new();
+    let mut labels: Vec<Option<String>> = Vec::new();
+    let mut resized = Vec::new();
     for (index, part) in parts.iter().enumerate() {
         let (bytes, stamps) = match part {
             Part::Front(b) => (*b, None),
@@ -76,6 +105,9 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
         }
         for &id in &page_ids {
             flatten_inherited(&mut doc, id)?;
+            if stamps.is_some() {
+                super::page::isolate(&mut doc, id)?;
+            }
         }
         out.max_id = out.max_id.max(doc.max_id);
         for (id, object) in std::mem::take(&mut doc.objects) {
@@ -85,14 +117,25 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
             }
         }
         for (i, &id) in page_ids.iter().enumerate() {
+            let sheet = kids.len() as u32 + 1;
             if let Some(stamps) = stamps {
-                stamp_page(&mut out, id, &stamps[i], font_id)?;
+                if let Some((percent, why)) = stamp_page(&mut out, id, &stamps[i], font_id)? {
+                    resized.push(Resized {
+                        sheet,
+                        percent,
+                        why,
+                    });
+                }
+                labels.push(Some(stamps[i].label.clone()));
+            } else {
+                labels.push(None);
             }
             page_dict_mut(&mut out, id)?.set("Parent", pages_id);
             kids.push(Object::Reference(id));
         }
     }
     let count = kids.len() as i64;
+    let sheets: Vec<ObjectId> = kids.iter().filter_map(|k| k.as_reference().ok()).collect();
     out.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
@@ -106,11 +149,12 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
         "Pages" => pages_id,
     });
     out.trailer.set("Root", catalog);
+    super::check::sheets(&out, &sheets, &labels)?;
     out.compress();
     let mut bytes = Vec::new();
     out.save_to(&mut bytes)
         .map_err(|e| Error::Pdf(format!("writing the print job: {e}")))?;
-    Ok(bytes)
+    Ok(Merged { bytes, resized })
 }
 
 fn page_dict_mut(doc: &mut Document, id: ObjectId) -> Result<&mut Dictionary> {
@@ -159,94 +203,114 @@ fn flatten_inherited(doc: &mut Document, page: ObjectId) -> Result<()> {
     Ok(())
 }
 
-fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
-    doc.dereference(obj).map(|(_, o)| o).unwrap_or(obj)
-}
-
-fn rect_of(doc: &Document, obj: Option<&Object>) -> Option<[f32; 4]> {
-    let arr = resolve(doc, obj?).as_array().ok()?;
-    if arr.len() != 4 {
-        return None;
-    }
-    let mut r = [0f32; 4];
-    for (slot, v) in r.iter_mut().zip(arr) {
-        *slot = resolve(doc, v).as_float().ok()?;
-    }
-    // Normalise: lower-left, upper-right.
-    Some([
-        r[0].min(r[2]),
-        r[1].min(r[3]),
-        r[0].max(r[2]),
-        r[1].max(r[3]),
-    ])
-}
-
-fn stamp_page(doc: &mut Document, page: ObjectId, stamp: &Stamp, font: ObjectId) -> Result<()> {
-    let dict = doc.get_dictionary(page).map_err(pdf_err("a page"))?.clone();
-    let media = rect_of(doc, dict.get(b"MediaBox").ok()).unwrap_or([0.0, 0.0, 612.0, 792.0]);
-    let visible = match rect_of(doc, dict.get(b"CropBox").ok()) {
-        Some(c) => [
-            c[0].max(media[0]),
-            c[1].max(media[1]),
-            c[2].min(media[2]),
-            c[3].min(media[3]),
-        ],
-        None => media,
+/// Stamps one isolated page and puts it on its A4 sheet; says how it was scaled when it
+/// was printed smaller than it is.
+fn stamp_page(
+    doc: &mut Document,
+    page: ObjectId,
+    stamp: &Stamp,
+    font: ObjectId,
+) -> Result<Option<(u32, Resize)>> {
+    let mut placement = Placement::of(doc, page)?;
+    let ink: Vec<Ink> = super::ink::inked(doc, page)
+        .iter()
+        .map(|i| i.mapped(&placement.matrix))
+        .collect();
+    let matrix = Matrix::new(&stamp.code)?;
+    let sheet = [0.0, 0.0, placement.sheet.0, placement.sheet.1];
+    let corner = {
+        let mut pixels = Pixels::new(doc);
+        Corner::PREFERENCE.into_iter().find(|&c| {
+            let footprint = Geometry::new(stamp, matrix.width, sheet, c).footprint();
+            is_free(&footprint, &ink, &mut pixels)
+        })
     };
-    let rotate = dict
-        .get(b"Rotate")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_i64().ok())
-        .unwrap_or(0)
-        .rem_euclid(360);
+    let corner = corner.unwrap_or_else(|| {
+        // No corner is free: the content gives up a band at the bottom of the sheet.
+        let g = Geometry::new(stamp, matrix.width, sheet, Corner::BottomRight);
+        placement.make_room_below(g.by + g.boxed + super::mm(CLEARANCE_MM));
+        Corner::BottomRight
+    });
+    let ops = stamp_ops(
+        stamp,
+        &matrix,
+        &Geometry::new(stamp, matrix.width, sheet, corner),
+    );
 
-    // Resources: a private copy for this page with the stamp font added, so resources
-    // shared with other pages are never changed.
+    let dict = doc.get_dictionary(page).map_err(pdf_err("a page"))?.clone();
+    // Resources: the isolated page's own (never shared), with the stamp font added.
     let mut resources = dict
         .get(b"Resources")
         .ok()
-        .and_then(|o| resolve(doc, o).as_dict().ok())
+        .and_then(|o| doc.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok())
         .cloned()
         .unwrap_or_default();
     let mut fonts = resources
         .get(b"Font")
         .ok()
-        .and_then(|o| resolve(doc, o).as_dict().ok())
+        .and_then(|o| o.as_dict().ok())
         .cloned()
         .unwrap_or_default();
     fonts.set(STAMP_FONT, font);
     resources.set("Font", fonts);
-
     let mut contents: Vec<Object> = Vec::new();
-    let open = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let open = doc.add_object(Stream::new(Dictionary::new(), placement.open()));
     contents.push(open.into());
-    match dict.get(b"Contents") {
-        Ok(Object::Array(items)) => contents.extend(items.iter().cloned()),
-        Ok(other @ Object::Reference(_)) => {
-            // A reference may point at an array of streams.
-            match resolve(doc, other) {
-                Object::Array(items) => contents.extend(items.iter().cloned()),
-                _ => contents.push(other.clone()),
-            }
-        }
-        Ok(other) => contents.push(other.clone()),
-        Err(_) => {}
+    if let Ok(Object::Array(items)) = dict.get(b"Contents") {
+        contents.extend(items.iter().cloned());
     }
-    let matrix = Matrix::new(&stamp.code)?;
-    let ink = super::ink::inked_areas(doc, page);
-    let corner = choose_corner(stamp, matrix.width, visible, rotate, &ink);
-    let ops = stamp_ops(
-        stamp,
-        &matrix,
-        &Geometry::new(stamp, matrix.width, visible, rotate, corner),
-    );
-    let close = doc.add_object(Stream::new(Dictionary::new(), ops));
+    let mut closing = Placement::close().to_vec();
+    closing.extend_from_slice(&ops);
+    let close = doc.add_object(Stream::new(Dictionary::new(), closing));
     contents.push(close.into());
 
     let page_dict = page_dict_mut(doc, page)?;
     page_dict.set("Resources", resources);
     page_dict.set("Contents", contents);
-    Ok(())
+    page_dict.set(
+        "MediaBox",
+        vec![
+            0.into(),
+            0.into(),
+            Object::Real(placement.sheet.0),
+            Object::Real(placement.sheet.1),
+        ],
+    );
+    // The sheet is the page now: its boxes, turn and unit are in the placement. Whatever
+    // of the annotations prints has been drawn into the content (forms::flatten); the rest
+    // would land in the wrong place on a scaled sheet.
+    for key in [
+        b"CropBox".as_slice(),
+        b"BleedBox",
+        b"TrimBox",
+        b"ArtBox",
+        b"Rotate",
+        b"UserUnit",
+        b"Annots",
+    ] {
+        page_dict.remove(key);
+    }
+    Ok(placement
+        .resize
+        .map(|why| ((placement.scale * 100.0).round() as u32, why)))
+}
+
+/// True when the stamp's footprint, with some clearance, covers none of the page's ink.
+fn is_free(footprint: &Area, ink: &[Ink], pixels: &mut Pixels<'_>) -> bool {
+    let c = super::mm(CLEARANCE_MM);
+    let region = [
+        footprint[0] - c,
+        footprint[1] - c,
+        footprint[2] + c,
+        footprint[3] + c,
+    ];
+    ink.iter().all(|i| match i {
+        Ink::Drawn(a) => !overlaps(a, &region),
+        Ink::Image { id, ctm } => {
+            !overlaps(&i.area(), &region) || pixels.blank_under(*id, ctm, &region)
+        }
+    })
 }
 
 /// Where on the page the stamp goes, in the page's displayed orientation.
@@ -268,9 +332,8 @@ impl Corner {
     ];
 }
 
-/// The stamp's position: a display-to-user-space transform and the parts in display space.
+/// The stamp's position on the sheet.
 struct Geometry {
-    cm: [f32; 6],
     /// Lower-left corner and side of the white box (QR with its quiet zone).
     bx: f32,
     by: f32,
@@ -285,21 +348,8 @@ struct Geometry {
 }
 
 impl Geometry {
-    fn new(
-        stamp: &Stamp,
-        matrix_width: usize,
-        visible: [f32; 4],
-        rotate: i64,
-        corner: Corner,
-    ) -> Self {
-        let [x0, y0, x1, y1] = visible;
-        let (w, h) = (x1 - x0, y1 - y0);
-        let (cm, dw, dh) = match rotate {
-            90 => ([0.0, 1.0, -1.0, 0.0, x0 + w, y0], h, w),
-            180 => ([-1.0, 0.0, 0.0, -1.0, x0 + w, y0 + h], w, h),
-            270 => ([0.0, -1.0, 1.0, 0.0, x0, y0 + h], h, w),
-            _ => ([1.0, 0.0, 0.0, 1.0, x0, y0], w, h),
-        };
+    fn new(stamp: &Stamp, matrix_width: usize, sheet: [f32; 4], corner: Corner) -> Self {
+        let [x0, y0, x1, y1] = sheet;
         let module = super::mm(STAMP_QR_MM) / matrix_width as f32;
         let quiet = module * QUIET_ZONE_MODULES as f32;
         let boxed = super::mm(STAMP_QR_MM) + 2.0 * quiet;
@@ -308,12 +358,19 @@ impl Geometry {
         let label_width = helvetica_width(&stamp.label, STAMP_TEXT_PT);
         let right = matches!(corner, Corner::BottomRight | Corner::TopRight);
         let bottom = matches!(corner, Corner::BottomRight | Corner::BottomLeft);
-        // The quiet zone may reach into the margin; the symbol itself stays inside it.
-        let inset = margin - quiet.min(margin);
-        let bx = if right { dw - inset - boxed } else { inset };
-        let by = if bottom { inset } else { dh - inset - boxed };
+        // The white box, quiet zone and all, stays `margin` inside every edge.
+        let bx = if right {
+            x1 - margin - boxed
+        } else {
+            x0 + margin
+        };
+        let by = if bottom {
+            y0 + margin
+        } else {
+            y1 - margin - boxed
+        };
         let tx = if right {
-            (bx - gap - label_width).max(margin)
+            (bx - gap - label_width).max(x0 + margin)
         } else {
             bx + boxed + gap
         };
@@ -323,7 +380,6 @@ impl Geometry {
             by + boxed - quiet - super::mm(3.0)
         };
         Self {
-            cm,
             bx,
             by,
             boxed,
@@ -336,50 +392,20 @@ impl Geometry {
         }
     }
 
-    /// The user-space box the stamp covers (white box and label).
-    fn footprint(&self) -> super::ink::Area {
+    /// The box the stamp covers on the sheet (white box and label).
+    fn footprint(&self) -> Area {
         let x0 = self.bx.min(self.tx);
         let x1 = (self.bx + self.boxed).max(self.tx + self.label_width);
-        super::ink::transformed(&self.cm, x0, self.by, x1, self.by + self.boxed)
+        [x0, self.by, x1, self.by + self.boxed]
     }
 }
 
-/// The first corner, in order of preference, where the stamp covers none of the page's own
-/// ink; the bottom right when every corner is taken (the white quiet zone keeps the code
-/// readable there).
-fn choose_corner(
-    stamp: &Stamp,
-    matrix_width: usize,
-    visible: [f32; 4],
-    rotate: i64,
-    ink: &[super::ink::Area],
-) -> Corner {
-    Corner::PREFERENCE
-        .into_iter()
-        .find(|&c| {
-            let f = Geometry::new(stamp, matrix_width, visible, rotate, c).footprint();
-            !ink.iter().any(|a| super::ink::overlaps(a, &f))
-        })
-        .unwrap_or(Corner::BottomRight)
-}
-
-/// The stamp's drawing operations: `Q` closes the original content, then the stamp is drawn
-/// in display space and mapped to user space for the page's rotation.
+/// The stamp's drawing operations, in sheet space, in a `q … Q` of their own.
 fn stamp_ops(stamp: &Stamp, matrix: &Matrix, g: &Geometry) -> Vec<u8> {
     use std::fmt::Write;
     let mut s = String::with_capacity(4096);
     let f = |v: f32| format!("{v:.3}");
-    let _ = writeln!(s, "Q\nq");
-    let _ = writeln!(
-        s,
-        "{} {} {} {} {} {} cm",
-        f(g.cm[0]),
-        f(g.cm[1]),
-        f(g.cm[2]),
-        f(g.cm[3]),
-        f(g.cm[4]),
-        f(g.cm[5])
-    );
+    let _ = writeln!(s, "q");
     // White quiet zone, so the symbol reads even on a page with a tinted margin.
     let _ = writeln!(
         s,
@@ -459,48 +485,47 @@ mod tests {
         }
     }
 
-    const A4: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
+    const A4: [f32; 4] = [0.0, 0.0, 595.276, 841.89];
+
+    fn corner_for(ink: &[Area]) -> Option<Corner> {
+        let doc = Document::with_version("1.7");
+        let mut pixels = Pixels::new(&doc);
+        let ink: Vec<Ink> = ink.iter().map(|a| Ink::Drawn(*a)).collect();
+        Corner::PREFERENCE.into_iter().find(|&c| {
+            is_free(
+                &Geometry::new(&stamp(), 21, A4, c).footprint(),
+                &ink,
+                &mut pixels,
+            )
+        })
+    }
 
     #[test]
     fn free_bottom_right_is_preferred() {
-        assert_eq!(choose_corner(&stamp(), 21, A4, 0, &[]), Corner::BottomRight);
+        assert_eq!(corner_for(&[]), Some(Corner::BottomRight));
         let text_block = [[72.0, 100.0, 520.0, 770.0]];
-        assert_eq!(
-            choose_corner(&stamp(), 21, A4, 0, &text_block),
-            Corner::BottomRight
-        );
+        assert_eq!(corner_for(&text_block), Some(Corner::BottomRight));
     }
 
     #[test]
     fn ink_in_a_corner_moves_the_stamp() {
         let footer = [[400.0, 5.0, 590.0, 60.0]];
-        assert_eq!(
-            choose_corner(&stamp(), 21, A4, 0, &footer),
-            Corner::BottomLeft
-        );
+        assert_eq!(corner_for(&footer), Some(Corner::BottomLeft));
         let both = [[10.0, 5.0, 590.0, 60.0]];
-        assert_eq!(choose_corner(&stamp(), 21, A4, 0, &both), Corner::TopRight);
-        let full = [A4];
-        assert_eq!(
-            choose_corner(&stamp(), 21, A4, 0, &full),
-            Corner::BottomRight
-        );
+        assert_eq!(corner_for(&both), Some(Corner::TopRight));
+        assert_eq!(corner_for(&[A4]), None);
     }
 
     #[test]
-    fn corners_follow_the_displayed_orientation() {
-        // Rotated 90° clockwise: the displayed bottom right is the user-space top right.
-        let g = Geometry::new(&stamp(), 21, A4, 90, Corner::BottomRight);
-        let f = g.footprint();
-        assert!(f[2] > 590.0 && f[3] > 700.0, "{f:?}");
-        let ink = [[450.0, 650.0, 595.0, 842.0]];
-        assert_eq!(
-            choose_corner(&stamp(), 21, A4, 90, &ink),
-            Corner::BottomLeft
-        );
-        // A CropBox moves the stamp inside it.
-        let cropped = [50.0, 60.0, 500.0, 700.0];
-        let f = Geometry::new(&stamp(), 21, cropped, 0, Corner::BottomRight).footprint();
-        assert!(f[2] <= 500.0 && f[1] >= 60.0, "{f:?}");
+    fn all_stamp_ink_stays_six_millimetres_inside_the_sheet() {
+        let six = crate::pdf::mm(6.0);
+        for corner in Corner::PREFERENCE {
+            let f = Geometry::new(&stamp(), 21, A4, corner).footprint();
+            assert!(f[0] >= six - 0.01 && f[1] >= six - 0.01, "{corner:?} {f:?}");
+            assert!(
+                f[2] <= A4[2] - six + 0.01 && f[3] <= A4[3] - six + 0.01,
+                "{corner:?} {f:?}"
+            );
+        }
     }
 }
