@@ -166,6 +166,8 @@ impl Walk<'_> {
         let mut ctm = base;
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
         let (mut size, mut leading) = (12.0f32, 0.0f32);
+        // Render mode 3 (and 7, clip only) paints nothing: the OCR layer of a scan.
+        let mut invisible = false;
         let mut path: Option<Area> = None;
         let extend = |path: &mut Option<Area>, a: Area| {
             *path = Some(match path {
@@ -197,6 +199,7 @@ impl Walk<'_> {
                     tlm = IDENTITY;
                 }
                 "Tf" => size = o.get(1).map(num).unwrap_or(size),
+                "Tr" => invisible = matches!(o.first().and_then(|m| m.as_i64().ok()), Some(3 | 7)),
                 "TL" => leading = o.first().map(num).unwrap_or(leading),
                 "Td" | "TD" => {
                     if let Some([tx, ty]) = nums::<2>(o) {
@@ -228,7 +231,7 @@ impl Walk<'_> {
                             .unwrap_or(0),
                         _ => 0,
                     };
-                    if chars > 0 {
+                    if chars > 0 && !invisible {
                         let width = 0.5 * size * chars as f32;
                         let m = mul(&tm, &ctm);
                         self.ink.push(Ink::Drawn(transformed(
@@ -310,25 +313,27 @@ impl Walk<'_> {
                     .clone();
                 match stream.get_plain_content_with_limit(MAX_FORM_BYTES) {
                     Ok(bytes) => self.content(&bytes, &inner, mul(&matrix, &ctm), depth + 1),
-                    Err(_) => self.ink.push(unit),
+                    Err(_) => self
+                        .ink
+                        .push(bounding_box(stream, &mul(&matrix, &ctm), unit)),
                 }
             }
-            _ => {
-                // A form too deep, or something unknown: its bounding box, if it says one.
-                let bbox = stream
-                    .dict
-                    .get(b"BBox")
-                    .ok()
-                    .and_then(|b| b.as_array().ok())
-                    .and_then(|a| nums::<4>(a));
-                match bbox {
-                    Some([x0, y0, x1, y1]) => {
-                        self.ink.push(Ink::Drawn(transformed(&ctm, x0, y0, x1, y1)))
-                    }
-                    None => self.ink.push(unit),
-                }
-            }
+            _ => self.ink.push(bounding_box(stream, &ctm, unit)),
         }
+    }
+}
+
+/// A form's /BBox through `m`: where it may draw when its content cannot be followed.
+fn bounding_box(stream: &lopdf::Stream, m: &Matrix, otherwise: Ink) -> Ink {
+    let bbox = stream
+        .dict
+        .get(b"BBox")
+        .ok()
+        .and_then(|b| b.as_array().ok())
+        .and_then(|a| nums::<4>(a));
+    match bbox {
+        Some([x0, y0, x1, y1]) => Ink::Drawn(transformed(m, x0, y0, x1, y1)),
+        None => otherwise,
     }
 }
 
@@ -340,6 +345,7 @@ pub fn overlaps(a: &Area, b: &Area) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::dictionary;
 
     #[test]
     fn matrices_compose_like_pdf() {
@@ -357,7 +363,7 @@ mod tests {
             lopdf::Dictionary::new(),
             content.to_vec(),
         ));
-        let page = doc.add_object(lopdf::dictionary! { "Type" => "Page", "Contents" => stream });
+        let page = doc.add_object(dictionary! { "Type" => "Page", "Contents" => stream });
         let areas = inked_areas(&doc, page);
         assert_eq!(areas.len(), 2);
         assert_eq!(areas[0], [100.0, 700.0, 150.0, 720.0]);
@@ -368,5 +374,29 @@ mod tests {
         );
         assert!(overlaps(&areas[1], &[80.0, 70.0, 90.0, 80.0]));
         assert!(!overlaps(&areas[1], &[500.0, 10.0, 550.0, 60.0]));
+    }
+
+    #[test]
+    fn invisible_text_and_forms_are_followed() {
+        let mut doc = Document::with_version("1.7");
+        let form = doc.add_object(lopdf::Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 200.into(), 300.into()],
+            },
+            b"0 0 10 10 re f BT 3 Tr /F1 10 Tf 50 50 Td (OCR words) Tj ET".to_vec(),
+        ));
+        let stream = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            b"q 2 0 0 2 0 0 cm /Fm Do Q".to_vec(),
+        ));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Contents" => stream,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Fm" => form } },
+        });
+        // The square, moved by the form's matrix, then scaled by the page; the OCR text
+        // paints nothing.
+        assert_eq!(inked_areas(&doc, page), vec![[400.0, 600.0, 420.0, 620.0]]);
     }
 }

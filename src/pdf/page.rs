@@ -322,7 +322,11 @@ mod tests {
     fn larger_pages_are_scaled_to_fit_and_smaller_ones_centred() {
         // A3 portrait: exactly 1/√2.
         let p = Placement::new([0.0, 0.0, 841.89, 1190.55], 0, 1.0);
-        assert!((p.scale - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.001, "{}", p.scale);
+        assert!(
+            (p.scale - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.001,
+            "{}",
+            p.scale
+        );
         assert!(matches!(p.resize, Some(Resize::PaperSize { .. })));
         let b = p.content_box();
         assert!(b[0] >= -0.01 && b[2] <= A4_PT.0 + 0.01 && b[3] <= A4_PT.1 + 0.01);
