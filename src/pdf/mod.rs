@@ -5,6 +5,7 @@
 mod cover;
 mod document;
 pub mod ink;
+mod layers;
 pub mod qr;
 mod report;
 mod stamp;
