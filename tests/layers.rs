@@ -162,7 +162,12 @@ fn check(name: &str, marks: &[Mark]) {
     let scan = tempfile::tempdir().expect("tempdir");
     let scanned = scanned_codes(&pdf, scan.path());
     for (page, (read, (code, _))) in scanned.iter().zip(&codes).enumerate() {
-        assert_eq!(read, &vec![code.clone()], "{name}: zbar on page {}", page + 1);
+        assert_eq!(
+            read,
+            &vec![code.clone()],
+            "{name}: zbar on page {}",
+            page + 1
+        );
     }
 }
 

@@ -32,7 +32,6 @@ pub(crate) struct LayerSummary {
     pub annotations_removed: usize,
 }
 
-
 impl fmt::Display for LayerSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -88,7 +87,9 @@ fn name_at<'a>(doc: &'a Document, obj: Option<&'a Object>) -> Option<&'a [u8]> {
 fn groups_at(doc: &Document, obj: Option<&Object>) -> Vec<ObjectId> {
     match obj {
         Some(Object::Reference(id)) => match doc.get_object(*id) {
-            Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            Ok(Object::Array(items)) => {
+                items.iter().filter_map(|o| o.as_reference().ok()).collect()
+            }
             _ => vec![*id],
         },
         Some(Object::Array(items)) => items.iter().filter_map(|o| o.as_reference().ok()).collect(),
@@ -306,7 +307,12 @@ impl Job<'_> {
 
     /// Takes annotations whose layer is off off the page; queues the appearance streams of
     /// the others, which print too.
-    fn annotations(&mut self, doc: &mut Document, page: ObjectId, pending: &mut Pending) -> Result<()> {
+    fn annotations(
+        &mut self,
+        doc: &mut Document,
+        page: ObjectId,
+        pending: &mut Pending,
+    ) -> Result<()> {
         let Ok(page_dict) = doc.get_dictionary(page) else {
             return Ok(());
         };
@@ -314,7 +320,8 @@ impl Job<'_> {
             Ok(Object::Array(items)) => items.clone(),
             _ => return Ok(()),
         };
-        let mut kept = Vec::with_capacity(annots.len());
+        let count = annots.len();
+        let mut kept = Vec::with_capacity(count);
         for annot in annots {
             let Some(dict) = dict_at(doc, Some(&annot)) else {
                 kept.push(annot);
@@ -323,12 +330,15 @@ impl Job<'_> {
             if let Ok(oc) = dict.get(b"OC")
                 && !self.states.visible(doc, oc)
             {
-                self.summary.annotations_removed += 1;
                 continue;
             }
-            if let Some(normal) = dict_at(doc, dict.get(b"AP").ok()).and_then(|ap| ap.get(b"N").ok()) {
+            if let Some(normal) =
+                dict_at(doc, dict.get(b"AP").ok()).and_then(|ap| ap.get(b"N").ok())
+            {
                 match normal {
-                    Object::Reference(id) if doc.get_object(*id).and_then(Object::as_stream).is_ok() => {
+                    Object::Reference(id)
+                        if doc.get_object(*id).and_then(Object::as_stream).is_ok() =>
+                    {
                         pending.push((*id, Dictionary::new()));
                     }
                     other => {
@@ -344,10 +354,11 @@ impl Job<'_> {
             }
             kept.push(annot);
         }
-        if self.summary.annotations_removed > 0 {
-            if let Ok(d) = doc.get_object_mut(page).and_then(Object::as_dict_mut) {
-                d.set("Annots", kept);
-            }
+        if kept.len() < count
+            && let Ok(d) = doc.get_object_mut(page).and_then(Object::as_dict_mut)
+        {
+            self.summary.annotations_removed += count - kept.len();
+            d.set("Annots", kept);
         }
         Ok(())
     }
@@ -375,11 +386,11 @@ impl Job<'_> {
             for form in rewritten.forms {
                 pending.push((form, resources.clone()));
             }
-            if let Some(bytes) = rewritten.bytes {
-                if let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) {
-                    stream.set_plain_content(bytes);
-                    self.summary.streams_rewritten += 1;
-                }
+            if let Some(bytes) = rewritten.bytes
+                && let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut)
+            {
+                stream.set_plain_content(bytes);
+                self.summary.streams_rewritten += 1;
             }
         }
         Ok(())
@@ -394,14 +405,13 @@ impl Job<'_> {
         resources: &Dictionary,
         what: &str,
     ) -> Result<Rewritten> {
-        let (masked, images) =
-            inline_images::set_aside(data).map_err(|e| unreadable(what, &e))?;
+        let (masked, images) = inline_images::set_aside(data).map_err(|e| unreadable(what, &e))?;
         let end = masked
             .iter()
             .rposition(|c| !b" \t\r\n\0\x0c".contains(c))
             .map_or(0, |p| p + 1);
-        let content = Content::decode_strict(&masked[..end])
-            .map_err(|e| unreadable(what, &e.to_string()))?;
+        let content =
+            Content::decode_strict(&masked[..end]).map_err(|e| unreadable(what, &e.to_string()))?;
         let mut out: Vec<Operation> = Vec::with_capacity(content.operations.len());
         let mut forms = Vec::new();
         let mut changed = false;
@@ -461,7 +471,10 @@ impl Job<'_> {
             }
         }
         let bytes = if changed {
-            Some(inline_images::encode(&out, &images).map_err(|e| unreadable(what, &e.to_string()))?)
+            Some(
+                inline_images::encode(&out, &images)
+                    .map_err(|e| unreadable(what, &e.to_string()))?,
+            )
         } else {
             None
         };
@@ -494,8 +507,8 @@ fn unpainted(op: Operation) -> Vec<Operation> {
     match op.operator.as_str() {
         "q" | "Q" | "cm" | "w" | "J" | "j" | "M" | "d" | "ri" | "i" | "gs" | "CS" | "cs" | "SC"
         | "SCN" | "sc" | "scn" | "G" | "g" | "RG" | "rg" | "K" | "k" | "BT" | "ET" | "Tc"
-        | "Tw" | "Tz" | "TL" | "Tf" | "Tr" | "Ts" | "Td" | "TD" | "Tm" | "T*" | "m" | "l"
-        | "c" | "v" | "y" | "h" | "re" | "W" | "W*" | "n" | "BX" | "EX" => vec![op],
+        | "Tw" | "Tz" | "TL" | "Tf" | "Tr" | "Ts" | "Td" | "TD" | "Tm" | "T*" | "m" | "l" | "c"
+        | "v" | "y" | "h" | "re" | "W" | "W*" | "n" | "BX" | "EX" => vec![op],
         "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
             vec![Operation::new("n", Vec::new())]
         }
@@ -552,4 +565,151 @@ fn unreadable(what: &str, why: &str) -> Error {
         "{what} has layers that must not print, and its content cannot be read to remove \
          them ({why}); save the document again as PDF (without layers) and import it again"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    /// A one-page document whose content uses `/OC /L`, group L on or off by default.
+    fn layered(content: &[u8], layer_on: Option<bool>) -> Document {
+        let mut doc = Document::with_version("1.7");
+        let pages = doc.new_object_id();
+        let group =
+            doc.add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("L") });
+        let contents = doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => contents,
+            "Resources" => dictionary! { "Properties" => dictionary! { "L" => group } },
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages };
+        if let Some(on) = layer_on {
+            let key = if on { "ON" } else { "OFF" };
+            catalog.set(
+                "OCProperties",
+                dictionary! {
+                    "OCGs" => vec![group.into()],
+                    "D" => dictionary! { key => vec![group.into()] },
+                },
+            );
+        }
+        let root = doc.add_object(catalog);
+        doc.trailer.set("Root", root);
+        doc
+    }
+
+    fn saved(doc: &Document) -> Vec<u8> {
+        let mut doc = doc.clone();
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    fn page_content(doc: &Document) -> String {
+        let page = doc.get_pages().into_values().next().expect("page");
+        String::from_utf8_lossy(&doc.get_page_content(page)).into_owned()
+    }
+
+    const CONTENT: &[u8] = b"BT /F1 12 Tf 72 700 Td (visible) Tj ET\n\
+        /OC /L BDC q /Span BMC BT (hidden) Tj (more) ' ET EMC 1 0 0 1 5 5 cm 0 0 9 9 re f Q EMC\n\
+        BT (after) Tj ET EMC";
+
+    #[test]
+    fn documents_without_layers_off_are_left_alone() {
+        for on in [None, Some(true)] {
+            let mut doc = layered(CONTENT, on);
+            let before = saved(&doc);
+            let summary = hide_unprinted(&mut doc).expect("hide");
+            assert_eq!(summary, LayerSummary::default());
+            assert!(saved(&doc) == before, "layers {on:?} changed the document");
+        }
+    }
+
+    #[test]
+    fn hidden_marked_content_goes_and_its_graphics_state_stays() {
+        let mut doc = layered(CONTENT, Some(false));
+        let summary = hide_unprinted(&mut doc).expect("hide");
+        assert_eq!(summary.groups_off, 1);
+        assert_eq!(summary.streams_rewritten, 1);
+        let text = page_content(&doc);
+        assert!(!text.contains("hidden") && !text.contains("more"), "{text}");
+        assert!(!text.contains("BDC") && !text.contains("BMC"), "{text}");
+        assert!(
+            text.contains("(visible) Tj") && text.contains("(after) Tj"),
+            "{text}"
+        );
+        // q, cm and Q stay; the filled rectangle becomes an unpainted path.
+        assert!(
+            text.contains("q\n") && text.contains("cm\n") && text.contains("re\nn\nQ"),
+            "{text}"
+        );
+        // The stray EMC at the end is not ours to remove.
+        assert!(text.trim_end().ends_with("EMC"), "{text}");
+        assert!(
+            doc.catalog()
+                .expect("catalog")
+                .get(b"OCProperties")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn print_state_through_as_overrides_the_default() {
+        let mut doc = layered(CONTENT, Some(true));
+        let group = groups_at(&doc, Some(&Object::Array(vec![])));
+        assert!(group.is_empty());
+        let (gid, _) = doc
+            .objects
+            .iter()
+            .find(|(_, o)| o.type_name().ok() == Some(b"OCG".as_slice()))
+            .map(|(id, o)| (*id, o.clone()))
+            .expect("group");
+        doc.get_object_mut(gid)
+            .and_then(Object::as_dict_mut)
+            .expect("group")
+            .set(
+                "Usage",
+                dictionary! { "Print" => dictionary! { "PrintState" => "OFF" } },
+            );
+        let states = PrintStates::of(&doc).expect("layers");
+        assert!(
+            states.group_on(gid),
+            "without /AS the print state is not used"
+        );
+        let catalog = doc.catalog_mut().expect("catalog");
+        let Ok(Object::Dictionary(props)) = catalog.get_mut(b"OCProperties") else {
+            panic!("no OCProperties");
+        };
+        props.set(
+            "D",
+            dictionary! { "AS" => vec![Object::Dictionary(dictionary! {
+                "Event" => "Print",
+                "OCGs" => vec![gid.into()],
+                "Category" => vec![Object::Name(b"Print".to_vec())],
+            })] },
+        );
+        assert!(!PrintStates::of(&doc).expect("layers").group_on(gid));
+        hide_unprinted(&mut doc).expect("hide");
+        assert!(!page_content(&doc).contains("hidden"));
+    }
+
+    #[test]
+    fn unreadable_content_with_a_layer_off_is_refused() {
+        let mut doc = layered(b"/OC /L BDC BT (hidden) Tj ET EMC 1 2", Some(false));
+        let err = hide_unprinted(&mut doc).expect_err("refused");
+        assert!(
+            matches!(&err, Error::Pdf(m) if m.contains("page 1")),
+            "{err}"
+        );
+    }
 }

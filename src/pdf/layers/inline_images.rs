@@ -287,7 +287,10 @@ mod tests {
         let (masked, images) = set_aside(&data).expect("set aside");
         assert_eq!(images, vec![image.to_vec()]);
         let ops = Content::decode_strict(&masked).expect("decode").operations;
-        let placeholder = ops.iter().find(|o| o.operator == PLACEHOLDER).expect("kept");
+        let placeholder = ops
+            .iter()
+            .find(|o| o.operator == PLACEHOLDER)
+            .expect("kept");
         assert_eq!(index(placeholder), Some(0));
         let out = round_trip(&data);
         assert!(out.windows(image.len()).any(|w| w == image), "{out:?}");
@@ -310,7 +313,7 @@ mod tests {
     #[test]
     fn lopdf_alone_loses_inline_images() {
         // Why this module exists: lopdf drops a filtered inline image on the floor.
-        let data = b"BI /W 2 /H 2 /BPC 8 /CS /G /F /AHx ID\n00ff00ff>\nEI";
+        let data = b"BI /W 2 /H 2 /BPC 8 /CS /G /F /AHx ID\n00ff00ff>\nEI\nQ";
         let ops = Content::decode(data).expect("decode").operations;
         assert!(ops.iter().all(|o| o.operands.is_empty()), "{ops:?}");
         assert_eq!(round_trip(data), [data.as_slice(), b"\n"].concat());
