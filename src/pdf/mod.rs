@@ -6,6 +6,7 @@ mod check;
 mod cover;
 mod document;
 pub mod ink;
+mod layers;
 pub mod page;
 mod pixels;
 pub mod qr;

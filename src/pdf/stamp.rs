@@ -92,6 +92,10 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
         if doc.is_encrypted() {
             return Err(Error::Pdf(format!("{what} is encrypted")));
         }
+        let layers = super::layers::hide_unprinted(&mut doc)?;
+        if layers.groups_off > 0 {
+            tracing::info!(document = index, %layers, "hidden layers left out of the print job");
+        }
         doc.renumber_objects_with(out.max_id + 1);
         let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if let Some(stamps) = stamps
