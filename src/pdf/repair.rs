@@ -439,3 +439,189 @@ fn is_space(b: u8) -> bool {
 fn is_space_or_delim(b: u8) -> bool {
     is_space(b) || b"()<>[]{}/%".contains(&b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    /// A small PDF as lopdf writes it: `pages` pages whose content says "Sida N".
+    fn sample(pages: u32) -> Document {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let mut kids = Vec::new();
+        for n in 1..=pages {
+            let content = format!("BT /F1 12 Tf 72 720 Td (Sida {n}) Tj ET");
+            let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+            });
+            kids.push(Object::Reference(page));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => kids, "Count" => i64::from(pages),
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        doc
+    }
+
+    fn bytes(mut doc: Document) -> Vec<u8> {
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    /// The text of each page's content, as the rebuilt file has it.
+    fn contents(rebuilt: &[u8]) -> Vec<String> {
+        let doc = Document::load_mem(rebuilt).expect("the rebuilt file loads");
+        doc.get_pages()
+            .values()
+            .map(|&id| String::from_utf8_lossy(&doc.get_page_content(id)).into())
+            .collect()
+    }
+
+    fn cut_at(bytes: &[u8], keyword: &[u8]) -> Vec<u8> {
+        let at = bytes
+            .windows(keyword.len())
+            .rposition(|w| w == keyword)
+            .expect("keyword");
+        bytes[..at].to_vec()
+    }
+
+    #[test]
+    fn a_file_cut_before_its_xref_is_rebuilt_from_its_catalog() {
+        let cut = cut_at(&bytes(sample(2)), b"xref");
+        assert!(Document::load_mem(&cut).is_err(), "lopdf alone refuses it");
+        let rebuilt = rebuild(&cut).expect("rebuilt");
+        let pages = contents(&rebuilt);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[1].contains("Sida 2"), "{pages:?}");
+    }
+
+    #[test]
+    fn headers_inside_stream_data_are_skipped() {
+        let mut doc = sample(2);
+        // A content stream, written after the page tree, whose data looks like a new
+        // definition of the page tree (object 1): taken as a header, it would replace it.
+        let pages_id = (1, 0);
+        let fake = "BT (Sida 2) Tj ET\n% 1 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n";
+        let late = doc.add_object(Stream::new(dictionary! {}, fake.as_bytes().to_vec()));
+        let page = doc.get_pages()[&2];
+        doc.get_dictionary_mut(page)
+            .expect("page")
+            .set("Contents", late);
+        assert!(
+            doc.get_dictionary(pages_id)
+                .is_ok_and(|d| d.has_type(b"Pages"))
+        );
+        let cut = cut_at(&bytes(doc), b"xref");
+        let pages = contents(&rebuild(&cut).expect("rebuilt"));
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        assert!(pages[1].contains("% 1 0 obj"), "{pages:?}");
+    }
+
+    #[test]
+    fn a_wrong_length_gets_the_length_of_the_data() {
+        let mut bad = bytes(sample(1));
+        let content = "BT /F1 12 Tf 72 720 Td (Sida 1) Tj ET";
+        let length = format!("/Length {}", content.len());
+        let at = find(&bad, length.as_bytes(), 0).expect("the content's /Length");
+        // Same number of digits: the xref stays right, only the length is wrong.
+        let wrong = format!("/Length {}", content.len() - 7);
+        bad[at..at + wrong.len()].copy_from_slice(wrong.as_bytes());
+        let alone = Document::load_mem(&bad).expect("lopdf alone loads it");
+        assert!(
+            alone
+                .objects
+                .values()
+                .any(|o| matches!(o, Object::Dictionary(d) if d.has(b"Length"))),
+            "lopdf alone reads the content stream as a bare dictionary: the page is blank"
+        );
+        let read = crate::pdf::read_document(&bad).expect("repaired");
+        assert!(read.repaired);
+        assert_eq!(contents(&read.bytes), vec![format!("{content}\n")]);
+    }
+
+    #[test]
+    fn the_last_definition_of_an_object_wins() {
+        let doc = sample(1);
+        let content = doc
+            .get_dictionary(doc.get_pages()[&1])
+            .and_then(|p| p.get(b"Contents"))
+            .and_then(Object::as_reference)
+            .expect("content id");
+        let mut file = bytes(doc);
+        // An incremental update that rewrote the page's content, its xref lost.
+        let update = format!(
+            "\n{} {} obj\n<< /Length 22 >>\nstream\nBT (Ny text) Tj ET ...\nendstream\nendobj\n",
+            content.0, content.1
+        );
+        file.extend_from_slice(update.as_bytes());
+        let pages = contents(&rebuild(&file).expect("rebuilt"));
+        assert_eq!(pages, vec!["BT (Ny text) Tj ET ...\n".to_owned()]);
+    }
+
+    #[test]
+    fn object_streams_and_an_xref_stream_trailer_are_used() {
+        let mut doc = sample(3);
+        let mut modern = Vec::new();
+        doc.save_modern(&mut modern).expect("save");
+        assert!(String::from_utf8_lossy(&modern).contains("/ObjStm"));
+        let cut = cut_at(&modern, b"startxref");
+        assert!(Document::load_mem(&cut).is_err(), "lopdf alone refuses it");
+        let pages = contents(&rebuild(&cut).expect("rebuilt"));
+        assert_eq!(pages.len(), 3);
+        assert!(pages[2].contains("Sida 3"), "{pages:?}");
+    }
+
+    #[test]
+    fn what_is_not_a_pdf_or_has_no_catalog_is_refused() {
+        assert_eq!(
+            rebuild("Hej, detta är ett brev.".as_bytes()),
+            Err(Failure::NotPdf)
+        );
+        let only_header = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Producer (x) >>\nendobj\n";
+        assert_eq!(rebuild(only_header), Err(Failure::NoCatalog));
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_is_read_or_refused_never_misread() {
+        let whole = bytes(sample(3));
+        for end in (0..whole.len()).step_by(23) {
+            match crate::pdf::read_document(&whole[..end]) {
+                // What is accepted has every page's content: a cut page tree is refused.
+                Ok(read) => assert_eq!(read.pages, 3, "cut at {end}"),
+                Err(e) => assert!(
+                    matches!(
+                        e,
+                        crate::pdf::Unreadable::NotPdf | crate::pdf::Unreadable::Damaged(_)
+                    ),
+                    "cut at {end}: {e:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_file_is_kept_byte_for_byte() {
+        let whole = bytes(sample(2));
+        let read = crate::pdf::read_document(&whole).expect("reads");
+        assert_eq!((read.pages, read.repaired), (2, false));
+        assert_eq!(read.bytes, whole);
+    }
+
+    #[test]
+    fn the_header_version_is_kept() {
+        assert_eq!(header_version(b"%PDF-1.3\n"), "1.3");
+        assert_eq!(header_version(b"%PDF-x"), "1.4");
+    }
+}
