@@ -664,7 +664,7 @@ fn cmd_import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
     let s = ctx.session(&mut wf)?;
     let summary = import::import_manifest(&mut wf, &s, file)?;
     ctx.report(&summary, || {
-        format!(
+        let mut text = format!(
             "{} {} / {} / {}",
             match ctx.lang {
                 Lang::Sv => "Importerat (ärenden / parter / handlingar):",
@@ -673,7 +673,12 @@ fn cmd_import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
             summary.cases,
             summary.parties,
             summary.documents
-        )
+        );
+        if summary.repaired > 0 {
+            text.push('\n');
+            text.push_str(&i18n::documents_repaired(summary.repaired, ctx.lang));
+        }
+        text
     })?;
     Ok(0)
 }

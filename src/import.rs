@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::audit::{self, EventContext, sha256_hex};
 use crate::error::{Error, Refusal, Result};
+use crate::i18n::{self, Lang};
 use crate::idnum::{IdKind, IdNumber};
 use crate::model::{Address, PartyRole, Role};
 use crate::store::cases::{self, NewDocument, NewParty};
@@ -84,6 +85,9 @@ pub struct ImportSummary {
     pub cases: usize,
     pub parties: usize,
     pub documents: usize,
+    /// Documents that were damaged (a broken cross-reference table, as scanners write
+    /// them) and were stored rebuilt.
+    pub repaired: usize,
 }
 
 struct ReadyDocument {
@@ -94,6 +98,7 @@ struct ReadyDocument {
     pages: u32,
     sha256: String,
     bytes: Vec<u8>,
+    repaired: bool,
 }
 
 /// Reads, validates and imports a manifest in one transaction.
@@ -108,13 +113,9 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
     let manifest = read_manifest(file, &limits)?;
     let base = file.parent().unwrap_or_else(|| Path::new("."));
     let year = time::OffsetDateTime::now_utc().year();
-    let (parties, documents) = validate(&manifest, base, year, &limits)?;
+    let (parties, documents) = validate(&manifest, base, year, &limits, wf.lang())?;
     let now = crate::time_fmt::timestamp(time::OffsetDateTime::now_utc());
-    let summary = ImportSummary {
-        cases: manifest.cases.len(),
-        parties: parties.iter().map(Vec::len).sum(),
-        documents: documents.iter().map(Vec::len).sum(),
-    };
+    let summary = summarise(&manifest, &parties, &documents);
     wf.store_mut().write(|tx| {
         for (i, c) in manifest.cases.iter().enumerate() {
             let case_id = cases::insert_case(tx, c.case.trim(), c.benefit.trim(), c.team.trim())
@@ -166,12 +167,26 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
             },
             "imported",
             json!({ "cases": summary.cases, "parties": summary.parties,
-                    "documents": summary.documents, "manifest_sha256": manifest_hash(file) }),
+                    "documents": summary.documents, "repaired": summary.repaired,
+                    "manifest_sha256": manifest_hash(file) }),
             &now,
         )?;
         Ok(())
     })?;
     Ok(summary)
+}
+
+fn summarise(
+    m: &Manifest,
+    parties: &[Vec<String>],
+    documents: &[Vec<ReadyDocument>],
+) -> ImportSummary {
+    ImportSummary {
+        cases: m.cases.len(),
+        parties: parties.iter().map(Vec::len).sum(),
+        documents: documents.iter().map(Vec::len).sum(),
+        repaired: documents.iter().flatten().filter(|d| d.repaired).count(),
+    }
 }
 
 fn manifest_hash(file: &Path) -> Option<String> {
@@ -209,25 +224,28 @@ pub fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, String> {
 }
 
 /// Checks every record of a manifest against the rules, reading its documents from
-/// `base`; the errors name record and field. Returns the numbers that would be imported.
+/// `base`; the errors name record and field (in Swedish, the default language). Returns the
+/// numbers that would be imported.
 pub fn check_manifest(
     m: &Manifest,
     base: &Path,
     year: i32,
     limits: &Limits,
 ) -> Result<ImportSummary> {
-    let (parties, documents) = validate(m, base, year, limits)?;
-    Ok(ImportSummary {
-        cases: m.cases.len(),
-        parties: parties.iter().map(Vec::len).sum(),
-        documents: documents.iter().map(Vec::len).sum(),
-    })
+    let (parties, documents) = validate(m, base, year, limits, Lang::default())?;
+    Ok(summarise(m, &parties, &documents))
 }
 
 type Validated = (Vec<Vec<String>>, Vec<Vec<ReadyDocument>>);
 
 /// Checks every record; returns the normalised id numbers and the loaded documents.
-fn validate(m: &Manifest, base: &Path, year: i32, limits: &Limits) -> Result<Validated> {
+fn validate(
+    m: &Manifest,
+    base: &Path,
+    year: i32,
+    limits: &Limits,
+    lang: Lang,
+) -> Result<Validated> {
     let mut errors = Vec::new();
     let mut all_ids = Vec::new();
     let mut all_docs = Vec::new();
@@ -332,16 +350,23 @@ fn validate(m: &Manifest, base: &Path, year: i32, limits: &Limits) -> Result<Val
                     d.subject
                 ));
             }
-            match load_pdf(&base.join(&d.file), limits) {
-                Ok((bytes, pages)) => docs.push(ReadyDocument {
-                    title: d.title.trim().to_owned(),
-                    kind: d.kind.trim().to_owned(),
-                    date: d.date.trim().to_owned(),
-                    subject: d.subject.clone(),
-                    pages,
-                    sha256: sha256_hex(&bytes),
-                    bytes,
-                }),
+            match load_pdf(&base.join(&d.file), &d.file, limits, lang) {
+                Ok(read) => {
+                    if read.repaired {
+                        // The record, not the file name: names may say whom a file is about.
+                        tracing::info!(document = %at, pages = read.pages, "repaired on import");
+                    }
+                    docs.push(ReadyDocument {
+                        title: d.title.trim().to_owned(),
+                        kind: d.kind.trim().to_owned(),
+                        date: d.date.trim().to_owned(),
+                        subject: d.subject.clone(),
+                        pages: read.pages,
+                        sha256: sha256_hex(&read.bytes),
+                        bytes: read.bytes,
+                        repaired: read.repaired,
+                    })
+                }
                 Err(e) => errors.push(format!("{at}.file: {e}")),
             }
         }
@@ -353,12 +378,15 @@ fn validate(m: &Manifest, base: &Path, year: i32, limits: &Limits) -> Result<Val
     } else {
         let shown = errors.len().min(25);
         let mut msg = format!(
-            "the manifest has {} error(s); nothing was imported:\n  {}",
-            errors.len(),
+            "{}\n  {}",
+            i18n::manifest_has_errors(errors.len(), lang),
             errors[..shown].join("\n  ")
         );
         if errors.len() > shown {
-            msg.push_str(&format!("\n  … and {} more", errors.len() - shown));
+            msg.push_str(&format!(
+                "\n  {}",
+                i18n::and_more_errors(errors.len() - shown, lang)
+            ));
         }
         Err(Error::Invalid(msg))
     }
@@ -374,17 +402,25 @@ fn text_field(errors: &mut Vec<String>, at: &str, value: &str, max: usize) {
     }
 }
 
-fn load_pdf(path: &Path, limits: &Limits) -> std::result::Result<(Vec<u8>, u32), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Reads one document: refused when too large or unreadable (with what to do, in the
+/// user's language), repaired when damaged in the ways poppler and qpdf repair.
+fn load_pdf(
+    path: &Path,
+    named: &str,
+    limits: &Limits,
+    lang: Lang,
+) -> std::result::Result<crate::pdf::ReadDocument, String> {
+    let meta = std::fs::metadata(path).map_err(|e| i18n::document_not_read(named, &e, lang))?;
     if meta.len() > limits.document_bytes {
-        return Err(format!(
-            "{} is larger than {} bytes (import_max_document_mb)",
-            path.display(),
-            limits.document_bytes
+        return Err(i18n::document_too_large(
+            named,
+            limits.document_bytes / (1024 * 1024),
+            lang,
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let pages = crate::pdf::page_count(&bytes)
-        .map_err(|e| format!("{} is not a readable PDF: {e}", path.display()))?;
-    Ok((bytes, pages))
+    let bytes = std::fs::read(path).map_err(|e| i18n::document_not_read(named, &e, lang))?;
+    crate::pdf::read_document(&bytes).map_err(|why| {
+        tracing::info!(%why, "document refused on import");
+        i18n::document_unreadable(named, &why, lang)
+    })
 }

@@ -276,3 +276,80 @@ pub fn not_a_date(input: &str, lang: Lang) -> String {
         }
     }
 }
+
+/// Why `kuvert import` cannot take a document, naming the file as the manifest does and
+/// saying what to do about it.
+pub fn document_unreadable(file: &str, why: &crate::pdf::Unreadable, lang: Lang) -> String {
+    use crate::pdf::Unreadable;
+    let text = match (why, lang) {
+        (Unreadable::NotPdf, Lang::Sv) => {
+            "filen är ingen PDF. Spara den som PDF och importera igen."
+        }
+        (Unreadable::NotPdf, Lang::En) => {
+            "the file is not a PDF. Save it as a PDF and import again."
+        }
+        (Unreadable::Damaged(_), Lang::Sv) => {
+            "filen är skadad och kan inte läsas. Spara om den som PDF och importera igen."
+        }
+        (Unreadable::Damaged(_), Lang::En) => {
+            "the file is damaged and cannot be read. Save it again as a PDF and import again."
+        }
+        (Unreadable::NeedsPassword, Lang::Sv) => {
+            "filen är lösenordsskyddad. Spara en kopia utan lösenord och importera igen."
+        }
+        (Unreadable::NeedsPassword, Lang::En) => {
+            "the file is password-protected. Save a copy without a password and import again."
+        }
+        (Unreadable::NoPages, Lang::Sv) => "filen har inga sidor. Kontrollera att det är rätt fil.",
+        (Unreadable::NoPages, Lang::En) => {
+            "the file has no pages. Check that it is the right file."
+        }
+    };
+    format!("{file}: {text}")
+}
+
+/// A document larger than `import_max_document_mb`.
+pub fn document_too_large(file: &str, max_mb: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => {
+            format!("{file}: filen är större än gränsen på {max_mb} MB (import_max_document_mb).")
+        }
+        Lang::En => format!(
+            "{file}: the file is larger than the limit of {max_mb} MB (import_max_document_mb)."
+        ),
+    }
+}
+
+/// A document that could not be read from disk (missing, no permission).
+pub fn document_not_read(file: &str, error: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("{file}: filen kan inte läsas ({error})."),
+        Lang::En => format!("{file}: the file cannot be read ({error})."),
+    }
+}
+
+/// The first line of a refused import.
+pub fn manifest_has_errors(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("manifestet har {count} fel; inget importerades:"),
+        Lang::En => format!("the manifest has {count} error(s); nothing was imported:"),
+    }
+}
+
+/// The last line of a refused import when not every error is shown.
+pub fn and_more_errors(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!("… och {count} till"),
+        Lang::En => format!("… and {count} more"),
+    }
+}
+
+/// After an import, when some documents had to be repaired before they were stored.
+pub fn documents_repaired(count: usize, lang: Lang) -> String {
+    match (count, lang) {
+        (1, Lang::Sv) => "1 handling var skadad och har reparerats.".to_owned(),
+        (n, Lang::Sv) => format!("{n} handlingar var skadade och har reparerats."),
+        (1, Lang::En) => "1 document was damaged and has been repaired.".to_owned(),
+        (n, Lang::En) => format!("{n} documents were damaged and have been repaired."),
+    }
+}

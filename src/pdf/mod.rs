@@ -10,6 +10,7 @@ mod layers;
 pub mod page;
 mod pixels;
 pub mod qr;
+mod repair;
 mod report;
 mod stamp;
 mod text;
@@ -43,6 +44,181 @@ pub fn page_count(bytes: &[u8]) -> Result<u32> {
         return Err(Error::Pdf("the PDF has no pages".into()));
     }
     Ok(n)
+}
+
+/// A document as import stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadDocument {
+    /// What to store: the original bytes, or the repaired document re-saved by lopdf.
+    pub bytes: Vec<u8>,
+    /// The number of pages (sheets) the document prints on.
+    pub pages: u32,
+    /// True when the cross-reference table had to be rebuilt from the objects.
+    pub repaired: bool,
+}
+
+/// Why a file cannot be imported, so that the caseworker is told what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    /// Not a PDF at all (no `%PDF-` header).
+    #[error("not a PDF")]
+    NotPdf,
+    /// A PDF too damaged to rebuild: what was wrong, for the diagnostic log.
+    #[error("damaged beyond repair: {0}")]
+    Damaged(String),
+    /// Encrypted with a user password (an empty one is no obstacle and is not this).
+    #[error("protected by a password")]
+    NeedsPassword,
+    /// A readable PDF without a single page.
+    #[error("has no pages")]
+    NoPages,
+}
+
+/// Reads a document for import: a file that lopdf loads whole is kept byte for byte; one
+/// whose cross-reference table, offsets or stream lengths are damaged (as scanners and some
+/// exports write them) is rebuilt from its objects, as poppler, qpdf and pdf.js would show it.
+pub fn read_document(bytes: &[u8]) -> std::result::Result<ReadDocument, Unreadable> {
+    // Poppler, too, looks for the header only in the first kilobyte.
+    if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Err(Unreadable::NotPdf);
+    }
+    let first = lopdf::Document::load_mem(bytes);
+    let mut why = String::new();
+    if let Ok(doc) = &first {
+        if doc.is_encrypted() {
+            return Err(Unreadable::NeedsPassword);
+        }
+        match intact_pages(doc) {
+            Ok(pages) if all_objects_loaded(doc) => {
+                return if pages == 0 {
+                    Err(Unreadable::NoPages)
+                } else {
+                    Ok(ReadDocument {
+                        bytes: bytes.to_vec(),
+                        pages,
+                        repaired: false,
+                    })
+                };
+            }
+            Ok(_) => why = "objects of the cross-reference table are missing".into(),
+            Err(e) => why = e,
+        }
+    }
+    if let Err(e) = &first {
+        why = e.to_string();
+    }
+    let repaired = repair::rebuild(bytes)
+        .map_err(|f| format!("{f:?}"))
+        .and_then(|rebuilt| lopdf::Document::load_mem(&rebuilt).map_err(|e| e.to_string()));
+    match repaired {
+        Ok(doc) if doc.is_encrypted() => Err(Unreadable::NeedsPassword),
+        Ok(mut doc) => match intact_pages(&doc) {
+            Ok(0) => Err(Unreadable::NoPages),
+            Ok(pages) => {
+                let mut out = Vec::new();
+                doc.save_to(&mut out)
+                    .map_err(|e| Unreadable::Damaged(format!("{why}; saving: {e}")))?;
+                Ok(ReadDocument {
+                    bytes: out,
+                    pages,
+                    repaired: true,
+                })
+            }
+            Err(e) => Err(Unreadable::Damaged(format!("{why}; repaired: {e}"))),
+        },
+        Err(e) => match first.as_ref().map(intact_pages) {
+            // The rebuild failed but the pages lopdf did load are whole: what is missing is
+            // not on the pages (an unused object), so the original stands.
+            Ok(Ok(pages)) if pages > 0 => Ok(ReadDocument {
+                bytes: bytes.to_vec(),
+                pages,
+                repaired: false,
+            }),
+            _ => Err(Unreadable::Damaged(format!("{why}; repair: {e}"))),
+        },
+    }
+}
+
+/// True when every object the cross-reference table lists was loaded whole. lopdf skips,
+/// with only a log line, an object whose offset is wrong, and reads a stream whose /Length
+/// is wrong as its bare dictionary: the page or image would print blank.
+fn all_objects_loaded(doc: &lopdf::Document) -> bool {
+    use lopdf::Object;
+    use lopdf::xref::XrefEntry;
+    let encrypt = doc
+        .encryption_state
+        .as_ref()
+        .and_then(|s| s.encrypt_object_id());
+    // A stream dictionary always has /Length; of the other dictionaries only the
+    // encryption dictionary (with /V) does.
+    let lost_stream = doc
+        .objects
+        .values()
+        .any(|o| matches!(o, Object::Dictionary(d) if d.has(b"Length") && !d.has(b"V")));
+    !lost_stream
+        && doc
+            .reference_table
+            .entries
+            .iter()
+            .all(|(&number, entry)| match *entry {
+                XrefEntry::Normal { generation, .. } => {
+                    let id = (number, generation);
+                    Some(id) == encrypt || doc.objects.contains_key(&id)
+                }
+                XrefEntry::Compressed { .. } => doc.objects.keys().any(|id| id.0 == number),
+                XrefEntry::Free | XrefEntry::UnusableFree => true,
+            })
+}
+
+/// The number of pages, when the page tree and every page's content are there: a kid or a
+/// content stream that does not resolve means a page would print blank or not at all.
+fn intact_pages(doc: &lopdf::Document) -> std::result::Result<u32, String> {
+    use lopdf::Object;
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|_| "no /Root".to_owned())?;
+    let tree = doc
+        .get_dictionary(root)
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .map_err(|_| "no page tree".to_owned())?;
+    let mut stack = vec![tree];
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = 0u32;
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let node = doc
+            .get_dictionary(id)
+            .map_err(|_| format!("page tree node {} {} is missing", id.0, id.1))?;
+        if let Ok(kids) = node.get(b"Kids").and_then(Object::as_array) {
+            for kid in kids {
+                if let Ok(kid) = kid.as_reference() {
+                    stack.push(kid);
+                }
+            }
+            continue;
+        }
+        pages += 1;
+        let contents = match node.get(b"Contents") {
+            Ok(Object::Reference(r)) => vec![*r],
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => Vec::new(),
+        };
+        for c in contents {
+            if !matches!(doc.get_object(c), Ok(Object::Stream(_) | Object::Array(_))) {
+                return Err(format!("the content {} {} of a page is missing", c.0, c.1));
+            }
+        }
+    }
+    let listed = doc.get_pages().len() as u32;
+    if listed != pages {
+        return Err(format!("{pages} pages in the tree, lopdf lists {listed}"));
+    }
+    Ok(pages)
 }
 
 /// The cover sheet (and inner-envelope sheet) of a print job alone, as the benchmarks time
