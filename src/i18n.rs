@@ -7,12 +7,14 @@ use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
 mod cli;
+mod paper;
 mod ui;
 
 pub use cli::{
     Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, not_a_date, not_a_language,
     usage, usage_error_sv,
 };
+pub use paper::{Paper, paper};
 pub use ui::{Ui, ui};
 
 /// The language of the user interface.
