@@ -7,6 +7,7 @@ use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
 mod cli;
+mod paper;
 mod ui;
 
 pub use cli::{
@@ -17,6 +18,7 @@ pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,
     documents_repaired, manifest_has_errors,
 };
+pub use paper::{Paper, paper};
 pub use ui::{Ui, ui};
 
 /// The language of the user interface.

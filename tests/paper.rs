@@ -256,7 +256,7 @@ fn a_protected_recipient_gets_forwarding_and_an_inner_sheet() {
             "{name_part} on the inner sheet"
         );
     }
-    assert!(text.contains("förmedlingstjänst"));
+    assert!(text.contains("Vidarebefordra det oöppnat"));
     // Both front sheets decode at 150 dpi.
     let work = tempfile::tempdir().expect("tempdir");
     let scanned = scanned_codes(&pdf, work.path());

@@ -8,6 +8,7 @@ use super::A4_MM;
 use super::text::{Canvas, DocFonts, Fonts};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::i18n::{self, Lang, Paper};
 use crate::model::format_postal_code;
 use crate::workflow::{Delivery, PrintPlan};
 
@@ -67,20 +68,48 @@ pub fn address_lines(delivery: &Delivery, fonts: &Fonts) -> Result<Vec<String>> 
     Ok(lines)
 }
 
-/// Renders the cover sheet, plus the inner-envelope sheet for a forwarded mailing.
+/// The paper a recipient or the forwarding service reads is in Swedish, whatever the desk's
+/// language: the agency writes to citizens in Swedish.
+const PAPER: Lang = Lang::Sv;
+
+fn p(word: Paper) -> &'static str {
+    i18n::paper(word, PAPER)
+}
+
+/// Renders the front sheets. For an ordinary recipient: the cover letter (sheet 1). For a
+/// protected recipient: the sheet the forwarding service reads through the outer window
+/// (sheet 1: its address, the sender, the instruction to forward, the code, nothing about
+/// the case) and the letter inside the inner envelope (sheet 2, the personnummer in its
+/// window, with the enclosures and the sheet count).
 pub fn render_front(plan: &PrintPlan, config: &Config, fonts: &Fonts) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(&format!("kuvert {} ark 1", plan.case_no));
     let f = DocFonts::add(&mut doc, fonts);
     let address = address_lines(&plan.delivery, fonts)?;
     let total = plan.sheets.len();
-    let mut pages = vec![cover_page(plan, config, fonts, &f, &address, total)?];
-    if let Delivery::Forwarded {
-        recipient_id_number,
-        ..
-    } = &plan.delivery
-    {
-        pages.push(inner_page(plan, config, &f, recipient_id_number, total)?);
-    }
+    let pages = match &plan.delivery {
+        Delivery::Direct { .. } => vec![letter_page(
+            plan,
+            config,
+            fonts,
+            &f,
+            Window::Address(&address),
+            total,
+        )?],
+        Delivery::Forwarded {
+            recipient_id_number,
+            ..
+        } => vec![
+            forwarding_page(plan, config, fonts, &f, &address)?,
+            letter_page(
+                plan,
+                config,
+                fonts,
+                &f,
+                Window::IdNumber(recipient_id_number),
+                total,
+            )?,
+        ],
+    };
     let pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Mm(A4_MM.0), Mm(A4_MM.1), ops))
@@ -115,31 +144,67 @@ fn sender_block(c: &mut Canvas<'_>, config: &Config) {
     c.text(ADDRESS_X, 47.5, 7.0, false, &return_line(config));
 }
 
-fn code_block(c: &mut Canvas<'_>, code: &str, sheet: u32, total: usize, qr_top: f32) -> Result<()> {
+/// The QR code and the code in letters; `label` (the sheet's place in the envelope) below
+/// them, where the sheet may show it.
+fn code_block(c: &mut Canvas<'_>, code: &str, label: Option<&str>, qr_top: f32) -> Result<()> {
     let qr_left = 135.0;
     c.qr(qr_left, qr_top, COVER_QR_MM, code)?;
     c.text(qr_left, qr_top + COVER_QR_MM + 6.0, 10.0, true, code);
-    c.text(
-        qr_left,
-        qr_top + COVER_QR_MM + 11.0,
-        9.0,
-        false,
-        &format!("ark {sheet}/{total}"),
-    );
+    if let Some(label) = label {
+        c.text(qr_left, qr_top + COVER_QR_MM + 11.0, 9.0, false, label);
+    }
     Ok(())
 }
 
-fn cover_page(
+/// Wrapped text from `top`, returning the top of the next line.
+fn paragraph(c: &mut Canvas<'_>, fonts: &Fonts, top: f32, size: f32, text: &str) -> f32 {
+    let mut top = top;
+    for line in fonts.wrap(text, size, false, super::mm(170.0)) {
+        c.text(20.0, top, size, false, &line);
+        top += size * 0.48;
+    }
+    top
+}
+
+/// What shows through the window of the envelope a letter goes in.
+enum Window<'a> {
+    /// The recipient's address (an ordinary mailing).
+    Address(&'a [String]),
+    /// The personnummer the forwarding service forwards the inner envelope by.
+    IdNumber(&'a str),
+}
+
+/// The sheet the forwarding service reads. It tells a third party nothing about the case:
+/// no benefit, no documents, no sheet count, no case number, no caseworker.
+fn forwarding_page(
     plan: &PrintPlan,
     config: &Config,
     fonts: &Fonts,
     f: &DocFonts,
     address: &[String],
-    total: usize,
 ) -> Result<Vec<printpdf::Op>> {
     let mut c = Canvas::new(f, A4_MM.1);
     fold_marks(&mut c);
-    sender_block(&mut c, config);
+    c.text(20.0, 18.0, 13.0, true, &config.sender.name);
+    c.text(ADDRESS_X, 47.5, 7.0, false, &return_line(config));
+    address_block(&mut c, address);
+    code_block(&mut c, &sheet_code(plan, 1)?, None, 42.0)?;
+    let mut top = 100.0;
+    c.text(20.0, top, 14.0, true, p(Paper::ForwardTitle));
+    top += 9.0;
+    top = paragraph(&mut c, fonts, top, 10.0, p(Paper::ForwardInstruction));
+    top += 3.0;
+    paragraph(
+        &mut c,
+        fonts,
+        top,
+        10.0,
+        &i18n::fill(p(Paper::ForwardReturn), &[&return_line(config)]),
+    );
+    Ok(c.ops)
+}
+
+fn address_block(c: &mut Canvas<'_>, address: &[String]) {
     for (i, line) in address.iter().enumerate() {
         c.text(
             ADDRESS_X,
@@ -149,44 +214,150 @@ fn cover_page(
             line,
         );
     }
+}
+
+/// The letter the recipient reads first: who sends it, the case, the date, what the
+/// envelope holds and whom to call; one small line for staff.
+fn letter_page(
+    plan: &PrintPlan,
+    config: &Config,
+    fonts: &Fonts,
+    f: &DocFonts,
+    window: Window<'_>,
+    total: usize,
+) -> Result<Vec<printpdf::Op>> {
+    let mut c = Canvas::new(f, A4_MM.1);
+    fold_marks(&mut c);
+    sender_block(&mut c, config);
+    let (sheet, staff) = match window {
+        Window::Address(address) => {
+            address_block(&mut c, address);
+            (1, Paper::StaffCover)
+        }
+        Window::IdNumber(id_number) => {
+            // Only the personnummer goes in the window: the forwarding service forwards by it.
+            let shown = if id_number.len() == 12 {
+                format!("{}-{}", &id_number[..8], &id_number[8..])
+            } else {
+                id_number.to_owned()
+            };
+            c.text(
+                ADDRESS_X,
+                ADDRESS_FIRST_BASELINE,
+                ADDRESS_SIZE,
+                true,
+                p(Paper::IdNumber),
+            );
+            c.text(
+                ADDRESS_X,
+                ADDRESS_FIRST_BASELINE + ADDRESS_LINE,
+                ADDRESS_SIZE,
+                false,
+                &shown,
+            );
+            (2, Paper::StaffInner)
+        }
+    };
     // Case facts at the top right (no personnummer of anyone).
     let x = 120.0;
-    c.text(x, 18.0, 9.0, true, &format!("Ärende {}", plan.case_no));
-    c.text(x, 23.0, 9.0, false, &plan.benefit);
-    c.text(x, 28.0, 9.0, false, &format!("Datum {}", plan.date));
     c.text(
         x,
-        33.0,
+        18.0,
         9.0,
         false,
-        &format!("Handläggare {}", plan.caseworker),
+        &format!("{} {}", p(Paper::Date), plan.date),
     );
-    code_block(&mut c, &sheet_code(plan, 1)?, 1, total, 42.0)?;
+    c.text(
+        x,
+        23.0,
+        9.0,
+        true,
+        &format!("{} {}", p(Paper::Case), plan.case_no),
+    );
+    c.text(
+        x,
+        28.0,
+        9.0,
+        false,
+        &format!("{} {}", p(Paper::Caseworker), plan.caseworker),
+    );
+    code_block(
+        &mut c,
+        &sheet_code(plan, sheet)?,
+        Some(&format!("ark {sheet}/{total}")),
+        42.0,
+    )?;
 
     let mut top = 100.0;
-    c.text(20.0, top, 14.0, true, "Följebrev – innehåll i detta kuvert");
-    top += 9.0;
-    if let Delivery::Forwarded { .. } = plan.delivery {
-        for line in fonts.wrap(
-            "Mottagaren har skyddade personuppgifter. Försändelsen går via Skatteverkets förmedlingstjänst: lägg handlingarna och innerarket (ark 2) i ett inre kuvert, klistra igen det, och lägg det i detta ytterkuvert.",
-            9.0,
-            false,
-            super::mm(170.0),
-        ) {
-            c.text(20.0, top, 9.0, false, &line);
-            top += 4.5;
-        }
-        top += 3.0;
-    }
-    c.text(20.0, top, 10.0, true, "Bifogade handlingar");
-    top += 6.0;
-    let first_doc_sheet = if matches!(plan.delivery, Delivery::Forwarded { .. }) {
-        3
-    } else {
-        2
+    c.text(20.0, top, 14.0, true, p(Paper::CoverTitle));
+    top += 8.0;
+    top = paragraph(
+        &mut c,
+        fonts,
+        top,
+        10.0,
+        &i18n::fill(
+            p(Paper::CoverIntro),
+            &[&plan.case_no, &benefit_in_sentence(&plan.benefit)],
+        ),
+    );
+    top += 3.0;
+    c.text(
+        20.0,
+        top,
+        11.0,
+        true,
+        &i18n::fill(p(Paper::Contains), &[&total]),
+    );
+    top += 6.5;
+    top = enclosure_list(&mut c, plan, fonts, sheet + 1, top);
+    top += 4.0;
+    let questions = match &config.sender.phone {
+        Some(phone) => i18n::fill(
+            p(Paper::QuestionsCall),
+            &[&config.sender.name, phone, &plan.case_no],
+        ),
+        None => i18n::fill(
+            p(Paper::QuestionsContact),
+            &[&config.sender.name, &plan.case_no],
+        ),
     };
+    top = paragraph(&mut c, fonts, top, 10.0, &questions);
+    // One small line for whoever packs the envelope, kept above the postal sorting zone.
+    let staff_top = (top + 6.0).min(SORTING_ZONE_TOP - 6.0);
+    for (i, line) in fonts
+        .wrap(p(staff), 7.0, false, super::mm(170.0))
+        .iter()
+        .enumerate()
+    {
+        c.text(20.0, staff_top + i as f32 * 3.2, 7.0, false, line);
+    }
+    Ok(c.ops)
+}
+
+/// The benefit as a Swedish sentence writes it: "om sjukpenning", but "om BTP".
+fn benefit_in_sentence(benefit: &str) -> String {
+    let mut chars = benefit.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(benefit.chars().skip(1))
+            .collect(),
+        _ => benefit.to_owned(),
+    }
+}
+
+/// The numbered list of enclosures with the sheets each takes; returns the next line's top.
+fn enclosure_list(
+    c: &mut Canvas<'_>,
+    plan: &PrintPlan,
+    fonts: &Fonts,
+    first_doc_sheet: u32,
+    top: f32,
+) -> f32 {
+    let mut top = top;
     let mut sheet = first_doc_sheet;
-    let list_bottom = SORTING_ZONE_TOP - 30.0;
+    let list_bottom = SORTING_ZONE_TOP - 40.0;
     for (i, e) in plan.enclosures.iter().enumerate() {
         let last = sheet + e.pages - 1;
         let range = if e.pages == 1 {
@@ -202,109 +373,25 @@ fn cover_page(
             e.date,
             e.pages
         );
-        for (j, part) in fonts
-            .wrap(&line, 9.5, false, super::mm(165.0))
-            .iter()
-            .enumerate()
-        {
-            if top > list_bottom {
-                c.text(
-                    25.0,
-                    top,
-                    9.5,
-                    false,
-                    &format!("… och {} handlingar till", plan.enclosures.len() - i),
-                );
-                top += 5.0;
-                break;
-            }
+        let parts = fonts.wrap(&line, 9.5, false, super::mm(165.0));
+        if top + parts.len() as f32 * 4.8 > list_bottom {
+            let rest = plan.enclosures.len() - i;
+            c.text(
+                25.0,
+                top,
+                9.5,
+                false,
+                &i18n::fill(p(Paper::MoreEnclosures), &[&rest]),
+            );
+            return top + 5.0;
+        }
+        for (j, part) in parts.iter().enumerate() {
             c.text(if j == 0 { 22.0 } else { 27.0 }, top, 9.5, false, part);
             top += 4.8;
         }
         sheet = last + 1;
-        if top > list_bottom {
-            break;
-        }
     }
-    top += 5.0;
-    c.text(
-        20.0,
-        top,
-        12.0,
-        true,
-        &format!("Detta kuvert innehåller {total} ark."),
-    );
-    top += 7.0;
-    c.text(
-        20.0,
-        top,
-        10.0,
-        false,
-        "Skanna varje ark, även detta, innan kuvertet försluts.",
-    );
-    top += 5.0;
-    c.text(
-        20.0,
-        top,
-        10.0,
-        false,
-        "Ett ark som inte hör hit stoppar förslutningen: lägg det åt sidan.",
-    );
-    Ok(c.ops)
-}
-
-fn inner_page(
-    plan: &PrintPlan,
-    config: &Config,
-    f: &DocFonts,
-    id_number: &str,
-    total: usize,
-) -> Result<Vec<printpdf::Op>> {
-    let mut c = Canvas::new(f, A4_MM.1);
-    fold_marks(&mut c);
-    sender_block(&mut c, config);
-    // Only the personnummer goes in the window: Skatteverket forwards by it.
-    let shown = if id_number.len() == 12 {
-        format!("{}-{}", &id_number[..8], &id_number[8..])
-    } else {
-        id_number.to_owned()
-    };
-    c.text(
-        ADDRESS_X,
-        ADDRESS_FIRST_BASELINE,
-        ADDRESS_SIZE,
-        true,
-        "Personnummer",
-    );
-    c.text(
-        ADDRESS_X,
-        ADDRESS_FIRST_BASELINE + ADDRESS_LINE,
-        ADDRESS_SIZE,
-        false,
-        &shown,
-    );
-    c.text(120.0, 18.0, 9.0, true, &format!("Ärende {}", plan.case_no));
-    c.text(
-        120.0,
-        23.0,
-        9.0,
-        false,
-        "Innerark – skyddade personuppgifter",
-    );
-    code_block(&mut c, &sheet_code(plan, 2)?, 2, total, 42.0)?;
-    let mut top = 100.0;
-    c.text(20.0, top, 14.0, true, "Innerkuvert");
-    top += 9.0;
-    for line in [
-        "1. Lägg detta ark överst och handlingarna under det i ett fönsterkuvert (inre kuvert).",
-        "2. Personnumret ska synas i fönstret. Ingen adress skrivs på det inre kuvertet.",
-        "3. Klistra igen det inre kuvertet och lägg det i ytterkuvertet med följebrevet (ark 1).",
-        "4. Ytterkuvertet adresseras till Skatteverkets förmedlingstjänst, som vidarebefordrar.",
-    ] {
-        c.text(20.0, top, 10.0, false, line);
-        top += 6.0;
-    }
-    Ok(c.ops)
+    top
 }
 
 #[cfg(test)]
