@@ -4,6 +4,7 @@
 
 mod cover;
 mod document;
+mod forms;
 pub mod ink;
 pub mod qr;
 mod report;
@@ -12,6 +13,7 @@ mod text;
 
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
 pub use document::{DocumentPage, blank_pages, generate_document};
+pub use forms::{FormSummary, Unprintable, UnprintableField, unprintable_fields};
 pub use report::render_lead_report;
 pub use text::Fonts;
 

@@ -63,6 +63,7 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Vec<u8>> {
         if doc.is_encrypted() {
             return Err(Error::Pdf(format!("{what} is encrypted")));
         }
+        super::forms::flatten(&mut doc)?;
         doc.renumber_objects_with(out.max_id + 1);
         let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if let Some(stamps) = stamps
