@@ -353,3 +353,39 @@ pub fn documents_repaired(count: usize, lang: Lang) -> String {
         (n, Lang::En) => format!("{n} documents were damaged and have been repaired."),
     }
 }
+/// Why import refuses a filled form whose value kuvert cannot print as a viewer shows it,
+/// naming the document and the field and saying what to do.
+pub fn unprintable_field(
+    field: &crate::pdf::UnprintableField,
+    document: &str,
+    lang: Lang,
+) -> String {
+    use crate::pdf::Unprintable;
+    let name = &field.name;
+    match (lang, &field.reason) {
+        (Lang::Sv, Unprintable::Characters(chars)) => format!(
+            "{document}: fältet '{name}' innehåller tecken som inte kan skrivas ut ({chars}). \
+             Öppna formuläret, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") och importera den filen."
+        ),
+        (Lang::En, Unprintable::Characters(chars)) => format!(
+            "{document}: the field '{name}' contains characters that cannot be printed ({chars}). \
+             Open the form, print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
+        (Lang::Sv, Unprintable::RichTextOnly) => format!(
+            "{document}: fältet '{name}' har bara formaterad text, som inte kan skrivas ut. \
+             Fyll i formuläret på nytt och skriv ut det till PDF, och importera den filen."
+        ),
+        (Lang::En, Unprintable::RichTextOnly) => format!(
+            "{document}: the field '{name}' holds only formatted (rich) text, which cannot be printed. \
+             Fill in the form again, print it to PDF and import that file."
+        ),
+        (Lang::Sv, Unprintable::XfaOnly) => format!(
+            "{document}: formuläret är ett XFA-formulär vars värden inte kan skrivas ut. \
+             Öppna det i Adobe Acrobat Reader, skriv ut det till PDF och importera den filen."
+        ),
+        (Lang::En, Unprintable::XfaOnly) => format!(
+            "{document}: the form is an XFA form whose values cannot be printed. \
+             Open it in Adobe Acrobat Reader, print it to PDF and import that file."
+        ),
+    }
+}

@@ -5,6 +5,7 @@
 mod check;
 mod cover;
 mod document;
+mod forms;
 pub mod ink;
 mod layers;
 pub mod page;
@@ -17,6 +18,7 @@ mod text;
 
 pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
 pub use document::{DocumentPage, blank_pages, generate_document};
+pub use forms::{FormSummary, Unprintable, UnprintableField, unprintable_fields};
 pub use report::render_lead_report;
 pub use stamp::{Resized, STAMP_MARGIN_MM};
 pub use text::Fonts;

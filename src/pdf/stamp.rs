@@ -113,6 +113,10 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
                 super::page::isolate(&mut doc, id)?;
             }
         }
+        if stamps.is_some() {
+            // After isolation: the annotations are drawn from a clean graphics state.
+            super::forms::flatten(&mut doc)?;
+        }
         out.max_id = out.max_id.max(doc.max_id);
         for (id, object) in std::mem::take(&mut doc.objects) {
             let skip = matches!(object.type_name(), Ok(b"Catalog") | Ok(b"Pages"));

@@ -1,0 +1,625 @@
+//! Form values on paper: every annotation that prints is drawn into its page before the page
+//! joins a print job, since the job has no `/AcroForm` and a filled form whose values exist
+//! only as field values (`NeedAppearances`, empty appearance streams, as LibreOffice and many
+//! fill tools write them) would otherwise print blank.
+//!
+//! Each annotation's normal appearance is placed per PDF 32000-1 §12.5.5: its `/BBox`,
+//! transformed by its `/Matrix`, is mapped onto the annotation's `/Rect`. The appearance is
+//! wrapped in a Form XObject whose unit square is the `/Rect`, so the page's `cm … Do` covers
+//! exactly the rectangle (which is how the stamp's corner choice counts it as ink). Where
+//! a widget has no usable appearance, or the form asks the viewer to make them, the
+//! appearance is generated from the field (see `appearance`). Fields whose value cannot be
+//! drawn faithfully are listed by `unprintable_fields`, so import can refuse them.
+
+mod appearance;
+mod field;
+mod metrics;
+
+use std::collections::HashMap;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
+
+use self::appearance::{Generated, Look, Shown};
+use self::field::{Value, look, toggle_state, widget_value};
+use self::metrics::StandardFont;
+use crate::error::{Error, Result};
+
+/// What flattening did to one document, for the print job's log line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FormSummary {
+    /// Annotations whose appearance is now drawn on their page.
+    pub drawn: usize,
+    /// Of those, widgets whose appearance was generated from the field's value.
+    pub generated: usize,
+    /// Annotations removed without drawing: not printing, or nothing to draw.
+    pub dropped: usize,
+    /// Fields drawn although their value could not be drawn faithfully (import refuses
+    /// these; a document imported before that check can still carry one).
+    pub unfaithful: Vec<String>,
+}
+
+/// A form field whose value cannot be put on paper as a viewer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnprintableField {
+    /// The field's full name (`/T` of it and its parents, joined by dots).
+    pub name: String,
+    pub reason: Unprintable,
+}
+
+/// Why a field cannot be printed faithfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unprintable {
+    /// The value has characters the standard fonts lack (listed), and the form carries no
+    /// appearance of it drawn by the program that filled it.
+    Characters(String),
+    /// The value exists only as rich text (`/RV`), with no plain value to draw.
+    RichTextOnly,
+    /// An XFA form: its values live in XFA data, which kuvert does not render.
+    XfaOnly,
+}
+
+/// What the catalog's `/AcroForm` says for every field.
+struct FormDefaults {
+    need_appearances: bool,
+    resources: Option<Dictionary>,
+    da: Option<Vec<u8>>,
+    align: Option<i64>,
+}
+
+impl FormDefaults {
+    fn of(doc: &Document) -> Self {
+        let acro = doc
+            .catalog()
+            .ok()
+            .and_then(|c| c.get(b"AcroForm").ok())
+            .and_then(|o| resolve(doc, o).as_dict().ok());
+        let get = |key: &[u8]| acro.and_then(|a| a.get(key).ok()).map(|o| resolve(doc, o));
+        Self {
+            need_appearances: get(b"NeedAppearances")
+                .and_then(|o| o.as_bool().ok())
+                .unwrap_or(false),
+            resources: get(b"DR").and_then(|o| o.as_dict().ok()).cloned(),
+            da: get(b"DA").and_then(|o| o.as_str().ok()).map(<[u8]>::to_vec),
+            align: get(b"Q").and_then(|o| o.as_i64().ok()),
+        }
+    }
+}
+
+fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
+    doc.dereference(obj).map(|(_, o)| o).unwrap_or(obj)
+}
+
+fn numbers(doc: &Document, obj: Option<&Object>) -> Vec<f32> {
+    obj.map(|o| resolve(doc, o))
+        .and_then(|o| o.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| resolve(doc, v).as_float().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn rect(doc: &Document, obj: Option<&Object>) -> Option<[f32; 4]> {
+    let r = numbers(doc, obj);
+    if r.len() != 4 {
+        return None;
+    }
+    Some([
+        r[0].min(r[2]),
+        r[1].min(r[3]),
+        r[0].max(r[2]),
+        r[1].max(r[3]),
+    ])
+}
+
+/// A field attribute from the widget or the nearest ancestor that has it (PDF 32000-1
+/// §12.7.3.1 inheritable attributes).
+fn inherited<'a>(doc: &'a Document, widget: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = widget;
+    for _ in 0..32 {
+        if let Ok(v) = node.get(key) {
+            return Some(resolve(doc, v));
+        }
+        node = node
+            .get(b"Parent")
+            .ok()
+            .and_then(|p| resolve(doc, p).as_dict().ok())?;
+    }
+    None
+}
+
+fn text_of(obj: &Object) -> Option<String> {
+    match obj {
+        Object::String(..) => lopdf::decode_text_string(obj).ok(),
+        Object::Name(n) => Some(String::from_utf8_lossy(n).into_owned()),
+        Object::Stream(s) => s
+            .decompressed_content()
+            .ok()
+            .or_else(|| Some(s.content.clone()))
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        _ => None,
+    }
+}
+
+/// The field's full name, for messages.
+fn field_name(doc: &Document, widget: &Dictionary) -> String {
+    let mut parts = Vec::new();
+    let mut node = Some(widget);
+    let mut depth = 0;
+    while let Some(n) = node {
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+        if let Some(t) = n.get(b"T").ok().map(|o| resolve(doc, o)).and_then(text_of) {
+            parts.push(t);
+        }
+        node = n
+            .get(b"Parent")
+            .ok()
+            .and_then(|p| resolve(doc, p).as_dict().ok());
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+const FLAG_HIDDEN: i64 = 1 << 1;
+const FLAG_PRINT: i64 = 1 << 2;
+const FF_MULTILINE: i64 = 1 << 12;
+const FF_PASSWORD: i64 = 1 << 13;
+const FF_RADIO: i64 = 1 << 15;
+const FF_PUSHBUTTON: i64 = 1 << 16;
+const FF_COMBO: i64 = 1 << 17;
+const FF_COMB: i64 = 1 << 24;
+
+/// Whether an annotation prints: its Print flag set, its Hidden flag not (PDF 32000-1
+/// §12.5.3; NoView only hides it on screen, so it still prints).
+fn prints(doc: &Document, annot: &Dictionary) -> bool {
+    let flags = annot
+        .get(b"F")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_i64().ok())
+        .unwrap_or(0);
+    flags & FLAG_PRINT != 0 && flags & FLAG_HIDDEN == 0
+}
+
+/// True when a content stream paints anything (an empty `/Tx BMC EMC` does not).
+fn paints(doc: &Document, id: ObjectId) -> bool {
+    let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+        return false;
+    };
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    match Content::decode(&bytes) {
+        Ok(content) => content.operations.iter().any(|op| {
+            matches!(
+                op.operator.as_str(),
+                "Tj" | "TJ"
+                    | "'"
+                    | "\""
+                    | "f"
+                    | "F"
+                    | "f*"
+                    | "S"
+                    | "s"
+                    | "B"
+                    | "B*"
+                    | "b"
+                    | "b*"
+                    | "Do"
+                    | "sh"
+                    | "BI"
+                    | "EI"
+            )
+        }),
+        Err(_) => !bytes.iter().all(u8::is_ascii_whitespace),
+    }
+}
+
+/// The normal appearance's states: the stream itself (`None` key) or a state dictionary.
+fn normal_appearance<'a>(doc: &'a Document, annot: &'a Dictionary) -> Option<&'a Object> {
+    let ap = annot
+        .get(b"AP")
+        .ok()
+        .map(|o| resolve(doc, o))?
+        .as_dict()
+        .ok()?;
+    ap.get(b"N").ok()
+}
+
+/// The stream of one state of the normal appearance (`None`: the appearance has no states).
+fn appearance_stream(doc: &Document, annot: &Dictionary, state: Option<&[u8]>) -> Option<ObjectId> {
+    let n = normal_appearance(doc, annot)?;
+    let (id, target) = match doc.dereference(n) {
+        Ok((id, target)) => (id, target),
+        Err(_) => return None,
+    };
+    match target {
+        Object::Stream(_) => id,
+        Object::Dictionary(states) => {
+            let s = states.get(state?).ok()?;
+            match doc.dereference(s) {
+                Ok((Some(id), Object::Stream(_))) => Some(id),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn states(doc: &Document, annot: &Dictionary) -> Vec<Vec<u8>> {
+    normal_appearance(doc, annot)
+        .map(|n| resolve(doc, n))
+        .and_then(|n| n.as_dict().ok())
+        .map(|d| d.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// What to draw for one annotation.
+enum Plan {
+    /// Its own appearance stream, as it is.
+    Existing(ObjectId),
+    /// An appearance generated from the field.
+    Generate(Box<Look>, Shown),
+    /// Nothing prints.
+    Nothing,
+}
+
+fn is_widget(doc: &Document, annot: &Dictionary) -> bool {
+    annot
+        .get(b"Subtype")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_name().ok())
+        == Some(b"Widget")
+}
+
+/// Decides what prints for one annotation, and whether that is faithful.
+fn plan(doc: &Document, form: &FormDefaults, annot: &Dictionary) -> (Plan, Option<Unprintable>) {
+    let own =
+        |state: Option<&[u8]>| appearance_stream(doc, annot, state).filter(|&id| paints(doc, id));
+    let as_state = annot
+        .get(b"AS")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_name().ok());
+    let existing = own(as_state);
+    if !is_widget(doc, annot) {
+        return (existing.map_or(Plan::Nothing, Plan::Existing), None);
+    }
+    let Some(r) = rect(doc, annot.get(b"Rect").ok()) else {
+        return (Plan::Nothing, None);
+    };
+    let (value, problem) = widget_value(doc, form, annot);
+    let generate = |shown: Shown| Plan::Generate(Box::new(look(doc, form, annot, r)), shown);
+    match value {
+        Value::Text(text) => {
+            if let (Some(id), Some(_)) = (existing, &problem) {
+                // The filler drew what the standard fonts cannot: its drawing is the value.
+                return (Plan::Existing(id), None);
+            }
+            if let (Some(id), false) = (existing, form.need_appearances) {
+                return (Plan::Existing(id), None);
+            }
+            let ff = inherited(doc, annot, b"Ff")
+                .and_then(|o| o.as_i64().ok())
+                .unwrap_or(0);
+            let max_len = inherited(doc, annot, b"MaxLen")
+                .and_then(|o| o.as_i64().ok())
+                .and_then(|m| usize::try_from(m).ok())
+                .filter(|&m| m > 0);
+            let multiline = ff & FF_MULTILINE != 0;
+            let comb = max_len.filter(|_| ff & FF_COMB != 0 && !multiline);
+            let text = match max_len {
+                Some(m) => text.chars().take(m).collect(),
+                None => text,
+            };
+            let align = inherited(doc, annot, b"Q")
+                .and_then(|o| o.as_i64().ok())
+                .or(form.align)
+                .unwrap_or(0);
+            let shown = Shown::Text {
+                value: text,
+                multiline,
+                comb,
+                align,
+            };
+            (generate(shown), problem)
+        }
+        Value::Choice(shown) => {
+            if let (Some(id), Some(_)) = (existing, &problem) {
+                return (Plan::Existing(id), None);
+            }
+            if let (Some(id), false) = (existing, form.need_appearances) {
+                return (Plan::Existing(id), None);
+            }
+            (generate(shown), problem)
+        }
+        Value::Toggle { on, symbol } => {
+            let state = toggle_state(doc, annot, inherited(doc, annot, b"V"));
+            match (on, state.as_deref().and_then(|s| own(Some(s)))) {
+                (_, Some(id)) => (Plan::Existing(id), None),
+                (true, None) => (generate(Shown::Mark { symbol }), None),
+                (false, None) => (Plan::Nothing, None),
+            }
+        }
+        Value::Other => (existing.map_or(Plan::Nothing, Plan::Existing), None),
+    }
+}
+
+/// The annotations of a page: `/Annots` resolved, each with its own id when indirect.
+fn page_annotations(doc: &Document, page: ObjectId) -> Option<Vec<Dictionary>> {
+    let dict = doc.get_dictionary(page).ok()?;
+    let annots = resolve(doc, dict.get(b"Annots").ok()?).as_array().ok()?;
+    Some(
+        annots
+            .iter()
+            .filter_map(|a| resolve(doc, a).as_dict().ok().cloned())
+            .collect(),
+    )
+}
+
+/// Every field in the document whose value cannot be printed faithfully, so import can
+/// refuse the document with a message naming them instead of mailing a blank or wrong form.
+pub fn unprintable_fields(doc: &Document) -> Vec<UnprintableField> {
+    let form = FormDefaults::of(doc);
+    let mut found: Vec<UnprintableField> = Vec::new();
+    if let Some(reason) = xfa_only(doc) {
+        found.push(reason);
+    }
+    for page in doc.get_pages().into_values() {
+        for annot in page_annotations(doc, page).unwrap_or_default() {
+            if !is_widget(doc, &annot) || !prints(doc, &annot) {
+                continue;
+            }
+            if let (_, Some(reason)) = plan(doc, &form, &annot) {
+                let name = field_name(doc, &annot);
+                if !found.iter().any(|f| f.name == name) {
+                    found.push(UnprintableField { name, reason });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// An XFA form whose AcroForm carries no values (or that asks to be rendered from XFA).
+fn xfa_only(doc: &Document) -> Option<UnprintableField> {
+    let catalog = doc.catalog().ok()?;
+    let acro = resolve(doc, catalog.get(b"AcroForm").ok()?)
+        .as_dict()
+        .ok()?;
+    acro.get(b"XFA").ok()?;
+    let dynamic = catalog
+        .get(b"NeedsRendering")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_bool().ok())
+        .unwrap_or(false);
+    let fields = acro
+        .get(b"Fields")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_array().ok())
+        .map_or(0, Vec::len);
+    let any_value = doc.get_pages().into_values().any(|page| {
+        page_annotations(doc, page)
+            .unwrap_or_default()
+            .iter()
+            .any(|a| is_widget(doc, a) && inherited(doc, a, b"V").is_some())
+    });
+    (dynamic || fields == 0 || !any_value).then(|| UnprintableField {
+        name: String::from("XFA"),
+        reason: Unprintable::XfaOnly,
+    })
+}
+
+/// Standard fonts the generated appearances use, one font object per document.
+struct Fonts(HashMap<&'static str, ObjectId>);
+
+impl Fonts {
+    fn get(&mut self, doc: &mut Document, font: StandardFont) -> ObjectId {
+        *self.0.entry(font.base).or_insert_with(|| {
+            doc.add_object(dictionary! {
+                "Type" => "Font",
+                "Subtype" => "Type1",
+                "BaseFont" => font.base,
+                "Encoding" => "WinAnsiEncoding",
+            })
+        })
+    }
+}
+
+fn generated_stream(doc: &mut Document, fonts: &mut Fonts, look: &Look, shown: &Shown) -> ObjectId {
+    let Generated {
+        content,
+        bbox,
+        matrix,
+    } = appearance::generate(look, shown);
+    let font = fonts.get(doc, look.font);
+    let nums = |v: &[f32]| -> Vec<Object> { v.iter().map(|&x| Object::Real(x)).collect() };
+    let dict = dictionary! {
+        "Type" => "XObject",
+        "Subtype" => "Form",
+        "BBox" => nums(&bbox),
+        "Matrix" => nums(&matrix),
+        "Resources" => dictionary! { "Font" => dictionary! { appearance::FONT_NAME => font } },
+    };
+    doc.add_object(Stream::new(dict, content))
+}
+
+/// The wrapper that maps an appearance onto the unit square (§12.5.5: BBox through Matrix,
+/// then onto the Rect; the Rect part is the page's `cm`). None when the appearance has no
+/// area.
+fn unit_wrapper(
+    doc: &mut Document,
+    form: &FormDefaults,
+    ap: ObjectId,
+    oc: Option<Object>,
+) -> Option<ObjectId> {
+    let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
+    let bbox = rect(doc, stream.dict.get(b"BBox").ok())?;
+    let m = numbers(doc, stream.dict.get(b"Matrix").ok());
+    let matrix = if m.len() == 6 {
+        [m[0], m[1], m[2], m[3], m[4], m[5]]
+    } else {
+        [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    };
+    let t = super::ink::transformed(&matrix, bbox[0], bbox[1], bbox[2], bbox[3]);
+    let (tw, th) = (t[2] - t[0], t[3] - t[1]);
+    if !(tw > 1e-3 && th > 1e-3) {
+        return None;
+    }
+    let needs_resources = !stream.dict.has(b"Resources");
+    if needs_resources && let Some(dr) = &form.resources {
+        // An appearance without resources leans on the form's /DR, which the job drops.
+        if let Ok(s) = doc.get_object_mut(ap).and_then(Object::as_stream_mut) {
+            s.dict.set("Resources", dr.clone());
+        }
+    }
+    // Eight decimals: 1/width of a wide field needs more than the usual four.
+    let content = format!(
+        "q {:.8} 0 0 {:.8} {:.8} {:.8} cm /KVAppearance Do Q\n",
+        1.0 / tw,
+        1.0 / th,
+        -t[0] / tw,
+        -t[1] / th
+    );
+    let mut dict = dictionary! {
+        "Type" => "XObject",
+        "Subtype" => "Form",
+        "BBox" => vec![0.into(), 0.into(), 1.into(), 1.into()],
+        "Resources" => dictionary! { "XObject" => dictionary! { "KVAppearance" => ap } },
+    };
+    if let Some(oc) = oc {
+        dict.set("OC", oc);
+    }
+    Some(doc.add_object(Stream::new(dict, content.into_bytes())))
+}
+
+/// The page's resources (its own or inherited), copied so other pages are not changed.
+fn private_resources(doc: &Document, page: ObjectId) -> Dictionary {
+    let mut node = doc.get_dictionary(page).ok();
+    for _ in 0..64 {
+        let Some(n) = node else { break };
+        if let Ok(r) = n.get(b"Resources") {
+            return resolve(doc, r).as_dict().cloned().unwrap_or_default();
+        }
+        node = n
+            .get(b"Parent")
+            .ok()
+            .and_then(|p| resolve(doc, p).as_dict().ok());
+    }
+    Dictionary::new()
+}
+
+fn page_contents(doc: &Document, page: &Dictionary) -> Vec<Object> {
+    match page.get(b"Contents") {
+        Ok(Object::Array(items)) => items.clone(),
+        Ok(r @ Object::Reference(_)) => match resolve(doc, r) {
+            Object::Array(items) => items.clone(),
+            _ => vec![r.clone()],
+        },
+        Ok(other) => vec![other.clone()],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Draws every printing annotation of every page into the page, then removes the pages'
+/// `/Annots` and the catalog's `/AcroForm`: a print job carries the form as it looks.
+pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
+    let form = FormDefaults::of(doc);
+    let mut summary = FormSummary::default();
+    let mut fonts = Fonts(HashMap::new());
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for page in pages {
+        let Some(annots) = page_annotations(doc, page) else {
+            continue;
+        };
+        let mut placed: Vec<([f32; 4], ObjectId)> = Vec::new();
+        for annot in &annots {
+            let r = rect(doc, annot.get(b"Rect").ok());
+            let (decision, problem) = if prints(doc, annot) {
+                plan(doc, &form, annot)
+            } else {
+                (Plan::Nothing, None)
+            };
+            let ap = match decision {
+                Plan::Existing(id) => Some(id),
+                Plan::Generate(look, shown) => {
+                    summary.generated += 1;
+                    Some(generated_stream(doc, &mut fonts, &look, &shown))
+                }
+                Plan::Nothing => None,
+            };
+            if problem.is_some() {
+                summary.unfaithful.push(field_name(doc, annot));
+            }
+            let oc = annot.get(b"OC").ok().cloned();
+            match (ap, r) {
+                (Some(ap), Some(r)) if r[2] - r[0] > 0.0 && r[3] - r[1] > 0.0 => {
+                    match unit_wrapper(doc, &form, ap, oc) {
+                        Some(wrapper) => placed.push((r, wrapper)),
+                        None => summary.dropped += 1,
+                    }
+                }
+                _ => summary.dropped += 1,
+            }
+        }
+        summary.drawn += placed.len();
+        let page_dict = doc
+            .get_dictionary(page)
+            .map_err(|e| Error::Pdf(format!("a form page: {e}")))?
+            .clone();
+        let mut contents = page_contents(doc, &page_dict);
+        if !placed.is_empty() {
+            let mut resources = private_resources(doc, page);
+            let mut xobjects = resources
+                .get(b"XObject")
+                .ok()
+                .and_then(|o| resolve(doc, o).as_dict().ok())
+                .cloned()
+                .unwrap_or_default();
+            let n = appearance::num;
+            let mut ops = String::from("q\n");
+            let mut next = 0;
+            for (r, wrapper) in placed {
+                let name = loop {
+                    next += 1;
+                    let name = format!("KVField{next}");
+                    if !xobjects.has(name.as_bytes()) {
+                        break name;
+                    }
+                };
+                xobjects.set(name.as_bytes(), wrapper);
+                ops.push_str(&format!(
+                    "q {} 0 0 {} {} {} cm /{name} Do Q\n",
+                    n(r[2] - r[0]),
+                    n(r[3] - r[1]),
+                    n(r[0]),
+                    n(r[1])
+                ));
+            }
+            ops.push_str("Q\n");
+            resources.set("XObject", xobjects);
+            let stream = doc.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
+            contents.push(stream.into());
+            let dict = doc
+                .get_object_mut(page)
+                .and_then(Object::as_dict_mut)
+                .map_err(|e| Error::Pdf(format!("a form page: {e}")))?;
+            dict.set("Resources", resources);
+            dict.set("Contents", contents);
+        }
+        if let Ok(dict) = doc.get_object_mut(page).and_then(Object::as_dict_mut) {
+            dict.remove(b"Annots");
+        }
+    }
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.remove(b"AcroForm");
+        catalog.remove(b"NeedsRendering");
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,272 @@
+//! A widget's field as the field tree says it (PDF 32000-1 §12.7: `/FT`, `/V`, `/DA`, `/Q`,
+//! `/Ff`, `/MaxLen`, `/Opt`, `/TI`, `/MK` inherited through `/Parent`): its value, and how
+//! a generated appearance should look.
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::appearance::{Look, Shown};
+use super::metrics::{StandardFont, win_ansi};
+use super::{
+    FF_COMBO, FF_PASSWORD, FF_PUSHBUTTON, FF_RADIO, FormDefaults, Unprintable, inherited, numbers,
+    resolve, states, text_of,
+};
+
+/// A widget's field kind and value, from the field tree.
+pub(super) enum Value {
+    Text(String),
+    Toggle { on: bool, symbol: u8 },
+    Choice(Shown),
+    Other,
+}
+
+pub(super) fn widget_value(
+    doc: &Document,
+    form: &FormDefaults,
+    widget: &Dictionary,
+) -> (Value, Option<Unprintable>) {
+    let ft = inherited(doc, widget, b"FT").and_then(|o| o.as_name().ok());
+    let ff = inherited(doc, widget, b"Ff")
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(0);
+    let v = inherited(doc, widget, b"V");
+    match ft {
+        Some(b"Tx") => {
+            let mut text = v.and_then(text_of).unwrap_or_default();
+            let rich_only = text.is_empty() && inherited(doc, widget, b"RV").is_some();
+            if ff & FF_PASSWORD != 0 {
+                text = "*".repeat(text.chars().count());
+            }
+            let problem = if rich_only {
+                Some(Unprintable::RichTextOnly)
+            } else {
+                missing_chars(&text)
+            };
+            (Value::Text(text), problem)
+        }
+        Some(b"Btn") if ff & FF_PUSHBUTTON == 0 => {
+            let state = toggle_state(doc, widget, v);
+            let radio = ff & FF_RADIO != 0;
+            let symbol = inherited(doc, widget, b"MK")
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|mk| mk.get(b"CA").ok())
+                .and_then(|o| resolve(doc, o).as_str().ok())
+                .and_then(|s| s.first().copied())
+                .unwrap_or(if radio { b'l' } else { b'4' });
+            let on = state.as_deref().is_some_and(|s| s != b"Off");
+            (Value::Toggle { on, symbol }, None)
+        }
+        Some(b"Ch") => {
+            let (shown, text) = choice(doc, form, widget, v, ff);
+            let problem = missing_chars(&text);
+            (Value::Choice(shown), problem)
+        }
+        _ => (Value::Other, None),
+    }
+}
+
+fn missing_chars(text: &str) -> Option<Unprintable> {
+    // In the order they appear, each once, as the message lists them.
+    let mut missing: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if win_ansi(c).is_none() && !matches!(c, '\n' | '\r') && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    (!missing.is_empty()).then(|| Unprintable::Characters(missing.into_iter().collect()))
+}
+
+/// A check box's or radio button's state: `/AS`, else the field's `/V` when it names one
+/// of this widget's states (or the widget has none).
+pub(super) fn toggle_state(
+    doc: &Document,
+    widget: &Dictionary,
+    v: Option<&Object>,
+) -> Option<Vec<u8>> {
+    if let Some(s) = widget
+        .get(b"AS")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_name().ok())
+    {
+        return Some(s.to_vec());
+    }
+    let v = v.and_then(|o| o.as_name().ok())?;
+    let own = states(doc, widget);
+    (own.is_empty() || own.iter().any(|s| s == v)).then(|| v.to_vec())
+}
+
+/// A choice field's options as (export value, display text).
+fn options(doc: &Document, widget: &Dictionary) -> Vec<(String, String)> {
+    let Some(Object::Array(opt)) = inherited(doc, widget, b"Opt") else {
+        return Vec::new();
+    };
+    opt.iter()
+        .filter_map(|o| match resolve(doc, o) {
+            Object::Array(pair) if pair.len() >= 2 => Some((
+                text_of(resolve(doc, &pair[0]))?,
+                text_of(resolve(doc, &pair[1]))?,
+            )),
+            other => text_of(other).map(|t| (t.clone(), t)),
+        })
+        .collect()
+}
+
+fn choice(
+    doc: &Document,
+    form: &FormDefaults,
+    widget: &Dictionary,
+    v: Option<&Object>,
+    ff: i64,
+) -> (Shown, String) {
+    let opts = options(doc, widget);
+    let values: Vec<String> = match v {
+        Some(Object::Array(a)) => a.iter().filter_map(|o| text_of(resolve(doc, o))).collect(),
+        Some(o) => text_of(o).into_iter().collect(),
+        None => Vec::new(),
+    };
+    let display = |value: &String| {
+        opts.iter()
+            .find(|(export, _)| export == value)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| value.clone())
+    };
+    let align = inherited(doc, widget, b"Q")
+        .and_then(|o| o.as_i64().ok())
+        .or(form.align)
+        .unwrap_or(0);
+    if ff & FF_COMBO != 0 {
+        let text = values.first().map(display).unwrap_or_default();
+        let shown = Shown::Text {
+            value: text.clone(),
+            multiline: false,
+            comb: None,
+            align,
+        };
+        return (shown, text);
+    }
+    let mut selected: Vec<usize> = match inherited(doc, widget, b"I") {
+        Some(Object::Array(i)) => i
+            .iter()
+            .filter_map(|o| resolve(doc, o).as_i64().ok())
+            .filter_map(|i| usize::try_from(i).ok())
+            .collect(),
+        _ => Vec::new(),
+    };
+    if selected.is_empty() {
+        selected = opts
+            .iter()
+            .enumerate()
+            .filter(|(_, (export, shown))| values.contains(export) || values.contains(shown))
+            .map(|(i, _)| i)
+            .collect();
+    }
+    let top = inherited(doc, widget, b"TI")
+        .and_then(|o| o.as_i64().ok())
+        .and_then(|t| usize::try_from(t).ok())
+        .unwrap_or(0);
+    let shown_text: Vec<String> = opts.into_iter().map(|(_, d)| d).collect();
+    let all = shown_text.join("\n");
+    (
+        Shown::List {
+            options: shown_text,
+            selected,
+            top,
+        },
+        all,
+    )
+}
+
+/// The font, size and colour a widget's `/DA` asks for; a font that is not one of the
+/// standard 14 (or is Symbol/ZapfDingbats) becomes Helvetica.
+fn default_appearance(
+    doc: &Document,
+    form: &FormDefaults,
+    widget: &Dictionary,
+) -> (StandardFont, f32, Vec<f32>) {
+    let da = inherited(doc, widget, b"DA")
+        .and_then(|o| o.as_str().ok())
+        .map(<[u8]>::to_vec)
+        .or_else(|| form.da.clone())
+        .unwrap_or_default();
+    let da = String::from_utf8_lossy(&da).into_owned();
+    let mut stack: Vec<&str> = Vec::new();
+    let (mut font_name, mut size, mut color) = (None, 0.0f32, Vec::new());
+    for token in da.split_whitespace() {
+        let take = |stack: &[&str], n: usize| -> Vec<f32> {
+            stack[stack.len().saturating_sub(n)..]
+                .iter()
+                .filter_map(|t| t.parse().ok())
+                .collect()
+        };
+        match token {
+            "Tf" if stack.len() >= 2 => {
+                font_name = stack[stack.len() - 2].strip_prefix('/').map(str::to_owned);
+                size = stack[stack.len() - 1].parse().unwrap_or(0.0);
+            }
+            "g" => color = take(&stack, 1),
+            "rg" => color = take(&stack, 3),
+            "k" => color = take(&stack, 4),
+            _ => {
+                stack.push(token);
+                continue;
+            }
+        }
+        stack.clear();
+    }
+    let font = font_name
+        .and_then(|name| {
+            let dr_font = form
+                .resources
+                .as_ref()
+                .and_then(|r| r.get(b"Font").ok())
+                .and_then(|f| resolve(doc, f).as_dict().ok())
+                .and_then(|f| f.get(name.as_bytes()).ok())
+                .and_then(|f| resolve(doc, f).as_dict().ok());
+            match dr_font {
+                Some(f) if f.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type1") => f
+                    .get(b"BaseFont")
+                    .and_then(Object::as_name)
+                    .ok()
+                    .and_then(StandardFont::named),
+                Some(_) => None,
+                // Acrobat's customary names when the form has no /DR entry for them.
+                None => match name.as_str() {
+                    "Helv" => StandardFont::named(b"Helvetica"),
+                    "HeBo" => StandardFont::named(b"Helvetica-Bold"),
+                    "TiRo" => StandardFont::named(b"Times-Roman"),
+                    "Cour" => StandardFont::named(b"Courier"),
+                    _ => None,
+                },
+            }
+        })
+        .unwrap_or(StandardFont::HELVETICA);
+    (font, size.max(0.0), color)
+}
+
+pub(super) fn look(doc: &Document, form: &FormDefaults, widget: &Dictionary, r: [f32; 4]) -> Look {
+    let (font, size, color) = default_appearance(doc, form, widget);
+    let mk = inherited(doc, widget, b"MK").and_then(|o| o.as_dict().ok());
+    let mk_color = |key: &[u8]| numbers(doc, mk.and_then(|m| m.get(key).ok()));
+    let border_width = widget
+        .get(b"BS")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_dict().ok())
+        .and_then(|bs| bs.get(b"W").ok())
+        .and_then(|w| resolve(doc, w).as_float().ok())
+        .unwrap_or(1.0);
+    let rotation = mk
+        .and_then(|m| m.get(b"R").ok())
+        .and_then(|o| resolve(doc, o).as_i64().ok())
+        .unwrap_or(0)
+        .rem_euclid(360);
+    Look {
+        width: r[2] - r[0],
+        height: r[3] - r[1],
+        rotation,
+        font,
+        size,
+        color,
+        background: mk_color(b"BG"),
+        border: mk_color(b"BC"),
+        border_width,
+    }
+}
