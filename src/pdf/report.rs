@@ -181,6 +181,8 @@ fn what_happened(m: &MailingEntry, lang: Lang) -> String {
                     i18n::deviation_name(kind, lang)
                 ));
             }
+            // The void a lock break makes is part of the lock break, already shown.
+            "voided" if e.detail.get("lock_broken") == Some(&serde_json::Value::Bool(true)) => {}
             "printed" | "reprinted" | "station_opened" | "sealed" | "voided" | "lock_broken" => {
                 steps.push(i18n::event_text(&e.kind, &e.detail, lang));
             }
