@@ -506,10 +506,10 @@ pub fn summarise(log: &[SessionEntry]) -> Summary {
             let e = mailings.entry(m.mailing).or_insert((&m.state, false));
             e.1 |= !m.deviations.is_empty();
             for d in m.deviations.iter().filter(|d| d.kind == "foreign") {
-                if let (Some(owner), Some(name)) = (&d.owner, &d.owner_name) {
-                    if owner != &s.user {
-                        by_user.entry((owner, name)).or_default().1 += 1;
-                    }
+                if let (Some(owner), Some(name)) = (&d.owner, &d.owner_name)
+                    && owner != &s.user
+                {
+                    by_user.entry((owner, name)).or_default().1 += 1;
                 }
             }
         }

@@ -141,7 +141,7 @@ fn state(name: &str, lang: Lang) -> String {
 }
 
 /// ", Björn Svensson (handlaggare2)": whose mailing a stray sheet came from, when known.
-fn owner_of(account: Option<&str>, name: Option<&str>, _lang: Lang) -> String {
+fn owner_of(account: Option<&str>, name: Option<&str>) -> String {
     match (account, name) {
         (Some(account), Some(name)) => format!(", {name} ({account})"),
         (Some(account), None) => format!(", {account}"),
@@ -312,7 +312,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     .as_deref()
                     .map(|x| state(x, lang))
                     .unwrap_or_default(),
-                owner_of(i.owner.as_deref(), i.owner_name.as_deref(), lang),
+                owner_of(i.owner.as_deref(), i.owner_name.as_deref()),
             ),
         );
     }
@@ -339,7 +339,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     (Some(case), Some(id)) => format!(
                         ": {} {case} (#{id}){}{assessment}",
                         i18n::paper(Paper::SheetOwner, lang),
-                        owner_of(d.owner.as_deref(), d.owner_name.as_deref(), lang),
+                        owner_of(d.owner.as_deref(), d.owner_name.as_deref()),
                     ),
                     _ => assessment,
                 };
