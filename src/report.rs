@@ -9,9 +9,6 @@ use crate::model::{MailingId, Role, SessionId};
 use crate::store::reports::{self, SessionFilter};
 use crate::workflow::{Session, Workflow};
 
-/// Event kinds that are overrides: a rule's default was deliberately set aside.
-pub const OVERRIDE_KINDS: &[&str] = &["reprinted", "voided", "lock_broken"];
-
 /// The log's filter as given on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct LogQuery {
@@ -23,7 +20,8 @@ pub struct LogQuery {
     pub until: Option<String>,
 }
 
-/// A deviation in a mailing's log.
+/// A deviation in a mailing's log. The session's user found it; for a foreign or stale sheet
+/// `owner` says whose mailing the sheet came from, so both sides are named.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviationEntry {
     pub kind: String,
@@ -31,6 +29,14 @@ pub struct DeviationEntry {
     /// For a foreign sheet: the case it belonged to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_case: Option<String>,
+    /// For a foreign sheet: the mailing it belonged to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_mailing: Option<MailingId>,
+    /// The account whose mailing the sheet came from (a stale sheet: this mailing's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
 }
 
 /// One event in a mailing's log.
@@ -69,12 +75,17 @@ pub struct SessionEntry {
     pub counts: SessionCounts,
 }
 
-/// What a session did, in figures: the row a lead scans down.
+/// What happened in a session, in figures: the row a lead scans down. A mailing printed in
+/// one session and sealed in another counts as printed in the first and sealed in the second,
+/// never sealed twice.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SessionCounts {
-    /// Mailings of the session by their state now.
+    /// Mailings printed for the first time in the session.
+    pub printed: usize,
+    /// Mailings sealed, and voided, in the session.
     pub sealed: usize,
     pub voided: usize,
+    /// Mailings of the session that are still open now.
     pub open: usize,
     pub deviations: usize,
     pub reprints: usize,
@@ -88,15 +99,16 @@ impl SessionCounts {
     fn of(mailings: &[MailingEntry]) -> Self {
         let mut c = SessionCounts::default();
         for m in mailings {
-            match m.state.as_str() {
-                "sealed" => c.sealed += 1,
-                "voided" => c.voided += 1,
-                _ => c.open += 1,
+            if !matches!(m.state.as_str(), "sealed" | "voided") {
+                c.open += 1;
             }
             c.deviations += m.deviations.len();
             c.overrides += m.overrides;
             for e in &m.events {
                 match e.kind.as_str() {
+                    "printed" => c.printed += 1,
+                    "sealed" => c.sealed += 1,
+                    "voided" => c.voided += 1,
                     "reprinted" => c.reprints += 1,
                     "scan" => {
                         c.scans += 1;
@@ -159,27 +171,12 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
                 };
                 let detail: serde_json::Value =
                     serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
-                let m = &mut mailings[idx];
                 if e.kind == "deviation" {
-                    m.deviations.push(DeviationEntry {
-                        kind: detail
-                            .get("kind")
-                            .and_then(|k| k.as_str())
-                            .unwrap_or("unknown")
-                            .to_owned(),
-                        time: e.time.clone(),
-                        other_case: detail
-                            .get("other_case")
-                            .and_then(|k| k.as_str())
-                            .map(str::to_owned),
-                    });
+                    let entry = deviation_entry(tx, id, &e.time, &detail)?;
+                    mailings[idx].deviations.push(entry);
                 }
-                let flag = |k: &str| detail.get(k) == Some(&serde_json::Value::Bool(true));
-                // A lock break also voids: one override, not two.
-                let part_of_lock_break = e.kind == "voided" && flag("lock_broken");
-                if (OVERRIDE_KINDS.contains(&e.kind.as_str()) && !part_of_lock_break)
-                    || flag("other_subject_confirmed")
-                {
+                let m = &mut mailings[idx];
+                if override_kind(&e.kind, &detail).is_some() {
                     m.overrides += 1;
                 }
                 m.events.push(EventEntry {
@@ -203,6 +200,114 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
         }
         Ok(out)
     })
+}
+
+/// A deviation as the log shows it, with whose mailing a stray sheet came from. An event
+/// recorded without the other mailing names it through the sheet code's token.
+fn deviation_entry(
+    tx: &rusqlite::Connection,
+    mailing: MailingId,
+    time: &str,
+    detail: &serde_json::Value,
+) -> Result<DeviationEntry> {
+    let text = |k: &str| detail.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let kind = text("kind").unwrap_or_else(|| "unknown".into());
+    let sheet_mailing = match kind.as_str() {
+        "stale" => Some(mailing),
+        "foreign" => match detail.get("other_mailing").and_then(|v| v.as_i64()) {
+            Some(id) => Some(id),
+            None => match text("code").and_then(|c| crate::code::SheetCode::decode(&c).ok()) {
+                Some(code) => reports::mailing_of_token(tx, &code.token.to_base36())?,
+                None => None,
+            },
+        },
+        _ => None,
+    };
+    let owner = match sheet_mailing {
+        Some(id) => reports::mailing_owner(tx, id)?,
+        None => None,
+    };
+    let foreign = kind == "foreign";
+    Ok(DeviationEntry {
+        time: time.to_owned(),
+        other_case: text("other_case")
+            .or_else(|| owner.as_ref().filter(|_| foreign).map(|o| o.case.clone())),
+        other_mailing: sheet_mailing.filter(|_| foreign),
+        owner: owner.as_ref().map(|o| o.account.clone()),
+        owner_name: owner.map(|o| o.name),
+        kind,
+    })
+}
+
+/// Which override an event is, if it is one: a rule's default deliberately set aside.
+/// The void that is part of a lock break is not a second override.
+pub fn override_kind(kind: &str, detail: &serde_json::Value) -> Option<OverrideKind> {
+    let flag = |k: &str| detail.get(k) == Some(&serde_json::Value::Bool(true));
+    match kind {
+        "reprinted" => Some(OverrideKind::Reprint),
+        "voided" if !flag("lock_broken") => Some(OverrideKind::Void),
+        "lock_broken" => Some(OverrideKind::LockBreak),
+        "document_attached" if flag("other_subject_confirmed") => Some(OverrideKind::OtherSubject),
+        _ => None,
+    }
+}
+
+/// The kinds of override a lead reads reasons for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideKind {
+    /// Printed again (a new generation), with the caseworker's reason.
+    Reprint,
+    /// Voided by its caseworker, with the reason.
+    Void,
+    /// A lead broke the lock (and so voided the mailing), with the reason.
+    LockBreak,
+    /// A document about someone other than the recipient was sent, confirmed.
+    OtherSubject,
+}
+
+/// One override of the period with its reason, so the figure explains itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideEntry {
+    pub time: String,
+    pub session: SessionId,
+    pub user: String,
+    pub mailing: MailingId,
+    pub case: String,
+    pub kind: OverrideKind,
+    pub reason: Option<String>,
+    /// A lock break: whose lock it was.
+    pub holder: Option<String>,
+    /// A document about someone else: which one.
+    pub document: Option<i64>,
+}
+
+/// Every override of the sessions, in time order: as many as the summary counts.
+pub fn overrides(log: &[SessionEntry]) -> Vec<OverrideEntry> {
+    let mut out = Vec::new();
+    for s in log {
+        for m in &s.mailings {
+            for e in &m.events {
+                let Some(kind) = override_kind(&e.kind, &e.detail) else {
+                    continue;
+                };
+                let text = |k: &str| e.detail.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                out.push(OverrideEntry {
+                    time: e.time.clone(),
+                    session: s.session,
+                    user: s.user.clone(),
+                    mailing: m.mailing,
+                    case: m.case.clone(),
+                    kind,
+                    reason: text("reason"),
+                    holder: text("holder"),
+                    document: e.detail.get("document").and_then(|v| v.as_i64()),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.time.cmp(&b.time).then(a.mailing.cmp(&b.mailing)));
+    out
 }
 
 /// The log as an aligned table for a terminal, in the reader's language.
@@ -359,19 +464,31 @@ pub struct Summary {
     pub most_deviations: Vec<Deviator>,
 }
 
-/// A caseworker's deviation count in a period.
+/// A caseworker's deviations in a period: those found in their own stacks, and their own
+/// sheets that turned up in someone else's (a foreign sheet has two sides).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deviator {
     pub user: String,
     pub name: String,
+    /// Deviations found while this caseworker sealed.
     pub deviations: usize,
+    /// Sheets of this caseworker's mailings found in another caseworker's stack.
+    pub strayed: usize,
+}
+
+impl Deviator {
+    /// Both sides together: what the list is ordered by.
+    pub fn total(&self) -> usize {
+        self.deviations + self.strayed
+    }
 }
 
 /// The period's figures from its sessions.
 pub fn summarise(log: &[SessionEntry]) -> Summary {
     use std::collections::{BTreeMap, HashMap};
     let mut mailings: HashMap<MailingId, (&str, bool)> = HashMap::new();
-    let mut by_user: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    // (own deviations, own sheets found elsewhere) by (account, name).
+    let mut by_user: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let mut sum = Summary {
         sessions: log.len(),
         ..Summary::default()
@@ -383,11 +500,18 @@ pub fn summarise(log: &[SessionEntry]) -> Summary {
         sum.reprints += s.counts.reprints;
         sum.overrides += s.counts.overrides;
         if s.counts.deviations > 0 {
-            *by_user.entry((&s.user, &s.name)).or_default() += s.counts.deviations;
+            by_user.entry((&s.user, &s.name)).or_default().0 += s.counts.deviations;
         }
         for m in &s.mailings {
             let e = mailings.entry(m.mailing).or_insert((&m.state, false));
             e.1 |= !m.deviations.is_empty();
+            for d in m.deviations.iter().filter(|d| d.kind == "foreign") {
+                if let (Some(owner), Some(name)) = (&d.owner, &d.owner_name)
+                    && owner != &s.user
+                {
+                    by_user.entry((owner, name)).or_default().1 += 1;
+                }
+            }
         }
     }
     sum.mailings = mailings.len();
@@ -404,13 +528,14 @@ pub fn summarise(log: &[SessionEntry]) -> Summary {
     sum.keyed_rate = rate(sum.keyed, sum.scans);
     let mut most: Vec<Deviator> = by_user
         .into_iter()
-        .map(|((user, name), deviations)| Deviator {
+        .map(|((user, name), (deviations, strayed))| Deviator {
             user: user.to_owned(),
             name: name.to_owned(),
             deviations,
+            strayed,
         })
         .collect();
-    most.sort_by(|a, b| b.deviations.cmp(&a.deviations).then(a.user.cmp(&b.user)));
+    most.sort_by(|a, b| b.total().cmp(&a.total()).then(a.user.cmp(&b.user)));
     most.truncate(5);
     sum.most_deviations = most;
     sum
@@ -441,6 +566,9 @@ pub struct Incident {
     /// The mailing the sheet belongs to (for a stale sheet: the same one, an older print).
     pub other_mailing: Option<MailingId>,
     pub other_case: Option<String>,
+    /// Whose mailing the sheet came from (account and name): the other side of the stray.
+    pub owner: Option<String>,
+    pub owner_name: Option<String>,
     /// Its state when the sheet turned up, and now.
     pub other_state_then: Option<String>,
     pub other_state_now: Option<String>,
@@ -472,6 +600,10 @@ pub fn incidents(wf: &mut Workflow, log: &[SessionEntry]) -> Result<Vec<Incident
                     };
                     let now = match other_mailing {
                         Some(id) => reports::mailing_state(tx, id)?,
+                        None => None,
+                    };
+                    let owner = match other_mailing {
+                        Some(id) => reports::mailing_owner(tx, id)?,
                         None => None,
                     };
                     let code = text("code").and_then(|c| crate::code::SheetCode::decode(&c).ok());
@@ -507,6 +639,8 @@ pub fn incidents(wf: &mut Workflow, log: &[SessionEntry]) -> Result<Vec<Incident
                         state: m.state.clone(),
                         other_mailing,
                         other_case,
+                        owner: owner.as_ref().map(|o| o.account.clone()),
+                        owner_name: owner.map(|o| o.name),
                         other_state_then,
                         other_state_now: now.map(|(state, _, _)| state),
                         assessment,
@@ -576,6 +710,8 @@ pub struct LeadReport {
     pub generated: String,
     pub summary: Summary,
     pub incidents: Vec<Incident>,
+    /// Every override with its reason, as many as `summary.overrides`.
+    pub overrides: Vec<OverrideEntry>,
     pub locks: Vec<OpenLock>,
     pub sessions: Vec<SessionEntry>,
 }
@@ -592,6 +728,7 @@ pub fn lead_report(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<LeadR
         until: q.until.clone(),
         generated: crate::time_fmt::timestamp(wf.clock_now()),
         summary: summarise(&sessions),
+        overrides: overrides(&sessions),
         incidents,
         locks,
         sessions,

@@ -372,6 +372,7 @@ fn session_counts_and_summary_of_a_known_day() {
     assert_eq!(
         log[0].counts,
         SessionCounts {
+            printed: 3,
             sealed: 2,
             voided: 1,
             open: 0,
@@ -386,6 +387,7 @@ fn session_counts_and_summary_of_a_known_day() {
     assert_eq!(
         log[1].counts,
         SessionCounts {
+            printed: 2,
             sealed: 2,
             voided: 0,
             open: 1,
@@ -434,11 +436,13 @@ fn session_counts_and_summary_of_a_known_day() {
                     user: H2.into(),
                     name: H2_NAME.into(),
                     deviations: 2,
+                    strayed: 1,
                 },
                 Deviator {
                     user: H1.into(),
                     name: H1_NAME.into(),
                     deviations: 1,
+                    strayed: 0,
                 },
             ],
         }
@@ -497,6 +501,7 @@ fn session_counts_and_summary_of_a_known_day() {
     assert_eq!(
         log_b[0].counts,
         SessionCounts {
+            printed: 1,
             sealed: 1,
             deviations: 1,
             scans: 1 + sheets(&p6),
@@ -514,6 +519,7 @@ fn session_counts_and_summary_of_a_known_day() {
             user: H3.into(),
             name: H3_NAME.into(),
             deviations: 1,
+            strayed: 0,
         }]
     );
 }

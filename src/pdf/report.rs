@@ -7,9 +7,9 @@ use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use super::A4_MM;
 use super::text::{Canvas, DocFonts, Fonts};
 use crate::error::Result;
-use crate::i18n::{self, Lang, Rep};
+use crate::i18n::{self, Lang, Paper, Rep};
 use crate::model::MailingState;
-use crate::report::{Assessment, LeadReport};
+use crate::report::{Assessment, LeadReport, MailingEntry, OverrideKind};
 use crate::time_fmt::display;
 
 const LEFT: f32 = 18.0;
@@ -18,6 +18,10 @@ const WIDTH: f32 = 174.0;
 const BOTTOM: f32 = 275.0;
 const LINE: f32 = 4.6;
 const SIZE: f32 = 9.0;
+/// How far the continuation lines of a wrapped entry are indented.
+const HANG: f32 = 4.0;
+/// Where a figure's value starts, from the left margin.
+const VALUE_X: f32 = 80.0;
 
 /// Lays text out line by line and starts a new page when one is full.
 struct Writer<'a> {
@@ -56,12 +60,37 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Lines of `text` no wider than `width` points: wrapped at spaces, and a word too long
+    /// for a line of its own broken where it reaches the margin.
+    fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let mut out = Vec::new();
+        for line in self.fonts.wrap(text, size, bold, width) {
+            let mut rest = line.as_str();
+            while self.fonts.width(rest, size, bold) > width {
+                // The longest start that fits, at least one character.
+                let mut cut = rest.chars().next().map_or(0, char::len_utf8);
+                for (i, _) in rest.char_indices().skip(1) {
+                    if self.fonts.width(&rest[..i], size, bold) > width {
+                        break;
+                    }
+                    cut = i;
+                }
+                out.push(rest[..cut].to_owned());
+                rest = &rest[cut..];
+            }
+            out.push(rest.to_owned());
+        }
+        out
+    }
+
     /// Wrapped text at an indent; `shade` puts a grey box behind it (for what needs action).
     fn para(&mut self, indent: f32, size: f32, bold: bool, shade: Option<f32>, text: &str) {
-        let width = super::mm(WIDTH - indent);
-        let lines = self.fonts.wrap(text, size, bold, width);
+        // Continuation lines hang, so a wrapped entry reads as one entry.
+        let width = super::mm(WIDTH - indent - HANG);
+        let lines = self.fit(text, size, bold, width);
         let step = size * 0.5 + 0.1;
-        for line in lines {
+        for (i, line) in lines.into_iter().enumerate() {
+            let x = if i == 0 { indent } else { indent + HANG };
             self.room(step);
             let top = self.top;
             if let Some(grey) = shade {
@@ -73,7 +102,7 @@ impl<'a> Writer<'a> {
                     grey,
                 );
             }
-            self.page().text(LEFT + indent, top, size, bold, &line);
+            self.page().text(LEFT + x, top, size, bold, &line);
             self.top += step;
         }
     }
@@ -87,13 +116,20 @@ impl<'a> Writer<'a> {
         self.top += 1.0;
     }
 
-    /// Two columns: a label and its figure.
+    /// Two columns: a label and its figure; a long figure wraps inside its column.
     fn figure(&mut self, label: &str, value: &str) {
-        self.room(LINE);
+        let lines = self.fit(value, SIZE, true, super::mm(WIDTH - VALUE_X));
+        self.room(LINE * lines.len().max(1) as f32);
         let top = self.top;
         self.page().text(LEFT + 2.0, top, SIZE, false, label);
-        self.page().text(LEFT + 80.0, top, SIZE, true, value);
-        self.top += LINE;
+        for line in lines {
+            let top = self.top;
+            self.page().text(LEFT + VALUE_X, top, SIZE, true, &line);
+            self.top += LINE;
+        }
+        if self.top == top {
+            self.top += LINE;
+        }
     }
 }
 
@@ -104,10 +140,74 @@ fn state(name: &str, lang: Lang) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
+/// ", Björn Svensson (handlaggare2)": whose mailing a stray sheet came from, when known.
+fn owner_of(account: Option<&str>, name: Option<&str>) -> String {
+    match (account, name) {
+        (Some(account), Some(name)) => format!(", {name} ({account})"),
+        (Some(account), None) => format!(", {account}"),
+        _ => String::new(),
+    }
+}
+
+/// What happened to a mailing in one session, in order: started, printed, reprinted, the
+/// scans (how many, how many by hand), deviations, sealed, voided, lock broken.
+fn what_happened(m: &MailingEntry, lang: Lang) -> String {
+    let mut steps: Vec<String> = Vec::new();
+    let scans = m.events.iter().filter(|e| e.kind == "scan").count();
+    let keyed = m
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind == "scan" && e.detail.get("source").and_then(|v| v.as_str()) == Some("keyed")
+        })
+        .count();
+    let mut scans_shown = false;
+    for e in &m.events {
+        match e.kind.as_str() {
+            "mailing_started" => steps.push(i18n::paper(Paper::Started, lang).to_owned()),
+            "scan" if !scans_shown => {
+                scans_shown = true;
+                steps.push(format!(
+                    "{scans} {} ({keyed} {})",
+                    i18n::paper(Paper::Scans, lang),
+                    i18n::rep(Rep::Keyed, lang)
+                ));
+            }
+            "deviation" => {
+                let kind = e.detail.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+                steps.push(format!(
+                    "{}: {}",
+                    i18n::rep(Rep::Deviations, lang).to_lowercase(),
+                    i18n::deviation_name(kind, lang)
+                ));
+            }
+            // The void a lock break makes is part of the lock break, already shown.
+            "voided" if e.detail.get("lock_broken") == Some(&serde_json::Value::Bool(true)) => {}
+            "printed" | "reprinted" | "station_opened" | "sealed" | "voided" | "lock_broken" => {
+                steps.push(i18n::event_text(&e.kind, &e.detail, lang));
+            }
+            _ => {}
+        }
+    }
+    steps.join(", ")
+}
+
 /// The report as a PDF.
 pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
     let fonts = Fonts::load()?;
     let mut doc = PdfDocument::new(i18n::rep(Rep::Title, lang));
+    // printpdf dates every document 1970 unless told: the report is dated when it was made
+    // (printpdf writes it as UTC).
+    let made = crate::time_fmt::parse(&r.generated)
+        .and_then(|t| printpdf::OffsetDateTime::from_unix_timestamp(t.unix_timestamp()).ok());
+    if let Some(made) = made {
+        let info = &mut doc.metadata.info;
+        info.creation_date = made;
+        info.modification_date = made;
+        info.metadata_date = made;
+        info.creator = "kuvert".into();
+        info.producer = format!("kuvert {}", env!("CARGO_PKG_VERSION"));
+    }
     let doc_fonts = DocFonts::add(&mut doc, &fonts);
     let mut w = Writer::new(&fonts, &doc_fonts);
     let t = |x| i18n::rep(x, lang);
@@ -167,13 +267,17 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
     );
     w.figure(t(Rep::Reprints), &s.reprints.to_string());
     w.figure(t(Rep::Overrides), &s.overrides.to_string());
-    if !s.most_deviations.is_empty() {
-        let most: Vec<String> = s
-            .most_deviations
-            .iter()
-            .map(|d| format!("{} ({}) {}", d.name, d.user, d.deviations))
-            .collect();
-        w.figure(t(Rep::MostDeviations), &most.join(", "));
+    // One caseworker a line, each wrapped in the figure column.
+    for (i, d) in s.most_deviations.iter().enumerate() {
+        let mut line = format!("{} ({}) {}", d.name, d.user, d.total());
+        if d.strayed > 0 {
+            line.push_str(&format!(
+                " ({})",
+                i18n::fill(i18n::paper(Paper::OwnSheetsElsewhere, lang), &[&d.strayed])
+            ));
+        }
+        let label = if i == 0 { t(Rep::MostDeviations) } else { "" };
+        w.figure(label, &line);
     }
 
     w.heading(t(Rep::Incidents));
@@ -192,8 +296,12 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
             true,
             Some(0.85),
             &format!(
-                "{}  {}  {} (#{}): {} {} (#{}, {})  –  {}, {} {}",
+                // What to do first, so the deadline never wraps away from its words.
+                "{}  {}, {} {}  –  {} {} (#{}): {} {} (#{}, {}){}",
                 display(&i.time),
+                t(Rep::MayHaveHappened),
+                t(Rep::AssessBy),
+                i.assess_by.as_deref().map(display).unwrap_or_default(),
                 i.user,
                 i.case,
                 i.mailing,
@@ -204,9 +312,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     .as_deref()
                     .map(|x| state(x, lang))
                     .unwrap_or_default(),
-                t(Rep::MayHaveHappened),
-                t(Rep::AssessBy),
-                i.assess_by.as_deref().map(display).unwrap_or_default(),
+                owner_of(i.owner.as_deref(), i.owner_name.as_deref()),
             ),
         );
     }
@@ -221,17 +327,21 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     .incidents
                     .iter()
                     .find(|i| i.mailing == m.mailing && i.time == d.time && i.kind == d.kind);
-                let other = match incident {
-                    Some(i) => format!(
-                        ": {} (#{}), {}",
-                        i.other_case.as_deref().unwrap_or("?"),
-                        i.other_mailing.map(|id| id.to_string()).unwrap_or_default(),
-                        match i.assessment {
-                            Assessment::Prevented => t(Rep::Prevented),
-                            Assessment::MayHaveHappened => t(Rep::MayHaveHappened),
-                        }
-                    ),
+                let assessment = match incident.map(|i| i.assessment) {
+                    Some(Assessment::Prevented) => format!(", {}", t(Rep::Prevented)),
+                    Some(Assessment::MayHaveHappened) => {
+                        format!(", {}", t(Rep::MayHaveHappened))
+                    }
                     None => String::new(),
+                };
+                // Both sides of a stray sheet: who found it, and whose mailing it came from.
+                let other = match (&d.other_case, d.other_mailing) {
+                    (Some(case), Some(id)) => format!(
+                        ": {} {case} (#{id}){}{assessment}",
+                        i18n::paper(Paper::SheetOwner, lang),
+                        owner_of(d.owner.as_deref(), d.owner_name.as_deref()),
+                    ),
+                    _ => assessment,
                 };
                 w.para(
                     2.0,
@@ -239,8 +349,10 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     false,
                     None,
                     &format!(
-                        "{}  {}  {} (#{})  {}{other}",
+                        "{}  {} {} ({})  {} (#{})  {}{other}",
                         display(&d.time),
+                        i18n::paper(Paper::FoundBy, lang),
+                        session.name,
                         session.user,
                         m.case,
                         m.mailing,
@@ -284,13 +396,15 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
             false,
             None,
             &format!(
-                "{} {}, {} {}, {} {} · {} {} · {} {} · {} {}/{}",
+                "{} {}, {} {}, {} {}, {} {} · {} {} · {} {} · {} {}/{}",
+                c.printed,
+                i18n::paper(Paper::Printed, lang),
                 c.sealed,
                 t(Rep::Sealed),
                 c.voided,
                 t(Rep::Voided),
                 c.open,
-                t(Rep::Open),
+                i18n::paper(Paper::OpenNow, lang),
                 t(Rep::Deviations).to_lowercase(),
                 c.deviations,
                 t(Rep::Reprints).to_lowercase(),
@@ -310,19 +424,68 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                 false,
                 None,
                 &format!(
-                    "#{}  {}  {}  {}  {} {}  {} {}",
+                    "#{}  {}  {}  {} {}: {} · {} {}",
                     m.mailing,
                     m.case,
-                    state(&m.state, lang),
                     i18n::role_text_str(&m.recipient_role, lang),
                     m.sheets,
                     t(Rep::SheetsWord),
-                    m.deviations.len(),
-                    t(Rep::Deviations).to_lowercase()
+                    what_happened(m, lang),
+                    i18n::paper(Paper::NowState, lang),
+                    state(&m.state, lang),
                 ),
             );
         }
         w.top += 1.5;
+    }
+
+    w.heading(i18n::paper(Paper::OverrideList, lang));
+    if r.overrides.is_empty() {
+        w.para(
+            2.0,
+            SIZE,
+            false,
+            None,
+            i18n::paper(Paper::NoOverrides, lang),
+        );
+    }
+    for o in &r.overrides {
+        let kind = i18n::paper(
+            match o.kind {
+                OverrideKind::Reprint => Paper::OverrideReprint,
+                OverrideKind::Void => Paper::OverrideVoid,
+                OverrideKind::LockBreak => Paper::OverrideLockBreak,
+                OverrideKind::OtherSubject => Paper::OverrideOtherSubject,
+            },
+            lang,
+        );
+        let mut why: Vec<String> = Vec::new();
+        if let Some(holder) = &o.holder {
+            why.push(i18n::fill(i18n::paper(Paper::LockHolder, lang), &[holder]));
+        }
+        if let Some(document) = o.document {
+            why.push(i18n::fill(
+                i18n::paper(Paper::DocumentNo, lang),
+                &[&document],
+            ));
+        }
+        if let Some(reason) = &o.reason {
+            why.push(format!("«{reason}»"));
+        }
+        w.para(
+            2.0,
+            SIZE,
+            false,
+            None,
+            &format!(
+                "{}  {}  {} (#{})  {kind}: {}",
+                display(&o.time),
+                o.user,
+                o.case,
+                o.mailing,
+                why.join(", ")
+            ),
+        );
     }
 
     w.heading(t(Rep::OpenLocks));

@@ -174,3 +174,41 @@ pub fn sheet_scanned_ok_after(
         r.get(0)
     })?)
 }
+
+/// Whose mailing a sheet came from: the caseworker who started it, and its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailingOwner {
+    pub mailing: MailingId,
+    pub account: String,
+    pub name: String,
+    pub case: String,
+}
+
+/// The owner of a mailing, if it exists.
+pub fn mailing_owner(c: &Connection, id: MailingId) -> Result<Option<MailingOwner>> {
+    use rusqlite::OptionalExtension;
+    Ok(c.prepare_cached(
+        "SELECT m.id, m.account, u.name, c.number
+         FROM mailings m JOIN users u ON u.account = m.account JOIN cases c ON c.id = m.case_id
+         WHERE m.id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(MailingOwner {
+            mailing: r.get(0)?,
+            account: r.get(1)?,
+            name: r.get(2)?,
+            case: r.get(3)?,
+        })
+    })
+    .optional()?)
+}
+
+/// The mailing a sheet code's token belongs to (for a deviation recorded without it).
+pub fn mailing_of_token(c: &Connection, token: &str) -> Result<Option<MailingId>> {
+    use rusqlite::OptionalExtension;
+    Ok(
+        c.prepare_cached("SELECT id FROM mailings WHERE token = ?1")?
+            .query_row([token], |r| r.get(0))
+            .optional()?,
+    )
+}
