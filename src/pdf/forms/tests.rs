@@ -75,9 +75,11 @@ fn printing_widgets_become_page_content() {
             .and_then(Object::as_dict)
             .is_ok_and(|x| x.len() == 2)
     );
-    // The stamp's ink estimate sees each field's rectangle, exactly.
+    // The stamp's ink estimate follows each field's appearance into its rectangle.
     let ink = super::super::ink::inked_areas(&doc, page);
-    let near = |a: &[f32; 4], b: [f32; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.01);
+    let near = |a: &[f32; 4], b: [f32; 4]| {
+        a[0] >= b[0] - 1.0 && a[1] >= b[1] - 1.0 && a[2] <= b[2] + 1.0 && a[3] <= b[3] + 1.0
+    };
     assert!(
         ink.iter().any(|a| near(a, [100.0, 700.0, 300.0, 720.0])),
         "{ink:?}"

@@ -495,7 +495,7 @@ impl LeadScreen {
             let most: Vec<String> = s
                 .most_deviations
                 .iter()
-                .map(|d| format!("{} {}", sanitize(&d.user), d.deviations))
+                .map(|d| format!("{} {}", sanitize(&d.user), d.total()))
                 .collect();
             lines.push(Line::from(format!(
                 "{}: {}",
