@@ -425,7 +425,7 @@ fn load_pdf(
     })?;
     // A form field whose value cannot be drawn faithfully is refused now, not left blank
     // on paper.
-    if let Ok(doc) = lopdf::Document::load_mem(&read.bytes) {
+    if let Ok(mut doc) = lopdf::Document::load_mem(&read.bytes) {
         let fields = crate::pdf::unprintable_fields(&doc);
         if !fields.is_empty() {
             let said: Vec<String> = fields
@@ -433,6 +433,12 @@ fn load_pdf(
                 .map(|f| i18n::unprintable_field(f, named, lang))
                 .collect();
             return Err(said.join("\n  "));
+        }
+        // Hidden layers are taken out at print; one whose content cannot be read is
+        // refused now rather than when its mailing is printed.
+        if let Err(why) = crate::pdf::check_hidden_layers(&mut doc) {
+            tracing::info!(%why, "document with unremovable hidden layers refused on import");
+            return Err(i18n::hidden_layers_unreadable(named, lang));
         }
     }
     Ok(read)

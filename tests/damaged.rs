@@ -10,8 +10,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Env, scanned_codes, tool};
-use serde_json::{Value, json};
+use common::{Env, fixture, fixture_manifest as manifest, scanned_codes, tool};
+use serde_json::Value;
 
 const LEAD: Option<&str> = Some("teamledare1");
 
@@ -24,41 +24,6 @@ const ACCEPTED: &[(&str, u32, Option<&str>, bool)] = &[
     ("damaged-scan-sane.pdf", 1, None, true),
     ("password-empty-user.pdf", 3, Some("Avsnitt 14"), false),
 ];
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/pdf")
-        .join(name)
-}
-
-/// A manifest of one case whose documents are `files` (copied next to it under docs/).
-fn manifest(env: &Env, name: &str, case: &str, files: &[&str]) -> PathBuf {
-    let dir = env.dir.path().join(name);
-    std::fs::create_dir_all(dir.join("docs")).expect("dir");
-    let mut documents = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let target = dir.join("docs").join(f);
-        if fixture(f).exists() {
-            std::fs::copy(fixture(f), &target).expect("copy");
-        }
-        documents.push(json!({
-            "title": format!("Handling {i} {f}"), "kind": "journalanteckning",
-            "date": "2026-10-05", "subject": "sokande", "file": format!("docs/{f}"),
-        }));
-    }
-    let value = json!({ "cases": [{
-        "case": case, "benefit": "Sjukpenning", "team": "A",
-        "parties": [{
-            "ref": "sokande", "role": "applicant", "name": "Märta Åkesson",
-            "id_number": "19790313-1238",
-            "address": { "street": "Ängsvägen 7", "postal_code": "583 30", "city": "Linköping" }
-        }],
-        "documents": documents,
-    }]});
-    let path = dir.join("manifest.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
-    path
-}
 
 /// The stored documents of a case: title, pages, bytes.
 fn stored(env: &Env, case: &str) -> Vec<(String, u32, Vec<u8>)> {

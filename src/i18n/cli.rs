@@ -353,6 +353,24 @@ pub fn documents_repaired(count: usize, lang: Lang) -> String {
         (n, Lang::En) => format!("{n} documents were damaged and have been repaired."),
     }
 }
+
+/// Why import refuses a document with layers that must not print when its content cannot
+/// be read to take them out.
+pub fn hidden_layers_unreadable(document: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "{document}: filen har dolda lager som inte får skrivas ut, men sidornas innehåll \
+             kan inte läsas för att ta bort dem. Skriv ut den till PDF (\"Skriv ut\" → \"Spara som PDF\") \
+             och importera den filen."
+        ),
+        Lang::En => format!(
+            "{document}: the file has hidden layers that must not be printed, but its pages' \
+             content cannot be read to remove them. Print it to PDF (\"Print\" → \"Save as PDF\") \
+             and import that file."
+        ),
+    }
+}
+
 /// Why import refuses a filled form whose value kuvert cannot print as a viewer shows it,
 /// naming the document and the field and saying what to do.
 pub fn unprintable_field(

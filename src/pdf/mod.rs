@@ -76,6 +76,16 @@ pub enum Unreadable {
     NoPages,
 }
 
+/// Whether the layers of `doc` that are off for printing can be taken out of it, checked at
+/// import so that a document whose hidden content cannot be removed is refused there, with
+/// what to do, rather than when its mailing is printed. `Err` carries lopdf's reason, for
+/// the diagnostic log. Works on `doc` itself: pass a copy that is not printed.
+pub fn check_hidden_layers(doc: &mut lopdf::Document) -> std::result::Result<(), String> {
+    layers::hide_unprinted(doc)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// Reads a document for import: a file that lopdf loads whole is kept byte for byte; one
 /// whose cross-reference table, offsets or stream lengths are damaged (as scanners and some
 /// exports write them) is rebuilt from its objects, as poppler, qpdf and pdf.js would show it.

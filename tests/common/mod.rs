@@ -213,3 +213,40 @@ pub fn plain_case(env: &Env, user: Option<&str>) -> (String, i64, i64) {
     }
     panic!("the demo has no plain case");
 }
+
+/// A PDF kept under tests/fixtures/pdf.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf")
+        .join(name)
+}
+
+/// A manifest in the env's folder `name/` of one case whose documents are the fixtures
+/// `files`, copied next to it under docs/ (a name that is no fixture is left for the test).
+pub fn fixture_manifest(env: &Env, name: &str, case: &str, files: &[&str]) -> PathBuf {
+    let dir = env.dir.path().join(name);
+    std::fs::create_dir_all(dir.join("docs")).expect("dir");
+    let mut documents = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let target = dir.join("docs").join(f);
+        if fixture(f).exists() {
+            std::fs::copy(fixture(f), &target).expect("copy");
+        }
+        documents.push(serde_json::json!({
+            "title": format!("Handling {i} {f}"), "kind": "journalanteckning",
+            "date": "2026-10-05", "subject": "sokande", "file": format!("docs/{f}"),
+        }));
+    }
+    let value = serde_json::json!({ "cases": [{
+        "case": case, "benefit": "Sjukpenning", "team": "A",
+        "parties": [{
+            "ref": "sokande", "role": "applicant", "name": "Märta Åkesson",
+            "id_number": "19790313-1238",
+            "address": { "street": "Ängsvägen 7", "postal_code": "583 30", "city": "Linköping" }
+        }],
+        "documents": documents,
+    }]});
+    let path = dir.join("manifest.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
+    path
+}
