@@ -204,10 +204,42 @@ fn pdf_and_tui(c: &mut Criterion) {
     });
 }
 
+/// The real-world classes of issue 12 (tests/fixtures/pdf), each stamped as a print job
+/// stamps it: what the paper fixes cost per document, against the generated pages above.
+const FIXTURES: &[&str] = &[
+    "unbalanced-q.pdf",
+    "scan-jpeg.pdf",
+    "scan-g4.pdf",
+    "scan-framed.pdf",
+    "sizes-letter-a3-a5.pdf",
+    "layers-pymupdf.pdf",
+    "layers-scan.pdf",
+    "form-libreoffice-filled.pdf",
+    "form-pypdf-filled.pdf",
+    "lo-beslut-2-sidor.pdf",
+    "damaged-word-xref.pdf",
+    "damaged-scan-cut.pdf",
+];
+
+fn real_world_documents(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf");
+    let mut group = c.benchmark_group("stamp, real-world document");
+    for name in FIXTURES {
+        let raw = std::fs::read(dir.join(name)).expect("fixture");
+        // A damaged file is stamped as import stored it: repaired.
+        let read = kuvert::pdf::read_document(&raw).expect("readable");
+        let codes = codes(read.pages);
+        group.bench_function(*name, |b| {
+            b.iter(|| kuvert::pdf::stamp_document(&read.bytes, &codes).expect("stamp"))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(5));
-    targets = pdf_and_tui
+    targets = pdf_and_tui, real_world_documents
 }
 
 /// Median and 99th percentile of a set of durations, in milliseconds.

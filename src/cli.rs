@@ -14,6 +14,7 @@ use kuvert::store::{DbKind, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
 use kuvert::{Error, demo, import, paths, report, time_fmt};
 
+mod policy;
 mod text;
 mod usage;
 
@@ -119,6 +120,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The team's policies: four eyes and which sheets are scanned back.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// The tamper-evident event log.
     Audit {
         #[command(subcommand)]
@@ -213,6 +219,20 @@ enum LockCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Your team's policies (anyone may read them).
+    Show,
+    /// Change one policy of your team (team leads); the change is an event in the log.
+    Set {
+        /// The policy: dual_control or verify.
+        key: String,
+        /// The new value: true/false for dual_control, every-sheet or
+        /// cover-and-document-ends for verify.
+        value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check the event log's hash chain from the first event to the last, and against the
     /// head file beside the database (or a copy of it kept elsewhere, with --head).
@@ -272,7 +292,7 @@ impl Ctx {
         let store = Store::open(&db)?;
         store.set_busy_timeout(self.busy_timeout()?)?;
         // Only once the database is there: a mistyped path must not leave a logs folder.
-        let dir_mode = if self.config.file_mode() == Ok(0o660) {
+        let dir_mode = if self.config.file_mode() == 0o660 {
             0o770
         } else {
             0o700
@@ -308,6 +328,9 @@ impl Ctx {
         let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
         let s = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Cli)?;
         self.sessions.borrow_mut().push(s.clone());
+        for notice in wf.moved_config_notices(&s)? {
+            eprintln!("kuvert: {notice}");
+        }
         Ok(s)
     }
 
@@ -574,6 +597,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             })?;
             Ok(if r.files_failed.is_empty() { 0 } else { 3 })
         }
+        Command::Policy {
+            command: PolicyCommand::Show,
+        } => policy::cmd_policy(ctx, None),
+        Command::Policy {
+            command: PolicyCommand::Set { key, value },
+        } => policy::cmd_policy(ctx, Some((&key, &value))),
         Command::Audit {
             command: AuditCommand::Verify { head },
         } => {
@@ -642,7 +671,7 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
 fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
     let db = ctx.db_path(false)?;
     let now = time_fmt::timestamp(time::OffsetDateTime::now_utc());
-    let mode = ctx.config.file_mode().map_err(Error::Invalid)?;
+    let mode = ctx.config.file_mode();
     Store::create_with_mode(&db, DbKind::Production, &now, mode)?;
     ctx.report(&json!({ "db": db }), || {
         match ctx.lang {

@@ -1,5 +1,7 @@
-//! `kuvert.toml`: where the database and outbox live, the printer, the sender and forwarding
-//! addresses, the verification policy and the language.
+//! `kuvert.toml`: what belongs to one desk: where the database and outbox live, the
+//! printer, the sender and forwarding addresses, the language, the diagnostics. The team's
+//! policies (four eyes, which sheets are scanned) are not here: they live in the database
+//! (`kuvert policy`), since the person they check must not be able to switch them off.
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +9,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::model::{Address, VerifyPolicy};
+use crate::model::Address;
+use crate::policy::PolicyKey;
 
 /// The agency that sends the mail: printed in the sender block and as the return address.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -74,23 +77,25 @@ pub struct Config {
     pub printer_name: Option<String>,
     pub sender: Sender,
     pub forwarding: Forwarding,
-    /// `every-sheet` (default) or `cover-and-document-ends`.
-    pub verify: String,
+    /// Moved to the team's policies (`kuvert policy set verify …`): read only to say so,
+    /// and never used.
+    #[serde(rename = "verify")]
+    pub moved_verify: Option<Moved>,
     pub language: Lang,
-    /// Four eyes: a printed mailing must be scanned and sealed by someone other than the
-    /// person who printed it (at a sealing station); both are in the log.
-    pub dual_control: bool,
+    /// Moved to the team's policies (`kuvert policy set dual_control …`): read only to say
+    /// so, and never used, so a desk cannot switch four eyes off.
+    #[serde(rename = "dual_control")]
+    pub moved_dual_control: Option<Moved>,
     /// Where the diagnostic log files go; default `logs/` beside the database.
     pub log_dir: Option<PathBuf>,
-    /// `off`, `error`, `warn`, `info` (default), `debug` or `trace`; `KUVERT_LOG` wins.
-    pub log_level: String,
+    /// How much goes into the diagnostic log; `KUVERT_LOG` wins.
+    pub log_level: LogLevel,
     /// Milliseconds a desk waits for another desk's write before "database busy" (exit 3);
     /// `KUVERT_BUSY_TIMEOUT_MS` wins.
     pub busy_timeout_ms: u64,
     /// Who may read and write the files kuvert creates (database, head file, logs, print
-    /// jobs): "owner" (mode 0600, default) or "group" (0660; put the data folder in a setgid
-    /// directory of the kuvert group so every desk's account shares it).
-    pub file_access: String,
+    /// jobs).
+    pub file_access: FileAccess,
     /// The largest import manifest accepted, in MiB.
     pub import_max_manifest_mb: u64,
     /// The largest document file an import accepts, in MiB.
@@ -136,13 +141,13 @@ impl Default for Config {
             printer_name: None,
             sender: Sender::default(),
             forwarding: Forwarding::default(),
-            verify: VerifyPolicy::EverySheet.as_str().into(),
+            moved_verify: None,
             language: Lang::Sv,
-            dual_control: false,
+            moved_dual_control: None,
             log_dir: None,
-            log_level: "info".into(),
+            log_level: LogLevel::Info,
             busy_timeout_ms: 10_000,
-            file_access: "owner".into(),
+            file_access: FileAccess::Owner,
             import_max_manifest_mb: 16,
             import_max_document_mb: 64,
             scanner: Scanner::default(),
@@ -162,8 +167,6 @@ impl Config {
     /// Parses config text and checks its values.
     pub fn parse(text: &str) -> std::result::Result<Self, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
-        config.verify_policy()?;
-        config.file_mode()?;
         let sc = config.scanner;
         if sc.max_gap_ms == 0 || sc.max_gap_ms > 1000 || sc.mean_gap_ms > sc.max_gap_ms {
             return Err(format!(
@@ -186,24 +189,100 @@ impl Config {
     }
 
     /// The mode of the files kuvert creates, from `file_access`.
-    pub fn file_mode(&self) -> std::result::Result<u32, String> {
-        match self.file_access.as_str() {
-            "owner" => Ok(0o600),
-            "group" => Ok(0o660),
-            other => Err(format!(
-                "file_access = \"{other}\" is not known; use \"owner\" (0600) or \"group\" (0660)"
-            )),
+    pub fn file_mode(&self) -> u32 {
+        match self.file_access {
+            FileAccess::Owner => 0o600,
+            FileAccess::Group => 0o660,
         }
     }
 
-    /// The verification policy named by `verify`.
-    pub fn verify_policy(&self) -> std::result::Result<VerifyPolicy, String> {
-        VerifyPolicy::parse(&self.verify).ok_or_else(|| {
-            format!(
-                "verify = \"{}\" is not a policy; use \"every-sheet\" or \"cover-and-document-ends\"",
-                self.verify
-            )
-        })
+    /// The team policies this file still names, with the value it gives them: they have
+    /// moved to the database, and kuvert says so (`i18n::policy_key_moved`).
+    pub fn moved_keys(&self) -> Vec<(PolicyKey, &str)> {
+        [
+            (PolicyKey::DualControl, &self.moved_dual_control),
+            (PolicyKey::Verify, &self.moved_verify),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_ref().map(|v| (key, v.0.as_str())))
+        .collect()
+    }
+}
+
+/// A value under a key that has moved out of the desk's config, kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved(pub String);
+
+impl<'de> Deserialize<'de> for Moved {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Moved(match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => s,
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Integer(i) => i.to_string(),
+            other => format!("{other:?}"),
+        }))
+    }
+}
+
+/// A choice among fixed words, parsed by one function for the config file and the
+/// environment alike.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident ($key:literal) { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "String")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// The word as written in kuvert.toml.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the word (any case, surrounding spaces ignored); the error names the
+            /// words that are allowed.
+            pub fn parse(text: &str) -> std::result::Result<Self, String> {
+                match text.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "{} = \"{}\" is not known; use one of: {}",
+                        $key,
+                        text,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(text: String) -> std::result::Result<Self, String> {
+                Self::parse(&text)
+            }
+        }
+    };
+}
+
+choice! {
+    /// Who may read and write the files kuvert creates.
+    FileAccess ("file_access") {
+        /// Mode 0600 (the default).
+        Owner = "owner",
+        /// Mode 0660: put the data folder in a setgid directory of the kuvert group so
+        /// every desk's account shares it.
+        Group = "group",
+    }
+}
+
+choice! {
+    /// How much goes into the diagnostic log.
+    LogLevel ("log_level") {
+        Off = "off",
+        Error = "error",
+        Warn = "warn",
+        Info = "info",
+        Debug = "debug",
+        Trace = "trace",
     }
 }
 
@@ -226,6 +305,7 @@ mod tests {
             verify = "cover-and-document-ends"
             language = "en"
             dual_control = true
+            log_level = "Debug"
             [sender]
             name = "Försäkringskassan"
             unit = "Sjukpenning Göteborg"
@@ -239,21 +319,30 @@ mod tests {
         )
         .expect("valid config");
         assert_eq!(c.language, Lang::En);
-        assert_eq!(c.verify_policy(), Ok(VerifyPolicy::CoverAndDocumentEnds));
         assert_eq!(c.sender.unit, "Sjukpenning Göteborg");
-        assert!(c.dual_control);
+        assert_eq!(c.log_level, LogLevel::Debug);
+        // The policies have moved to the database: named, never used.
+        assert_eq!(
+            c.moved_keys(),
+            [
+                (PolicyKey::DualControl, "true"),
+                (PolicyKey::Verify, "cover-and-document-ends")
+            ]
+        );
     }
 
     #[test]
     fn bad_values_are_named() {
-        let e = Config::parse("verify = \"some\"").expect_err("bad policy");
-        assert!(e.contains("every-sheet"), "{e}");
+        let e = Config::parse("log_level = \"loud\"").expect_err("bad level");
+        assert!(e.contains("off, error, warn, info, debug, trace"), "{e}");
         let e = Config::parse("printer = \"x\"").expect_err("unknown key");
         assert!(e.contains("printer"), "{e}");
         let e = Config::parse("printer_command = \"lp 'unclosed\"").expect_err("bad quoting");
         assert!(e.contains("printer_command"), "{e}");
         let e = Config::parse("file_access = \"world\"").expect_err("bad access");
-        assert!(e.contains("owner"), "{e}");
-        assert_eq!(Config::default().file_mode(), Ok(0o600));
+        assert!(e.contains("owner, group"), "{e}");
+        assert_eq!(Config::default().file_mode(), 0o600);
+        let group = Config::parse("file_access = \"group\"").expect("group");
+        assert_eq!(group.file_mode(), 0o660);
     }
 }

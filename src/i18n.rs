@@ -12,7 +12,8 @@ mod ui;
 
 pub use cli::{
     Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, hidden_layers_unreadable,
-    not_a_date, not_a_language, unprintable_field, usage, usage_error_sv,
+    not_a_date, not_a_language, not_a_policy, not_a_policy_value, policy_key_moved,
+    unprintable_field, usage, usage_error_sv,
 };
 pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,

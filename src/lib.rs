@@ -19,6 +19,7 @@ pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod pdf;
+pub mod policy;
 pub mod print;
 pub mod report;
 pub mod retention;

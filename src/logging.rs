@@ -3,11 +3,10 @@
 //! numbers, rules and timings: never names, personal identity numbers or addresses.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use tracing::level_filters::LevelFilter;
 
-use crate::config::Config;
+use crate::config::{Config, LogLevel};
 use crate::error::{Error, Result};
 
 /// The environment variable that overrides the configured log level.
@@ -25,12 +24,19 @@ pub fn log_dir(config: &Config, db: &Path) -> PathBuf {
 
 /// The level: `KUVERT_LOG`, else `log_level` in the config (`off`, `error` … `trace`).
 pub fn level(config: &Config) -> Result<LevelFilter> {
-    let text = std::env::var(LEVEL_ENV).unwrap_or_else(|_| config.log_level.clone());
-    LevelFilter::from_str(text.trim()).map_err(|_| {
-        Error::Invalid(format!(
-            "log level '{text}' is not one of off, error, warn, info, debug, trace \
-             ({LEVEL_ENV} or log_level in kuvert.toml)"
-        ))
+    let level = match std::env::var(LEVEL_ENV) {
+        Ok(text) => {
+            LogLevel::parse(&text).map_err(|e| Error::Invalid(format!("{LEVEL_ENV}: {e}")))?
+        }
+        Err(_) => config.log_level,
+    };
+    Ok(match level {
+        LogLevel::Off => LevelFilter::OFF,
+        LogLevel::Error => LevelFilter::ERROR,
+        LogLevel::Warn => LevelFilter::WARN,
+        LogLevel::Info => LevelFilter::INFO,
+        LogLevel::Debug => LevelFilter::DEBUG,
+        LogLevel::Trace => LevelFilter::TRACE,
     })
 }
 
@@ -117,18 +123,16 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_level_is_named() {
+    fn the_config_level_is_used_unless_kuvert_log_says_otherwise() {
         let c = Config {
-            log_level: "loud".into(),
+            log_level: LogLevel::Warn,
             ..Config::default()
         };
         if std::env::var(LEVEL_ENV).is_err() {
-            let e = level(&c).expect_err("not a level");
-            assert!(e.to_string().contains("loud"), "{e}");
+            assert_eq!(level(&c).expect("warn"), LevelFilter::WARN);
+            assert_eq!(level(&Config::default()).expect("info"), LevelFilter::INFO);
         }
-        let c = Config::default();
-        if std::env::var(LEVEL_ENV).is_err() {
-            assert_eq!(level(&c).expect("info"), LevelFilter::INFO);
-        }
+        let e = LogLevel::parse("loud").expect_err("not a level");
+        assert!(e.contains("loud") && e.contains("trace"), "{e}");
     }
 }

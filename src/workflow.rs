@@ -18,11 +18,13 @@ use crate::config::Config;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
 use crate::model::*;
+use crate::policy::Policy;
 use crate::print::{self, PrintedJob};
 use crate::store::mailings::{MailingRow, NewPrintJob, SheetRecord};
-use crate::store::{DbKind, Store, cases, mailings, people};
+use crate::store::{DbKind, Store, cases, mailings, people, policies};
 use crate::{pdf, time_fmt};
 
+mod policy;
 mod scan;
 mod strays;
 
@@ -534,11 +536,11 @@ impl Workflow {
         }
         let now_dt = (self.clock)();
         let now = time_fmt::timestamp(now_dt);
-        let policy = self.config.verify_policy().map_err(Error::Invalid)?;
         let forwarding = self.config.forwarding.clone();
         self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
             let m = open_mailing(tx, s)?;
+            let policy = policies::of_team(tx, &cases::by_id(tx, m.case_id)?.team)?.verify;
             // A completed earlier print needs a reason to be replaced; a retry after a
             // failed print does not (its codes are stale all the same).
             if m.generation > 0 && reason.is_none() {
@@ -703,10 +705,10 @@ impl Workflow {
     /// Seals a verified mailing and releases its case.
     fn seal_checked(&mut self, s: &Session, desk: Desk) -> Result<MailingStatus> {
         let now = self.now();
-        let dual = self.config.dual_control;
         let id = self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
-            let m = desk_mailing(tx, s, desk, dual)?;
+            let (m, policy) = desk_mailing(tx, s, desk)?;
+            let dual = policy.dual_control;
             if m.state != MailingState::Verified {
                 let (_, required, _) = mailings::print_summary(tx, m.id, m.generation)?
                     .unwrap_or((0, 0, String::new()));
@@ -1120,24 +1122,24 @@ fn open_mailing(c: &Connection, s: &Session) -> Result<MailingRow> {
     mailings::open_for(c, &s.user.account)?.ok_or(Error::NoOpenMailing)
 }
 
-/// The mailing a scan or seal acts on, with the dual-control rule applied to both desks.
-fn desk_mailing(c: &Connection, s: &Session, desk: Desk, dual: bool) -> Result<MailingRow> {
-    match desk {
-        Desk::Own => {
-            let m = open_mailing(c, s)?;
-            if dual && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
-                return Err(Refusal::FourEyes { case: m.case_no }.into());
-            }
-            Ok(m)
-        }
-        Desk::Station(id) => station_mailing(c, s, id, dual),
+/// The mailing a scan or seal acts on, with the team's dual-control policy applied at both
+/// desks; the policy is read in the same transaction as the act it allows.
+fn desk_mailing(c: &Connection, s: &Session, desk: Desk) -> Result<(MailingRow, Policy)> {
+    let m = match desk {
+        Desk::Own => open_mailing(c, s)?,
+        Desk::Station(id) => station_mailing(c, s, id)?,
+    };
+    let policy = policies::of_team(c, &cases::by_id(c, m.case_id)?.team)?;
+    if policy.dual_control && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
+        return Err(Refusal::FourEyes { case: m.case_no }.into());
     }
+    Ok((m, policy))
 }
 
-/// A mailing someone may verify at a station: printed, of their team, and (with dual
-/// control) printed by someone else. Checked again in every transaction, since the owner
-/// may reprint or void it meanwhile.
-fn station_mailing(c: &Connection, s: &Session, id: MailingId, dual: bool) -> Result<MailingRow> {
+/// A mailing someone may verify at a station: printed and of their team (the four-eyes
+/// rule is `desk_mailing`'s). Checked again in every transaction, since the owner may
+/// reprint or void it meanwhile.
+fn station_mailing(c: &Connection, s: &Session, id: MailingId) -> Result<MailingRow> {
     let m = mailings::by_id(c, id)?.ok_or(Error::NoOpenMailing)?;
     let case = cases::by_id(c, m.case_id)?;
     if case.team != s.user.team {
@@ -1154,9 +1156,6 @@ fn station_mailing(c: &Connection, s: &Session, id: MailingId, dual: bool) -> Re
             state: m.state,
         }
         .into());
-    }
-    if dual && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
-        return Err(Refusal::FourEyes { case: m.case_no }.into());
     }
     Ok(m)
 }

@@ -990,10 +990,11 @@ fn seal_is_refused_until_every_sheet_is_scanned() {
 /// last page of each document are required; the others still scan as sheets of the mailing.
 #[test]
 fn cover_and_document_ends_policy_requires_only_those_sheets() {
-    let mut fx = Fixture::demo_with(Config {
-        verify: "cover-and-document-ends".into(),
-        ..Config::default()
-    });
+    let mut fx = Fixture::demo_with(Config::default());
+    let lead = fx.login(LEAD);
+    fx.wf
+        .set_policy(&lead, "verify", "cover-and-document-ends")
+        .expect("policy");
     let s = fx.login(H1);
     let case = fx
         .plain_cases(&s)
@@ -1955,11 +1956,10 @@ fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
 
 #[test]
 fn dual_control_keeps_the_printer_from_verifying_or_sealing() {
-    let config = Config {
-        dual_control: true,
-        ..Config::default()
-    };
-    let mut f = Fixture::demo_with(config);
+    let mut f = Fixture::demo_with(Config::default());
+    let lead = f.login(LEAD);
+    f.wf.set_policy(&lead, "dual_control", "true")
+        .expect("policy");
     let h1 = f.login(H1);
     let case = f.plain_cases(&h1).remove(0);
     f.start_plain(&h1, &case);

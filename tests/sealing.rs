@@ -309,10 +309,10 @@ fn the_cover_scan_that_opens_a_station_counts_as_scanned() {
 /// scan at their desk: nothing is counted.
 #[test]
 fn dual_control_counts_no_cover_scan_of_the_printer() {
-    let mut f = Fixture::new(Config {
-        dual_control: true,
-        ..Config::default()
-    });
+    let mut f = Fixture::new(Config::default());
+    let lead = f.login("teamledare1");
+    f.wf.set_policy(&lead, "dual_control", "true")
+        .expect("policy");
     let h1 = f.login(H1);
     let cases = f.plain_cases(&h1);
     let plan = f.printed(&h1, &cases[0]);

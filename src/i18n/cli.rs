@@ -45,6 +45,11 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
         "purge" => {
             "Gallring (teamledare): ta bort handlingar, mottagares personuppgifter och utskriftsfiler för teamets förslutna och makulerade försändelser som avslutades före DATUM."
         }
+        "policy" => "Teamets regler: dubbelkontroll och vilka ark som skannas.",
+        "policy show" => "Visa ditt teams regler (alla får se dem).",
+        "policy set" => {
+            "Ändra en regel för ditt team (teamledare); ändringen förs in i händelseloggen."
+        }
         "audit" => "Den manipuleringssäkra händelseloggen.",
         "audit verify" => {
             "Kontrollera händelseloggens hashkedja från första till sista händelsen, och mot huvudfilen bredvid databasen (eller en kopia av den som förvaras någon annanstans, med --head)."
@@ -139,6 +144,11 @@ pub fn arg_help_sv(path: &str, id: &str) -> Option<(&'static str, Option<&'stati
         ("purge", "dry_run") => (
             "Visa vad som skulle tas bort, och ta inte bort något.",
             None,
+        ),
+        ("policy set", "key") => ("Regeln: dual_control eller verify.", Some("REGEL")),
+        ("policy set", "value") => (
+            "Nytt värde: true/false för dual_control, every-sheet eller cover-and-document-ends för verify.",
+            Some("VÄRDE"),
         ),
         ("audit verify", "head") => (
             "En huvudfil som förvaras någon annanstans (t.ex. skickad från maskinen) att kontrollera mot.",
@@ -404,6 +414,45 @@ pub fn unprintable_field(
         (Lang::En, Unprintable::XfaOnly) => format!(
             "{document}: the form is an XFA form whose values cannot be printed. \
              Open it in Adobe Acrobat Reader, print it to PDF and import that file."
+        ),
+    }
+}
+
+/// A policy name that is not one of the team's policies.
+pub fn not_a_policy(key: &str, lang: Lang) -> String {
+    let known = crate::policy::PolicyKey::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match lang {
+        Lang::Sv => format!("'{key}' är ingen regel; teamets regler är {known}."),
+        Lang::En => format!("'{key}' is not a policy; the team's policies are {known}."),
+    }
+}
+
+/// A value the policy does not take, with the values it does.
+pub fn not_a_policy_value(key: crate::policy::PolicyKey, value: &str, lang: Lang) -> String {
+    let values = key.values();
+    match lang {
+        Lang::Sv => format!("{key} kan inte vara '{value}'; ange något av: {values}."),
+        Lang::En => format!("{key} cannot be '{value}'; give one of: {values}."),
+    }
+}
+
+/// Said when a desk's kuvert.toml still names a policy that has moved to the database:
+/// the value there is not used, and what to run instead.
+pub fn policy_key_moved(key: crate::policy::PolicyKey, value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "{key} i kuvert.toml används inte längre: teamets regler finns i databasen och gäller \
+             vid alla skrivbord (se `kuvert policy show`). Ta bort raden. En teamledare som vill \
+             behålla värdet kör: kuvert policy set {key} {value}"
+        ),
+        Lang::En => format!(
+            "{key} in kuvert.toml is no longer used: the team's policies are in the database and \
+             hold at every desk (see `kuvert policy show`). Remove the line. A team lead who wants \
+             to keep the value runs: kuvert policy set {key} {value}"
         ),
     }
 }

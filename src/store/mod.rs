@@ -9,6 +9,7 @@ pub mod events;
 pub mod head;
 pub mod mailings;
 pub mod people;
+pub mod policies;
 pub mod reports;
 pub mod retention;
 pub mod scale;
@@ -31,6 +32,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
+        M::up(include_str!("schema_v4.sql")),
     ])
 });
 

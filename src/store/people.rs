@@ -112,6 +112,16 @@ pub fn reopen_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `account` is told about `topic` for the first time: true once, then false (the
+/// notice is remembered in `meta`).
+pub fn first_notice(c: &Connection, account: &str, topic: &str, now: &str) -> Result<bool> {
+    let key = format!("notice:{account}:{topic}");
+    Ok(c.execute(
+        "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
+        (key, now),
+    )? == 1)
+}
+
 /// Records activity, so an idle session can be told from a live one.
 pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
     c.execute(

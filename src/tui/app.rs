@@ -72,6 +72,11 @@ impl App {
 
     fn with_root(mut ctx: Ctx, root: impl FnOnce(&mut Ctx) -> Box<dyn Screen>) -> Self {
         let rule = ctx.wf.config().scanner.into();
+        // Said once per user, on the first screen: a desk config key that no longer counts.
+        let moved = ctx
+            .wf
+            .moved_config_notices(&ctx.session)
+            .unwrap_or_default();
         let first = root(&mut ctx);
         Self {
             ctx,
@@ -79,7 +84,7 @@ impl App {
             parked_lead: None,
             input: Pipeline::new(rule),
             help: false,
-            notice: None,
+            notice: (!moved.is_empty()).then(|| moved.join(" ")),
             printing: None,
             bell: false,
             quit: false,
@@ -307,7 +312,7 @@ impl App {
                 if self.kind() == Kind::Lead {
                     self.parked_lead = self.screens.pop();
                 }
-                let screen = VerifyScreen::new(m, desk, &self.ctx);
+                let screen = VerifyScreen::new(m, desk, &mut self.ctx);
                 self.screens.push(Box::new(screen));
             }
             Err(e) => {

@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::{Desk, Session, Workflow, ctx, desk_mailing, station_mailing};
+use super::{Desk, Session, Workflow, ctx, desk_mailing};
 use crate::audit;
 use crate::code::SheetCode;
 use crate::error::{Error, Refusal, Result};
@@ -48,7 +48,6 @@ impl Workflow {
             ))
         })?;
         let now = self.now();
-        let dual = self.config.dual_control;
         let unknown = self.pick(
             "ingen försändelse har den här koden: arket kommer inte från kuvert i den här databasen",
             "no mailing has this code: the sheet was not printed by kuvert with this database",
@@ -59,7 +58,7 @@ impl Workflow {
             let m =
                 mailings::by_token(tx, &code.token.to_base36())?.ok_or(Error::NotFound(unknown))?;
             // Dual control refuses the printer here, so a refused opening counts nothing.
-            let m = station_mailing(tx, s, m.id, dual)?;
+            let (m, _) = desk_mailing(tx, s, Desk::Station(m.id))?;
             if code.generation != m.generation {
                 return Err(Refusal::StaleCover {
                     case: m.case_no,
@@ -108,11 +107,10 @@ impl Workflow {
         }
         let now = self.now();
         let lang = self.lang;
-        let dual = self.config.dual_control;
         let stored = crate::code::normalise_scan(input);
         self.store.write(|tx| {
             people::touch_session(tx, s.id, &now)?;
-            let m = desk_mailing(tx, s, desk, dual)?;
+            let (m, _) = desk_mailing(tx, s, desk)?;
             if m.state == MailingState::Draft {
                 return Err(Refusal::NotPrinted.into());
             }

@@ -95,6 +95,8 @@ pub struct LeadScreen {
     reason: Option<Reason>,
     message: Option<String>,
     geometry: ListGeometry,
+    /// The team's policies, as every desk enforces them.
+    policy: Option<crate::policy::Policy>,
 }
 
 impl LeadScreen {
@@ -152,6 +154,7 @@ impl LeadScreen {
             since,
             until: None,
         };
+        self.policy = ctx.wf.policy(&ctx.session).ok();
         let result = crate::report::lead_report(&mut ctx.wf, &ctx.session, &query);
         match ctx.wf.logged(&ctx.session, "log", result) {
             Ok(r) => {
@@ -491,6 +494,23 @@ impl LeadScreen {
                 s.overrides
             )),
         ];
+        if let Some(p) = &self.policy {
+            let u = |x| i18n::ui(x, lang);
+            lines.push(Line::from(format!(
+                "{}: {}, {} ({})",
+                u(Ui::Policies),
+                u(if p.dual_control {
+                    Ui::DualControlOn
+                } else {
+                    Ui::DualControlOff
+                }),
+                u(match p.verify {
+                    crate::model::VerifyPolicy::EverySheet => Ui::VerifyEverySheet,
+                    crate::model::VerifyPolicy::CoverAndDocumentEnds => Ui::VerifyDocumentEnds,
+                }),
+                u(Ui::PolicyHowToChange),
+            )));
+        }
         if !s.most_deviations.is_empty() {
             let most: Vec<String> = s
                 .most_deviations

@@ -65,11 +65,17 @@ pub struct VerifyScreen {
 }
 
 impl VerifyScreen {
-    pub fn new(mailing: MailingStatus, desk: Desk, ctx: &Ctx) -> Self {
+    pub fn new(mailing: MailingStatus, desk: Desk, ctx: &mut Ctx) -> Self {
+        // Only the hint: the workflow enforces the team's policy in every scan and seal.
+        let dual = desk == Desk::Own
+            && ctx
+                .wf
+                .policy(&ctx.session)
+                .is_ok_and(|policy| policy.dual_control);
         Self {
             mailing,
             desk,
-            four_eyes: desk == Desk::Own && ctx.wf.config().dual_control,
+            four_eyes: dual,
             mode: Mode::Scanning,
             input: String::new(),
             last: None,
@@ -80,7 +86,7 @@ impl VerifyScreen {
 
     /// Right after a print: says where the sheets are and, for a reprint, what to do with
     /// the old ones.
-    pub fn printed(mailing: MailingStatus, collect: String, ctx: &Ctx) -> Self {
+    pub fn printed(mailing: MailingStatus, collect: String, ctx: &mut Ctx) -> Self {
         Self {
             collect: Some(collect),
             ..Self::new(mailing, Desk::Own, ctx)

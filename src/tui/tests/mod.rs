@@ -232,6 +232,16 @@ fn desk(lang: Lang) -> (tempfile::TempDir, Desk) {
     (dir, d)
 }
 
+/// A team lead of team A sets one of the team's policies in the desks' database.
+fn set_policy(dir: &Path, key: &str, value: &str) {
+    let store = Store::open(&dir.join("k.db")).expect("open");
+    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, dir.join("outbox"));
+    let lead = wf
+        .session(Some("teamledare1"), "tty-lead", SessionKind::Cli)
+        .expect("session");
+    wf.set_policy(&lead, key, value).expect("policy");
+}
+
 /// A second desk over the same database: `account` prints a mailing of `case`; returns its
 /// sheet codes.
 fn printed_elsewhere(dir: &Path, account: &str, case: &str, config: Config) -> Vec<String> {

@@ -79,10 +79,10 @@ fn a_leads_station_has_no_tabs() {
 fn with_dual_control_the_printer_is_sent_to_the_station() {
     let (dir, _) = desk(Lang::Sv);
     let config = Config {
-        dual_control: true,
         printer_command: Some("true".into()),
         ..Config::default()
     };
+    super::set_policy(dir.path(), "dual_control", "true");
     let mut d = Desk::at(dir.path(), "handlaggare1", Lang::Sv, config.clone(), false);
     d.print_first("2026-104037");
     let codes = d.codes();
