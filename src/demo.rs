@@ -296,7 +296,8 @@ pub(crate) fn person_number(rng: &mut Rng, samordning: bool) -> String {
     let year = 1950 + rng.below(55) as u32;
     let month = 1 + rng.below(12) as u32;
     let day = 1 + rng.below(28) as u32 + if samordning { 60 } else { 0 };
-    let serial = rng.below(1000);
+    // Skatteverket never gives serial 000; 1 instead keeps every other demo number as it was.
+    let serial = rng.below(1000).max(1);
     let nine = format!("{:02}{month:02}{day:02}{serial:03}", year % 100);
     format!("{}{nine}{}", year / 100, luhn_check_digit(&nine))
 }

@@ -7,6 +7,7 @@ use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
 mod cli;
+mod ids;
 mod paper;
 mod ui;
 
@@ -18,6 +19,10 @@ pub use cli::{
 pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,
     documents_repaired, manifest_has_errors,
+};
+pub use ids::{
+    applicant_needs_person, case_not_found, case_number_problem, id_number_problem,
+    only_person_protected,
 };
 pub use paper::{Paper, paper};
 pub use ui::{Ui, ui};

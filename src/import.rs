@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::{self, EventContext, sha256_hex};
+use crate::case_number::{CaseNumber, normalise_case_number};
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::idnum::{IdKind, IdNumber};
@@ -118,7 +119,9 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
     let summary = summarise(&manifest, &parties, &documents);
     wf.store_mut().write(|tx| {
         for (i, c) in manifest.cases.iter().enumerate() {
-            let case_id = cases::insert_case(tx, c.case.trim(), c.benefit.trim(), c.team.trim())
+            // Stored as the lookup reads it (validated below): `fk2026-1` is `FK 2026-1`.
+            let number = normalise_case_number(&c.case);
+            let case_id = cases::insert_case(tx, &number, c.benefit.trim(), c.team.trim())
                 .map_err(|e| match e {
                     Error::Invalid(m) => Error::Invalid(format!("cases[{i}].case: {m}")),
                     other => other,
@@ -255,14 +258,19 @@ fn validate(
     }
     for (i, c) in m.cases.iter().enumerate() {
         let at = format!("cases[{i}]");
+        let before = errors.len();
         text_field(&mut errors, &format!("{at}.case"), &c.case, 40);
+        if let (Err(e), true) = (CaseNumber::parse(&c.case), errors.len() == before) {
+            errors.push(format!(
+                "{at}.case: {}",
+                i18n::case_number_problem(&e, lang)
+            ));
+        }
         text_field(&mut errors, &format!("{at}.benefit"), &c.benefit, 80);
         text_field(&mut errors, &format!("{at}.team"), &c.team, 64);
-        if let Some(prev) = seen_cases.insert(c.case.trim().to_owned(), i) {
-            errors.push(format!(
-                "{at}.case: {} is also cases[{prev}]",
-                c.case.trim()
-            ));
+        let number = normalise_case_number(&c.case);
+        if let Some(prev) = seen_cases.insert(number.clone(), i) {
+            errors.push(format!("{at}.case: {number} is also cases[{prev}]"));
         }
         if c.parties.is_empty() {
             errors.push(format!("{at}.parties: a case needs at least one party"));
@@ -291,19 +299,18 @@ fn validate(
                     let person =
                         matches!(id.kind(), IdKind::Personnummer | IdKind::Samordningsnummer);
                     if role == Some(PartyRole::Applicant) && !person {
-                        errors.push(format!(
-                            "{at}.id_number: an applicant needs a personnummer or samordningsnummer"
-                        ));
+                        let why = i18n::applicant_needs_person(lang);
+                        errors.push(format!("{at}.id_number: {why}"));
                     }
                     if p.protected && !person {
-                        errors.push(format!(
-                            "{at}.protected: only a person can have protected identity"
-                        ));
+                        let why = i18n::only_person_protected(lang);
+                        errors.push(format!("{at}.protected: {why}"));
                     }
                     ids.push(id.digits().to_owned());
                 }
                 Err(e) => {
-                    errors.push(format!("{at}.id_number: {e}"));
+                    let why = i18n::id_number_problem(&e, lang);
+                    errors.push(format!("{at}.id_number: {why}"));
                     ids.push(String::new());
                 }
             }

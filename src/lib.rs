@@ -8,6 +8,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod audit;
+pub mod case_number;
 pub mod code;
 pub mod config;
 pub mod demo;

@@ -28,6 +28,7 @@ mod policy;
 mod scan;
 mod strays;
 
+pub use crate::case_number::normalise_case_number;
 pub use strays::STRAY_SHEET_DAYS;
 
 /// How long a command-line session stays open between two commands at one terminal.
@@ -1162,13 +1163,10 @@ fn station_mailing(c: &Connection, s: &Session, id: MailingId) -> Result<Mailing
 
 /// A case by number, only within the user's team.
 fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
+    let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
-    let case = cases::by_number(c, &number)?.ok_or_else(|| {
-        Error::NotFound(match lang {
-            Lang::Sv => format!("ärende {number} finns inte: kontrollera numret"),
-            Lang::En => format!("case {number} does not exist: check the number"),
-        })
-    })?;
+    let case = cases::by_number(c, &number)?
+        .ok_or_else(|| Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)))?;
     if case.team != s.user.team {
         return Err(Refusal::OtherTeam {
             case: case.number,
@@ -1178,22 +1176,6 @@ fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<ca
         .into());
     }
     Ok(case)
-}
-
-/// Case numbers are typed in many ways (`fk 2026-123456`, `2026-123456`): accept them all.
-pub fn normalise_case_number(input: &str) -> String {
-    let t = input.trim();
-    let digits = t
-        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-        .trim();
-    if !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '-')
-        && digits.contains('-')
-    {
-        format!("FK {digits}")
-    } else {
-        t.to_owned()
-    }
 }
 
 /// The sheets of a print: cover, inner sheet for a protected recipient, every document page.
@@ -1257,14 +1239,6 @@ pub fn os_account() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn case_numbers_are_normalised() {
-        assert_eq!(normalise_case_number("2026-123456"), "FK 2026-123456");
-        assert_eq!(normalise_case_number(" fk 2026-123456 "), "FK 2026-123456");
-        assert_eq!(normalise_case_number("FK2026-123456"), "FK 2026-123456");
-        assert_eq!(normalise_case_number("whatever"), "whatever");
-    }
 
     #[test]
     fn layout_counts_sheets_and_policy() {
