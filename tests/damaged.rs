@@ -10,7 +10,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Env, fixture, fixture_manifest as manifest, scanned_codes, tool};
+use common::{
+    Env, fixture, fixture_manifest as manifest, import_snapshot as snapshot, scanned_codes, tool,
+};
 use serde_json::Value;
 
 const LEAD: Option<&str> = Some("teamledare1");
@@ -38,18 +40,6 @@ fn stored(env: &Env, case: &str) -> Vec<(String, u32, Vec<u8>)> {
         .expect("rows")
         .collect::<rusqlite::Result<_>>()
         .expect("documents")
-}
-
-/// What must not change when an import is refused: cases and events.
-fn snapshot(env: &Env) -> (usize, i64) {
-    let cases = env.json(LEAD, &["case", "list"], 0)["cases"]
-        .as_array()
-        .expect("cases")
-        .len();
-    let events = env.json(None, &["audit", "verify"], 0)["events"]
-        .as_i64()
-        .expect("events");
-    (cases, events)
 }
 
 fn text_of(pdf: &Path) -> String {

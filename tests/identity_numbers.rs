@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Env, fixture_manifest, pdf_text};
+use common::{Env, fixture_manifest, import_snapshot as snapshot, pdf_text};
 use serde_json::{Value, json};
 
 const CASEWORKER: Option<&str> = Some("handlaggare1");
@@ -32,18 +32,6 @@ fn manifest(env: &Env, name: &str, case: &str, parties: &[(&str, &str, &str)]) -
     value["cases"][0]["documents"][0]["subject"] = json!(parties[0].0);
     std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
     path.to_string_lossy().into_owned()
-}
-
-/// What must not change when an import is refused.
-fn snapshot(env: &Env) -> (usize, i64) {
-    let cases = env.json(LEAD, &["case", "list"], 0)["cases"]
-        .as_array()
-        .expect("cases")
-        .len();
-    let events = env.json(None, &["audit", "verify"], 0)["events"]
-        .as_i64()
-        .expect("events");
-    (cases, events)
 }
 
 fn masked_ids(show: &Value) -> Vec<String> {

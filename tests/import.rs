@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::Env;
+use common::{Env, import_snapshot as snapshot};
 use serde_json::{Value, json};
 
 const LEAD: Option<&str> = Some("teamledare1");
@@ -27,18 +27,6 @@ fn manifest(env: &Env, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
     let path = dir.join("manifest.json");
     std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
     path
-}
-
-/// What must not change when an import is refused.
-fn snapshot(env: &Env) -> (usize, i64) {
-    let cases = env.json(LEAD, &["case", "list"], 0)["cases"]
-        .as_array()
-        .expect("cases")
-        .len();
-    let events = env.json(None, &["audit", "verify"], 0)["events"]
-        .as_i64()
-        .expect("events");
-    (cases, events)
 }
 
 #[test]

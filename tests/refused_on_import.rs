@@ -6,21 +6,9 @@
 
 mod common;
 
-use common::{Env, fixture_manifest as manifest};
+use common::{Env, fixture_manifest as manifest, import_snapshot as snapshot};
 
 const LEAD: Option<&str> = Some("teamledare1");
-
-/// What must not change when an import is refused: cases and events.
-fn snapshot(env: &Env) -> (usize, i64) {
-    let cases = env.json(LEAD, &["case", "list"], 0)["cases"]
-        .as_array()
-        .expect("cases")
-        .len();
-    let events = env.json(None, &["audit", "verify"], 0)["events"]
-        .as_i64()
-        .expect("events");
-    (cases, events)
-}
 
 #[test]
 fn a_form_value_the_fonts_cannot_draw_is_refused_naming_the_field() {

@@ -250,3 +250,17 @@ pub fn fixture_manifest(env: &Env, name: &str, case: &str, files: &[&str]) -> Pa
     std::fs::write(&path, serde_json::to_string_pretty(&value).expect("json")).expect("write");
     path
 }
+
+/// What must not change when an import is refused: the cases a team lead of team A sees,
+/// and the events of the log (whose chain is checked).
+pub fn import_snapshot(env: &Env) -> (usize, i64) {
+    let lead = Some("teamledare1");
+    let cases = env.json(lead, &["case", "list"], 0)["cases"]
+        .as_array()
+        .expect("cases")
+        .len();
+    let events = env.json(None, &["audit", "verify"], 0)["events"]
+        .as_i64()
+        .expect("events");
+    (cases, events)
+}
