@@ -6,10 +6,12 @@
 use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
+mod address;
 mod cli;
 mod paper;
 mod ui;
 
+pub use address::address_problem;
 pub use cli::{
     Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, hidden_layers_unreadable,
     not_a_date, not_a_language, unprintable_field, usage, usage_error_sv,

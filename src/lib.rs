@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod code;
 pub mod config;
+pub mod country;
 pub mod demo;
 pub mod error;
 pub mod i18n;

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::idnum::mask_stored;
 use crate::model::{
@@ -84,7 +85,7 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
 }
 
 const PARTY_COLUMNS: &str =
-    "id, role, name, id_number, protected, care_of, street, postal_code, city";
+    "id, role, name, id_number, protected, care_of, street, postal_code, city, country";
 
 fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
     let role: String = r.get(1)?;
@@ -93,6 +94,17 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
     let street: Option<String> = r.get(6)?;
     let postal_code: Option<String> = r.get(7)?;
     let city: Option<String> = r.get(8)?;
+    let country = match r.get::<_, Option<String>>(9)? {
+        // Only a protected party (who has no address) or a purged one has no country.
+        None => Country::SWEDEN,
+        Some(code) => Country::from_code(&code).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                9,
+                rusqlite::types::Type::Text,
+                format!("'{code}' is not an ISO 3166-1 country code").into(),
+            )
+        })?,
+    };
     // A protected party has no address in the database (a CHECK constraint); the `protected`
     // test here is a second lock on the same door.
     let address = match (protected, street, postal_code, city) {
@@ -101,6 +113,7 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
             street,
             postal_code,
             city,
+            country,
         }),
         _ => None,
     };
@@ -220,8 +233,8 @@ pub fn insert_case(c: &Connection, number: &str, benefit: &str, team: &str) -> R
 pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
     let a = if p.protected { None } else { p.address };
     c.execute(
-        "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city, country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         rusqlite::params![
             case_id,
             p.role.as_str(),
@@ -232,6 +245,7 @@ pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<Pa
             a.map(|a| a.street.as_str()),
             a.map(|a| a.postal_code.as_str()),
             a.map(|a| a.city.as_str()),
+            a.map(|a| a.country.code()),
         ],
     )?;
     Ok(c.last_insert_rowid())

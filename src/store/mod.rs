@@ -31,6 +31,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
+        M::up(include_str!("schema_v4.sql")),
     ])
 });
 
