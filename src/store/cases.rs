@@ -264,3 +264,64 @@ pub fn insert_document(c: &Connection, case_id: i64, d: &NewDocument<'_>) -> Res
     ])?;
     Ok(c.last_insert_rowid())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use rusqlite_migration::{M, Migrations};
+
+    /// A database at schema v3 with one Swedish and one protected party, then upgraded.
+    #[test]
+    fn schema_v4_gives_old_addresses_sweden_and_protected_parties_no_country() {
+        let mut c = Connection::open_in_memory().expect("db");
+        let up_to = |n: usize| {
+            let all = [
+                include_str!("schema_v1.sql"),
+                include_str!("schema_v2.sql"),
+                include_str!("schema_v3.sql"),
+                include_str!("schema_v4.sql"),
+            ];
+            Migrations::new(all[..n].iter().map(|sql| M::up(sql)).collect())
+        };
+        up_to(3).to_latest(&mut c).expect("v3");
+        c.execute_batch(
+            "INSERT INTO teams VALUES ('A');
+             INSERT INTO cases(id, number, benefit, team) VALUES (1, 'FK 2026-1', 'x', 'A');
+             INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city)
+                 VALUES (1, 'applicant', 'a', '198001012346', 0, 'Gatan 1', '11122', 'Stockholm');
+             INSERT INTO parties(case_id, role, name, id_number, protected)
+                 VALUES (1, 'applicant', 'b', '198001012346', 1);",
+        )
+        .expect("v3 rows");
+        up_to(4).to_latest(&mut c).expect("v4");
+        let countries: Vec<Option<String>> = c
+            .prepare("SELECT country FROM parties ORDER BY id")
+            .expect("select")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("countries");
+        assert_eq!(countries, [Some("SE".to_owned()), None]);
+        let parties = super::parties(&c, 1).expect("read");
+        let a = parties[0].address.as_ref().expect("an address");
+        assert!(a.country.is_sweden());
+        assert!(parties[1].address.is_none());
+        // A protected party never gets a country; an address never lacks one.
+        for bad in [
+            "UPDATE parties SET country = 'DE' WHERE protected = 1",
+            "UPDATE parties SET country = NULL WHERE protected = 0",
+            "UPDATE parties SET country = 'de' WHERE protected = 0",
+            "INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city)
+                 VALUES (1, 'applicant', 'c', '198001012346', 0, 'G 1', '11122', 'S')",
+        ] {
+            assert!(c.execute(bad, []).is_err(), "{bad}");
+        }
+        // Retention empties an address, its country with it.
+        c.execute(
+            "UPDATE parties SET street = '', postal_code = '', city = '', country = NULL
+             WHERE protected = 0",
+            [],
+        )
+        .expect("a purged address has no country");
+    }
+}

@@ -13,8 +13,9 @@ WHEN NEW.protected = 0 AND NEW.country IS NULL
 BEGIN
     SELECT RAISE(ABORT, 'an address needs its country');
 END;
+-- A purged address (kuvert purge empties street, postal code and town) keeps no country either.
 CREATE TRIGGER parties_address_keeps_country BEFORE UPDATE OF country, protected ON parties
-WHEN NEW.protected = 0 AND NEW.country IS NULL
+WHEN NEW.protected = 0 AND NEW.country IS NULL AND NEW.street <> ''
 BEGIN
     SELECT RAISE(ABORT, 'an address needs its country');
 END;
