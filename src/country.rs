@@ -316,7 +316,7 @@ impl Country {
         COUNTRIES
             .binary_search_by(|(c, _)| (*c).cmp(code))
             .ok()
-            .map(|i| Self::at(i))
+            .map(Self::at)
     }
 
     fn at(i: usize) -> Self {
@@ -376,10 +376,10 @@ impl Country {
     pub fn named_at_end_of(town: &str) -> Option<(Country, bool)> {
         let town = town.trim();
         // After a comma the whole rest is the candidate ("Newark, New Jersey" is a state).
-        if let Some((before, after)) = town.rsplit_once(',') {
-            if !before.trim().is_empty() {
-                return Self::by_name(after).map(|country| (country, true));
-            }
+        if let Some((before, after)) = town.rsplit_once(',')
+            && !before.trim().is_empty()
+        {
+            return Self::by_name(after).map(|country| (country, true));
         }
         let words: Vec<&str> = town.split_whitespace().collect();
         // The longest ending first: "Papua Nya Guinea" before "Guinea".

@@ -119,15 +119,14 @@ pub(super) fn check(
         super::text_field(errors, &format!("{at}.address.care_of"), co, 80);
     }
     // The window only says something about an address whose lines are otherwise right.
-    if errors.len() == before {
-        if let Ok(address) = to_model(a) {
-            if let Err(misfit) = crate::pdf::window_lines(name, &address, fonts) {
-                errors.push(format!(
-                    "{at}.address: {}",
-                    i18n::address_problem(&AddressProblem::Window(misfit), lang)
-                ));
-            }
-        }
+    if errors.len() == before
+        && let Ok(address) = to_model(a)
+        && let Err(misfit) = crate::pdf::window_lines(name, &address, fonts)
+    {
+        errors.push(format!(
+            "{at}.address: {}",
+            i18n::address_problem(&AddressProblem::Window(misfit), lang)
+        ));
     }
 }
 
