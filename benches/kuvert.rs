@@ -63,6 +63,7 @@ fn address() -> Address {
         street: "Drottninggatan 54".into(),
         postal_code: "21119".into(),
         city: "Malmö".into(),
+        country: kuvert::country::Country::SWEDEN,
     }
 }
 

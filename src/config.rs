@@ -55,6 +55,7 @@ impl Default for Forwarding {
                 street: "Box 2820".into(),
                 postal_code: "40320".into(),
                 city: "Göteborg".into(),
+                country: crate::country::Country::SWEDEN,
             },
         }
     }

@@ -318,6 +318,7 @@ pub(crate) fn address(rng: &mut Rng) -> Address {
         street: format!("{} {}", rng.pick(STREETS), 1 + rng.below(60)),
         postal_code: postal_code.into(),
         city: city.into(),
+        country: crate::country::Country::SWEDEN,
     }
 }
 

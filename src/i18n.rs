@@ -6,11 +6,13 @@
 use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
+mod address;
 mod cli;
 mod ids;
 mod paper;
 mod ui;
 
+pub use address::address_problem;
 pub use cli::{
     Usage, UsageError, arg_help_sv, command_about_sv, did_you_mean, hidden_layers_unreadable,
     not_a_date, not_a_language, not_a_policy, not_a_policy_value, policy_key_moved,

@@ -14,9 +14,13 @@ use crate::case_number::{CaseNumber, normalise_case_number};
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::idnum::{IdKind, IdNumber};
-use crate::model::{Address, PartyRole, Role};
+use crate::model::{PartyRole, Role};
 use crate::store::cases::{self, NewDocument, NewParty};
 use crate::workflow::{Session, Workflow};
+
+mod address;
+
+pub use address::{ADDRESS_KEYS, AddressProblem, ManifestAddress};
 
 /// The largest files an import accepts (`import_max_manifest_mb`, `import_max_document_mb`
 /// in the config): an oversized file is refused before it is read.
@@ -66,7 +70,7 @@ pub struct ManifestParty {
     #[serde(default)]
     pub protected: bool,
     #[serde(default)]
-    pub address: Option<Address>,
+    pub address: Option<ManifestAddress>,
 }
 
 /// One document; `file` is relative to the manifest.
@@ -129,6 +133,7 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
             let mut ids = HashMap::new();
             for (p, id_number) in c.parties.iter().zip(&parties[i]) {
                 let role = PartyRole::parse(&p.role).unwrap_or(PartyRole::Applicant);
+                let address = p.address.as_ref().map(address::to_model).transpose()?;
                 let id = cases::insert_party(
                     tx,
                     case_id,
@@ -137,7 +142,7 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
                         name: p.name.trim(),
                         id_number,
                         protected: p.protected,
-                        address: p.address.as_ref(),
+                        address: address.as_ref(),
                     },
                 )?;
                 ids.insert(p.reference.as_str(), id);
@@ -253,6 +258,7 @@ fn validate(
     let mut all_ids = Vec::new();
     let mut all_docs = Vec::new();
     let mut seen_cases = HashMap::new();
+    let fonts = crate::pdf::Fonts::load()?;
     if m.cases.is_empty() {
         errors.push("cases: the manifest has no cases".to_owned());
     }
@@ -320,22 +326,7 @@ fn validate(
                 )),
                 (None, false) => errors.push(format!("{at}.address: missing")),
                 (Some(a), false) => {
-                    text_field(&mut errors, &format!("{at}.address.street"), &a.street, 80);
-                    text_field(&mut errors, &format!("{at}.address.city"), &a.city, 60);
-                    if let Some(co) = &a.care_of {
-                        text_field(&mut errors, &format!("{at}.address.care_of"), co, 80);
-                    }
-                    let digits: String = a
-                        .postal_code
-                        .chars()
-                        .filter(|c| !c.is_whitespace())
-                        .collect();
-                    if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
-                        errors.push(format!(
-                            "{at}.address.postal_code: '{}' is not a Swedish postal code (NNN NN)",
-                            a.postal_code
-                        ));
-                    }
+                    address::check(&mut errors, &at, p.name.trim(), a, &fonts, lang)
                 }
                 (None, true) => {}
             }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod case_number;
 pub mod code;
 pub mod config;
+pub mod country;
 pub mod demo;
 pub mod error;
 pub mod i18n;

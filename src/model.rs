@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::country::Country;
+
 /// Database row id of a mailing.
 pub type MailingId = i64;
 /// Database row id of a party of a case.
@@ -137,31 +139,72 @@ pub struct User {
 
 /// A postal address as printed in the window of the envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     /// Name line(s) are printed from the party; this is the c/o line, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub care_of: Option<String>,
     pub street: String,
-    /// Five digits, printed as `NNN NN`.
+    /// In Sweden five digits, printed as `NNN NN`; abroad as written.
     pub postal_code: String,
     pub city: String,
+    /// Sweden unless given: a letter abroad carries its country on the last line.
+    #[serde(default)]
+    pub country: Country,
 }
 
 impl Address {
-    /// The lines below the name, in Swedish order, no blank lines.
+    /// The lines below the name, in the order the destination's post reads them, no blank
+    /// lines: c/o, street, postal code and town, and abroad the country in capitals.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = Vec::with_capacity(3);
-        if let Some(co) = self.care_of.as_deref().filter(|c| !c.trim().is_empty()) {
+        let mut lines = Vec::with_capacity(4);
+        if let Some(co) = self.care_of_name() {
             lines.push(format!("c/o {co}"));
         }
-        lines.push(self.street.clone());
-        lines.push(format!(
-            "{} {}",
-            format_postal_code(&self.postal_code),
-            self.city.to_uppercase()
-        ));
+        lines.push(self.street.trim().to_owned());
+        lines.push(self.postal_line());
+        if !self.country.is_sweden() {
+            lines.push(self.country.address_line());
+        }
         lines
     }
+
+    /// Whom the letter goes in care of, without a "c/o" the register already wrote; `None`
+    /// when empty, so an empty `care_of` prints no line.
+    pub fn care_of_name(&self) -> Option<&str> {
+        let co = self.care_of.as_deref()?.trim();
+        let co = match co.get(..3) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("c/o") => co[3..].trim_start(),
+            _ => co,
+        };
+        (!co.is_empty()).then_some(co)
+    }
+
+    /// `111 22 STOCKHOLM` in Sweden; abroad the postal code and town as written.
+    fn postal_line(&self) -> String {
+        let code = self.postal_code.trim();
+        let town = self.city.trim();
+        if self.country.is_sweden() {
+            format!("{} {}", format_postal_code(code), town.to_uppercase())
+        } else if code.is_empty() {
+            town.to_owned()
+        } else if self.country.town_before_postcode() {
+            format!("{town} {code}")
+        } else {
+            format!("{code} {town}")
+        }
+    }
+}
+
+/// A Swedish postal code: five digits, the first 1–9, with or without the space (`123 45`).
+pub fn is_swedish_postal_code(code: &str) -> bool {
+    let code = code.trim();
+    let digits = match code.split_once(' ') {
+        Some((first, rest)) if first.len() == 3 => format!("{first}{rest}"),
+        Some(_) => return false,
+        None => code.to_owned(),
+    };
+    digits.len() == 5 && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
 }
 
 /// `12345` → `123 45`; anything else unchanged.
@@ -344,4 +387,82 @@ pub struct StraySheet {
     pub found_in_case: String,
     /// When it was scanned there (stored UTC timestamp).
     pub time: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(postal_code: &str, city: &str, country: &str) -> Address {
+        Address {
+            care_of: None,
+            street: "Gatan 1".into(),
+            postal_code: postal_code.into(),
+            city: city.into(),
+            country: Country::parse(country).expect("a country"),
+        }
+    }
+
+    #[test]
+    fn swedish_postal_codes_are_five_digits_not_starting_with_zero() {
+        for ok in ["11122", "111 22", "98132", " 123 45 "] {
+            assert!(is_swedish_postal_code(ok), "{ok}");
+        }
+        for bad in [
+            "01234",
+            "012 34",
+            "1234",
+            "123456",
+            "12 345",
+            "1 2 3 4 5",
+            "SE-11122",
+            "",
+        ] {
+            assert!(!is_swedish_postal_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_foreign_address_is_printed_as_written_with_its_country_last() {
+        let lines = |a: Address| a.lines()[1..].to_vec();
+        assert_eq!(
+            lines(address("11122", "Stockholm", "SE")),
+            ["111 22 STOCKHOLM"]
+        );
+        assert_eq!(
+            lines(address("00100", "Helsinki", "FI")),
+            ["00100 Helsinki", "FINLAND"]
+        );
+        assert_eq!(
+            lines(address("10117", "Berlin", "Tyskland")),
+            ["10117 Berlin", "TYSKLAND"]
+        );
+        assert_eq!(lines(address("0150", "Oslo", "NO")), ["0150 Oslo", "NORGE"]);
+        assert_eq!(
+            lines(address("SW1A 1AA", "London", "GB")),
+            ["London SW1A 1AA", "STORBRITANNIEN"]
+        );
+        assert_eq!(lines(address("", "Dublin 2", "IE")), ["Dublin 2", "IRLAND"]);
+    }
+
+    #[test]
+    fn care_of_is_printed_once_and_not_when_empty() {
+        let mut a = address("11122", "Stockholm", "SE");
+        for (given, shown) in [
+            ("Svensson", Some("Svensson")),
+            ("c/o Svensson", Some("Svensson")),
+            ("C/O Svensson", Some("Svensson")),
+            ("c/oSvensson", Some("Svensson")),
+            ("", None),
+            ("   ", None),
+            ("c/o", None),
+        ] {
+            a.care_of = Some(given.into());
+            assert_eq!(a.care_of_name(), shown, "{given:?}");
+            let co_lines = a.lines().iter().filter(|l| l.starts_with("c/o")).count();
+            assert_eq!(co_lines, usize::from(shown.is_some()), "{given:?}");
+        }
+        a.care_of = Some("c/o Svensson".into());
+        assert_eq!(a.lines()[0], "c/o Svensson");
+    }
 }

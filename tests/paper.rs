@@ -308,3 +308,56 @@ fn every_swedish_letter_of_the_address_extracts_as_printed() {
     );
     assert!(pdf_text(&pdf).contains("Beslut om föräldrapenning"));
 }
+
+#[test]
+fn an_address_abroad_fills_the_window_with_its_country_on_the_last_line() {
+    let env = Env::demo();
+    let docs =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/docs/lakarintyg.pdf");
+    let manifest = serde_json::json!({ "cases": [{
+        "case": "FK 2026-900210", "benefit": "Sjukpenning", "team": "A",
+        "parties": [{ "ref": "s", "role": "applicant", "name": "Jonas Müller",
+                      "id_number": "19811218-9876",
+                      "address": { "care_of": "c/o Weiß", "street": "Unter den Linden 5",
+                                   "postal_code": "10117", "city": "Berlin",
+                                   "country": "Tyskland" } }],
+        "documents": [{ "title": "Beslut om sjukpenning", "kind": "beslut",
+                        "date": "2026-11-02", "subject": "s", "file": docs }] }] });
+    let path = env.dir.path().join("m.json");
+    std::fs::write(&path, manifest.to_string()).expect("manifest");
+    env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
+    let show = env.json(CASEWORKER, &["case", "show", "FK 2026-900210"], 0);
+    let party = show["parties"][0]["id"]
+        .as_i64()
+        .expect("party")
+        .to_string();
+    let doc = show["documents"][0]["id"]
+        .as_i64()
+        .expect("doc")
+        .to_string();
+    env.json(
+        CASEWORKER,
+        &["mail", "start", "FK 2026-900210", "--to", &party],
+        0,
+    );
+    env.json(CASEWORKER, &["mail", "attach", &doc], 0);
+    let printed = env.json(CASEWORKER, &["mail", "print"], 0);
+    let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
+    let window: Vec<Word> = words_of_page(&pdf, 1)
+        .into_iter()
+        .filter(|w| w.x_min >= 20.0 && w.x_max <= 100.0 && w.y_min >= 50.0 && w.y_max <= 78.0)
+        .collect();
+    let text: Vec<&str> = window.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(
+        text.join(" "),
+        "Jonas Müller c/o Weiß Unter den Linden 5 10117 Berlin TYSKLAND"
+    );
+    // The country alone on the lowest line of the window.
+    let country = window.last().expect("words");
+    assert!(
+        window[..window.len() - 1]
+            .iter()
+            .all(|w| w.y_max < country.y_min),
+        "{window:?}"
+    );
+}

@@ -9,7 +9,7 @@ use super::text::{Canvas, DocFonts, Fonts};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Paper};
-use crate::model::format_postal_code;
+use crate::model::{Address, format_postal_code};
 use crate::workflow::{Delivery, PrintPlan};
 
 /// The window band every address line must stay inside (millimetres).
@@ -39,7 +39,40 @@ fn return_line(config: &Config) -> String {
     )
 }
 
-/// The recipient block as printed: wrapped to the window, at most six lines.
+/// Why an address does not fit the envelope window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowMisfit {
+    /// One word is wider than the window (it cannot be wrapped).
+    TooWide(String),
+    /// The name, c/o, street, postal line and country need more lines than the window shows.
+    TooManyLines(usize),
+}
+
+/// The recipient block as printed: the name and the address lines, wrapped to the window,
+/// at most [`MAX_ADDRESS_LINES`]. Import checks each address with this same rule, so an
+/// address that does not fit is refused then, not first at print.
+pub fn window_lines(
+    name: &str,
+    address: &Address,
+    fonts: &Fonts,
+) -> std::result::Result<Vec<String>, WindowMisfit> {
+    let width = super::mm(WINDOW_RIGHT - ADDRESS_X - 1.0);
+    let mut lines = Vec::new();
+    for raw in std::iter::once(name.to_owned()).chain(address.lines()) {
+        for line in fonts.wrap(&raw, ADDRESS_SIZE, false, width) {
+            if fonts.width(&line, ADDRESS_SIZE, false) > width {
+                return Err(WindowMisfit::TooWide(line));
+            }
+            lines.push(line);
+        }
+    }
+    if lines.len() > MAX_ADDRESS_LINES {
+        return Err(WindowMisfit::TooManyLines(lines.len()));
+    }
+    Ok(lines)
+}
+
+/// The recipient block of a print plan (the recipient or the forwarding service).
 pub fn address_lines(delivery: &Delivery, fonts: &Fonts) -> Result<Vec<String>> {
     let (name, address) = match delivery {
         Delivery::Direct { name, address } => (name.as_str(), address),
@@ -47,25 +80,16 @@ pub fn address_lines(delivery: &Delivery, fonts: &Fonts) -> Result<Vec<String>> 
             service, address, ..
         } => (service.as_str(), address),
     };
-    let width = super::mm(WINDOW_RIGHT - ADDRESS_X - 1.0);
-    let mut lines = Vec::new();
-    for raw in std::iter::once(name.to_owned()).chain(address.lines()) {
-        for line in fonts.wrap(&raw, ADDRESS_SIZE, false, width) {
-            if fonts.width(&line, ADDRESS_SIZE, false) > width {
-                return Err(Error::Invalid(format!(
-                    "the address line \"{line}\" does not fit the envelope window; shorten it in the case register"
-                )));
-            }
-            lines.push(line);
-        }
-    }
-    if lines.len() > MAX_ADDRESS_LINES {
-        return Err(Error::Invalid(format!(
-            "the address needs {} lines but an envelope window holds {MAX_ADDRESS_LINES}; shorten it in the case register",
-            lines.len()
-        )));
-    }
-    Ok(lines)
+    window_lines(name, address, fonts).map_err(|misfit| {
+        Error::Invalid(match misfit {
+            WindowMisfit::TooWide(line) => format!(
+                "the address line \"{line}\" does not fit the envelope window; shorten it in the case register"
+            ),
+            WindowMisfit::TooManyLines(n) => format!(
+                "the address needs {n} lines but an envelope window holds {MAX_ADDRESS_LINES}; shorten it in the case register"
+            ),
+        })
+    })
 }
 
 /// The paper a recipient or the forwarding service reads is in Swedish, whatever the desk's
@@ -397,7 +421,6 @@ fn enclosure_list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Address;
 
     fn direct(name: &str, street: &str) -> Delivery {
         Delivery::Direct {
@@ -407,6 +430,7 @@ mod tests {
                 street: street.into(),
                 postal_code: "11122".into(),
                 city: "Stockholm".into(),
+                country: crate::country::Country::SWEDEN,
             },
         }
     }

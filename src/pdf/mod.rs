@@ -16,7 +16,10 @@ mod report;
 mod stamp;
 mod text;
 
-pub use cover::{MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP};
+pub use cover::{
+    MAX_ADDRESS_LINES, WINDOW_BOTTOM, WINDOW_LEFT, WINDOW_RIGHT, WINDOW_TOP, WindowMisfit,
+    window_lines,
+};
 pub use document::{DocumentPage, blank_pages, generate_document};
 pub use forms::{FormSummary, Unprintable, UnprintableField, unprintable_fields};
 pub use report::render_lead_report;

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
+use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::idnum::mask_stored;
 use crate::model::{
@@ -84,7 +85,7 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
 }
 
 const PARTY_COLUMNS: &str =
-    "id, role, name, id_number, protected, care_of, street, postal_code, city";
+    "id, role, name, id_number, protected, care_of, street, postal_code, city, country";
 
 fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
     let role: String = r.get(1)?;
@@ -93,6 +94,17 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
     let street: Option<String> = r.get(6)?;
     let postal_code: Option<String> = r.get(7)?;
     let city: Option<String> = r.get(8)?;
+    let country = match r.get::<_, Option<String>>(9)? {
+        // Only a protected party (who has no address) or a purged one has no country.
+        None => Country::SWEDEN,
+        Some(code) => Country::from_code(&code).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                9,
+                rusqlite::types::Type::Text,
+                format!("'{code}' is not an ISO 3166-1 country code").into(),
+            )
+        })?,
+    };
     // A protected party has no address in the database (a CHECK constraint); the `protected`
     // test here is a second lock on the same door.
     let address = match (protected, street, postal_code, city) {
@@ -101,6 +113,7 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
             street,
             postal_code,
             city,
+            country,
         }),
         _ => None,
     };
@@ -220,8 +233,8 @@ pub fn insert_case(c: &Connection, number: &str, benefit: &str, team: &str) -> R
 pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
     let a = if p.protected { None } else { p.address };
     c.execute(
-        "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city, country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         rusqlite::params![
             case_id,
             p.role.as_str(),
@@ -232,6 +245,7 @@ pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<Pa
             a.map(|a| a.street.as_str()),
             a.map(|a| a.postal_code.as_str()),
             a.map(|a| a.city.as_str()),
+            a.map(|a| a.country.code()),
         ],
     )?;
     Ok(c.last_insert_rowid())
@@ -249,4 +263,66 @@ pub fn insert_document(c: &Connection, case_id: i64, d: &NewDocument<'_>) -> Res
         case_id, d.title, d.kind, d.date, d.subject, d.pages, d.sha256
     ])?;
     Ok(c.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use rusqlite_migration::{M, Migrations};
+
+    /// A database at schema v4 with one Swedish and one protected party, then upgraded.
+    #[test]
+    fn schema_v5_gives_old_addresses_sweden_and_protected_parties_no_country() {
+        let mut c = Connection::open_in_memory().expect("db");
+        let up_to = |n: usize| {
+            let all = [
+                include_str!("schema_v1.sql"),
+                include_str!("schema_v2.sql"),
+                include_str!("schema_v3.sql"),
+                include_str!("schema_v4.sql"),
+                include_str!("schema_v5.sql"),
+            ];
+            Migrations::new(all[..n].iter().map(|sql| M::up(sql)).collect())
+        };
+        up_to(4).to_latest(&mut c).expect("v4");
+        c.execute_batch(
+            "INSERT INTO teams VALUES ('A');
+             INSERT INTO cases(id, number, benefit, team) VALUES (1, 'FK 2026-1', 'x', 'A');
+             INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city)
+                 VALUES (1, 'applicant', 'a', '198001012346', 0, 'Gatan 1', '11122', 'Stockholm');
+             INSERT INTO parties(case_id, role, name, id_number, protected)
+                 VALUES (1, 'applicant', 'b', '198001012346', 1);",
+        )
+        .expect("v4 rows");
+        up_to(5).to_latest(&mut c).expect("v5");
+        let countries: Vec<Option<String>> = c
+            .prepare("SELECT country FROM parties ORDER BY id")
+            .expect("select")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("countries");
+        assert_eq!(countries, [Some("SE".to_owned()), None]);
+        let parties = super::parties(&c, 1).expect("read");
+        let a = parties[0].address.as_ref().expect("an address");
+        assert!(a.country.is_sweden());
+        assert!(parties[1].address.is_none());
+        // A protected party never gets a country; an address never lacks one.
+        for bad in [
+            "UPDATE parties SET country = 'DE' WHERE protected = 1",
+            "UPDATE parties SET country = NULL WHERE protected = 0",
+            "UPDATE parties SET country = 'de' WHERE protected = 0",
+            "INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city)
+                 VALUES (1, 'applicant', 'c', '198001012346', 0, 'G 1', '11122', 'S')",
+        ] {
+            assert!(c.execute(bad, []).is_err(), "{bad}");
+        }
+        // Retention empties an address, its country with it.
+        c.execute(
+            "UPDATE parties SET street = '', postal_code = '', city = '', country = NULL
+             WHERE protected = 0",
+            [],
+        )
+        .expect("a purged address has no country");
+    }
 }

@@ -97,7 +97,8 @@ pub fn purge(c: &Connection, ids: &[MailingId], before: &str, now: &str) -> Resu
             "UPDATE parties SET name = '(gallrad)', id_number = '000000000000', care_of = NULL,
                     street = CASE WHEN protected = 1 THEN NULL ELSE '' END,
                     postal_code = CASE WHEN protected = 1 THEN NULL ELSE '' END,
-                    city = CASE WHEN protected = 1 THEN NULL ELSE '' END
+                    city = CASE WHEN protected = 1 THEN NULL ELSE '' END,
+                    country = NULL
              WHERE name <> '(gallrad)'
                AND id IN (SELECT recipient_id FROM mailings WHERE id IN (SELECT id FROM purging))
                AND NOT EXISTS (SELECT 1 FROM mailings k

@@ -71,8 +71,8 @@ pub fn party(
     city: &str,
 ) -> Result<i64> {
     c.prepare_cached(
-        "INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)",
+        "INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city, country)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, 'SE')",
     )?
     .execute(params![
         case_id,

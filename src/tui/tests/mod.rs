@@ -8,6 +8,7 @@
 //! - `lead`: the lead tab
 //! - `shots`: snapshots of every screen
 
+mod abroad;
 mod bursts;
 mod casework;
 mod lead;
