@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use serde_json::json;
 
@@ -59,8 +60,8 @@ enum Command {
         no_tui: bool,
         /// Instead of the demo, an agency-scale database for benchmarks: `large` is 100,000
         /// cases, 500,000 documents, 200,000 mailings, over 2,000,000 events (give --db).
-        #[arg(long, value_parser = ["small", "large"])]
-        scale: Option<String>,
+        #[arg(long, value_enum)]
+        scale: Option<ScaleArg>,
     },
     /// Create an empty production database.
     Init,
@@ -104,8 +105,8 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
         /// Output format; `pdf` is a printable report (needs --out).
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "pdf"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = LogFormat::Table)]
+        format: LogFormat,
         /// Where the PDF report is written (with --format pdf).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -132,6 +133,30 @@ enum Command {
     },
 }
 
+/// How big a database `kuvert demo --scale` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScaleArg {
+    Small,
+    Large,
+}
+
+/// How `kuvert log` writes the sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Table,
+    Csv,
+    Json,
+    // A printable report (needs --out); no doc comment, so --help stays in one language.
+    Pdf,
+}
+
+/// `--role`: the words and the parse are the model's own, so the command line cannot
+/// accept a role the database would not.
+fn role_word() -> impl TypedValueParser<Value = Role> {
+    PossibleValuesParser::new(Role::ALL.iter().map(|r| r.as_str()))
+        .try_map(|word| Role::parse(&word).ok_or("not a role"))
+}
+
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Register a user (team leads; or the first user of an empty database).
@@ -140,8 +165,8 @@ enum UserCommand {
         account: String,
         #[arg(long)]
         name: String,
-        #[arg(long, value_parser = ["caseworker", "lead"])]
-        role: String,
+        #[arg(long, value_parser = role_word())]
+        role: Role,
         #[arg(long)]
         team: String,
     },
@@ -460,10 +485,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             scale: Some(scale), ..
         } => {
             let db = ctx.db_path(true)?;
-            let size = if scale == "large" {
-                kuvert::scale::Scale::LARGE
-            } else {
-                kuvert::scale::Scale::SMALL
+            let size = match scale {
+                ScaleArg::Small => kuvert::scale::Scale::SMALL,
+                ScaleArg::Large => kuvert::scale::Scale::LARGE,
             };
             let made = kuvert::scale::build(&db, size, 2026)?;
             ctx.report(&made, || {
@@ -494,7 +518,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
                     role,
                     team,
                 },
-        } => cmd_user_add(ctx, account, name, &role, team),
+        } => cmd_user_add(ctx, account, name, role, team),
         Command::Case { command } => cmd_case(ctx, command),
         Command::Mail { command } => cmd_mail(ctx, command),
         Command::Lock {
@@ -519,9 +543,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             format,
             out,
         } => {
-            let out = match (format.as_str(), out) {
-                ("pdf", Some(out)) => Some(out),
-                ("pdf", None) => {
+            let out = match (format, out) {
+                (LogFormat::Pdf, Some(out)) => Some(out),
+                (LogFormat::Pdf, None) => {
                     return Err(Error::Invalid(
                         i18n::ui(i18n::Ui::PdfNeedsOut, ctx.lang).to_owned(),
                     )
@@ -557,10 +581,10 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             }
             let log = report::session_log(&mut wf, &s, &query);
             let log = wf.logged(&s, "log", log)?;
-            let json = ctx.json || format == "json";
+            let json = ctx.json || format == LogFormat::Json;
             if json {
                 println!("{}", serde_json::to_string(&log)?);
-            } else if format == "csv" {
+            } else if format == LogFormat::Csv {
                 print!("{}", report::to_csv(&log)?);
             } else {
                 print!("{}", report::to_table(&log, ctx.lang));
@@ -716,7 +740,7 @@ fn cmd_user_add(
     ctx: &Ctx,
     account: String,
     name: String,
-    role: &str,
+    role: Role,
     team: String,
 ) -> anyhow::Result<u8> {
     let mut wf = ctx.workflow()?;
@@ -728,7 +752,7 @@ fn cmd_user_add(
     let user = User {
         account,
         name,
-        role: Role::parse(role).unwrap_or(Role::Caseworker),
+        role,
         team,
     };
     wf.add_user(actor.as_ref(), &user)?;
