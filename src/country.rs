@@ -11,8 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Generated once from the Unicode CLDR `sv` locale's territory names
 /// (unicode-org/cldr-json, `cldr-json/cldr-localenames-full/main/sv/territories.json`,
 /// commit 74ce16139e5ecac7982552e3e54a626c2f623aa7), keeping the 249 codes ISO 3166-1
-/// assigns (CLDR's regions, `EU`, `UN`, `XK`, `AC`, `CP`, `DG`, `EA`, `IC`, `TA`, `QO`,
-/// `XA`, `XB` and `ZZ` left out). Three names are CLDR's short form, since that is what goes
+/// assigns (CLDR's regions, `EU`, `UN`, `AC`, `CP`, `DG`, `EA`, `IC`, `TA`, `QO`,
+/// `XA`, `XB` and `ZZ` left out), and `XK` Kosovo: not ISO's, but the code the EU, SCB and
+/// Skatteverket use for a country Sweden recognises, whose residents the agency pays. Three names are CLDR's short form, since that is what goes
 /// on an envelope: `HK` Hongkong, `MO` Macao, `MM` Myanmar.
 const COUNTRIES: &[(&str, &str)] = &[
     ("AD", "Andorra"),
@@ -259,6 +260,7 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("VU", "Vanuatu"),
     ("WF", "Wallis- och Futunaöarna"),
     ("WS", "Samoa"),
+    ("XK", "Kosovo"),
     ("YE", "Jemen"),
     ("YT", "Mayotte"),
     ("ZA", "Sydafrika"),
@@ -419,7 +421,11 @@ mod tests {
 
     #[test]
     fn the_table_is_iso_3166_1_sorted_by_code() {
-        assert_eq!(COUNTRIES.len(), 249, "ISO 3166-1 assigns 249 alpha-2 codes");
+        assert_eq!(
+            COUNTRIES.len(),
+            250,
+            "ISO 3166-1's 249 alpha-2 codes and XK"
+        );
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(
             COUNTRIES
@@ -436,6 +442,8 @@ mod tests {
     #[test]
     fn codes_and_swedish_names_in_either_case() {
         for (text, code) in [
+            ("XK", "XK"),
+            ("Kosovo", "XK"),
             ("DE", "DE"),
             ("de", "DE"),
             ("Tyskland", "DE"),

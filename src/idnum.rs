@@ -132,9 +132,10 @@ fn read_form(input: &str) -> Result<(String, bool), IdError> {
 impl IdNumber {
     /// Parses and validates a personnummer, samordningsnummer or organisationsnummer.
     ///
-    /// A 10-digit personnummer is read with the century that makes the person at most 100
-    /// years old on `today_year` (or older than 100 with `+`), as Skatteverket writes them.
-    pub fn parse(input: &str, today_year: i32) -> Result<Self, IdError> {
+    /// A 10-digit personnummer is read with the century that puts the birth day on or before
+    /// `today` and makes the person younger than 100 (100 or older with `+`), as
+    /// Skatteverket writes them: on 2026-12-03, `261231-…` was born in 1926, not in 28 days.
+    pub fn parse(input: &str, today: time::Date) -> Result<Self, IdError> {
         let (digits, plus) = read_form(input)?;
         let twelve = if digits.len() == 12 {
             match &digits[..2] {
@@ -155,8 +156,13 @@ impl IdNumber {
             format!("16{digits}")
         } else {
             let yy: i32 = digits[..2].parse().map_err(|_| IdError::Characters)?;
-            let mut year = (today_year / 100) * 100 + yy;
-            if year > today_year {
+            let month = u8::try_from(digit(&digits, 2) * 10 + digit(&digits, 3)).unwrap_or(0);
+            // A samordningsnummer's day is the day + 60; 00 and 60 (unknown) count as the
+            // earliest day, so they never push a birth into the future.
+            let day = digit(&digits, 4) * 10 + digit(&digits, 5);
+            let day = u8::try_from(if day >= 60 { day - 60 } else { day }).unwrap_or(0);
+            let mut year = (today.year() / 100) * 100 + yy;
+            if (year, month, day) > (today.year(), u8::from(today.month()), today.day()) {
                 year -= 100;
             }
             if plus {
@@ -248,7 +254,7 @@ impl fmt::Display for IdNumber {
 
 /// Masks a stored 12-digit number for display without re-validating it.
 pub fn mask_stored(digits: &str) -> String {
-    match IdNumber::parse(digits, 9999) {
+    match IdNumber::parse(digits, time::Date::MAX) {
         Ok(id) => id.masked(),
         Err(_) => "********-****".to_owned(),
     }
@@ -298,27 +304,52 @@ fn valid_date(year: i32, month: u32, day: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The day these tests read numbers on.
+    const TODAY: time::Date = time::macros::date!(2026 - 12 - 03);
     use super::*;
     use proptest::prelude::*;
 
     #[test]
     fn known_personnummer() {
         // Skatteverket's published test number.
-        let id = IdNumber::parse("811218-9876", 2026).expect("valid");
+        let id = IdNumber::parse("811218-9876", TODAY).expect("valid");
         assert_eq!(id.digits(), "198112189876");
         assert_eq!(id.kind(), IdKind::Personnummer);
         assert_eq!(id.masked(), "19811218-****");
         assert_eq!(id.to_string(), "19811218-9876");
         assert_eq!(
-            IdNumber::parse("19811218-9876", 2026).map(|i| i.kind()),
+            IdNumber::parse("19811218-9876", TODAY).map(|i| i.kind()),
             Ok(IdKind::Personnummer)
         );
+    }
+
+    /// A birthday later this year is a century ago: on 2026-12-03 a person written
+    /// `261231-…` is 99 and was born in 1926; `261203-…` was born today.
+    #[test]
+    fn century_from_the_day_not_only_the_year() {
+        let ten = |nine: &str, sep: char| {
+            format!(
+                "{}{sep}{}{}",
+                &nine[..6],
+                &nine[6..],
+                luhn_check_digit(nine)
+            )
+        };
+        let born =
+            |written: String| IdNumber::parse(&written, TODAY).map(|i| i.digits()[..8].to_owned());
+        assert_eq!(born(ten("261231123", '-')), Ok("19261231".to_owned()));
+        assert_eq!(born(ten("261204123", '-')), Ok("19261204".to_owned()));
+        assert_eq!(born(ten("261203123", '-')), Ok("20261203".to_owned()));
+        assert_eq!(born(ten("261231123", '+')), Ok("18261231".to_owned()));
+        // A samordningsnummer (day + 60), and one with the day unknown (60).
+        assert_eq!(born(ten("261291123", '-')), Ok("19261291".to_owned()));
+        assert_eq!(born(ten("261260123", '-')), Ok("20261260".to_owned()));
     }
 
     #[test]
     fn century_from_plus_and_age() {
         assert_eq!(
-            IdNumber::parse("811218+9876", 2026).map(|i| i.digits().to_owned()),
+            IdNumber::parse("811218+9876", TODAY).map(|i| i.digits().to_owned()),
             Ok("188112189876".to_owned())
         );
     }
@@ -327,14 +358,14 @@ mod tests {
     fn samordningsnummer_is_day_plus_sixty() {
         let nine = "701063238";
         let ten = format!("{nine}{}", luhn_check_digit(nine));
-        let id = IdNumber::parse(&ten, 2026).expect("valid samordningsnummer");
+        let id = IdNumber::parse(&ten, TODAY).expect("valid samordningsnummer");
         assert_eq!(id.kind(), IdKind::Samordningsnummer);
     }
 
     #[test]
     fn organisationsnummer() {
         // Försäkringskassan's own organisation number.
-        let id = IdNumber::parse("202100-5521", 2026).expect("valid");
+        let id = IdNumber::parse("202100-5521", TODAY).expect("valid");
         assert_eq!(id.kind(), IdKind::Organisationsnummer);
         assert_eq!(id.masked(), "202100-5521");
         assert_eq!(id.digits(), "162021005521");
@@ -342,16 +373,16 @@ mod tests {
 
     #[test]
     fn errors_are_specific() {
-        assert_eq!(IdNumber::parse("811218-9875", 2026), Err(IdError::Check));
-        assert_eq!(IdNumber::parse("8112189", 2026), Err(IdError::Length(7)));
+        assert_eq!(IdNumber::parse("811218-9875", TODAY), Err(IdError::Check));
+        assert_eq!(IdNumber::parse("8112189", TODAY), Err(IdError::Length(7)));
         assert_eq!(
-            IdNumber::parse("81121a-9876", 2026),
+            IdNumber::parse("81121a-9876", TODAY),
             Err(IdError::Characters)
         );
         // 31 February, with a correct Luhn digit.
         let nine = "810231123";
         let ten = format!("{nine}{}", luhn_check_digit(nine));
-        assert_eq!(IdNumber::parse(&ten, 2026), Err(IdError::Date));
+        assert_eq!(IdNumber::parse(&ten, TODAY), Err(IdError::Date));
     }
 
     #[test]
@@ -362,7 +393,7 @@ mod tests {
             ("19171160-2399", "191711602399"),
             ("150072+2390", "191500722390"),
         ] {
-            let id = IdNumber::parse(n, 2026).expect(n);
+            let id = IdNumber::parse(n, TODAY).expect(n);
             assert_eq!(id.kind(), IdKind::Samordningsnummer, "{n}");
             assert_eq!(id.digits(), digits, "{n}");
         }
@@ -370,7 +401,7 @@ mod tests {
         for nine in ["150092239", "151360239"] {
             let twelve = format!("19{nine}{}", luhn_check_digit(nine));
             assert_eq!(
-                IdNumber::parse(&twelve, 2026),
+                IdNumber::parse(&twelve, TODAY),
                 Err(IdError::Date),
                 "{twelve}"
             );
@@ -378,13 +409,13 @@ mod tests {
         // A personnummer (day below 60) still needs a whole date.
         let nine = "150012239";
         let twelve = format!("19{nine}{}", luhn_check_digit(nine));
-        assert_eq!(IdNumber::parse(&twelve, 2026), Err(IdError::Date));
+        assert_eq!(IdNumber::parse(&twelve, TODAY), Err(IdError::Date));
     }
 
     #[test]
     fn serial_000_is_refused() {
-        assert_eq!(IdNumber::parse("201509160006", 2026), Err(IdError::Serial));
-        assert_eq!(IdNumber::parse("150916-0006", 2026), Err(IdError::Serial));
+        assert_eq!(IdNumber::parse("201509160006", TODAY), Err(IdError::Serial));
+        assert_eq!(IdNumber::parse("150916-0006", TODAY), Err(IdError::Serial));
     }
 
     #[test]
@@ -397,7 +428,7 @@ mod tests {
             "811218+9876",
             " 811218-9876 ",
         ] {
-            assert!(IdNumber::parse(ok, 2026).is_ok(), "{ok}");
+            assert!(IdNumber::parse(ok, TODAY).is_ok(), "{ok}");
         }
         for (bad, why) in [
             ("090527 1474", IdError::Separator(' ')),
@@ -414,7 +445,7 @@ mod tests {
             ("811218_9876", IdError::Separator('_')),
             ("81121a-9876", IdError::Characters),
         ] {
-            assert_eq!(IdNumber::parse(bad, 2026), Err(why), "{bad}");
+            assert_eq!(IdNumber::parse(bad, TODAY), Err(why), "{bad}");
         }
     }
 
@@ -422,32 +453,32 @@ mod tests {
     fn a_space_never_changes_the_century() {
         // The example: born 1909; once read with a space as 2009.
         assert_eq!(
-            IdNumber::parse("090527 1474", 2026),
+            IdNumber::parse("090527 1474", TODAY),
             Err(IdError::Separator(' '))
         );
     }
 
     #[test]
     fn organisation_group_and_third_digit() {
-        assert_eq!(IdNumber::parse("0560160681", 2026), Err(IdError::Group(0)));
+        assert_eq!(IdNumber::parse("0560160681", TODAY), Err(IdError::Group(0)));
         let rest = "456016068";
         let ten = format!("{rest}{}", luhn_check_digit(rest));
-        assert_eq!(IdNumber::parse(&ten, 2026), Err(IdError::Group(4)));
+        assert_eq!(IdNumber::parse(&ten, TODAY), Err(IdError::Group(4)));
         assert_eq!(
-            IdNumber::parse(&format!("16{ten}"), 2026),
+            IdNumber::parse(&format!("16{ten}"), TODAY),
             Err(IdError::Group(4))
         );
         // 16 before a date is neither an organisation nor a person.
         assert_eq!(
-            IdNumber::parse("168112189876", 2026),
+            IdNumber::parse("168112189876", TODAY),
             Err(IdError::NotAnOrganisation)
         );
         assert_eq!(
-            IdNumber::parse("178112189876", 2026),
+            IdNumber::parse("178112189876", TODAY),
             Err(IdError::Century12)
         );
         assert_eq!(
-            IdNumber::parse("556016+0680", 2026),
+            IdNumber::parse("556016+0680", TODAY),
             Err(IdError::PlusOnOrganisation)
         );
     }
@@ -483,7 +514,8 @@ mod tests {
                     format!("{}{sep}{}", &twelve[2..8], &twelve[8..]),
                 ];
                 for form in forms {
-                    let id = IdNumber::parse(&form, 2026).unwrap_or_else(|e| panic!("{form}: {e}"));
+                    let id =
+                        IdNumber::parse(&form, TODAY).unwrap_or_else(|e| panic!("{form}: {e}"));
                     assert_eq!(id.digits(), twelve, "{form}");
                     assert_eq!(id.kind(), kind, "{form}");
                 }
@@ -498,7 +530,7 @@ mod tests {
         let text = include_str!("../tests/fixtures/idnum/forms.csv");
         for line in text.lines().skip(1) {
             let (written, twelve) = line.split_once(',').expect("two columns");
-            let id = IdNumber::parse(written, 2026).unwrap_or_else(|e| panic!("{written}: {e}"));
+            let id = IdNumber::parse(written, TODAY).unwrap_or_else(|e| panic!("{written}: {e}"));
             assert_eq!(id.digits(), twelve, "{written}");
             assert_eq!(id.kind(), IdKind::Personnummer, "{written}");
         }
@@ -510,7 +542,7 @@ mod tests {
         for line in text.lines().skip(1) {
             let mut cols = line.split(',');
             let (written, twelve) = (cols.next().expect("number"), cols.next().expect("digits"));
-            let id = IdNumber::parse(written, 2026).unwrap_or_else(|e| panic!("{written}: {e}"));
+            let id = IdNumber::parse(written, TODAY).unwrap_or_else(|e| panic!("{written}: {e}"));
             assert_eq!(id.digits(), twelve, "{written}");
             assert_eq!(id.kind(), IdKind::Organisationsnummer, "{written}");
             assert_eq!(
@@ -520,7 +552,7 @@ mod tests {
         }
         // The published invalid ones (a check digit off).
         for bad in ["5560160681", "165560160681", "5561034250"] {
-            assert_eq!(IdNumber::parse(bad, 2026), Err(IdError::Check), "{bad}");
+            assert_eq!(IdNumber::parse(bad, TODAY), Err(IdError::Check), "{bad}");
         }
     }
 
@@ -532,12 +564,12 @@ mod tests {
             let nine = format!("{:02}{month:02}{day:02}{serial:03}", year % 100);
             let ten = format!("{nine}{}", luhn_check_digit(&nine));
             let twelve = format!("{}{}", year / 100, ten);
-            let id = IdNumber::parse(&twelve, 2026).expect("generated number is valid");
+            let id = IdNumber::parse(&twelve, TODAY).expect("generated number is valid");
             prop_assert_eq!(id.digits(), twelve.as_str());
             let mut bytes = ten.into_bytes();
             bytes[pos] = b'0' + ((u32::from(bytes[pos] - b'0') + delta) % 10) as u8;
             let typo = format!("{}{}", year / 100, String::from_utf8(bytes).expect("ascii"));
-            prop_assert!(IdNumber::parse(&typo, 2026).is_err());
+            prop_assert!(IdNumber::parse(&typo, TODAY).is_err());
         }
     }
 }

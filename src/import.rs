@@ -117,9 +117,10 @@ pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<Im
     let limits = Limits::from_config(wf.config());
     let manifest = read_manifest(file, &limits)?;
     let base = file.parent().unwrap_or_else(|| Path::new("."));
-    let year = time::OffsetDateTime::now_utc().year();
-    let (parties, documents) = validate(&manifest, base, year, &limits, wf.lang())?;
-    let now = crate::time_fmt::timestamp(time::OffsetDateTime::now_utc());
+    let now = wf.clock_now();
+    let today = crate::time_fmt::swedish(now).date();
+    let (parties, documents) = validate(&manifest, base, today, &limits, wf.lang())?;
+    let now = crate::time_fmt::timestamp(now);
     let summary = summarise(&manifest, &parties, &documents);
     wf.store_mut().write(|tx| {
         for (i, c) in manifest.cases.iter().enumerate() {
@@ -237,10 +238,10 @@ pub fn parse_manifest(bytes: &[u8]) -> std::result::Result<Manifest, String> {
 pub fn check_manifest(
     m: &Manifest,
     base: &Path,
-    year: i32,
+    today: time::Date,
     limits: &Limits,
 ) -> Result<ImportSummary> {
-    let (parties, documents) = validate(m, base, year, limits, Lang::default())?;
+    let (parties, documents) = validate(m, base, today, limits, Lang::default())?;
     Ok(summarise(m, &parties, &documents))
 }
 
@@ -250,7 +251,7 @@ type Validated = (Vec<Vec<String>>, Vec<Vec<ReadyDocument>>);
 fn validate(
     m: &Manifest,
     base: &Path,
-    year: i32,
+    today: time::Date,
     limits: &Limits,
     lang: Lang,
 ) -> Result<Validated> {
@@ -300,7 +301,7 @@ fn validate(
                     p.role
                 ));
             }
-            match IdNumber::parse(&p.id_number, year) {
+            match IdNumber::parse(&p.id_number, today) {
                 Ok(id) => {
                     let person =
                         matches!(id.kind(), IdKind::Personnummer | IdKind::Samordningsnummer);

@@ -71,7 +71,7 @@ proptest! {
     #[test]
     fn any_bytes_as_a_manifest(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         if let Ok(m) = parse_manifest(&bytes) {
-            let _ = check_manifest(&m, Path::new("/nonexistent"), 2026, &limits());
+            let _ = check_manifest(&m, Path::new("/nonexistent"), time::macros::date!(2026 - 12 - 03), &limits());
         }
     }
 
@@ -94,7 +94,7 @@ proptest! {
         *value.pointer_mut(pointer).expect("pointer") = json!(bad);
         let bytes = serde_json::to_vec(&value).expect("json");
         let m = parse_manifest(&bytes).expect("still a manifest");
-        match check_manifest(&m, &base, 2026, &limits()) {
+        match check_manifest(&m, &base, time::macros::date!(2026 - 12 - 03), &limits()) {
             Ok(_) => {
                 // Only a value that is valid for that field may pass (e.g. a long text
                 // where long texts are allowed).
@@ -148,7 +148,8 @@ fn example() -> (Value, std::path::PathBuf) {
 fn the_example_passes_the_check() {
     let (value, base) = example();
     let m = parse_manifest(&serde_json::to_vec(&value).expect("json")).expect("parse");
-    let summary = check_manifest(&m, &base, 2026, &limits()).expect("valid");
+    let summary =
+        check_manifest(&m, &base, time::macros::date!(2026 - 12 - 03), &limits()).expect("valid");
     assert_eq!(
         (summary.cases, summary.parties, summary.documents),
         (2, 3, 3)

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
             manifest_bytes: 1 << 20,
             document_bytes: 1 << 20,
         };
-        let _ = check_manifest(&m, Path::new("/nonexistent"), 2026, &limits);
+        let _ = check_manifest(&m, Path::new("/nonexistent"), time::macros::date!(2026 - 12 - 03), &limits);
     }
 });
