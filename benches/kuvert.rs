@@ -18,12 +18,11 @@ use kuvert::i18n::Lang;
 use kuvert::model::{
     Address, CaseDetail, Document, Enclosure, Party, PartyRole, ScanSource, SheetKind,
 };
+use kuvert::plan::{Delivery, PrintPlan, SheetRecord};
 use kuvert::store::Store;
-use kuvert::store::mailings::SheetRecord;
 use kuvert::tui::ctx::Ctx;
 use kuvert::tui::screens::Screen;
 use kuvert::tui::screens::case::CaseScreen;
-use kuvert::workflow::{Delivery, PrintPlan};
 use kuvert::{SessionKind, Workflow};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -656,7 +656,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
 
 fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
     let db = ctx.db_path(true)?;
-    let created = demo::ensure_demo_db(&db, reset, &kuvert::workflow::os_account()?)?;
+    let created = demo::ensure_demo_db(&db, reset, &kuvert::account::os_account()?)?;
     if ctx.json {
         ctx.report(&json!({ "db": db, "created": created }), String::new)?;
     } else {

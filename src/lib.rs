@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod account;
 pub mod audit;
 pub mod case_number;
 pub mod code;
@@ -21,6 +22,7 @@ pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod pdf;
+pub mod plan;
 pub mod policy;
 pub mod print;
 pub mod report;

@@ -48,7 +48,7 @@ pub fn init(dir: &Path, level: LevelFilter, dir_mode: u32) -> Result<()> {
         return Ok(());
     }
     create_private_dir(dir, dir_mode)?;
-    let account = crate::workflow::os_account().unwrap_or_else(|_| "unknown".into());
+    let account = crate::account::os_account().unwrap_or_else(|_| "unknown".into());
     let prefix: String = account
         .chars()
         .map(|c| {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::audit::sha256_hex;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::workflow::PrintPlan;
+use crate::plan::PrintPlan;
 
 /// A print job that exists: in the outbox and, with a printer, queued there.
 #[derive(Debug, Clone)]
@@ -19,6 +19,41 @@ pub struct PrintedJob {
     pub sha256: String,
     /// The printer's job id, e.g. CUPS's `KUVERT-42`.
     pub printer_job: Option<String>,
+}
+
+/// Renders and delivers print jobs without touching the database.
+#[derive(Debug, Clone)]
+pub struct Producer {
+    config: Config,
+    outbox: PathBuf,
+}
+
+impl Producer {
+    /// A producer for this desk's printer and outbox.
+    pub fn new(config: Config, outbox: PathBuf) -> Self {
+        Self { config, outbox }
+    }
+
+    /// The PDF, the outbox file, the printer.
+    pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
+        let started = std::time::Instant::now();
+        let rendered_job = crate::pdf::render_print_job(plan, &self.config)?;
+        let rendered = started.elapsed();
+        let bytes = &rendered_job.pdf;
+        let job = deliver(plan, bytes, &self.outbox, &self.config);
+        tracing::info!(
+            mailing = plan.mailing,
+            generation = plan.generation,
+            sheets = plan.sheets.len(),
+            bytes = bytes.len(),
+            resized = rendered_job.resized_text(),
+            render_ms = rendered.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            ok = job.is_ok(),
+            "print job"
+        );
+        job
+    }
 }
 
 /// The outbox file name: mailing id and generation only, no personal data.

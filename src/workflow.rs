@@ -13,16 +13,17 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::audit::{self, EventContext};
-use crate::code::{MAX_GENERATION, MAX_SHEET, MailingToken, SheetCode};
+use crate::code::{MAX_GENERATION, MAX_SHEET, MailingToken};
 use crate::config::Config;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
 use crate::model::*;
+use crate::plan::{Delivery, PrintPlan, sheet_layout};
 use crate::policy::Policy;
-use crate::print::{self, PrintedJob};
-use crate::store::mailings::{MailingRow, NewPrintJob, SheetRecord};
+use crate::print::{PrintedJob, Producer};
+use crate::store::mailings::{MailingRow, NewPrintJob};
 use crate::store::{DbKind, Store, cases, mailings, people, policies};
-use crate::{pdf, time_fmt};
+use crate::time_fmt;
 
 mod policy;
 mod scan;
@@ -69,76 +70,6 @@ pub enum Desk {
 pub struct Session {
     pub id: SessionId,
     pub user: User,
-}
-
-/// Where the mail physically goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    /// To the recipient's own address.
-    Direct { name: String, address: Address },
-    /// Protected identity: via the forwarding service; only the personnummer goes on the
-    /// inner-envelope sheet.
-    Forwarded {
-        service: String,
-        address: Address,
-        recipient_id_number: String,
-    },
-}
-
-/// Everything the print job needs, gathered in the reserving transaction.
-#[derive(Debug, Clone)]
-pub struct PrintPlan {
-    pub mailing: MailingId,
-    pub case_no: String,
-    pub benefit: String,
-    pub generation: u32,
-    pub token: MailingToken,
-    pub reason: Option<String>,
-    pub delivery: Delivery,
-    pub recipient_role: PartyRole,
-    pub caseworker: String,
-    pub date: String,
-    pub enclosures: Vec<Enclosure>,
-    /// The bytes of each enclosure, in order.
-    pub documents: Vec<Vec<u8>>,
-    pub sheets: Vec<SheetRecord>,
-}
-
-impl PrintPlan {
-    /// The code printed on a sheet of this plan.
-    pub fn code(&self, sheet: u32) -> Option<SheetCode> {
-        SheetCode::new(self.token, self.generation, sheet)
-    }
-}
-
-/// Renders and delivers print jobs without touching the database.
-#[derive(Debug, Clone)]
-pub struct Producer {
-    config: Config,
-    outbox: PathBuf,
-}
-
-impl Producer {
-    /// The PDF, the outbox file, the printer.
-    pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
-        let started = std::time::Instant::now();
-        let rendered_job = pdf::render_print_job(plan, &self.config)?;
-        let rendered = started.elapsed();
-        let bytes = &rendered_job.pdf;
-        let job = print::deliver(plan, bytes, &self.outbox, &self.config);
-        tracing::info!(
-            mailing = plan.mailing,
-            generation = plan.generation,
-            sheets = plan.sheets.len(),
-            bytes = bytes.len(),
-            resized = rendered_job.resized_text(),
-            render_ms = rendered.as_millis() as u64,
-            total_ms = started.elapsed().as_millis() as u64,
-            ok = job.is_ok(),
-            "print job"
-        );
-        job
-    }
 }
 
 /// The mailing workflow over one database.
@@ -212,7 +143,7 @@ impl Workflow {
                 }
                 a.to_owned()
             }
-            None => os_account()?,
+            None => crate::account::os_account()?,
         };
         let now_dt = (self.clock)();
         let now = time_fmt::timestamp(now_dt);
@@ -626,10 +557,7 @@ impl Workflow {
     /// What step 2 needs, detached from the database, for a worker thread (the terminal UI
     /// must not freeze while the printer answers).
     pub fn producer(&self) -> Producer {
-        Producer {
-            config: self.config.clone(),
-            outbox: self.outbox.clone(),
-        }
+        Producer::new(self.config.clone(), self.outbox.clone())
     }
 
     /// Step 3 of printing: the print exists, on paper or in the outbox; make it current.
@@ -1178,43 +1106,6 @@ fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<ca
     Ok(case)
 }
 
-/// The sheets of a print: cover, inner sheet for a protected recipient, every document page.
-pub fn sheet_layout(
-    enclosures: &[Enclosure],
-    protected: bool,
-    policy: VerifyPolicy,
-) -> Vec<SheetRecord> {
-    let mut sheets = vec![SheetRecord {
-        sheet: 1,
-        kind: SheetKind::Cover,
-        document: None,
-        page: None,
-        required: true,
-    }];
-    if protected {
-        sheets.push(SheetRecord {
-            sheet: 2,
-            kind: SheetKind::Inner,
-            document: None,
-            page: None,
-            required: true,
-        });
-    }
-    for e in enclosures {
-        for page in 1..=e.pages {
-            let end = page == 1 || page == e.pages;
-            sheets.push(SheetRecord {
-                sheet: sheets.len() as u32 + 1,
-                kind: SheetKind::Document,
-                document: Some(e.document),
-                page: Some(page),
-                required: policy == VerifyPolicy::EverySheet || end,
-            });
-        }
-    }
-    sheets
-}
-
 fn validate_account(account: &str) -> Result<()> {
     let ok = !account.is_empty()
         && account.len() <= 64
@@ -1227,45 +1118,5 @@ fn validate_account(account: &str) -> Result<()> {
         Err(Error::Invalid(format!(
             "'{account}' is not an account name: use the login name (letters, digits, . _ - @)"
         )))
-    }
-}
-
-/// The OS login account: the identity of whoever runs kuvert.
-pub fn os_account() -> Result<String> {
-    whoami::username()
-        .map_err(|e| Error::Environment(format!("cannot tell which OS account runs kuvert: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn layout_counts_sheets_and_policy() {
-        let e = |document, pages| Enclosure {
-            document,
-            title: String::new(),
-            kind: String::new(),
-            date: String::new(),
-            pages,
-            subject: 1,
-            confirmed_other_subject: false,
-        };
-        let all = sheet_layout(&[e(1, 3), e(2, 1)], false, VerifyPolicy::EverySheet);
-        assert_eq!(all.len(), 5);
-        assert!(all.iter().all(|s| s.required));
-        let ends = sheet_layout(
-            &[e(1, 3), e(2, 1)],
-            true,
-            VerifyPolicy::CoverAndDocumentEnds,
-        );
-        assert_eq!(ends.len(), 6);
-        assert_eq!(ends[1].kind, SheetKind::Inner);
-        let required: Vec<u32> = ends
-            .iter()
-            .filter(|s| s.required)
-            .map(|s| s.sheet)
-            .collect();
-        assert_eq!(required, vec![1, 2, 3, 5, 6]);
     }
 }

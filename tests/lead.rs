@@ -23,12 +23,12 @@ use kuvert::model::{
     CaseDetail, MailingId, MailingState, MailingStatus, Party, PartyRole, Role, ScanOutcome,
     ScanSource, SessionId, User, Verdict,
 };
+use kuvert::plan::PrintPlan;
 use kuvert::report::{
     self, Assessment, Deviator, Incident, LogQuery, SessionCounts, SessionEntry, Summary,
 };
 use kuvert::store::Store;
 use kuvert::time_fmt::{display, timestamp};
-use kuvert::workflow::PrintPlan;
 use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
 use serde_json::Value;
 use time::macros::datetime;

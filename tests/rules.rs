@@ -15,8 +15,8 @@ use kuvert::model::{
     CaseDetail, DocumentId, MailingState, MailingStatus, Party, PartyRole, PrintOutcome,
     ScanOutcome, ScanSource, SheetKind, Verdict,
 };
+use kuvert::plan::{Delivery, PrintPlan};
 use kuvert::store::{DbKind, Store};
-use kuvert::workflow::{Delivery, PrintPlan};
 use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
 use rusqlite::Connection;
 

@@ -9,8 +9,9 @@ use kuvert::i18n::{self, Lang};
 use kuvert::model::{
     CaseDetail, MailingState, PartyRole, ScanOutcome, ScanSource, StraySheet, Verdict,
 };
+use kuvert::plan::PrintPlan;
 use kuvert::store::Store;
-use kuvert::workflow::{Desk, PrintPlan};
+use kuvert::workflow::Desk;
 use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
 use rusqlite::Connection;
 

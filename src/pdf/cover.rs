@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Paper};
 use crate::model::{Address, format_postal_code};
-use crate::workflow::{Delivery, PrintPlan};
+use crate::plan::{Delivery, PrintPlan};
 
 /// The window band every address line must stay inside (millimetres).
 pub const WINDOW_LEFT: f32 = 20.0;

@@ -28,7 +28,8 @@ pub use text::Fonts;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::workflow::PrintPlan;
+use crate::model::SheetKind;
+use crate::plan::PrintPlan;
 
 /// Millimetres to PDF points.
 pub fn mm(v: f32) -> f32 {
@@ -301,37 +302,59 @@ pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Job> {
     let fonts = Fonts::load()?;
     let front = cover::render_front(plan, config, &fonts)?;
     let mut parts: Vec<stamp::Part<'_>> = vec![stamp::Part::Front(&front)];
-    let mut sheet = if matches!(plan.delivery, crate::workflow::Delivery::Forwarded { .. }) {
-        3
-    } else {
-        2
-    };
+    // The plan's document sheets, in order, are the pages of its enclosures, in order:
+    // the sheets are counted once, by the plan, and only walked here.
     let total = plan.sheets.len() as u32;
+    let mut document_sheets = plan.sheets.iter().filter(|s| s.kind == SheetKind::Document);
     let mut codes = Vec::new();
     for (enclosure, bytes) in plan.enclosures.iter().zip(&plan.documents) {
         let mut page_codes = Vec::with_capacity(enclosure.pages as usize);
-        for _ in 0..enclosure.pages {
+        for sheet in document_sheets.by_ref().take(enclosure.pages as usize) {
+            if sheet.document != Some(enclosure.document) {
+                return Err(Error::Pdf(format!(
+                    "sheet {} is not a page of document {}",
+                    sheet.sheet, enclosure.document
+                )));
+            }
             let code = plan
-                .code(sheet)
-                .ok_or_else(|| Error::Pdf(format!("sheet {sheet} has no code")))?;
+                .code(sheet.sheet)
+                .ok_or_else(|| Error::Pdf(format!("sheet {} has no code", sheet.sheet)))?;
             page_codes.push(stamp::Stamp {
                 code: code.encode(),
-                label: format!("{} ark {sheet}/{total}", code.encode()),
+                label: format!("{} ark {}/{total}", code.encode(), sheet.sheet),
             });
-            sheet += 1;
+        }
+        if page_codes.len() != enclosure.pages as usize {
+            return Err(Error::Pdf(format!(
+                "document {} has {} pages but the mailing has {} sheets for it",
+                enclosure.document,
+                enclosure.pages,
+                page_codes.len()
+            )));
         }
         codes.push((bytes.as_slice(), page_codes));
+    }
+    let front_sheets = plan
+        .sheets
+        .iter()
+        .filter(|s| s.kind != SheetKind::Document)
+        .count();
+    let forwarded = matches!(plan.delivery, crate::plan::Delivery::Forwarded { .. });
+    if front_sheets as u32 != crate::plan::front_sheets(forwarded) {
+        return Err(Error::Pdf(format!(
+            "the mailing has {front_sheets} sheets before the documents; the cover prints {}",
+            crate::plan::front_sheets(forwarded)
+        )));
+    }
+    if document_sheets.next().is_some() || plan.enclosures.len() != plan.documents.len() {
+        return Err(Error::Pdf(
+            "the mailing has sheets that no enclosure prints".to_owned(),
+        ));
     }
     for (bytes, stamps) in &codes {
         parts.push(stamp::Part::Document { bytes, stamps });
     }
     let out = stamp::merge(&parts)?;
-    if sheet - 1 != total {
-        return Err(Error::Pdf(format!(
-            "the documents have {} pages but the mailing expects {total} sheets",
-            sheet - 1
-        )));
-    }
     Ok(Job {
         pdf: out.bytes,
         resized: out.resized,

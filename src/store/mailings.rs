@@ -4,9 +4,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, SheetKind,
-    Verdict,
+    DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, Verdict,
 };
+use crate::plan::SheetRecord;
 
 /// A mailing row.
 #[derive(Debug, Clone)]
@@ -220,16 +220,6 @@ pub struct NewPrintJob<'a> {
     pub session: SessionId,
     pub account: &'a str,
     pub sheets: &'a [SheetRecord],
-}
-
-/// One sheet of a print.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetRecord {
-    pub sheet: u32,
-    pub kind: SheetKind,
-    pub document: Option<DocumentId>,
-    pub page: Option<u32>,
-    pub required: bool,
 }
 
 /// Records a completed print, makes it the current generation and starts a fresh scan round.

@@ -21,8 +21,9 @@ use super::screens::verify::VerifyScreen;
 use super::screens::{Kind, Screen};
 use crate::error::Result;
 use crate::i18n::{self, Ui};
+use crate::plan::PrintPlan;
 use crate::print::PrintedJob;
-use crate::workflow::{Desk, PrintPlan, Session, Workflow};
+use crate::workflow::{Desk, Session, Workflow};
 
 /// The smallest terminal kuvert draws in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);

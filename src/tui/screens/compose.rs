@@ -423,8 +423,7 @@ impl ComposeScreen {
                     ctx.t(Ui::Pages)
                 )));
             }
-            let front = if p.protected { 2 } else { 1 };
-            let sheets = front + m.enclosures.iter().map(|e| e.pages).sum::<u32>();
+            let sheets = crate::plan::sheet_count(&m.enclosures, p.protected);
             lines.push(Line::from(""));
             lines.push(Line::from(i18n::fill(
                 ctx.t(Ui::EnvelopeSheets),

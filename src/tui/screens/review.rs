@@ -128,8 +128,7 @@ impl Screen for ReviewScreen {
                 ctx.t(Ui::Pages)
             )));
         }
-        let front = if m.recipient_protected { 2 } else { 1 };
-        let sheets = front + m.enclosures.iter().map(|e| e.pages).sum::<u32>();
+        let sheets = crate::plan::sheet_count(&m.enclosures, m.recipient_protected);
         lines.push(Line::from(""));
         lines.push(Line::from(i18n::fill(
             ctx.t(Ui::EnvelopeSheets),
