@@ -34,9 +34,6 @@ pub struct FormSummary {
     pub generated: usize,
     /// Annotations removed without drawing: not printing, or nothing to draw.
     pub dropped: usize,
-    /// Fields drawn although their value could not be drawn faithfully (import refuses
-    /// these; a document imported before that check can still carry one).
-    pub unfaithful: Vec<String>,
 }
 
 /// A form field whose value cannot be put on paper as a viewer shows it.
@@ -526,7 +523,23 @@ fn page_contents(doc: &Document, page: &Dictionary) -> Vec<Object> {
 
 /// Draws every printing annotation of every page into the page, then removes the pages'
 /// `/Annots` and the catalog's `/AcroForm`: a print job carries the form as it looks.
-pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
+///
+/// A document with a field import would refuse (`unprintable_fields`, the one rule for
+/// both) is refused here too, before anything is drawn: a document imported before import
+/// checked forms must not be mailed with a value missing or wrong. `what` names the
+/// document in the error.
+pub(crate) fn flatten(doc: &mut Document, what: &str) -> Result<FormSummary> {
+    let refused = unprintable_fields(doc);
+    if !refused.is_empty() {
+        let said: Vec<String> = refused
+            .iter()
+            .map(|f| crate::i18n::unprintable_field(f, what, crate::i18n::Lang::En))
+            .collect();
+        return Err(Error::Pdf(format!(
+            "{} Nothing was sent to the printer.",
+            said.join(" ")
+        )));
+    }
     let form = FormDefaults::of(doc);
     let mut summary = FormSummary::default();
     let mut fonts = Fonts(HashMap::new());
@@ -538,10 +551,10 @@ pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
         let mut placed: Vec<([f32; 4], ObjectId)> = Vec::new();
         for annot in &annots {
             let r = rect(doc, annot.get(b"Rect").ok());
-            let (decision, problem) = if prints(doc, annot) {
-                plan(doc, &form, annot)
+            let decision = if prints(doc, annot) {
+                plan(doc, &form, annot).0
             } else {
-                (Plan::Nothing, None)
+                Plan::Nothing
             };
             let ap = match decision {
                 Plan::Existing(id) => Some(id),
@@ -551,9 +564,6 @@ pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
                 }
                 Plan::Nothing => None,
             };
-            if problem.is_some() {
-                summary.unfaithful.push(field_name(doc, annot));
-            }
             let oc = annot.get(b"OC").ok().cloned();
             match (ap, r) {
                 (Some(ap), Some(r)) if r[2] - r[0] > 0.0 && r[3] - r[1] > 0.0 => {

@@ -55,7 +55,7 @@ fn form() -> (Document, ObjectId, ObjectId) {
 #[test]
 fn printing_widgets_become_page_content() {
     let (mut doc, page, shared) = form();
-    let summary = flatten(&mut doc).expect("flatten");
+    let summary = flatten(&mut doc, "test").expect("flatten");
     assert_eq!(
         (summary.drawn, summary.generated, summary.dropped),
         (2, 2, 1)
@@ -93,7 +93,7 @@ fn printing_widgets_become_page_content() {
 #[test]
 fn generated_text_is_win_ansi_in_a_standard_font() {
     let (mut doc, _, _) = form();
-    flatten(&mut doc).expect("flatten");
+    flatten(&mut doc, "test").expect("flatten");
     let drawn: Vec<String> = doc
         .objects
         .values()
@@ -134,4 +134,66 @@ fn values_outside_win_ansi_are_named() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].name, "ort");
     assert_eq!(found[0].reason, Unprintable::Characters("Ирина".into()));
+}
+
+/// The id of the first object whose dictionary has `/T` `name`.
+fn field_id(doc: &Document, name: &str) -> ObjectId {
+    doc.objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_dict().is_ok_and(|d| {
+                d.get(b"T")
+                    .ok()
+                    .and_then(|t| lopdf::decode_text_string(t).ok())
+                    .is_some_and(|t| t == name)
+            })
+        })
+        .map(|(id, _)| *id)
+        .expect("field")
+}
+
+fn set(doc: &mut Document, id: ObjectId, key: &str, value: impl Into<Object>) {
+    doc.get_object_mut(id)
+        .and_then(Object::as_dict_mut)
+        .expect("dictionary")
+        .set(key, value);
+}
+
+/// The document stamped as a print job, as `mail print` does.
+fn print(doc: &mut Document) -> crate::error::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    let pages = Document::load_mem(&bytes).expect("load").get_pages().len();
+    let codes: Vec<(String, String)> = (0..pages)
+        .map(|i| ("KV10000000000000111Z".into(), format!("ark {}/{pages}", i + 1)))
+        .collect();
+    crate::pdf::stamp_document(&bytes, &codes)
+}
+
+/// The text shown by every stream of a document (decompressed), for looking for values.
+fn all_content(doc: &Document) -> String {
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .map(|s| {
+            String::from_utf8_lossy(&s.decompressed_content().unwrap_or(s.content.clone()))
+                .into_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_value_import_refuses_is_never_printed() {
+    let (mut doc, _, _) = form();
+    let ort = field_id(&doc, "ort");
+    set(&mut doc, ort, "V", lopdf::text_string("Ирина"));
+    assert_eq!(unprintable_fields(&doc).len(), 1);
+    // Imported before import checked forms: the print refuses it rather than drop letters.
+    let err = print(&mut doc).expect_err("a field printed without its letters");
+    assert!(err.to_string().contains("'ort'"), "{err}");
+    // The same form with a value the fonts can draw prints.
+    let (mut doc, _, _) = form();
+    assert!(unprintable_fields(&doc).is_empty());
+    print(&mut doc).expect("a drawable form prints");
 }
