@@ -143,7 +143,16 @@ fn choice(
         };
         return (shown, text);
     }
-    let mut selected: Vec<usize> = match inherited(doc, widget, b"I") {
+    // /V is the value; /I only says which of several options with the same text are meant
+    // (PDF 32000-1 §12.7.4.4: where the two differ, /V is used). So /I is taken only when
+    // every index it lists is an option /V selects.
+    let by_value: Vec<usize> = opts
+        .iter()
+        .enumerate()
+        .filter(|(_, (export, shown))| values.contains(export) || values.contains(shown))
+        .map(|(i, _)| i)
+        .collect();
+    let hint: Vec<usize> = match inherited(doc, widget, b"I") {
         Some(Object::Array(i)) => i
             .iter()
             .filter_map(|o| resolve(doc, o).as_i64().ok())
@@ -151,14 +160,11 @@ fn choice(
             .collect(),
         _ => Vec::new(),
     };
-    if selected.is_empty() {
-        selected = opts
-            .iter()
-            .enumerate()
-            .filter(|(_, (export, shown))| values.contains(export) || values.contains(shown))
-            .map(|(i, _)| i)
-            .collect();
-    }
+    let selected = if !hint.is_empty() && hint.iter().all(|i| by_value.contains(i)) {
+        hint
+    } else {
+        by_value
+    };
     let top = inherited(doc, widget, b"TI")
         .and_then(|o| o.as_i64().ok())
         .and_then(|t| usize::try_from(t).ok())

@@ -197,3 +197,79 @@ fn a_value_import_refuses_is_never_printed() {
     assert!(unprintable_fields(&doc).is_empty());
     print(&mut doc).expect("a drawable form prints");
 }
+
+/// Adds a printing widget to the page (and a field to the form) with the given entries.
+fn add_widget(doc: &mut Document, page: ObjectId, mut dict: lopdf::Dictionary) -> ObjectId {
+    for (key, value) in [
+        ("Type", Object::Name(b"Annot".to_vec())),
+        ("Subtype", Object::Name(b"Widget".to_vec())),
+        ("F", Object::Integer(4)),
+        ("P", Object::Reference(page)),
+    ] {
+        if !dict.has(key.as_bytes()) {
+            dict.set(key, value);
+        }
+    }
+    let id = doc.add_object(dict);
+    let annots = doc
+        .get_object_mut(page)
+        .and_then(Object::as_dict_mut)
+        .and_then(|d| d.get_mut(b"Annots"))
+        .and_then(Object::as_array_mut)
+        .expect("annots");
+    annots.push(id.into());
+    id
+}
+
+/// What the plan draws for one annotation, as the flattening would decide it.
+fn plan_of(doc: &Document, id: ObjectId) -> (Plan, Option<Unprintable>) {
+    let form = FormDefaults::of(doc);
+    let annot = doc.get_dictionary(id).expect("annotation").clone();
+    plan(doc, &form, &annot)
+}
+
+fn shown_of(doc: &Document, id: ObjectId) -> Shown {
+    match plan_of(doc, id).0 {
+        Plan::Generate(_, shown) => shown,
+        Plan::Existing(ap) => panic!("kept its appearance {ap:?}"),
+        Plan::Nothing => panic!("draws nothing"),
+    }
+}
+
+fn rect_at(y: i64) -> Object {
+    vec![100.into(), y.into(), 300.into(), (y + 40).into()].into()
+}
+
+#[test]
+fn a_list_box_shows_its_value_not_its_index_hint() {
+    let (mut doc, page, _) = form();
+    let opts: Vec<Object> = ["Avi", "Konto", "Kontant"]
+        .iter()
+        .map(|o| Object::string_literal(*o))
+        .collect();
+    // /I is only a hint (PDF 32000-1 §12.7.4.4): where it differs from /V, /V is the value.
+    let list = add_widget(
+        &mut doc,
+        page,
+        dictionary! {
+            "FT" => "Ch", "T" => Object::string_literal("utbetalning"), "Opt" => opts,
+            "V" => Object::string_literal("Konto"), "I" => vec![0.into()],
+            "Rect" => rect_at(500),
+        },
+    );
+    match shown_of(&doc, list) {
+        Shown::List { selected, .. } => assert_eq!(selected, vec![1]),
+        other => panic!("{other:?}"),
+    }
+    // Where /I agrees with /V it picks among options with the same export value.
+    let dup: Vec<Object> = ["Konto", "Konto"]
+        .iter()
+        .map(|o| Object::string_literal(*o))
+        .collect();
+    set(&mut doc, list, "Opt", dup);
+    set(&mut doc, list, "I", vec![1.into()]);
+    match shown_of(&doc, list) {
+        Shown::List { selected, .. } => assert_eq!(selected, vec![1]),
+        other => panic!("{other:?}"),
+    }
+}
