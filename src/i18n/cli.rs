@@ -415,6 +415,17 @@ pub fn unprintable_field(
             "{document}: the form is an XFA form whose values cannot be printed. \
              Open it in Adobe Acrobat Reader, print it to PDF and import that file."
         ),
+        (Lang::Sv, Unprintable::Ambiguous) => format!(
+            "{document}: det går inte att avgöra om kryssrutan eller alternativet '{name}' är ifyllt; \
+             olika PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, kontrollera \
+             att rätt ruta är ikryssad, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") \
+             och importera den filen."
+        ),
+        (Lang::En, Unprintable::Ambiguous) => format!(
+            "{document}: whether the check box or option '{name}' is ticked cannot be told for sure; \
+             PDF readers show it differently. Open the form in a PDF reader, check that the right \
+             box is ticked, print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
     }
 }
 

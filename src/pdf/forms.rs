@@ -21,7 +21,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 use self::appearance::{Generated, Look, Shown};
-use self::field::{Value, look, toggle_state, widget_value};
+use self::field::{Value, look, widget_value};
 use self::metrics::StandardFont;
 use crate::error::{Error, Result};
 
@@ -54,6 +54,10 @@ pub enum Unprintable {
     RichTextOnly,
     /// An XFA form: its values live in XFA data, which kuvert does not render.
     XfaOnly,
+    /// A check box or radio button whose state cannot be told for sure: its value (`/V`)
+    /// and its appearance state (`/AS`) disagree, which PDF readers show differently, or
+    /// it has no appearance and nothing says which of its group's buttons it is.
+    Ambiguous,
 }
 
 /// What the catalog's `/AcroForm` says for every field.
@@ -274,7 +278,12 @@ fn is_widget(doc: &Document, annot: &Dictionary) -> bool {
 }
 
 /// Decides what prints for one annotation, and whether that is faithful.
-fn plan(doc: &Document, form: &FormDefaults, annot: &Dictionary) -> (Plan, Option<Unprintable>) {
+fn plan(
+    doc: &Document,
+    form: &FormDefaults,
+    annot: &Dictionary,
+    id: Option<ObjectId>,
+) -> (Plan, Option<Unprintable>) {
     let own =
         |state: Option<&[u8]>| appearance_stream(doc, annot, state).filter(|&id| paints(doc, id));
     let as_state = annot
@@ -288,7 +297,7 @@ fn plan(doc: &Document, form: &FormDefaults, annot: &Dictionary) -> (Plan, Optio
     let Some(r) = rect(doc, annot.get(b"Rect").ok()) else {
         return (Plan::Nothing, None);
     };
-    let (value, problem) = widget_value(doc, form, annot);
+    let (value, problem) = widget_value(doc, form, annot, id);
     let generate = |shown: Shown| Plan::Generate(Box::new(look(doc, form, annot, r)), shown);
     match value {
         Value::Text(text) => {
@@ -333,26 +342,32 @@ fn plan(doc: &Document, form: &FormDefaults, annot: &Dictionary) -> (Plan, Optio
             }
             (generate(shown), problem)
         }
-        Value::Toggle { on, symbol } => {
-            let state = toggle_state(doc, annot, inherited(doc, annot, b"V"));
-            match (on, state.as_deref().and_then(|s| own(Some(s)))) {
-                (_, Some(id)) => (Plan::Existing(id), None),
-                (true, None) => (generate(Shown::Mark { symbol }), None),
-                (false, None) => (Plan::Nothing, None),
-            }
+        Value::Toggle { state, symbol } => {
+            let plan = match state {
+                Some(state) => match own(Some(&state)) {
+                    Some(id) => Plan::Existing(id),
+                    None => generate(Shown::Mark { symbol }),
+                },
+                None => Plan::Nothing,
+            };
+            (plan, problem)
         }
         Value::Other => (existing.map_or(Plan::Nothing, Plan::Existing), None),
     }
 }
 
-/// The annotations of a page: `/Annots` resolved, each with its own id when indirect.
-fn page_annotations(doc: &Document, page: ObjectId) -> Option<Vec<Dictionary>> {
+/// The annotations of a page: `/Annots` resolved, each with its own id when indirect
+/// (a radio button's id is its place among its group's kids).
+fn page_annotations(doc: &Document, page: ObjectId) -> Option<Vec<(Option<ObjectId>, Dictionary)>> {
     let dict = doc.get_dictionary(page).ok()?;
     let annots = resolve(doc, dict.get(b"Annots").ok()?).as_array().ok()?;
     Some(
         annots
             .iter()
-            .filter_map(|a| resolve(doc, a).as_dict().ok().cloned())
+            .filter_map(|a| {
+                let (id, target) = doc.dereference(a).ok()?;
+                Some((id, target.as_dict().ok()?.clone()))
+            })
             .collect(),
     )
 }
@@ -366,11 +381,11 @@ pub fn unprintable_fields(doc: &Document) -> Vec<UnprintableField> {
         found.push(reason);
     }
     for page in doc.get_pages().into_values() {
-        for annot in page_annotations(doc, page).unwrap_or_default() {
+        for (id, annot) in page_annotations(doc, page).unwrap_or_default() {
             if !is_widget(doc, &annot) || !prints(doc, &annot) {
                 continue;
             }
-            if let (_, Some(reason)) = plan(doc, &form, &annot) {
+            if let (_, Some(reason)) = plan(doc, &form, &annot, id) {
                 let name = field_name(doc, &annot);
                 if !found.iter().any(|f| f.name == name) {
                     found.push(UnprintableField { name, reason });
@@ -402,7 +417,7 @@ fn xfa_only(doc: &Document) -> Option<UnprintableField> {
         page_annotations(doc, page)
             .unwrap_or_default()
             .iter()
-            .any(|a| is_widget(doc, a) && inherited(doc, a, b"V").is_some())
+            .any(|(_, a)| is_widget(doc, a) && inherited(doc, a, b"V").is_some())
     });
     (dynamic || fields == 0 || !any_value).then(|| UnprintableField {
         name: String::from("XFA"),
@@ -549,10 +564,10 @@ pub(crate) fn flatten(doc: &mut Document, what: &str) -> Result<FormSummary> {
             continue;
         };
         let mut placed: Vec<([f32; 4], ObjectId)> = Vec::new();
-        for annot in &annots {
+        for (id, annot) in &annots {
             let r = rect(doc, annot.get(b"Rect").ok());
             let decision = if prints(doc, annot) {
-                plan(doc, &form, annot).0
+                plan(doc, &form, annot, *id).0
             } else {
                 Plan::Nothing
             };

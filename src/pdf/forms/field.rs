@@ -2,7 +2,7 @@
 //! `/Ff`, `/MaxLen`, `/Opt`, `/TI`, `/MK` inherited through `/Parent`): its value, and how
 //! a generated appearance should look.
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::appearance::{Look, Shown};
 use super::metrics::{StandardFont, win_ansi};
@@ -14,7 +14,8 @@ use super::{
 /// A widget's field kind and value, from the field tree.
 pub(super) enum Value {
     Text(String),
-    Toggle { on: bool, symbol: u8 },
+    /// A check box or radio button: the appearance state to draw when it is on.
+    Toggle { state: Option<Vec<u8>>, symbol: u8 },
     Choice(Shown),
     Other,
 }
@@ -23,6 +24,7 @@ pub(super) fn widget_value(
     doc: &Document,
     form: &FormDefaults,
     widget: &Dictionary,
+    id: Option<ObjectId>,
 ) -> (Value, Option<Unprintable>) {
     let ft = inherited(doc, widget, b"FT").and_then(|o| o.as_name().ok());
     let ff = inherited(doc, widget, b"Ff")
@@ -44,7 +46,6 @@ pub(super) fn widget_value(
             (Value::Text(text), problem)
         }
         Some(b"Btn") if ff & FF_PUSHBUTTON == 0 => {
-            let state = toggle_state(doc, widget, v);
             let radio = ff & FF_RADIO != 0;
             let symbol = inherited(doc, widget, b"MK")
                 .and_then(|o| o.as_dict().ok())
@@ -52,8 +53,29 @@ pub(super) fn widget_value(
                 .and_then(|o| resolve(doc, o).as_str().ok())
                 .and_then(|s| s.first().copied())
                 .unwrap_or(if radio { b'l' } else { b'4' });
-            let on = state.as_deref().is_some_and(|s| s != b"Off");
-            (Value::Toggle { on, symbol }, None)
+            match toggle(doc, widget, id, v) {
+                Toggle::On(state) => (
+                    Value::Toggle {
+                        state: Some(state),
+                        symbol,
+                    },
+                    None,
+                ),
+                Toggle::Off => (
+                    Value::Toggle {
+                        state: None,
+                        symbol,
+                    },
+                    None,
+                ),
+                Toggle::Ambiguous => (
+                    Value::Toggle {
+                        state: None,
+                        symbol,
+                    },
+                    Some(Unprintable::Ambiguous),
+                ),
+            }
         }
         Some(b"Ch") => {
             let (shown, text) = choice(doc, form, widget, v, ff);
@@ -75,23 +97,112 @@ fn missing_chars(text: &str) -> Option<Unprintable> {
     (!missing.is_empty()).then(|| Unprintable::Characters(missing.into_iter().collect()))
 }
 
-/// A check box's or radio button's state: `/AS`, else the field's `/V` when it names one
-/// of this widget's states (or the widget has none).
-pub(super) fn toggle_state(
-    doc: &Document,
-    widget: &Dictionary,
-    v: Option<&Object>,
-) -> Option<Vec<u8>> {
-    if let Some(s) = widget
+/// Whether a check box or radio button widget is on.
+enum Toggle {
+    /// On, drawn with this appearance state when the widget has it.
+    On(Vec<u8>),
+    Off,
+    /// Cannot be told for sure (see [`Unprintable::Ambiguous`]).
+    Ambiguous,
+}
+
+/// Which values of `/V` (and `/AS`) mean this widget is on.
+enum OnState {
+    /// These names: the widget's own appearance states, and with `/Opt` its export value
+    /// and its place among the kids (PDF 32000-1 §12.7.4.2.3).
+    Named(Vec<Vec<u8>>),
+    /// The field has only this widget: any state but `Off`.
+    AnyButOff,
+    /// One of several widgets without appearances or `/Opt`: nothing names its state.
+    Unknown,
+}
+
+fn on_state(doc: &Document, widget: &Dictionary, id: Option<ObjectId>) -> OnState {
+    let mut names: Vec<Vec<u8>> = states(doc, widget)
+        .into_iter()
+        .filter(|s| s != b"Off")
+        .collect();
+    let kids = widget
+        .get(b"Parent")
+        .ok()
+        .and_then(|p| resolve(doc, p).as_dict().ok())
+        .filter(|_| !widget.has(b"T"))
+        .and_then(|p| p.get(b"Kids").ok())
+        .and_then(|k| resolve(doc, k).as_array().ok())
+        .filter(|k| k.len() > 1);
+    let Some(kids) = kids else {
+        return if names.is_empty() {
+            OnState::AnyButOff
+        } else {
+            OnState::Named(names)
+        };
+    };
+    let place = kids.iter().position(|k| match (k, id) {
+        (Object::Reference(r), Some(id)) => *r == id,
+        (k, _) => resolve(doc, k).as_dict().ok() == Some(widget),
+    });
+    let opt = match inherited(doc, widget, b"Opt") {
+        Some(Object::Array(opt)) => Some(opt),
+        _ => None,
+    };
+    if let (Some(i), Some(opt)) = (place, opt) {
+        names.push(i.to_string().into_bytes());
+        if let Some(export) = opt.get(i).map(|o| resolve(doc, o)).and_then(text_of) {
+            names.push(export.into_bytes());
+        }
+    }
+    if names.is_empty() {
+        OnState::Unknown
+    } else {
+        OnState::Named(names)
+    }
+}
+
+/// A name or text string as the state it names.
+fn state_name(obj: &Object) -> Option<Vec<u8>> {
+    match obj {
+        Object::Name(n) => Some(n.clone()),
+        Object::String(..) => text_of(obj).map(String::into_bytes),
+        _ => None,
+    }
+}
+
+/// Whether a check box or radio button widget is on: its field's `/V` against the widget's
+/// on-state, else its `/AS` when the field has no value.
+fn toggle(doc: &Document, widget: &Dictionary, id: Option<ObjectId>, v: Option<&Object>) -> Toggle {
+    let v = v.and_then(state_name);
+    let shown = widget
         .get(b"AS")
         .ok()
-        .and_then(|o| resolve(doc, o).as_name().ok())
-    {
-        return Some(s.to_vec());
+        .map(|o| resolve(doc, o))
+        .and_then(state_name);
+    let on = |s: &[u8], names: &OnState| match names {
+        OnState::Named(n) => n.iter().any(|x| x == s),
+        OnState::AnyButOff | OnState::Unknown => s != b"Off",
+    };
+    let names = on_state(doc, widget, id);
+    if let OnState::Unknown = names {
+        // Several buttons, none with an appearance or an export value: only /AS can say
+        // which is this one.
+        return match (v, shown) {
+            (None, _) => Toggle::Off,
+            (Some(v), _) if v == b"Off" => Toggle::Off,
+            (Some(v), Some(s)) if s == v => Toggle::On(s),
+            (Some(_), Some(_)) => Toggle::Off,
+            (Some(_), None) => Toggle::Ambiguous,
+        };
     }
-    let v = v.and_then(|o| o.as_name().ok())?;
-    let own = states(doc, widget);
-    (own.is_empty() || own.iter().any(|s| s == v)).then(|| v.to_vec())
+    if let Some(s) = shown {
+        return if on(&s, &names) {
+            Toggle::On(s)
+        } else {
+            Toggle::Off
+        };
+    }
+    match v {
+        Some(v) if on(&v, &names) => Toggle::On(v),
+        _ => Toggle::Off,
+    }
 }
 
 /// A choice field's options as (export value, display text).

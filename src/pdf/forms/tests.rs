@@ -225,7 +225,7 @@ fn add_widget(doc: &mut Document, page: ObjectId, mut dict: lopdf::Dictionary) -
 fn plan_of(doc: &Document, id: ObjectId) -> (Plan, Option<Unprintable>) {
     let form = FormDefaults::of(doc);
     let annot = doc.get_dictionary(id).expect("annotation").clone();
-    plan(doc, &form, &annot)
+    plan(doc, &form, &annot, Some(id))
 }
 
 fn shown_of(doc: &Document, id: ObjectId) -> Shown {
@@ -272,4 +272,67 @@ fn a_list_box_shows_its_value_not_its_index_hint() {
         Shown::List { selected, .. } => assert_eq!(selected, vec![1]),
         other => panic!("{other:?}"),
     }
+}
+
+/// A radio group of two buttons without appearances: `avi` then `konto`.
+fn radio_group(doc: &mut Document, page: ObjectId, parent: lopdf::Dictionary) -> [ObjectId; 2] {
+    let group = doc.add_object(parent);
+    let kids = [500, 450].map(|y| {
+        add_widget(
+            doc,
+            page,
+            dictionary! { "Parent" => group, "Rect" => vec![100.into(), y.into(), 112.into(), (y + 12).into()] },
+        )
+    });
+    set(doc, group, "Kids", vec![kids[0].into(), kids[1].into()]);
+    kids
+}
+
+fn drawn_on(doc: &Document, id: ObjectId) -> bool {
+    match plan_of(doc, id) {
+        (Plan::Generate(_, Shown::Mark { .. }) | Plan::Existing(_), None) => true,
+        (Plan::Nothing, None) => false,
+        other => panic!("{:?}", other.1),
+    }
+}
+
+#[test]
+fn radio_buttons_without_appearances_print_only_the_chosen_one() {
+    let (mut doc, page, _) = form();
+    let opt: Vec<Object> = ["avi", "konto"]
+        .iter()
+        .map(|o| Object::string_literal(*o))
+        .collect();
+    let [avi, konto] = radio_group(
+        &mut doc,
+        page,
+        dictionary! {
+            "FT" => "Btn", "Ff" => FF_RADIO, "T" => Object::string_literal("utbetalning"),
+            "V" => "konto", "Opt" => opt,
+        },
+    );
+    assert!(!drawn_on(&doc, avi), "the button not chosen prints ticked");
+    assert!(drawn_on(&doc, konto), "the chosen button prints blank");
+    // /V may name the button by its place among the kids (§12.7.4.2.4).
+    let group = doc
+        .get_dictionary(avi)
+        .and_then(|d| d.get(b"Parent"))
+        .and_then(Object::as_reference)
+        .expect("parent");
+    set(&mut doc, group, "V", Object::Name(b"0".to_vec()));
+    assert!(drawn_on(&doc, avi) && !drawn_on(&doc, konto));
+    // Without /Opt nothing says which button is chosen: refused, not all ticked.
+    let [avi, _] = radio_group(
+        &mut doc,
+        page,
+        dictionary! {
+            "FT" => "Btn", "Ff" => FF_RADIO, "T" => Object::string_literal("kontakt"), "V" => "brev",
+        },
+    );
+    assert_eq!(plan_of(&doc, avi).1, Some(Unprintable::Ambiguous));
+    assert!(
+        unprintable_fields(&doc)
+            .iter()
+            .any(|f| f.name == "kontakt" && f.reason == Unprintable::Ambiguous)
+    );
 }
