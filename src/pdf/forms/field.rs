@@ -192,15 +192,17 @@ fn toggle(doc: &Document, widget: &Dictionary, id: Option<ObjectId>, v: Option<&
             (Some(_), None) => Toggle::Ambiguous,
         };
     }
-    if let Some(s) = shown {
-        return if on(&s, &names) {
-            Toggle::On(s)
-        } else {
-            Toggle::Off
-        };
-    }
-    match v {
-        Some(v) if on(&v, &names) => Toggle::On(v),
+    // /V is the field's value and /AS only which appearance to draw, but readers differ
+    // on which they show when the two disagree: poppler and pdf.js draw the /AS appearance,
+    // a form view (Acrobat, pdf.js's form layer) takes /V. Whichever kuvert printed, some
+    // caseworker's reader would have shown the other, so a disagreement is refused.
+    let by_value = v.as_deref().map(|v| on(v, &names));
+    let by_look = shown.as_deref().map(|s| on(s, &names));
+    match (by_value, by_look) {
+        (Some(a), Some(b)) if a != b => Toggle::Ambiguous,
+        // /AS names the widget's own appearance (/V may be the group's export value).
+        (_, Some(true)) => shown.map_or(Toggle::Off, Toggle::On),
+        (Some(true), None) => v.map_or(Toggle::Off, Toggle::On),
         _ => Toggle::Off,
     }
 }

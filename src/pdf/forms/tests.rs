@@ -336,3 +336,52 @@ fn radio_buttons_without_appearances_print_only_the_chosen_one() {
             .any(|f| f.name == "kontakt" && f.reason == Unprintable::Ambiguous)
     );
 }
+
+/// A check box with its own appearances: a cross when `Yes`, nothing when `Off`.
+fn check_box(doc: &mut Document, page: ObjectId, name: &str) -> ObjectId {
+    let bbox = vec![0.into(), 0.into(), 12.into(), 12.into()];
+    let yes = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => bbox.clone() },
+        b"0 g 1 1 m 11 11 l 1 11 m 11 1 l S".to_vec(),
+    ));
+    let off = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => bbox },
+        Vec::new(),
+    ));
+    add_widget(
+        doc,
+        page,
+        dictionary! {
+            "FT" => "Btn", "T" => Object::string_literal(name),
+            "Rect" => vec![100.into(), 400.into(), 112.into(), 412.into()],
+            "AP" => dictionary! { "N" => dictionary! { "Yes" => yes, "Off" => off } },
+        },
+    )
+}
+
+#[test]
+fn a_check_box_whose_value_and_look_disagree_is_refused() {
+    let (mut doc, page, _) = form();
+    let sjuk = check_box(&mut doc, page, "sjuk");
+    // Poppler and pdf.js print the /AS look, Acrobat shows the /V value: the caseworker's
+    // reader may have shown either, so neither can be mailed.
+    for (v, shown) in [("Yes", "Off"), ("Off", "Yes")] {
+        set(&mut doc, sjuk, "V", Object::Name(v.into()));
+        set(&mut doc, sjuk, "AS", Object::Name(shown.into()));
+        assert_eq!(plan_of(&doc, sjuk).1, Some(Unprintable::Ambiguous), "{v} {shown}");
+    }
+    // Agreeing, or with no value at all, the look is the state.
+    for (v, shown, on) in [(Some("Yes"), "Yes", true), (Some("Off"), "Off", false), (None, "Yes", true)] {
+        match v {
+            Some(v) => set(&mut doc, sjuk, "V", Object::Name(v.into())),
+            None => {
+                doc.get_object_mut(sjuk)
+                    .and_then(Object::as_dict_mut)
+                    .expect("widget")
+                    .remove(b"V");
+            }
+        }
+        set(&mut doc, sjuk, "AS", Object::Name(shown.into()));
+        assert_eq!(drawn_on(&doc, sjuk), on, "{v:?} {shown}");
+    }
+}
