@@ -220,6 +220,50 @@ fn paints(doc: &Document, id: ObjectId) -> bool {
     }
 }
 
+/// True when an appearance shows text: a text operator, an image, or a form that shows
+/// text. A field with a value needs one of these; a frame alone (`re S`) is the look of an
+/// empty field, left stale when the value was filled in without redrawing it.
+fn shows_text(doc: &Document, form: &FormDefaults, id: ObjectId, depth: u8) -> bool {
+    let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+        return false;
+    };
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let Ok(content) = Content::decode(&bytes) else {
+        return false;
+    };
+    let xobjects = stream
+        .dict
+        .get(b"Resources")
+        .ok()
+        .map(|r| resolve(doc, r))
+        .and_then(|r| r.as_dict().ok())
+        .or(form.resources.as_ref())
+        .and_then(|r| r.get(b"XObject").ok())
+        .and_then(|x| resolve(doc, x).as_dict().ok());
+    content.operations.iter().any(|op| match op.operator.as_str() {
+        "Tj" | "TJ" | "'" | "\"" | "BI" => true,
+        "Do" => {
+            let target = op
+                .operands
+                .first()
+                .and_then(|n| n.as_name().ok())
+                .and_then(|n| xobjects?.get(n).ok());
+            match target.map(|t| doc.dereference(t)) {
+                Some(Ok((Some(inner), Object::Stream(s)))) => {
+                    match s.dict.get(b"Subtype").and_then(Object::as_name) {
+                        Ok(b"Image") => true,
+                        _ => depth < 8 && shows_text(doc, form, inner, depth + 1),
+                    }
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    })
+}
+
 /// The normal appearance's states: the stream itself (`None` key) or a state dictionary.
 fn normal_appearance<'a>(doc: &'a Document, annot: &'a Dictionary) -> Option<&'a Object> {
     let ap = annot
@@ -301,6 +345,7 @@ fn plan(
     let generate = |shown: Shown| Plan::Generate(Box::new(look(doc, form, annot, r)), shown);
     match value {
         Value::Text(text) => {
+            let existing = existing.filter(|&id| text.is_empty() || shows_text(doc, form, id, 0));
             if let (Some(id), Some(_)) = (existing, &problem) {
                 // The filler drew what the standard fonts cannot: its drawing is the value.
                 return (Plan::Existing(id), None);
@@ -334,6 +379,12 @@ fn plan(
             (generate(shown), problem)
         }
         Value::Choice(shown) => {
+            let blank = match &shown {
+                Shown::Text { value, .. } => value.is_empty(),
+                Shown::List { options, .. } => options.is_empty(),
+                Shown::Mark { .. } => false,
+            };
+            let existing = existing.filter(|&id| blank || shows_text(doc, form, id, 0));
             if let (Some(id), Some(_)) = (existing, &problem) {
                 return (Plan::Existing(id), None);
             }

@@ -385,3 +385,69 @@ fn a_check_box_whose_value_and_look_disagree_is_refused() {
         assert_eq!(drawn_on(&doc, sjuk), on, "{v:?} {shown}");
     }
 }
+
+/// Sets the form's `/NeedAppearances`.
+fn need_appearances(doc: &mut Document, on: bool) {
+    let acro = doc
+        .catalog_mut()
+        .and_then(|c| c.get_mut(b"AcroForm"))
+        .and_then(Object::as_dict_mut)
+        .expect("AcroForm");
+    acro.set("NeedAppearances", on);
+}
+
+/// A text field whose appearance, drawn by its filler, is `content`.
+fn text_field_drawn(doc: &mut Document, page: ObjectId, value: &str, content: &[u8]) -> ObjectId {
+    let ap = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 200.into(), 40.into()],
+        },
+        content.to_vec(),
+    ));
+    add_widget(
+        doc,
+        page,
+        dictionary! {
+            "FT" => "Tx", "T" => Object::string_literal("namn"), "V" => lopdf::text_string(value),
+            "DA" => Object::string_literal("/Helv 10 Tf 0 g"), "Rect" => rect_at(300),
+            "AP" => dictionary! { "N" => ap },
+        },
+    )
+}
+
+#[test]
+fn a_border_is_not_a_drawn_value() {
+    let (mut doc, page, _) = form();
+    need_appearances(&mut doc, false);
+    // A stale appearance from before the field was filled: only the field's frame.
+    let namn = text_field_drawn(&mut doc, page, "Åsa Öberg", b"0 G 0.5 0.5 199 39 re S");
+    match shown_of(&doc, namn) {
+        Shown::Text { value, .. } => assert_eq!(value, "Åsa Öberg"),
+        other => panic!("{other:?}"),
+    }
+    // One that shows text, or draws a form that does, is the filler's drawing of the value.
+    let drawn = text_field_drawn(&mut doc, page, "Åsa Öberg", b"/Tx BMC BT /F1 10 Tf 2 5 Td (\\305sa \\326berg) Tj ET EMC");
+    assert!(matches!(plan_of(&doc, drawn), (Plan::Existing(_), None)));
+    let inner = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 200.into(), 40.into()] },
+        b"BT /F1 10 Tf (x) Tj ET".to_vec(),
+    ));
+    let nested = text_field_drawn(&mut doc, page, "Åsa Öberg", b"q /FRM Do Q");
+    let ap = doc
+        .get_dictionary(nested)
+        .and_then(|d| d.get(b"AP"))
+        .and_then(Object::as_dict)
+        .and_then(|ap| ap.get(b"N"))
+        .and_then(Object::as_reference)
+        .expect("appearance");
+    doc.get_object_mut(ap)
+        .and_then(Object::as_stream_mut)
+        .expect("stream")
+        .dict
+        .set("Resources", dictionary! { "XObject" => dictionary! { "FRM" => inner } });
+    assert!(matches!(plan_of(&doc, nested), (Plan::Existing(_), None)));
+    // An empty field may keep its frame.
+    let empty = text_field_drawn(&mut doc, page, "", b"0 G 0.5 0.5 199 39 re S");
+    assert!(matches!(plan_of(&doc, empty), (Plan::Existing(_), None)));
+}
