@@ -328,8 +328,12 @@ fn plan(
     annot: &Dictionary,
     id: Option<ObjectId>,
 ) -> (Plan, Option<Unprintable>) {
-    let own =
-        |state: Option<&[u8]>| appearance_stream(doc, annot, state).filter(|&id| paints(doc, id));
+    // An appearance that cannot be placed (no usable /BBox) counts as none: a widget's is
+    // generated again from its value and /Rect instead of leaving the field blank.
+    let own = |state: Option<&[u8]>| {
+        appearance_stream(doc, annot, state)
+            .filter(|&id| paints(doc, id) && placed_box(doc, id).is_some())
+    };
     let as_state = annot
         .get(b"AS")
         .ok()
@@ -510,15 +514,9 @@ fn generated_stream(doc: &mut Document, fonts: &mut Fonts, look: &Look, shown: &
     doc.add_object(Stream::new(dict, content))
 }
 
-/// The wrapper that maps an appearance onto the unit square (§12.5.5: BBox through Matrix,
-/// then onto the Rect; the Rect part is the page's `cm`). None when the appearance has no
-/// area.
-fn unit_wrapper(
-    doc: &mut Document,
-    form: &FormDefaults,
-    ap: ObjectId,
-    oc: Option<Object>,
-) -> Option<ObjectId> {
+/// An appearance's `/BBox` through its `/Matrix`: the box that is mapped onto the
+/// annotation's `/Rect`. None when it has none, or one of no area, so it cannot be placed.
+fn placed_box(doc: &Document, ap: ObjectId) -> Option<[f32; 4]> {
     let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
     let bbox = rect(doc, stream.dict.get(b"BBox").ok())?;
     let m = numbers(doc, stream.dict.get(b"Matrix").ok());
@@ -528,10 +526,21 @@ fn unit_wrapper(
         [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
     };
     let t = super::ink::transformed(&matrix, bbox[0], bbox[1], bbox[2], bbox[3]);
+    (t[2] - t[0] > 1e-3 && t[3] - t[1] > 1e-3).then_some(t)
+}
+
+/// The wrapper that maps an appearance onto the unit square (§12.5.5: BBox through Matrix,
+/// then onto the Rect; the Rect part is the page's `cm`). None when the appearance has no
+/// area.
+fn unit_wrapper(
+    doc: &mut Document,
+    form: &FormDefaults,
+    ap: ObjectId,
+    oc: Option<Object>,
+) -> Option<ObjectId> {
+    let t = placed_box(doc, ap)?;
     let (tw, th) = (t[2] - t[0], t[3] - t[1]);
-    if !(tw > 1e-3 && th > 1e-3) {
-        return None;
-    }
+    let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
     let needs_resources = !stream.dict.has(b"Resources");
     if needs_resources && let Some(dr) = &form.resources {
         // An appearance without resources leans on the form's /DR, which the job drops.

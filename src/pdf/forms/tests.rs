@@ -170,19 +170,6 @@ fn print(doc: &mut Document) -> crate::error::Result<Vec<u8>> {
     crate::pdf::stamp_document(&bytes, &codes)
 }
 
-/// The text shown by every stream of a document (decompressed), for looking for values.
-fn all_content(doc: &Document) -> String {
-    doc.objects
-        .values()
-        .filter_map(|o| o.as_stream().ok())
-        .map(|s| {
-            String::from_utf8_lossy(&s.decompressed_content().unwrap_or(s.content.clone()))
-                .into_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn a_value_import_refuses_is_never_printed() {
     let (mut doc, _, _) = form();
@@ -450,4 +437,52 @@ fn a_border_is_not_a_drawn_value() {
     // An empty field may keep its frame.
     let empty = text_field_drawn(&mut doc, page, "", b"0 G 0.5 0.5 199 39 re S");
     assert!(matches!(plan_of(&doc, empty), (Plan::Existing(_), None)));
+}
+
+#[test]
+fn an_appearance_without_a_box_is_drawn_again_from_the_value() {
+    let (mut doc, page, _) = form();
+    need_appearances(&mut doc, false);
+    let ort = text_field_drawn(&mut doc, page, "Västerås", b"BT /Helv 10 Tf 2 5 Td (V\\344ster\\345s) Tj ET");
+    let sjuk = check_box(&mut doc, page, "sjuk");
+    set(&mut doc, sjuk, "V", Object::Name(b"Yes".to_vec()));
+    set(&mut doc, sjuk, "AS", Object::Name(b"Yes".to_vec()));
+    // The filler's appearances have no /BBox (or one of no size): they cannot be placed.
+    for (widget, bbox) in [(ort, None), (sjuk, Some(vec![0.into(), 0.into(), 0.into(), 0.into()]))] {
+        let n = doc
+            .get_dictionary(widget)
+            .and_then(|d| d.get(b"AP"))
+            .and_then(Object::as_dict)
+            .and_then(|ap| ap.get(b"N"))
+            .expect("N")
+            .clone();
+        let n = match n {
+            Object::Reference(id) => id,
+            Object::Dictionary(states) => states
+                .get(b"Yes")
+                .and_then(Object::as_reference)
+                .expect("Yes"),
+            other => panic!("{other:?}"),
+        };
+        let dict = &mut doc
+            .get_object_mut(n)
+            .and_then(Object::as_stream_mut)
+            .expect("stream")
+            .dict;
+        match bbox {
+            Some(b) => dict.set("BBox", b),
+            None => {
+                dict.remove(b"BBox");
+            }
+        }
+    }
+    assert!(matches!(shown_of(&doc, ort), Shown::Text { .. }));
+    assert!(matches!(shown_of(&doc, sjuk), Shown::Mark { .. }));
+    let summary = flatten(&mut doc, "test").expect("flatten");
+    // All four widgets are drawn from their values; only the link is left out.
+    assert_eq!(
+        (summary.drawn, summary.generated, summary.dropped),
+        (4, 4, 1),
+        "{summary:?}"
+    );
 }
