@@ -48,7 +48,8 @@ pub struct UnprintableField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unprintable {
     /// The value has characters the standard fonts lack (listed), and the form carries no
-    /// appearance of it drawn by the program that filled it.
+    /// appearance of it drawn by the program that filled it that readers show as it is
+    /// (under `NeedAppearances` readers draw the field again, so an appearance may be stale).
     Characters(String),
     /// The value exists only as rich text (`/RV`), with no plain value to draw.
     RichTextOnly,
@@ -350,11 +351,8 @@ fn plan(
     match value {
         Value::Text(text) => {
             let existing = existing.filter(|&id| text.is_empty() || shows_text(doc, form, id, 0));
-            if let (Some(id), Some(_)) = (existing, &problem) {
-                // The filler drew what the standard fonts cannot: its drawing is the value.
-                return (Plan::Existing(id), None);
-            }
-            if let (Some(id), false) = (existing, form.need_appearances) {
+            if let Some(id) = existing.filter(|_| !form.need_appearances) {
+                // What every reader shows, including letters the standard fonts lack.
                 return (Plan::Existing(id), None);
             }
             let ff = inherited(doc, annot, b"Ff")
@@ -389,10 +387,7 @@ fn plan(
                 Shown::Mark { .. } => false,
             };
             let existing = existing.filter(|&id| blank || shows_text(doc, form, id, 0));
-            if let (Some(id), Some(_)) = (existing, &problem) {
-                return (Plan::Existing(id), None);
-            }
-            if let (Some(id), false) = (existing, form.need_appearances) {
+            if let Some(id) = existing.filter(|_| !form.need_appearances) {
                 return (Plan::Existing(id), None);
             }
             (generate(shown), problem)

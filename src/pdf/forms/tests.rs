@@ -486,3 +486,18 @@ fn an_appearance_without_a_box_is_drawn_again_from_the_value() {
         "{summary:?}"
     );
 }
+
+#[test]
+fn under_need_appearances_an_old_drawing_is_not_the_value() {
+    let (mut doc, page, _) = form();
+    // The form asks the reader to draw every field again from its value: the appearance
+    // may be of an earlier value, so it does not stand in for letters kuvert cannot draw.
+    let namn = text_field_drawn(&mut doc, page, "Ирина", b"BT /Helv 10 Tf 2 5 Td (Anna) Tj ET");
+    assert_eq!(
+        plan_of(&doc, namn).1,
+        Some(Unprintable::Characters("Ирина".into()))
+    );
+    // Without NeedAppearances the filler's drawing is what every reader shows.
+    need_appearances(&mut doc, false);
+    assert!(matches!(plan_of(&doc, namn), (Plan::Existing(_), None)));
+}
