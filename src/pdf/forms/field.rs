@@ -15,7 +15,10 @@ use super::{
 pub(super) enum Value {
     Text(String),
     /// A check box or radio button: the appearance state to draw when it is on.
-    Toggle { state: Option<Vec<u8>>, symbol: u8 },
+    Toggle {
+        state: Option<Vec<u8>>,
+        symbol: u8,
+    },
     Choice(Shown),
     Other,
 }

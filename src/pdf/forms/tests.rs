@@ -165,7 +165,12 @@ fn print(doc: &mut Document) -> crate::error::Result<Vec<u8>> {
     doc.save_to(&mut bytes).expect("save");
     let pages = Document::load_mem(&bytes).expect("load").get_pages().len();
     let codes: Vec<(String, String)> = (0..pages)
-        .map(|i| ("KV10000000000000111Z".into(), format!("ark {}/{pages}", i + 1)))
+        .map(|i| {
+            (
+                "KV10000000000000111Z".into(),
+                format!("ark {}/{pages}", i + 1),
+            )
+        })
         .collect();
     crate::pdf::stamp_document(&bytes, &codes)
 }
@@ -355,10 +360,18 @@ fn a_check_box_whose_value_and_look_disagree_is_refused() {
     for (v, shown) in [("Yes", "Off"), ("Off", "Yes")] {
         set(&mut doc, sjuk, "V", Object::Name(v.into()));
         set(&mut doc, sjuk, "AS", Object::Name(shown.into()));
-        assert_eq!(plan_of(&doc, sjuk).1, Some(Unprintable::Ambiguous), "{v} {shown}");
+        assert_eq!(
+            plan_of(&doc, sjuk).1,
+            Some(Unprintable::Ambiguous),
+            "{v} {shown}"
+        );
     }
     // Agreeing, or with no value at all, the look is the state.
-    for (v, shown, on) in [(Some("Yes"), "Yes", true), (Some("Off"), "Off", false), (None, "Yes", true)] {
+    for (v, shown, on) in [
+        (Some("Yes"), "Yes", true),
+        (Some("Off"), "Off", false),
+        (None, "Yes", true),
+    ] {
         match v {
             Some(v) => set(&mut doc, sjuk, "V", Object::Name(v.into())),
             None => {
@@ -414,7 +427,12 @@ fn a_border_is_not_a_drawn_value() {
         other => panic!("{other:?}"),
     }
     // One that shows text, or draws a form that does, is the filler's drawing of the value.
-    let drawn = text_field_drawn(&mut doc, page, "Åsa Öberg", b"/Tx BMC BT /F1 10 Tf 2 5 Td (\\305sa \\326berg) Tj ET EMC");
+    let drawn = text_field_drawn(
+        &mut doc,
+        page,
+        "Åsa Öberg",
+        b"/Tx BMC BT /F1 10 Tf 2 5 Td (\\305sa \\326berg) Tj ET EMC",
+    );
     assert!(matches!(plan_of(&doc, drawn), (Plan::Existing(_), None)));
     let inner = doc.add_object(Stream::new(
         dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 200.into(), 40.into()] },
@@ -432,7 +450,10 @@ fn a_border_is_not_a_drawn_value() {
         .and_then(Object::as_stream_mut)
         .expect("stream")
         .dict
-        .set("Resources", dictionary! { "XObject" => dictionary! { "FRM" => inner } });
+        .set(
+            "Resources",
+            dictionary! { "XObject" => dictionary! { "FRM" => inner } },
+        );
     assert!(matches!(plan_of(&doc, nested), (Plan::Existing(_), None)));
     // An empty field may keep its frame.
     let empty = text_field_drawn(&mut doc, page, "", b"0 G 0.5 0.5 199 39 re S");
@@ -443,12 +464,20 @@ fn a_border_is_not_a_drawn_value() {
 fn an_appearance_without_a_box_is_drawn_again_from_the_value() {
     let (mut doc, page, _) = form();
     need_appearances(&mut doc, false);
-    let ort = text_field_drawn(&mut doc, page, "Västerås", b"BT /Helv 10 Tf 2 5 Td (V\\344ster\\345s) Tj ET");
+    let ort = text_field_drawn(
+        &mut doc,
+        page,
+        "Västerås",
+        b"BT /Helv 10 Tf 2 5 Td (V\\344ster\\345s) Tj ET",
+    );
     let sjuk = check_box(&mut doc, page, "sjuk");
     set(&mut doc, sjuk, "V", Object::Name(b"Yes".to_vec()));
     set(&mut doc, sjuk, "AS", Object::Name(b"Yes".to_vec()));
     // The filler's appearances have no /BBox (or one of no size): they cannot be placed.
-    for (widget, bbox) in [(ort, None), (sjuk, Some(vec![0.into(), 0.into(), 0.into(), 0.into()]))] {
+    for (widget, bbox) in [
+        (ort, None),
+        (sjuk, Some(vec![0.into(), 0.into(), 0.into(), 0.into()])),
+    ] {
         let n = doc
             .get_dictionary(widget)
             .and_then(|d| d.get(b"AP"))
@@ -492,7 +521,12 @@ fn under_need_appearances_an_old_drawing_is_not_the_value() {
     let (mut doc, page, _) = form();
     // The form asks the reader to draw every field again from its value: the appearance
     // may be of an earlier value, so it does not stand in for letters kuvert cannot draw.
-    let namn = text_field_drawn(&mut doc, page, "Ирина", b"BT /Helv 10 Tf 2 5 Td (Anna) Tj ET");
+    let namn = text_field_drawn(
+        &mut doc,
+        page,
+        "Ирина",
+        b"BT /Helv 10 Tf 2 5 Td (Anna) Tj ET",
+    );
     assert_eq!(
         plan_of(&doc, namn).1,
         Some(Unprintable::Characters("Ирина".into()))
