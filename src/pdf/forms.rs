@@ -179,11 +179,12 @@ const FF_COMB: i64 = 1 << 24;
 /// Whether an annotation prints: its Print flag set, its Hidden flag not (PDF 32000-1
 /// §12.5.3; NoView only hides it on screen, so it still prints).
 fn prints(doc: &Document, annot: &Dictionary) -> bool {
-    let flags = annot
-        .get(b"F")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_i64().ok())
-        .unwrap_or(0);
+    // Some fillers write the flags as a real (`/F 4.0`); a fraction is no flag.
+    let flags = match annot.get(b"F").ok().map(|o| resolve(doc, o)) {
+        Some(Object::Integer(i)) => *i,
+        Some(Object::Real(r)) if r.is_finite() && r.fract() == 0.0 => *r as i64,
+        _ => 0,
+    };
     flags & FLAG_PRINT != 0 && flags & FLAG_HIDDEN == 0
 }
 

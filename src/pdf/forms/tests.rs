@@ -535,3 +535,29 @@ fn under_need_appearances_an_old_drawing_is_not_the_value() {
     need_appearances(&mut doc, false);
     assert!(matches!(plan_of(&doc, namn), (Plan::Existing(_), None)));
 }
+
+#[test]
+fn the_print_flag_decides_even_written_as_a_real() {
+    let (mut doc, page, _) = form();
+    // Some fillers write /F 4.0: it prints.
+    let ort = field_id(&doc, "ort");
+    set(&mut doc, ort, "F", Object::Real(4.0));
+    assert!(prints(&doc, doc.get_dictionary(ort).expect("ort")));
+    // A widget without the Print flag shows on screen only: not drawn, not refused.
+    let skärm = add_widget(
+        &mut doc,
+        page,
+        dictionary! {
+            "FT" => "Tx", "T" => Object::string_literal("anteckning"), "F" => 0,
+            "V" => lopdf::text_string("Ирина"), "Rect" => rect_at(300),
+        },
+    );
+    assert!(!prints(&doc, doc.get_dictionary(skärm).expect("widget")));
+    assert!(unprintable_fields(&doc).is_empty());
+    let summary = flatten(&mut doc, "test").expect("flatten");
+    assert_eq!(
+        (summary.drawn, summary.dropped),
+        (2, 2),
+        "the text field and the check box print; the note and the link do not: {summary:?}"
+    );
+}
