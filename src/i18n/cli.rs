@@ -415,6 +415,16 @@ pub fn unprintable_field(
             "{document}: the form is an XFA form whose values cannot be printed. \
              Open it in Adobe Acrobat Reader, print it to PDF and import that file."
         ),
+        (Lang::Sv, Unprintable::Undecodable) => format!(
+            "{document}: värdet i fältet '{name}' går inte att läsa och skulle skrivas ut tomt. \
+             Öppna formuläret i en PDF-läsare, kontrollera fältet, skriv ut det till PDF \
+             (\"Skriv ut\" → \"Spara som PDF\") och importera den filen."
+        ),
+        (Lang::En, Unprintable::Undecodable) => format!(
+            "{document}: the value of the field '{name}' cannot be read and would print blank. \
+             Open the form in a PDF reader, check the field, print it to PDF \
+             (\"Print\" → \"Save as PDF\") and import that file."
+        ),
         (Lang::Sv, Unprintable::Ambiguous) => format!(
             "{document}: det går inte att avgöra om kryssrutan eller alternativet '{name}' är ifyllt; \
              olika PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, kontrollera \

@@ -55,6 +55,9 @@ pub enum Unprintable {
     RichTextOnly,
     /// An XFA form: its values live in XFA data, which kuvert does not render.
     XfaOnly,
+    /// The value is there but cannot be read as text (a broken text string, or not a
+    /// string at all): it would print blank.
+    Undecodable,
     /// A check box or radio button whose state cannot be told for sure: its value (`/V`)
     /// and its appearance state (`/AS`) disagree, which PDF readers show differently, or
     /// it has no appearance and nothing says which of its group's buttons it is.
@@ -132,9 +135,13 @@ fn inherited<'a>(doc: &'a Document, widget: &'a Dictionary, key: &[u8]) -> Optio
     None
 }
 
+/// A text string, name or stream as text. U+FEFF is dropped: lopdf keeps the byte order
+/// mark of a UTF-8 text string, and a zero-width no-break space prints nothing anyway.
 fn text_of(obj: &Object) -> Option<String> {
     match obj {
-        Object::String(..) => lopdf::decode_text_string(obj).ok(),
+        Object::String(..) => lopdf::decode_text_string(obj)
+            .ok()
+            .map(|t| t.replace('\u{feff}', "")),
         Object::Name(n) => Some(String::from_utf8_lossy(n).into_owned()),
         Object::Stream(s) => s
             .decompressed_content()

@@ -33,10 +33,15 @@ pub(super) fn widget_value(
     let ff = inherited(doc, widget, b"Ff")
         .and_then(|o| o.as_i64().ok())
         .unwrap_or(0);
-    let v = inherited(doc, widget, b"V");
+    // `/V null` is no value, not an unreadable one.
+    let v = inherited(doc, widget, b"V").filter(|o| !matches!(o, Object::Null));
     match ft {
         Some(b"Tx") => {
-            let mut text = v.and_then(text_of).unwrap_or_default();
+            let decoded = v.map(text_of);
+            if let Some(None) = decoded {
+                return (Value::Text(String::new()), Some(Unprintable::Undecodable));
+            }
+            let mut text = decoded.flatten().unwrap_or_default();
             let rich_only = text.is_empty() && inherited(doc, widget, b"RV").is_some();
             if ff & FF_PASSWORD != 0 {
                 text = "*".repeat(text.chars().count());
@@ -81,7 +86,15 @@ pub(super) fn widget_value(
             }
         }
         Some(b"Ch") => {
+            let unreadable = match v {
+                Some(Object::Array(a)) => a.iter().any(|o| text_of(resolve(doc, o)).is_none()),
+                Some(o) => text_of(o).is_none(),
+                None => false,
+            };
             let (shown, text) = choice(doc, form, widget, v, ff);
+            if unreadable {
+                return (Value::Choice(shown), Some(Unprintable::Undecodable));
+            }
             let problem = missing_chars(&text);
             (Value::Choice(shown), problem)
         }

@@ -561,3 +561,32 @@ fn the_print_flag_decides_even_written_as_a_real() {
         "the text field and the check box print; the note and the link do not: {summary:?}"
     );
 }
+
+#[test]
+fn a_value_that_cannot_be_read_is_refused_and_a_bom_is_not_a_letter() {
+    let (mut doc, _, _) = form();
+    let ort = field_id(&doc, "ort");
+    // PDF 2.0 allows UTF-8 text strings, marked with a byte order mark.
+    set(
+        &mut doc,
+        ort,
+        "V",
+        Object::String(
+            b"\xEF\xBB\xBFV\xC3\xA4ster\xC3\xA5s".to_vec(),
+            lopdf::StringFormat::Literal,
+        ),
+    );
+    assert!(unprintable_fields(&doc).is_empty());
+    match shown_of(&doc, ort) {
+        Shown::Text { value, .. } => assert_eq!(value, "Västerås"),
+        other => panic!("{other:?}"),
+    }
+    // UTF-16 with half a surrogate pair: no reader can say what it is; not printed blank.
+    set(
+        &mut doc,
+        ort,
+        "V",
+        Object::String(b"\xFE\xFF\xD8\x00".to_vec(), lopdf::StringFormat::Hexadecimal),
+    );
+    assert_eq!(plan_of(&doc, ort).1, Some(Unprintable::Undecodable));
+}
