@@ -335,7 +335,12 @@ fn default_appearance(
         match token {
             "Tf" if stack.len() >= 2 => {
                 font_name = stack[stack.len() - 2].strip_prefix('/').map(str::to_owned);
-                size = stack[stack.len() - 1].parse().unwrap_or(0.0);
+                // "inf" and "NaN" parse as f32 but would draw nothing: auto size.
+                size = stack[stack.len() - 1]
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|s| s.is_finite())
+                    .unwrap_or(0.0);
             }
             "g" => color = take(&stack, 1),
             "rg" => color = take(&stack, 3),

@@ -590,3 +590,30 @@ fn a_value_that_cannot_be_read_is_refused_and_a_bom_is_not_a_letter() {
     );
     assert_eq!(plan_of(&doc, ort).1, Some(Unprintable::Undecodable));
 }
+
+#[test]
+fn a_font_size_that_is_no_number_is_auto_size() {
+    let (mut doc, _, _) = form();
+    let ort = field_id(&doc, "ort");
+    for size in ["inf", "NaN", "-inf"] {
+        set(
+            &mut doc,
+            ort,
+            "DA",
+            Object::string_literal(format!("/Helv {size} Tf 0 g")),
+        );
+        let (Plan::Generate(look, shown), None) = plan_of(&doc, ort) else {
+            panic!("not generated");
+        };
+        let content = String::from_utf8_lossy(&appearance::generate(&look, &shown).content)
+            .into_owned();
+        let tf: f32 = content
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|w| w[1] == "Tf")
+            .and_then(|w| w[0].parse().ok())
+            .unwrap_or(0.0);
+        assert!(tf > 3.0, "{size}: {content}");
+    }
+}
