@@ -415,6 +415,16 @@ pub fn unprintable_field(
             "{document}: the form is an XFA form whose values cannot be printed. \
              Open it in Adobe Acrobat Reader, print it to PDF and import that file."
         ),
+        (Lang::Sv, Unprintable::TooLong(max)) => format!(
+            "{document}: fältet '{name}' innehåller fler tecken än de {max} som fältet rymmer, \
+             och PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, korta värdet, \
+             skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") och importera den filen."
+        ),
+        (Lang::En, Unprintable::TooLong(max)) => format!(
+            "{document}: the field '{name}' holds more than the {max} characters it allows, \
+             which PDF readers show differently. Open the form in a PDF reader, shorten the value, \
+             print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
         (Lang::Sv, Unprintable::Undecodable) => format!(
             "{document}: värdet i fältet '{name}' går inte att läsa och skulle skrivas ut tomt. \
              Öppna formuläret i en PDF-läsare, kontrollera fältet, skriv ut det till PDF \

@@ -55,6 +55,9 @@ pub enum Unprintable {
     RichTextOnly,
     /// An XFA form: its values live in XFA data, which kuvert does not render.
     XfaOnly,
+    /// A text value longer than its field's `/MaxLen` (the limit given): readers differ on
+    /// whether they show it whole or cut, so it cannot be printed as the caseworker saw it.
+    TooLong(usize),
     /// The value is there but cannot be read as text (a broken text string, or not a
     /// string at all): it would print blank.
     Undecodable,

@@ -189,9 +189,11 @@ pub(super) fn plan(
                 .filter(|&m| m > 0);
             let multiline = ff & FF_MULTILINE != 0;
             let comb = max_len.filter(|_| ff & FF_COMB != 0 && !multiline);
-            let text = match max_len {
-                Some(m) => text.chars().take(m).collect(),
-                None => text,
+            // Readers differ on a value longer than /MaxLen (shown whole, cut, or one letter
+            // a cell for as many cells as there are): refused rather than cut silently.
+            let problem = match max_len {
+                Some(m) if text.chars().count() > m => problem.or(Some(Unprintable::TooLong(m))),
+                _ => problem,
             };
             let align = inherited(doc, annot, b"Q")
                 .and_then(|o| o.as_i64().ok())

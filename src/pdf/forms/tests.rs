@@ -617,3 +617,21 @@ fn a_font_size_that_is_no_number_is_auto_size() {
         assert!(tf > 3.0, "{size}: {content}");
     }
 }
+
+#[test]
+fn a_value_longer_than_its_field_allows_is_refused_not_cut() {
+    let (mut doc, _, _) = form();
+    let ort = field_id(&doc, "ort");
+    set(&mut doc, ort, "MaxLen", 4);
+    set(&mut doc, ort, "V", lopdf::text_string("Västerås"));
+    assert_eq!(plan_of(&doc, ort).1, Some(Unprintable::TooLong(4)));
+    // Within the limit it prints whole, in a comb field one letter a cell.
+    set(&mut doc, ort, "V", lopdf::text_string("Ödeb"));
+    set(&mut doc, ort, "Ff", FF_COMB);
+    match plan_of(&doc, ort) {
+        (Plan::Generate(_, Shown::Text { value, comb, .. }), None) => {
+            assert_eq!((value.as_str(), comb), ("Ödeb", Some(4)));
+        }
+        other => panic!("{:?}", other.1),
+    }
+}
