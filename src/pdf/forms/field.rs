@@ -310,6 +310,19 @@ fn choice(
     )
 }
 
+/// The font of that name in a resource dictionary.
+fn font_in<'a>(
+    doc: &'a Document,
+    resources: Option<&'a Dictionary>,
+    name: &[u8],
+) -> Option<&'a Dictionary> {
+    resources
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(|f| resolve(doc, f).as_dict().ok())
+        .and_then(|f| f.get(name).ok())
+        .and_then(|f| resolve(doc, f).as_dict().ok())
+}
+
 /// The font, size and colour a widget's `/DA` asks for; a font that is not one of the
 /// standard 14 (or is Symbol/ZapfDingbats) becomes Helvetica.
 fn default_appearance(
@@ -354,13 +367,10 @@ fn default_appearance(
     }
     let font = font_name
         .and_then(|name| {
-            let dr_font = form
-                .resources
-                .as_ref()
-                .and_then(|r| r.get(b"Font").ok())
-                .and_then(|f| resolve(doc, f).as_dict().ok())
-                .and_then(|f| f.get(name.as_bytes()).ok())
-                .and_then(|f| resolve(doc, f).as_dict().ok());
+            // A field's own /DR (as Acrobat writes some) comes before the form's.
+            let own = inherited(doc, widget, b"DR").and_then(|o| o.as_dict().ok());
+            let dr_font = font_in(doc, own, name.as_bytes())
+                .or_else(|| font_in(doc, form.resources.as_ref(), name.as_bytes()));
             match dr_font {
                 Some(f) if f.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type1") => f
                     .get(b"BaseFont")

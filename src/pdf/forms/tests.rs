@@ -635,3 +635,23 @@ fn a_value_longer_than_its_field_allows_is_refused_not_cut() {
         other => panic!("{:?}", other.1),
     }
 }
+
+#[test]
+fn a_fields_own_resources_name_its_font() {
+    let (mut doc, _, _) = form();
+    let ort = field_id(&doc, "ort");
+    let times = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman",
+    });
+    set(&mut doc, ort, "DA", Object::string_literal("/F1 10 Tf 0 g"));
+    set(
+        &mut doc,
+        ort,
+        "DR",
+        dictionary! { "Font" => dictionary! { "F1" => times } },
+    );
+    let (Plan::Generate(look, _), None) = plan_of(&doc, ort) else {
+        panic!("not generated");
+    };
+    assert_eq!(look.font.base, "Times-Roman");
+}
