@@ -425,6 +425,17 @@ pub fn unprintable_field(
              which PDF readers show differently. Open the form in a PDF reader, shorten the value, \
              print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
         ),
+        (Lang::Sv, Unprintable::Overflow) => format!(
+            "{document}: värdet i fältet '{name}' får inte plats i fältet, och en del av det \
+             skulle klippas bort på papperet. Öppna formuläret i en PDF-läsare, korta värdet \
+             så att allt syns, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") \
+             och importera den filen."
+        ),
+        (Lang::En, Unprintable::Overflow) => format!(
+            "{document}: the value of the field '{name}' does not fit in the field, and part of \
+             it would be cut off on paper. Open the form in a PDF reader, shorten the value so \
+             that all of it shows, print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
         (Lang::Sv, Unprintable::Undecodable) => format!(
             "{document}: värdet i fältet '{name}' går inte att läsa och skulle skrivas ut tomt. \
              Öppna formuläret i en PDF-läsare, kontrollera fältet, skriv ut det till PDF \

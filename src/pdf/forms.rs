@@ -58,6 +58,9 @@ pub enum Unprintable {
     /// A text value longer than its field's `/MaxLen` (the limit given): readers differ on
     /// whether they show it whole or cut, so it cannot be printed as the caseworker saw it.
     TooLong(usize),
+    /// The value does not fit in its field's box at the field's font size (or a list box
+    /// is scrolled past a chosen option): part of it would be cut off on paper.
+    Overflow,
     /// The value is there but cannot be read as text (a broken text string, or not a
     /// string at all): it would print blank.
     Undecodable,
@@ -288,6 +291,7 @@ fn generated_stream(doc: &mut Document, fonts: &mut Fonts, look: &Look, shown: &
         content,
         bbox,
         matrix,
+        ..
     } = appearance::generate(look, shown);
     let font = fonts.get(doc, look.font);
     let nums = |v: &[f32]| -> Vec<Object> { v.iter().map(|&x| Object::Real(x)).collect() };

@@ -5,7 +5,7 @@
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::appearance::{Look, Shown};
+use super::appearance::{self, Look, Shown};
 use super::field::{Value, look, widget_value};
 use super::{FF_COMB, FF_MULTILINE, FormDefaults, Unprintable, inherited, numbers, rect, resolve};
 
@@ -172,6 +172,14 @@ pub(super) fn plan(
         return (Plan::Nothing, None);
     };
     let (value, problem) = widget_value(doc, form, annot, id);
+    // A value the generated appearance would cut off is not printed as a reader shows it
+    // whole (on screen it scrolls): refused, like other values that cannot be drawn.
+    let generate_checked = |shown: Shown, problem: Option<Unprintable>| {
+        let look = look(doc, form, annot, r);
+        let clipped = appearance::generate(&look, &shown).clipped;
+        let problem = problem.or(clipped.then_some(Unprintable::Overflow));
+        (Plan::Generate(Box::new(look), shown), problem)
+    };
     let generate = |shown: Shown| Plan::Generate(Box::new(look(doc, form, annot, r)), shown);
     match value {
         Value::Text(text) => {
@@ -205,7 +213,7 @@ pub(super) fn plan(
                 comb,
                 align,
             };
-            (generate(shown), problem)
+            generate_checked(shown, problem)
         }
         Value::Choice(shown) => {
             let blank = match &shown {
@@ -217,7 +225,7 @@ pub(super) fn plan(
             if let Some(id) = existing.filter(|_| !form.need_appearances) {
                 return (Plan::Existing(id), None);
             }
-            (generate(shown), problem)
+            generate_checked(shown, problem)
         }
         Value::Toggle { state, symbol } => {
             let plan = match state {

@@ -655,3 +655,45 @@ fn a_fields_own_resources_name_its_font() {
     };
     assert_eq!(look.font.base, "Times-Roman");
 }
+
+#[test]
+fn a_value_that_does_not_fit_its_box_is_refused_not_clipped() {
+    let (mut doc, page, _) = form();
+    let long = "Jag har varit sjukskriven sedan i våras och läkarintyget bifogas";
+    let narrow = |doc: &mut Document, da: &str, ff: i64| {
+        add_widget(
+            doc,
+            page,
+            dictionary! {
+                "FT" => "Tx", "T" => Object::string_literal("besked"), "V" => lopdf::text_string(long),
+                "DA" => Object::string_literal(da), "Ff" => ff,
+                "Rect" => vec![100.into(), 300.into(), 220.into(), 320.into()],
+            },
+        )
+    };
+    // A fixed 12 pt line three times wider than the field, or ten lines in a two-line box.
+    let line = narrow(&mut doc, "/Helv 12 Tf 0 g", 0);
+    assert_eq!(plan_of(&doc, line).1, Some(Unprintable::Overflow));
+    let lines = narrow(&mut doc, "/Helv 12 Tf 0 g", FF_MULTILINE);
+    assert_eq!(plan_of(&doc, lines).1, Some(Unprintable::Overflow));
+    // Auto size shrinks the text into the box, as readers do.
+    let auto = narrow(&mut doc, "/Helv 0 Tf 0 g", FF_MULTILINE);
+    assert_eq!(plan_of(&doc, auto).1, None);
+    // A list box scrolled (/TI) past its chosen option would print without it.
+    let opts: Vec<Object> = ["Avi", "Konto", "Kontant", "Check", "Swish"]
+        .iter()
+        .map(|o| Object::string_literal(*o))
+        .collect();
+    let list = add_widget(
+        &mut doc,
+        page,
+        dictionary! {
+            "FT" => "Ch", "T" => Object::string_literal("utbetalning"), "Opt" => opts,
+            "V" => Object::string_literal("Avi"), "TI" => 2, "DA" => Object::string_literal("/Helv 10 Tf 0 g"),
+            "Rect" => vec![100.into(), 200.into(), 220.into(), 240.into()],
+        },
+    );
+    assert_eq!(plan_of(&doc, list).1, Some(Unprintable::Overflow));
+    set(&mut doc, list, "TI", 0);
+    assert_eq!(plan_of(&doc, list).1, None);
+}
