@@ -23,6 +23,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 use self::appearance::{Generated, Look, Shown};
 use self::metrics::StandardFont;
 use self::plan::{Plan, is_widget, placed_box, plan, states};
+use super::page::rect_of;
 use crate::error::{Error, Result};
 
 /// What flattening did to one document, for the print job's log line.
@@ -110,19 +111,6 @@ fn numbers(doc: &Document, obj: Option<&Object>) -> Vec<f32> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn rect(doc: &Document, obj: Option<&Object>) -> Option<[f32; 4]> {
-    let r = numbers(doc, obj);
-    if r.len() != 4 {
-        return None;
-    }
-    Some([
-        r[0].min(r[2]),
-        r[1].min(r[3]),
-        r[0].max(r[2]),
-        r[1].max(r[3]),
-    ])
 }
 
 /// A field attribute from the widget or the nearest ancestor that has it (PDF 32000-1
@@ -401,7 +389,7 @@ pub(crate) fn flatten(doc: &mut Document, what: &str) -> Result<FormSummary> {
         };
         let mut placed: Vec<([f32; 4], ObjectId)> = Vec::new();
         for (id, annot) in &annots {
-            let r = rect(doc, annot.get(b"Rect").ok());
+            let r = rect_of(doc, annot.get(b"Rect").ok());
             let decision = if prints(doc, annot) {
                 plan(doc, &form, annot, *id).0
             } else {

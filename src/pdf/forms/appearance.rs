@@ -253,9 +253,7 @@ fn single_line(
     let y = (h - CAP_HEIGHT * size) / 2.0;
     show(s, ink, size, x, y, value);
     !value.is_empty()
-        && (x < bw - SLACK
-            || x + tw > w - bw + SLACK
-            || CAP_HEIGHT * size > h - 2.0 * bw + SLACK)
+        && (x < bw - SLACK || x + tw > w - bw + SLACK || CAP_HEIGHT * size > h - 2.0 * bw + SLACK)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -7,7 +7,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::appearance::{self, Look, Shown};
 use super::field::{Value, look, widget_value};
-use super::{FF_COMB, FF_MULTILINE, FormDefaults, Unprintable, inherited, numbers, rect, resolve};
+use super::{FF_COMB, FF_MULTILINE, FormDefaults, Unprintable, inherited, numbers, resolve};
+use crate::pdf::page::rect_of;
 
 /// True when a content stream paints anything (an empty `/Tx BMC EMC` does not).
 fn paints(doc: &Document, id: ObjectId) -> bool {
@@ -168,7 +169,7 @@ pub(super) fn plan(
     if !is_widget(doc, annot) {
         return (existing.map_or(Plan::Nothing, Plan::Existing), None);
     }
-    let Some(r) = rect(doc, annot.get(b"Rect").ok()) else {
+    let Some(r) = rect_of(doc, annot.get(b"Rect").ok()) else {
         return (Plan::Nothing, None);
     };
     let (value, problem) = widget_value(doc, form, annot, id);
@@ -245,7 +246,7 @@ pub(super) fn plan(
 /// annotation's `/Rect`. None when it has none, or one of no area, so it cannot be placed.
 pub(super) fn placed_box(doc: &Document, ap: ObjectId) -> Option<[f32; 4]> {
     let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
-    let bbox = rect(doc, stream.dict.get(b"BBox").ok())?;
+    let bbox = rect_of(doc, stream.dict.get(b"BBox").ok())?;
     let m = numbers(doc, stream.dict.get(b"Matrix").ok());
     let matrix = if m.len() == 6 {
         [m[0], m[1], m[2], m[3], m[4], m[5]]

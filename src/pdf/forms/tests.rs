@@ -586,7 +586,10 @@ fn a_value_that_cannot_be_read_is_refused_and_a_bom_is_not_a_letter() {
         &mut doc,
         ort,
         "V",
-        Object::String(b"\xFE\xFF\xD8\x00".to_vec(), lopdf::StringFormat::Hexadecimal),
+        Object::String(
+            b"\xFE\xFF\xD8\x00".to_vec(),
+            lopdf::StringFormat::Hexadecimal,
+        ),
     );
     assert_eq!(plan_of(&doc, ort).1, Some(Unprintable::Undecodable));
 }
@@ -605,8 +608,8 @@ fn a_font_size_that_is_no_number_is_auto_size() {
         let (Plan::Generate(look, shown), None) = plan_of(&doc, ort) else {
             panic!("not generated");
         };
-        let content = String::from_utf8_lossy(&appearance::generate(&look, &shown).content)
-            .into_owned();
+        let content =
+            String::from_utf8_lossy(&appearance::generate(&look, &shown).content).into_owned();
         let tf: f32 = content
             .split_whitespace()
             .collect::<Vec<_>>()
