@@ -447,7 +447,7 @@ pub fn unprintable_field(
              (\"Print\" → \"Save as PDF\") and import that file."
         ),
         (Lang::Sv, Unprintable::Ambiguous) => format!(
-            "{document}: det går inte att avgöra om kryssrutan eller alternativet '{name}' är ifyllt; \
+            "{document}: det går inte att säkert avgöra om '{name}' är ikryssat eller valt; \
              olika PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, kontrollera \
              att rätt ruta är ikryssad, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") \
              och importera den filen."
