@@ -415,6 +415,48 @@ pub fn unprintable_field(
             "{document}: the form is an XFA form whose values cannot be printed. \
              Open it in Adobe Acrobat Reader, print it to PDF and import that file."
         ),
+        (Lang::Sv, Unprintable::TooLong(max)) => format!(
+            "{document}: fältet '{name}' innehåller fler tecken än de {max} som fältet rymmer, \
+             och PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, korta värdet, \
+             skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") och importera den filen."
+        ),
+        (Lang::En, Unprintable::TooLong(max)) => format!(
+            "{document}: the field '{name}' holds more than the {max} characters it allows, \
+             which PDF readers show differently. Open the form in a PDF reader, shorten the value, \
+             print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
+        (Lang::Sv, Unprintable::Overflow) => format!(
+            "{document}: värdet i fältet '{name}' får inte plats i fältet, och en del av det \
+             skulle klippas bort på papperet. Öppna formuläret i en PDF-läsare, korta värdet \
+             så att allt syns, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") \
+             och importera den filen."
+        ),
+        (Lang::En, Unprintable::Overflow) => format!(
+            "{document}: the value of the field '{name}' does not fit in the field, and part of \
+             it would be cut off on paper. Open the form in a PDF reader, shorten the value so \
+             that all of it shows, print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
+        (Lang::Sv, Unprintable::Undecodable) => format!(
+            "{document}: värdet i fältet '{name}' går inte att läsa och skulle skrivas ut tomt. \
+             Öppna formuläret i en PDF-läsare, kontrollera fältet, skriv ut det till PDF \
+             (\"Skriv ut\" → \"Spara som PDF\") och importera den filen."
+        ),
+        (Lang::En, Unprintable::Undecodable) => format!(
+            "{document}: the value of the field '{name}' cannot be read and would print blank. \
+             Open the form in a PDF reader, check the field, print it to PDF \
+             (\"Print\" → \"Save as PDF\") and import that file."
+        ),
+        (Lang::Sv, Unprintable::Ambiguous) => format!(
+            "{document}: det går inte att säkert avgöra om '{name}' är ikryssat eller valt; \
+             olika PDF-läsare visar det olika. Öppna formuläret i en PDF-läsare, kontrollera \
+             att rätt ruta är ikryssad, skriv ut det till PDF (\"Skriv ut\" → \"Spara som PDF\") \
+             och importera den filen."
+        ),
+        (Lang::En, Unprintable::Ambiguous) => format!(
+            "{document}: whether the check box or option '{name}' is ticked cannot be told for sure; \
+             PDF readers show it differently. Open the form in a PDF reader, check that the right \
+             box is ticked, print it to PDF (\"Print\" → \"Save as PDF\") and import that file."
+        ),
     }
 }
 

@@ -14,15 +14,16 @@
 mod appearance;
 mod field;
 mod metrics;
+mod plan;
 
 use std::collections::HashMap;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 use self::appearance::{Generated, Look, Shown};
-use self::field::{Value, look, toggle_state, widget_value};
 use self::metrics::StandardFont;
+use self::plan::{Plan, is_widget, placed_box, plan, states};
+use super::page::rect_of;
 use crate::error::{Error, Result};
 
 /// What flattening did to one document, for the print job's log line.
@@ -34,9 +35,6 @@ pub struct FormSummary {
     pub generated: usize,
     /// Annotations removed without drawing: not printing, or nothing to draw.
     pub dropped: usize,
-    /// Fields drawn although their value could not be drawn faithfully (import refuses
-    /// these; a document imported before that check can still carry one).
-    pub unfaithful: Vec<String>,
 }
 
 /// A form field whose value cannot be put on paper as a viewer shows it.
@@ -51,12 +49,26 @@ pub struct UnprintableField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unprintable {
     /// The value has characters the standard fonts lack (listed), and the form carries no
-    /// appearance of it drawn by the program that filled it.
+    /// appearance of it drawn by the program that filled it that readers show as it is
+    /// (under `NeedAppearances` readers draw the field again, so an appearance may be stale).
     Characters(String),
     /// The value exists only as rich text (`/RV`), with no plain value to draw.
     RichTextOnly,
     /// An XFA form: its values live in XFA data, which kuvert does not render.
     XfaOnly,
+    /// A text value longer than its field's `/MaxLen` (the limit given): readers differ on
+    /// whether they show it whole or cut, so it cannot be printed as the caseworker saw it.
+    TooLong(usize),
+    /// The value does not fit in its field's box at the field's font size (or a list box
+    /// is scrolled past a chosen option): part of it would be cut off on paper.
+    Overflow,
+    /// The value is there but cannot be read as text (a broken text string, or not a
+    /// string at all): it would print blank.
+    Undecodable,
+    /// A check box or radio button whose state cannot be told for sure: its value (`/V`)
+    /// and its appearance state (`/AS`) disagree, which PDF readers show differently, or
+    /// it has no appearance and nothing says which of its group's buttons it is.
+    Ambiguous,
 }
 
 /// What the catalog's `/AcroForm` says for every field.
@@ -101,19 +113,6 @@ fn numbers(doc: &Document, obj: Option<&Object>) -> Vec<f32> {
         .unwrap_or_default()
 }
 
-fn rect(doc: &Document, obj: Option<&Object>) -> Option<[f32; 4]> {
-    let r = numbers(doc, obj);
-    if r.len() != 4 {
-        return None;
-    }
-    Some([
-        r[0].min(r[2]),
-        r[1].min(r[3]),
-        r[0].max(r[2]),
-        r[1].max(r[3]),
-    ])
-}
-
 /// A field attribute from the widget or the nearest ancestor that has it (PDF 32000-1
 /// §12.7.3.1 inheritable attributes).
 fn inherited<'a>(doc: &'a Document, widget: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
@@ -130,9 +129,13 @@ fn inherited<'a>(doc: &'a Document, widget: &'a Dictionary, key: &[u8]) -> Optio
     None
 }
 
+/// A text string, name or stream as text. U+FEFF is dropped: lopdf keeps the byte order
+/// mark of a UTF-8 text string, and a zero-width no-break space prints nothing anyway.
 fn text_of(obj: &Object) -> Option<String> {
     match obj {
-        Object::String(..) => lopdf::decode_text_string(obj).ok(),
+        Object::String(..) => lopdf::decode_text_string(obj)
+            .ok()
+            .map(|t| t.replace('\u{feff}', "")),
         Object::Name(n) => Some(String::from_utf8_lossy(n).into_owned()),
         Object::Stream(s) => s
             .decompressed_content()
@@ -177,185 +180,27 @@ const FF_COMB: i64 = 1 << 24;
 /// Whether an annotation prints: its Print flag set, its Hidden flag not (PDF 32000-1
 /// §12.5.3; NoView only hides it on screen, so it still prints).
 fn prints(doc: &Document, annot: &Dictionary) -> bool {
-    let flags = annot
-        .get(b"F")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_i64().ok())
-        .unwrap_or(0);
+    // Some fillers write the flags as a real (`/F 4.0`); a fraction is no flag.
+    let flags = match annot.get(b"F").ok().map(|o| resolve(doc, o)) {
+        Some(Object::Integer(i)) => *i,
+        Some(Object::Real(r)) if r.is_finite() && r.fract() == 0.0 => *r as i64,
+        _ => 0,
+    };
     flags & FLAG_PRINT != 0 && flags & FLAG_HIDDEN == 0
 }
 
-/// True when a content stream paints anything (an empty `/Tx BMC EMC` does not).
-fn paints(doc: &Document, id: ObjectId) -> bool {
-    let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
-        return false;
-    };
-    let bytes = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
-    match Content::decode(&bytes) {
-        Ok(content) => content.operations.iter().any(|op| {
-            matches!(
-                op.operator.as_str(),
-                "Tj" | "TJ"
-                    | "'"
-                    | "\""
-                    | "f"
-                    | "F"
-                    | "f*"
-                    | "S"
-                    | "s"
-                    | "B"
-                    | "B*"
-                    | "b"
-                    | "b*"
-                    | "Do"
-                    | "sh"
-                    | "BI"
-                    | "EI"
-            )
-        }),
-        Err(_) => !bytes.iter().all(u8::is_ascii_whitespace),
-    }
-}
-
-/// The normal appearance's states: the stream itself (`None` key) or a state dictionary.
-fn normal_appearance<'a>(doc: &'a Document, annot: &'a Dictionary) -> Option<&'a Object> {
-    let ap = annot
-        .get(b"AP")
-        .ok()
-        .map(|o| resolve(doc, o))?
-        .as_dict()
-        .ok()?;
-    ap.get(b"N").ok()
-}
-
-/// The stream of one state of the normal appearance (`None`: the appearance has no states).
-fn appearance_stream(doc: &Document, annot: &Dictionary, state: Option<&[u8]>) -> Option<ObjectId> {
-    let n = normal_appearance(doc, annot)?;
-    let (id, target) = match doc.dereference(n) {
-        Ok((id, target)) => (id, target),
-        Err(_) => return None,
-    };
-    match target {
-        Object::Stream(_) => id,
-        Object::Dictionary(states) => {
-            let s = states.get(state?).ok()?;
-            match doc.dereference(s) {
-                Ok((Some(id), Object::Stream(_))) => Some(id),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn states(doc: &Document, annot: &Dictionary) -> Vec<Vec<u8>> {
-    normal_appearance(doc, annot)
-        .map(|n| resolve(doc, n))
-        .and_then(|n| n.as_dict().ok())
-        .map(|d| d.iter().map(|(k, _)| k.clone()).collect())
-        .unwrap_or_default()
-}
-
-/// What to draw for one annotation.
-enum Plan {
-    /// Its own appearance stream, as it is.
-    Existing(ObjectId),
-    /// An appearance generated from the field.
-    Generate(Box<Look>, Shown),
-    /// Nothing prints.
-    Nothing,
-}
-
-fn is_widget(doc: &Document, annot: &Dictionary) -> bool {
-    annot
-        .get(b"Subtype")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_name().ok())
-        == Some(b"Widget")
-}
-
-/// Decides what prints for one annotation, and whether that is faithful.
-fn plan(doc: &Document, form: &FormDefaults, annot: &Dictionary) -> (Plan, Option<Unprintable>) {
-    let own =
-        |state: Option<&[u8]>| appearance_stream(doc, annot, state).filter(|&id| paints(doc, id));
-    let as_state = annot
-        .get(b"AS")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_name().ok());
-    let existing = own(as_state);
-    if !is_widget(doc, annot) {
-        return (existing.map_or(Plan::Nothing, Plan::Existing), None);
-    }
-    let Some(r) = rect(doc, annot.get(b"Rect").ok()) else {
-        return (Plan::Nothing, None);
-    };
-    let (value, problem) = widget_value(doc, form, annot);
-    let generate = |shown: Shown| Plan::Generate(Box::new(look(doc, form, annot, r)), shown);
-    match value {
-        Value::Text(text) => {
-            if let (Some(id), Some(_)) = (existing, &problem) {
-                // The filler drew what the standard fonts cannot: its drawing is the value.
-                return (Plan::Existing(id), None);
-            }
-            if let (Some(id), false) = (existing, form.need_appearances) {
-                return (Plan::Existing(id), None);
-            }
-            let ff = inherited(doc, annot, b"Ff")
-                .and_then(|o| o.as_i64().ok())
-                .unwrap_or(0);
-            let max_len = inherited(doc, annot, b"MaxLen")
-                .and_then(|o| o.as_i64().ok())
-                .and_then(|m| usize::try_from(m).ok())
-                .filter(|&m| m > 0);
-            let multiline = ff & FF_MULTILINE != 0;
-            let comb = max_len.filter(|_| ff & FF_COMB != 0 && !multiline);
-            let text = match max_len {
-                Some(m) => text.chars().take(m).collect(),
-                None => text,
-            };
-            let align = inherited(doc, annot, b"Q")
-                .and_then(|o| o.as_i64().ok())
-                .or(form.align)
-                .unwrap_or(0);
-            let shown = Shown::Text {
-                value: text,
-                multiline,
-                comb,
-                align,
-            };
-            (generate(shown), problem)
-        }
-        Value::Choice(shown) => {
-            if let (Some(id), Some(_)) = (existing, &problem) {
-                return (Plan::Existing(id), None);
-            }
-            if let (Some(id), false) = (existing, form.need_appearances) {
-                return (Plan::Existing(id), None);
-            }
-            (generate(shown), problem)
-        }
-        Value::Toggle { on, symbol } => {
-            let state = toggle_state(doc, annot, inherited(doc, annot, b"V"));
-            match (on, state.as_deref().and_then(|s| own(Some(s)))) {
-                (_, Some(id)) => (Plan::Existing(id), None),
-                (true, None) => (generate(Shown::Mark { symbol }), None),
-                (false, None) => (Plan::Nothing, None),
-            }
-        }
-        Value::Other => (existing.map_or(Plan::Nothing, Plan::Existing), None),
-    }
-}
-
-/// The annotations of a page: `/Annots` resolved, each with its own id when indirect.
-fn page_annotations(doc: &Document, page: ObjectId) -> Option<Vec<Dictionary>> {
+/// The annotations of a page: `/Annots` resolved, each with its own id when indirect
+/// (a radio button's id is its place among its group's kids).
+fn page_annotations(doc: &Document, page: ObjectId) -> Option<Vec<(Option<ObjectId>, Dictionary)>> {
     let dict = doc.get_dictionary(page).ok()?;
     let annots = resolve(doc, dict.get(b"Annots").ok()?).as_array().ok()?;
     Some(
         annots
             .iter()
-            .filter_map(|a| resolve(doc, a).as_dict().ok().cloned())
+            .filter_map(|a| {
+                let (id, target) = doc.dereference(a).ok()?;
+                Some((id, target.as_dict().ok()?.clone()))
+            })
             .collect(),
     )
 }
@@ -369,11 +214,11 @@ pub fn unprintable_fields(doc: &Document) -> Vec<UnprintableField> {
         found.push(reason);
     }
     for page in doc.get_pages().into_values() {
-        for annot in page_annotations(doc, page).unwrap_or_default() {
+        for (id, annot) in page_annotations(doc, page).unwrap_or_default() {
             if !is_widget(doc, &annot) || !prints(doc, &annot) {
                 continue;
             }
-            if let (_, Some(reason)) = plan(doc, &form, &annot) {
+            if let (_, Some(reason)) = plan(doc, &form, &annot, id) {
                 let name = field_name(doc, &annot);
                 if !found.iter().any(|f| f.name == name) {
                     found.push(UnprintableField { name, reason });
@@ -405,7 +250,7 @@ fn xfa_only(doc: &Document) -> Option<UnprintableField> {
         page_annotations(doc, page)
             .unwrap_or_default()
             .iter()
-            .any(|a| is_widget(doc, a) && inherited(doc, a, b"V").is_some())
+            .any(|(_, a)| is_widget(doc, a) && inherited(doc, a, b"V").is_some())
     });
     (dynamic || fields == 0 || !any_value).then(|| UnprintableField {
         name: String::from("XFA"),
@@ -434,6 +279,7 @@ fn generated_stream(doc: &mut Document, fonts: &mut Fonts, look: &Look, shown: &
         content,
         bbox,
         matrix,
+        ..
     } = appearance::generate(look, shown);
     let font = fonts.get(doc, look.font);
     let nums = |v: &[f32]| -> Vec<Object> { v.iter().map(|&x| Object::Real(x)).collect() };
@@ -456,19 +302,9 @@ fn unit_wrapper(
     ap: ObjectId,
     oc: Option<Object>,
 ) -> Option<ObjectId> {
-    let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
-    let bbox = rect(doc, stream.dict.get(b"BBox").ok())?;
-    let m = numbers(doc, stream.dict.get(b"Matrix").ok());
-    let matrix = if m.len() == 6 {
-        [m[0], m[1], m[2], m[3], m[4], m[5]]
-    } else {
-        [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    };
-    let t = super::ink::transformed(&matrix, bbox[0], bbox[1], bbox[2], bbox[3]);
+    let t = placed_box(doc, ap)?;
     let (tw, th) = (t[2] - t[0], t[3] - t[1]);
-    if !(tw > 1e-3 && th > 1e-3) {
-        return None;
-    }
+    let stream = doc.get_object(ap).and_then(Object::as_stream).ok()?;
     let needs_resources = !stream.dict.has(b"Resources");
     if needs_resources && let Some(dr) = &form.resources {
         // An appearance without resources leans on the form's /DR, which the job drops.
@@ -526,7 +362,23 @@ fn page_contents(doc: &Document, page: &Dictionary) -> Vec<Object> {
 
 /// Draws every printing annotation of every page into the page, then removes the pages'
 /// `/Annots` and the catalog's `/AcroForm`: a print job carries the form as it looks.
-pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
+///
+/// A document with a field import would refuse (`unprintable_fields`, the one rule for
+/// both) is refused here too, before anything is drawn: a document imported before import
+/// checked forms must not be mailed with a value missing or wrong. `what` names the
+/// document in the error.
+pub(crate) fn flatten(doc: &mut Document, what: &str) -> Result<FormSummary> {
+    let refused = unprintable_fields(doc);
+    if !refused.is_empty() {
+        let said: Vec<String> = refused
+            .iter()
+            .map(|f| crate::i18n::unprintable_field(f, what, crate::i18n::Lang::En))
+            .collect();
+        return Err(Error::Pdf(format!(
+            "{} Nothing was sent to the printer.",
+            said.join(" ")
+        )));
+    }
     let form = FormDefaults::of(doc);
     let mut summary = FormSummary::default();
     let mut fonts = Fonts(HashMap::new());
@@ -536,12 +388,12 @@ pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
             continue;
         };
         let mut placed: Vec<([f32; 4], ObjectId)> = Vec::new();
-        for annot in &annots {
-            let r = rect(doc, annot.get(b"Rect").ok());
-            let (decision, problem) = if prints(doc, annot) {
-                plan(doc, &form, annot)
+        for (id, annot) in &annots {
+            let r = rect_of(doc, annot.get(b"Rect").ok());
+            let decision = if prints(doc, annot) {
+                plan(doc, &form, annot, *id).0
             } else {
-                (Plan::Nothing, None)
+                Plan::Nothing
             };
             let ap = match decision {
                 Plan::Existing(id) => Some(id),
@@ -551,9 +403,6 @@ pub(crate) fn flatten(doc: &mut Document) -> Result<FormSummary> {
                 }
                 Plan::Nothing => None,
             };
-            if problem.is_some() {
-                summary.unfaithful.push(field_name(doc, annot));
-            }
             let oc = annot.get(b"OC").ok().cloned();
             match (ap, r) {
                 (Some(ap), Some(r)) if r[2] - r[0] > 0.0 && r[3] - r[1] > 0.0 => {

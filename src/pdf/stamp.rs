@@ -115,7 +115,16 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
         }
         if stamps.is_some() {
             // After isolation: the annotations are drawn from a clean graphics state.
-            super::forms::flatten(&mut doc)?;
+            let forms = super::forms::flatten(&mut doc, &what)?;
+            if forms.drawn > 0 || forms.dropped > 0 {
+                tracing::info!(
+                    document = index,
+                    drawn = forms.drawn,
+                    generated = forms.generated,
+                    dropped = forms.dropped,
+                    "form fields and annotations drawn into the pages"
+                );
+            }
         }
         out.max_id = out.max_id.max(doc.max_id);
         for (id, object) in std::mem::take(&mut doc.objects) {

@@ -52,7 +52,12 @@ pub(super) struct Generated {
     pub content: Vec<u8>,
     pub bbox: [f32; 4],
     pub matrix: [f32; 6],
+    /// Part of the value falls outside the box and is cut off by its clip.
+    pub clipped: bool,
 }
+
+/// How far text may reach past the padding into the border before it counts as cut off.
+const SLACK: f32 = 0.5;
 
 /// The name the generated appearances give their font in their own resources.
 pub(super) const FONT_NAME: &str = "KVFormFont";
@@ -144,7 +149,7 @@ pub(super) fn generate(look: &Look, shown: &Shown) -> Generated {
         );
     }
     let ink = color_op(&look.color, false).unwrap_or_else(|| "0 g".into());
-    match shown {
+    let clipped = match shown {
         Shown::Text {
             value,
             multiline,
@@ -153,14 +158,16 @@ pub(super) fn generate(look: &Look, shown: &Shown) -> Generated {
         } => {
             let _ = writeln!(s, "/Tx BMC q");
             clip(&mut s, bw, w, h);
-            if *multiline {
-                multiline_text(&mut s, look, &ink, value, *align, bw, w, h);
+            let clipped = if *multiline {
+                multiline_text(&mut s, look, &ink, value, *align, bw, w, h)
             } else if let Some(cells) = comb {
                 comb_text(&mut s, look, &ink, value, *cells, bw, w, h);
+                false
             } else {
-                single_line(&mut s, look, &ink, value, *align, bw, w, h);
-            }
+                single_line(&mut s, look, &ink, value, *align, bw, w, h)
+            };
             let _ = writeln!(s, "Q EMC");
+            clipped
         }
         Shown::List {
             options,
@@ -169,15 +176,20 @@ pub(super) fn generate(look: &Look, shown: &Shown) -> Generated {
         } => {
             let _ = writeln!(s, "/Tx BMC q");
             clip(&mut s, bw, w, h);
-            list(&mut s, look, &ink, options, selected, *top, bw, w, h);
+            let clipped = list(&mut s, look, &ink, options, selected, *top, bw, w, h);
             let _ = writeln!(s, "Q EMC");
+            clipped
         }
-        Shown::Mark { symbol } => mark(&mut s, look, *symbol, bw, w, h),
-    }
+        Shown::Mark { symbol } => {
+            mark(&mut s, look, *symbol, bw, w, h);
+            false
+        }
+    };
     Generated {
         content: s.into_bytes(),
         bbox: [0.0, 0.0, w, h],
         matrix,
+        clipped,
     }
 }
 
@@ -225,7 +237,7 @@ fn single_line(
     bw: f32,
     w: f32,
     h: f32,
-) {
+) -> bool {
     let p = pad(bw);
     let inner_w = (w - 2.0 * p).max(1.0);
     let mut size = look.size;
@@ -240,6 +252,8 @@ fn single_line(
     let x = aligned_x(align, tw, p, w - p).max(p.min(w - p - tw));
     let y = (h - CAP_HEIGHT * size) / 2.0;
     show(s, ink, size, x, y, value);
+    !value.is_empty()
+        && (x < bw - SLACK || x + tw > w - bw + SLACK || CAP_HEIGHT * size > h - 2.0 * bw + SLACK)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -314,11 +328,12 @@ fn multiline_text(
     bw: f32,
     w: f32,
     h: f32,
-) {
+) -> bool {
     let p = pad(bw);
     let inner_w = (w - 2.0 * p).max(1.0);
     let inner_h = (h - 2.0 * p).max(1.0);
     let mut size = look.size;
+    let mut clipped = false;
     if size <= 0.0 {
         size = 12.0f32.min(inner_h / LINE_FACTOR).max(MIN_SIZE);
         while size > MIN_SIZE {
@@ -332,13 +347,21 @@ fn multiline_text(
     let line_height = size * LINE_FACTOR;
     let mut y = h - p - size * 0.9;
     for line in wrap(&look.font, value, size, inner_w) {
+        // Descenders reach about a fifth of the size below the baseline.
+        if !line.is_empty() && y - 0.2 * size < bw - SLACK {
+            clipped = true;
+        }
+        let tw = look.font.width(&line, size);
+        if tw > w - 2.0 * bw + SLACK {
+            clipped = true;
+        }
         if y < -line_height {
             break;
         }
-        let tw = look.font.width(&line, size);
         show(s, ink, size, aligned_x(align, tw, p, w - p), y, &line);
         y -= line_height;
     }
+    clipped
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -352,14 +375,19 @@ fn list(
     bw: f32,
     w: f32,
     h: f32,
-) {
+) -> bool {
     let size = if look.size > 0.0 { look.size } else { 12.0 };
     let line_height = size * LIST_LINE_FACTOR;
     let p = pad(bw);
     let mut row_top = h - bw;
+    // A chosen option above the first row shown, or below the last whole one, is not on paper.
+    let mut clipped = selected.iter().any(|&i| i < top);
     for (i, option) in options.iter().enumerate().skip(top) {
+        if row_top - line_height < bw - SLACK && selected.contains(&i) {
+            clipped = true;
+        }
         if row_top <= bw {
-            break;
+            continue;
         }
         if selected.contains(&i)
             && let Some(op) = color_op(&HIGHLIGHT, false)
@@ -377,6 +405,7 @@ fn list(
         show(s, ink, size, p, y, option);
         row_top -= line_height;
     }
+    clipped
 }
 
 /// A check box's or radio button's mark, drawn as a path like the ZapfDingbats symbol the
