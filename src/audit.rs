@@ -5,7 +5,7 @@
 //! its fields in a fixed order, the detail as stored. Details carry ids, codes and case
 //! numbers, never names, personnummer or addresses, so the chain survives retention purges.
 
-use rusqlite::Connection;
+use crate::store::Tx;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -28,7 +28,7 @@ pub struct EventContext<'a> {
 
 /// Appends one event in the caller's transaction and returns its sequence number.
 pub fn append(
-    c: &Connection,
+    c: &Tx<'_>,
     ctx: &EventContext<'_>,
     kind: &str,
     detail: serde_json::Value,
@@ -119,7 +119,7 @@ pub struct AuditReport {
 }
 
 /// Walks the chain from the first event and stops at the first broken link.
-pub fn verify(c: &Connection) -> Result<AuditReport> {
+pub fn verify(c: &Tx<'_>) -> Result<AuditReport> {
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut checked = 0;
@@ -170,7 +170,7 @@ pub fn verify(c: &Connection) -> Result<AuditReport> {
 
 /// Walks the chain, then holds it against the head recorded outside the database: the
 /// newest events must still be there, with the hash they had when written.
-pub fn verify_with_head(c: &Connection, head: Option<&Head>) -> Result<AuditReport> {
+pub fn verify_with_head(c: &Tx<'_>, head: Option<&Head>) -> Result<AuditReport> {
     let mut report = verify(c)?;
     let Some(head) = head else {
         return Ok(report);
@@ -242,20 +242,20 @@ mod tests {
                 Ok(())
             })
             .expect("append");
-        let report = store.read(|tx| verify(tx)).expect("verify");
+        let report = store.read(verify).expect("verify");
         assert!(report.ok);
         assert_eq!(report.events, 5);
         // Edit event 3 behind kuvert's back: drop the trigger first, as an attacker would.
         store
             .write(|tx| {
-                tx.execute_batch(
+                tx.sql_for_tests().execute_batch(
                     "DROP TRIGGER events_no_update;
                      UPDATE events SET detail = '{\"i\":99}' WHERE seq = 3;",
                 )?;
                 Ok(())
             })
             .expect("tamper");
-        let report = store.read(|tx| verify(tx)).expect("verify");
+        let report = store.read(verify).expect("verify");
         assert!(!report.ok);
         assert_eq!(report.broken_at, Some(3));
     }

@@ -293,7 +293,7 @@ pub fn describe(e: &anyhow::Error, lang: Lang) -> (u8, String) {
         return (l.code as u8, l.text.clone());
     }
     match e.downcast_ref::<Error>() {
-        Some(k) => (k.exit_code() as u8, k.localized(lang)),
+        Some(k) => (k.exit_code() as u8, i18n::describe(k, lang)),
         None => (3, format!("{e:#}")),
     }
 }
@@ -329,7 +329,7 @@ impl Ctx {
             kuvert::logging::level(&self.config)?,
             dir_mode,
         ) {
-            eprintln!("kuvert: {}", e.localized(self.lang));
+            eprintln!("kuvert: {}", i18n::describe(&e, self.lang));
         }
 
         let outbox = paths::outbox(&self.config, &db);
@@ -425,7 +425,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     result.map_err(|e| match e.downcast::<Error>() {
         Ok(k) => anyhow::Error::new(Localized {
             code: k.exit_code(),
-            text: k.localized(lang),
+            text: i18n::describe(&k, lang),
         }),
         Err(other) => other,
     })

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::idnum::luhn_check_digit;
 use crate::model::{Address, PartyRole, Role, User};
 use crate::pdf::{self, DocumentPage};
+use crate::store::Tx;
 use crate::store::cases::{self, NewDocument, NewParty};
 use crate::store::{DbKind, Store, people};
 
@@ -446,7 +447,7 @@ fn pick_kind(
 }
 
 fn demo_parties(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     rng: &mut Rng,
     case_id: i64,
     protected: bool,

@@ -121,51 +121,49 @@ impl Refusal {
     }
 }
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::i18n::refusal(self, crate::i18n::Lang::En))
-    }
-}
-
+// Display (English, for the diagnostic log) lives with the words, at the edge.
 impl std::error::Error for Refusal {}
 
-/// Everything that can go wrong in the library.
+/// Everything that can go wrong in the library. Its words are the catalogue's
+/// (translated at the edge); here are only the facts.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A rule refused (exit 1).
-    #[error("{0}")]
     Refused(#[from] Refusal),
     /// Something named does not exist (exit 2).
-    #[error("{0}")]
     NotFound(String),
     /// The caller's input is wrong (exit 2).
-    #[error("{0}")]
     Invalid(String),
     /// No open mailing to act on (exit 2).
-    #[error("{}", crate::i18n::no_open_mailing(crate::i18n::Lang::En))]
     NoOpenMailing,
     /// The database failed (exit 3).
-    #[error("database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(#[source] DatabaseError),
     /// A schema migration failed (exit 3).
-    #[error("database schema: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(#[source] DatabaseError),
     /// A file could not be read or written (exit 3).
-    #[error("{context}: {source}")]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
     /// The printer did not take the job; the mailing stays as it was (exit 3).
-    #[error("printer: {0}")]
     Printer(String),
     /// A PDF could not be made (exit 3).
-    #[error("print job: {0}")]
     Pdf(String),
     /// Anything else about the environment (exit 3).
-    #[error("{0}")]
     Environment(String),
+}
+
+/// What the database said; only the store reads its codes (`store::DatabaseError`).
+pub use crate::store::DatabaseError;
+
+/// A fault of the disk or file system under the database, which a person can fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    DiskFull,
+    ReadOnly,
+    CannotOpen,
+    Io,
 }
 
 /// Shorthand used throughout the library.
@@ -203,32 +201,10 @@ impl Error {
     }
 
     /// What the storage said, when it is one of the machine's faults a person can fix.
-    pub fn storage_fault(&self) -> Option<crate::i18n::StorageFault> {
-        use crate::i18n::StorageFault;
-        let Error::Database(rusqlite::Error::SqliteFailure(e, _)) = self else {
-            return None;
-        };
-        match e.code {
-            rusqlite::ErrorCode::DiskFull => Some(StorageFault::DiskFull),
-            rusqlite::ErrorCode::ReadOnly => Some(StorageFault::ReadOnly),
-            rusqlite::ErrorCode::CannotOpen => Some(StorageFault::CannotOpen),
-            rusqlite::ErrorCode::SystemIoFailure => Some(StorageFault::Io),
-            _ => None,
-        }
-    }
-
-    /// The message in the user's language (refusals come from the catalogue).
-    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        if self.is_busy() {
-            return crate::i18n::database_busy(lang).to_owned();
-        }
-        if let Some(fault) = self.storage_fault() {
-            return format!("{} ({self})", crate::i18n::storage_fault(fault, lang));
-        }
+    pub fn storage_fault(&self) -> Option<StorageFault> {
         match self {
-            Error::Refused(r) => crate::i18n::refusal(r, lang),
-            Error::NoOpenMailing => crate::i18n::no_open_mailing(lang).to_owned(),
-            other => other.to_string(),
+            Error::Database(e) => e.fault(),
+            _ => None,
         }
     }
 
@@ -242,10 +218,6 @@ impl Error {
 
     /// True when the database stayed busy past the timeout (another desk held the write lock).
     pub fn is_busy(&self) -> bool {
-        matches!(
-            self,
-            Error::Database(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        )
+        matches!(self, Error::Database(e) if e.is_busy())
     }
 }

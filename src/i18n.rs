@@ -3,11 +3,11 @@
 //! Keeping all of it here means a translation is checked in one place and a screen or command
 //! never grows a stray English string.
 
-use crate::error::Refusal;
 use crate::model::{MailingState, PartyRole, Verdict};
 
 mod address;
 mod cli;
+mod errors;
 mod ids;
 mod paper;
 mod ui;
@@ -22,6 +22,7 @@ pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,
     documents_repaired, manifest_has_errors,
 };
+pub use errors::{database_busy, describe, no_open_mailing, refusal, storage_fault};
 pub use ids::{
     applicant_needs_person, case_not_found, case_number_problem, id_number_problem,
     only_person_protected,
@@ -54,176 +55,6 @@ impl Lang {
             Lang::Sv => sv,
             Lang::En => en,
         }
-    }
-}
-
-/// The sentence for a rule's refusal, naming the rule first.
-pub fn refusal(r: &Refusal, lang: Lang) -> String {
-    use Refusal::*;
-    match (r, lang) {
-        (OneOpenMailing { case, state }, Lang::Sv) => format!(
-            "En försändelse i taget: du har redan en öppen försändelse i ärende {case} ({}). Förslut eller makulera den först.",
-            state_text(*state, lang)
-        ),
-        (OneOpenMailing { case, state }, Lang::En) => format!(
-            "One mailing at a time: you already have an open mailing for case {case} ({}). Seal or void it first.",
-            state_text(*state, lang)
-        ),
-        (CaseLocked { case, holder, since }, Lang::Sv) => format!(
-            "Ärendet är låst: {holder} skickar från {case} sedan {since}. Vänta, eller be en teamledare bryta låset."
-        ),
-        (CaseLocked { case, holder, since }, Lang::En) => format!(
-            "Case locked: {holder} is mailing from {case} since {since}. Wait, or ask a team lead to break the lock."
-        ),
-        (OtherTeam { case, team, yours }, Lang::Sv) => format!(
-            "Annat team: ärende {case} tillhör team {team}, du arbetar i team {yours}."
-        ),
-        (OtherTeam { case, team, yours }, Lang::En) => format!(
-            "Other team: case {case} belongs to team {team}, you work in team {yours}."
-        ),
-        (DocumentOfOtherCase { document, case }, Lang::Sv) => format!(
-            "Handling i annat ärende: handling {document} hör inte till ärende {case}. Bara det låsta ärendets handlingar kan bifogas."
-        ),
-        (DocumentOfOtherCase { document, case }, Lang::En) => format!(
-            "Document of another case: document {document} is not part of case {case}. Only the locked case's documents can be attached."
-        ),
-        (OtherSubject { document, title, subject_role }, Lang::Sv) => format!(
-            "Handling om en annan person: handling {document} ({title}) gäller {}, inte mottagaren. Bifoga med --confirm-other-subject om den verkligen ska skickas.",
-            role_text_str(subject_role, lang)
-        ),
-        (OtherSubject { document, title, subject_role }, Lang::En) => format!(
-            "Document about another person: document {document} ({title}) concerns the {}, not the recipient. Attach it with --confirm-other-subject if it really must be sent.",
-            role_text_str(subject_role, lang)
-        ),
-        (DocumentPurged { document }, Lang::Sv) => format!(
-            "Handlingen är gallrad: handling {document} har tagits bort enligt gallringsreglerna."
-        ),
-        (DocumentPurged { document }, Lang::En) => format!(
-            "Document purged: document {document} was removed under the retention rules."
-        ),
-        (NothingAttached, _) => lang
-            .pick(
-                "Inget att skriva ut: bifoga minst en handling först.",
-                "Nothing to print: attach at least one document first.",
-            )
-            .to_owned(),
-        (NotVerified { seen, required }, Lang::Sv) => format!(
-            "Inte kontrollerad: {seen} av {required} ark skannade. Skanna varje ark innan du försluter."
-        ),
-        (NotVerified { seen, required }, Lang::En) => format!(
-            "Not verified: {seen} of {required} sheets scanned. Scan every sheet before sealing."
-        ),
-        (NotPrinted, _) => lang
-            .pick(
-                "Inte utskriven: skriv ut försändelsen innan du skannar dess ark.",
-                "Not printed yet: print the mailing before scanning its sheets.",
-            )
-            .to_owned(),
-        (AlreadyPrinted, _) => lang
-            .pick(
-                "Redan utskriven: innehållet i en utskriven försändelse kan inte ändras. Makulera den och börja om.",
-                "Already printed: the contents of a printed mailing cannot change. Void it and start again.",
-            )
-            .to_owned(),
-        (ReprintNeedsReason, _) => lang
-            .pick(
-                "Omutskrift kräver skäl: den tidigare utskriften blir ogiltig. Ange --reason (t.ex. \"pappersstopp\").",
-                "A reprint needs a reason: the earlier print becomes stale. Give --reason (for example \"paper jam\").",
-            )
-            .to_owned(),
-        (TooManyPrints { max }, Lang::Sv) => format!(
-            "För många utskrifter: försändelsen har använt alla {max} utskrifter. Makulera den och börja om."
-        ),
-        (TooManyPrints { max }, Lang::En) => format!(
-            "Too many prints: this mailing has used all {max} print generations. Void it and start again."
-        ),
-        (LeadOnly { what }, Lang::Sv) => {
-            format!("Endast teamledare: {what} kräver rollen teamledare (lead).")
-        }
-        (LeadOnly { what }, Lang::En) => format!("Team leads only: {what} needs the role lead."),
-        (NotLocked { case }, Lang::Sv) => {
-            format!("Inte låst: ärende {case} har inget lås att bryta.")
-        }
-        (NotLocked { case }, Lang::En) => format!("Not locked: case {case} has no lock to break."),
-        (UnknownUser { account }, Lang::Sv) => format!(
-            "Okänd användare: kontot '{account}' är inte registrerat i kuvert. En teamledare registrerar det med: kuvert user add {account} --name \"Namn\" --role caseworker --team TEAM"
-        ),
-        (UnknownUser { account }, Lang::En) => format!(
-            "Unknown user: the account '{account}' is not registered in kuvert. A team lead registers it with: kuvert user add {account} --name \"Name\" --role caseworker --team TEAM"
-        ),
-        (FourEyes { case }, Lang::Sv) => format!(
-            "Dubbelkontroll: du skrev ut försändelsen i ärende {case}, så en kollega ska skanna och försluta den. Lämna kuvertet till förslutningsstationen (kuvert station)."
-        ),
-        (FourEyes { case }, Lang::En) => format!(
-            "Dual control: you printed the mailing of case {case}, so a colleague must scan and seal it. Take the envelope to the sealing station (kuvert station)."
-        ),
-        (NotAwaitingSeal { case, state }, Lang::Sv) => format!(
-            "Väntar inte på förslutning: försändelsen i ärende {case} är {}. Bara utskrivna försändelser kan kontrolleras och förslutas.",
-            state_text(*state, lang)
-        ),
-        (NotAwaitingSeal { case, state }, Lang::En) => format!(
-            "Not waiting to be sealed: the mailing of case {case} is {}. Only printed mailings can be verified and sealed.",
-            state_text(*state, lang)
-        ),
-        (StaleCover { case, generation, current }, Lang::Sv) => format!(
-            "Gammalt försättsblad: bladet är från utskrift {generation} av ärende {case}, men utskrift {current} gäller. Lägg undan de gamla arken och använd den senaste utskriften."
-        ),
-        (StaleCover { case, generation, current }, Lang::En) => format!(
-            "Old cover sheet: this sheet is from print {generation} of case {case}, but print {current} is the valid one. Set the old sheets aside and use the newest print."
-        ),
-        (ImpersonationRefused, _) => lang
-            .pick(
-                "KUVERT_USER godtas bara i en demodatabas. Den här databasen är skarp, så du agerar som ditt eget inloggningskonto.",
-                "KUVERT_USER is only accepted on a demo database. This database is for real use, so you act as your own login account.",
-            )
-            .to_owned(),
-    }
-}
-
-/// Said when a mailing command finds no open mailing.
-pub fn no_open_mailing(lang: Lang) -> &'static str {
-    lang.pick(
-        "Du har ingen öppen försändelse. Starta en med `kuvert mail start ÄRENDE --to PART_ID`.",
-        "You have no open mailing. Start one with `kuvert mail start CASE --to PARTY_ID`.",
-    )
-}
-
-/// Said when another desk held the database's write lock past the timeout.
-pub fn database_busy(lang: Lang) -> &'static str {
-    lang.pick(
-        "Databasen är upptagen (en annan arbetsplats skriver just nu). Inget ändrades; försök igen om en stund.",
-        "The database is busy (another desk is writing right now). Nothing was changed; try again in a moment.",
-    )
-}
-
-/// A fault of the disk or file system under the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StorageFault {
-    DiskFull,
-    ReadOnly,
-    CannotOpen,
-    Io,
-}
-
-/// What a storage fault means and what to do; in every case nothing was changed.
-pub fn storage_fault(fault: StorageFault, lang: Lang) -> &'static str {
-    match fault {
-        StorageFault::DiskFull => lang.pick(
-            "Disken är full: databasen kunde inte skrivas. Inget ändrades. Be IT frigöra utrymme och försök igen.",
-            "The disk is full: the database could not be written. Nothing was changed. Ask IT to free space and try again.",
-        ),
-        StorageFault::ReadOnly => lang.pick(
-            "Databasen är skrivskyddad (filen eller disken får inte skrivas). Inget ändrades. Be IT kontrollera behörigheterna.",
-            "The database is read-only (the file or the disk cannot be written). Nothing was changed. Ask IT to check the permissions.",
-        ),
-        StorageFault::CannotOpen => lang.pick(
-            "Databasen kan inte öppnas (mappen saknas, disken är skrivskyddad eller full, eller filerna bredvid den får inte skapas). Inget ändrades. Be IT kontrollera sökvägen, disken och behörigheterna.",
-            "The database cannot be opened (its folder is missing, the disk is read-only or full, or the files beside it cannot be created). Nothing was changed. Ask IT to check the path, the disk and the permissions.",
-        ),
-        StorageFault::Io => lang.pick(
-            "Disken svarade med ett fel när databasen skulle skrivas eller läsas (oftast: disken är full). Inget ändrades. Be IT kontrollera disken och frigöra utrymme.",
-            "The disk answered with an error while the database was written or read (most often: the disk is full). Nothing was changed. Ask IT to check the disk and free space.",
-        ),
     }
 }
 
@@ -718,36 +549,6 @@ mod tests {
     fn fill_replaces_in_order() {
         assert_eq!(fill("{} av {}", &[&3, &"sju"]), "3 av sju");
         assert_eq!(fill("inga", &[&1]), "inga");
-    }
-
-    #[test]
-    fn every_refusal_has_both_languages_and_they_differ() {
-        let samples = [
-            Refusal::NothingAttached,
-            Refusal::NotPrinted,
-            Refusal::AlreadyPrinted,
-            Refusal::ReprintNeedsReason,
-            Refusal::ImpersonationRefused,
-            Refusal::FourEyes {
-                case: "FK 1".into(),
-            },
-            Refusal::NotAwaitingSeal {
-                case: "FK 1".into(),
-                state: crate::model::MailingState::Sealed,
-            },
-            Refusal::StaleCover {
-                case: "FK 1".into(),
-                generation: 1,
-                current: 2,
-            },
-            Refusal::NotVerified {
-                seen: 1,
-                required: 3,
-            },
-        ];
-        for r in samples {
-            assert_ne!(refusal(&r, Lang::Sv), refusal(&r, Lang::En));
-        }
     }
 
     #[test]

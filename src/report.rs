@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
 use crate::model::{MailingId, Role, SessionId};
+use crate::store::Tx;
 use crate::store::reports::{self, SessionFilter};
 use crate::workflow::{Session, Workflow};
 
@@ -205,7 +206,7 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
 /// A deviation as the log shows it, with whose mailing a stray sheet came from. An event
 /// recorded without the other mailing names it through the sheet code's token.
 fn deviation_entry(
-    tx: &rusqlite::Connection,
+    tx: &Tx<'_>,
     mailing: MailingId,
     time: &str,
     detail: &serde_json::Value,

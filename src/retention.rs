@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::audit::{self, EventContext};
 use crate::error::{Error, Refusal, Result};
 use crate::model::Role;
+use crate::store::Tx;
 use crate::store::retention::{self, Removed};
 use crate::workflow::{Session, Workflow};
 
@@ -71,7 +72,7 @@ fn purge_checked(
         files_missing: 0,
         files_failed: Vec::new(),
     };
-    let work = |tx: &rusqlite::Transaction<'_>| -> Result<(Removed, usize)> {
+    let work = |tx: &Tx<'_>| -> Result<(Removed, usize)> {
         let due = retention::due(tx, &team, &cutoff)?;
         let removed = retention::purge(tx, &due, &cutoff, &stamp)?;
         if !dry_run && removed.mailings > 0 {

@@ -14,6 +14,7 @@ use crate::code::{MailingToken, SheetCode};
 use crate::demo::{Rng, address, org_number, person_name, person_number};
 use crate::error::{Error, Result};
 use crate::pdf::{DocumentPage, Fonts, generate_document};
+use crate::store::Tx;
 use crate::store::events::EventRow;
 use crate::store::{DbKind, Store, scale as bulk};
 use crate::time_fmt::timestamp;
@@ -89,7 +90,7 @@ impl Chain {
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
-        c: &rusqlite::Connection,
+        c: &Tx<'_>,
         time: &str,
         session: Option<i64>,
         account: Option<&str>,
@@ -439,17 +440,17 @@ mod tests {
         assert!(report.ok && report.head == Some(made.events), "{report:?}");
         let broken: i64 = store
             .read(|tx| {
-                Ok(
-                    tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                        r.get(0)
-                    })?,
-                )
+                Ok(tx.sql_for_tests().query_row(
+                    "SELECT count(*) FROM pragma_foreign_key_check",
+                    [],
+                    |r| r.get(0),
+                )?)
             })
             .expect("fk check");
         assert_eq!(broken, 0);
         let (blobs, locks): (i64, i64) = store
             .read(|tx| {
-                Ok(tx.query_row(
+                Ok(tx.sql_for_tests().query_row(
                     "SELECT (SELECT count(*) FROM blobs), (SELECT count(*) FROM case_locks)",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),

@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -21,6 +20,7 @@ use crate::model::*;
 use crate::plan::{Delivery, PrintPlan, sheet_layout};
 use crate::policy::Policy;
 use crate::print::{PrintedJob, Producer};
+use crate::store::Tx;
 use crate::store::mailings::{MailingRow, NewPrintJob};
 use crate::store::{DbKind, Store, cases, mailings, people, policies};
 use crate::time_fmt;
@@ -1047,13 +1047,13 @@ fn ctx<'a>(
     }
 }
 
-fn open_mailing(c: &Connection, s: &Session) -> Result<MailingRow> {
+fn open_mailing(c: &Tx<'_>, s: &Session) -> Result<MailingRow> {
     mailings::open_for(c, &s.user.account)?.ok_or(Error::NoOpenMailing)
 }
 
 /// The mailing a scan or seal acts on, with the team's dual-control policy applied at both
 /// desks; the policy is read in the same transaction as the act it allows.
-fn desk_mailing(c: &Connection, s: &Session, desk: Desk) -> Result<(MailingRow, Policy)> {
+fn desk_mailing(c: &Tx<'_>, s: &Session, desk: Desk) -> Result<(MailingRow, Policy)> {
     let m = match desk {
         Desk::Own => open_mailing(c, s)?,
         Desk::Station(id) => station_mailing(c, s, id)?,
@@ -1068,7 +1068,7 @@ fn desk_mailing(c: &Connection, s: &Session, desk: Desk) -> Result<(MailingRow, 
 /// A mailing someone may verify at a station: printed and of their team (the four-eyes
 /// rule is `desk_mailing`'s). Checked again in every transaction, since the owner may
 /// reprint or void it meanwhile.
-fn station_mailing(c: &Connection, s: &Session, id: MailingId) -> Result<MailingRow> {
+fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<MailingRow> {
     let m = mailings::by_id(c, id)?.ok_or(Error::NoOpenMailing)?;
     let case = cases::by_id(c, m.case_id)?;
     if case.team != s.user.team {
@@ -1090,7 +1090,7 @@ fn station_mailing(c: &Connection, s: &Session, id: MailingId) -> Result<Mailing
 }
 
 /// A case by number, only within the user's team.
-fn team_case(c: &Connection, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
+fn team_case(c: &Tx<'_>, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
     let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
     let case = cases::by_number(c, &number)?

@@ -1,7 +1,8 @@
 //! Cases, their parties and documents, and document bytes.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
+use super::Tx;
 use crate::country::Country;
 use crate::error::{Error, Result};
 use crate::idnum::mask_stored;
@@ -41,7 +42,7 @@ pub struct NewDocument<'a> {
 }
 
 /// Cases of a team, with their lock holder.
-pub fn list(c: &Connection, team: &str) -> Result<Vec<CaseSummary>> {
+pub fn list(c: &Tx<'_>, team: &str) -> Result<Vec<CaseSummary>> {
     let mut stmt = c.prepare_cached(
         "SELECT c.number, c.benefit, c.team, l.account
          FROM cases c LEFT JOIN case_locks l ON l.case_id = c.id
@@ -59,7 +60,7 @@ pub fn list(c: &Connection, team: &str) -> Result<Vec<CaseSummary>> {
 }
 
 /// A case by its number.
-pub fn by_number(c: &Connection, number: &str) -> Result<Option<CaseRow>> {
+pub fn by_number(c: &Tx<'_>, number: &str) -> Result<Option<CaseRow>> {
     Ok(
         c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE number = ?1")?
             .query_row([number], case_row)
@@ -68,7 +69,7 @@ pub fn by_number(c: &Connection, number: &str) -> Result<Option<CaseRow>> {
 }
 
 /// A case by id.
-pub fn by_id(c: &Connection, id: i64) -> Result<CaseRow> {
+pub fn by_id(c: &Tx<'_>, id: i64) -> Result<CaseRow> {
     Ok(
         c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE id = ?1")?
             .query_row([id], case_row)?,
@@ -129,7 +130,7 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
 }
 
 /// The parties of a case, applicant first.
-pub fn parties(c: &Connection, case_id: i64) -> Result<Vec<Party>> {
+pub fn parties(c: &Tx<'_>, case_id: i64) -> Result<Vec<Party>> {
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {PARTY_COLUMNS} FROM parties WHERE case_id = ?1
          ORDER BY CASE role WHEN 'applicant' THEN 0 WHEN 'representative' THEN 1
@@ -140,7 +141,7 @@ pub fn parties(c: &Connection, case_id: i64) -> Result<Vec<Party>> {
 }
 
 /// One party, only if it belongs to the given case.
-pub fn party_of_case(c: &Connection, case_id: i64, party: PartyId) -> Result<Option<Party>> {
+pub fn party_of_case(c: &Tx<'_>, case_id: i64, party: PartyId) -> Result<Option<Party>> {
     Ok(c.prepare_cached(&format!(
         "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1 AND case_id = ?2"
     ))?
@@ -149,7 +150,7 @@ pub fn party_of_case(c: &Connection, case_id: i64, party: PartyId) -> Result<Opt
 }
 
 /// One party by id (any case).
-pub fn party(c: &Connection, party: PartyId) -> Result<Option<Party>> {
+pub fn party(c: &Tx<'_>, party: PartyId) -> Result<Option<Party>> {
     Ok(c.prepare_cached(&format!(
         "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"
     ))?
@@ -170,7 +171,7 @@ fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
 }
 
 /// The documents of a case, newest first.
-pub fn documents(c: &Connection, case_id: i64) -> Result<Vec<Document>> {
+pub fn documents(c: &Tx<'_>, case_id: i64) -> Result<Vec<Document>> {
     let mut stmt = c.prepare_cached(
         "SELECT id, title, kind, date, subject_id, pages, sha256 FROM documents
          WHERE case_id = ?1 ORDER BY date DESC, id",
@@ -180,7 +181,7 @@ pub fn documents(c: &Connection, case_id: i64) -> Result<Vec<Document>> {
 }
 
 /// A document and the case it belongs to.
-pub fn document(c: &Connection, id: DocumentId) -> Result<Option<(Document, i64)>> {
+pub fn document(c: &Tx<'_>, id: DocumentId) -> Result<Option<(Document, i64)>> {
     Ok(c.prepare_cached(
         "SELECT id, title, kind, date, subject_id, pages, sha256, case_id FROM documents WHERE id = ?1",
     )?
@@ -189,7 +190,7 @@ pub fn document(c: &Connection, id: DocumentId) -> Result<Option<(Document, i64)
 }
 
 /// The PDF bytes of a document; `None` once purged.
-pub fn document_bytes(c: &Connection, id: DocumentId) -> Result<Option<Vec<u8>>> {
+pub fn document_bytes(c: &Tx<'_>, id: DocumentId) -> Result<Option<Vec<u8>>> {
     Ok(c.prepare_cached(
         "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1",
     )?
@@ -198,7 +199,7 @@ pub fn document_bytes(c: &Connection, id: DocumentId) -> Result<Option<Vec<u8>>>
 }
 
 /// The lock on a case, with the holder's display name.
-pub fn lock(c: &Connection, case_id: i64) -> Result<Option<LockInfo>> {
+pub fn lock(c: &Tx<'_>, case_id: i64) -> Result<Option<LockInfo>> {
     Ok(c.prepare_cached(
         "SELECT l.account, u.name, l.since, l.mailing_id
          FROM case_locks l JOIN users u ON u.account = l.account WHERE l.case_id = ?1",
@@ -215,7 +216,7 @@ pub fn lock(c: &Connection, case_id: i64) -> Result<Option<LockInfo>> {
 }
 
 /// Inserts a case; a case number already in use is refused.
-pub fn insert_case(c: &Connection, number: &str, benefit: &str, team: &str) -> Result<i64> {
+pub fn insert_case(c: &Tx<'_>, number: &str, benefit: &str, team: &str) -> Result<i64> {
     super::people::ensure_team(c, team)?;
     match c.execute(
         "INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3)",
@@ -230,7 +231,7 @@ pub fn insert_case(c: &Connection, number: &str, benefit: &str, team: &str) -> R
 }
 
 /// Inserts a party of a case.
-pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
+pub fn insert_party(c: &Tx<'_>, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
     let a = if p.protected { None } else { p.address };
     c.execute(
         "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city, country)
@@ -252,7 +253,7 @@ pub fn insert_party(c: &Connection, case_id: i64, p: &NewParty<'_>) -> Result<Pa
 }
 
 /// Inserts a document; identical bytes are stored once.
-pub fn insert_document(c: &Connection, case_id: i64, d: &NewDocument<'_>) -> Result<DocumentId> {
+pub fn insert_document(c: &Tx<'_>, case_id: i64, d: &NewDocument<'_>) -> Result<DocumentId> {
     c.prepare_cached("INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?1, ?2)")?
         .execute((d.sha256, d.bytes))?;
     c.prepare_cached(
@@ -303,7 +304,9 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .expect("countries");
         assert_eq!(countries, [Some("SE".to_owned()), None]);
-        let parties = super::parties(&c, 1).expect("read");
+        let tx = super::Tx::over(c.transaction().expect("tx"));
+        let parties = super::parties(&tx, 1).expect("read");
+        drop(tx);
         let a = parties[0].address.as_ref().expect("an address");
         assert!(a.country.is_sweden());
         assert!(parties[1].address.is_none());

@@ -1,7 +1,8 @@
 //! The event table: rows are only ever inserted (triggers refuse UPDATE and DELETE).
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
+use super::Tx;
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
 
@@ -40,7 +41,7 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 }
 
 /// The newest event's sequence number and hash: the head of the chain.
-pub fn head(c: &Connection) -> Result<Option<(i64, String)>> {
+pub fn head(c: &Tx<'_>) -> Result<Option<(i64, String)>> {
     Ok(
         c.prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -49,14 +50,14 @@ pub fn head(c: &Connection) -> Result<Option<(i64, String)>> {
 }
 
 /// The hash of one event, if it exists.
-pub fn hash_at(c: &Connection, seq: i64) -> Result<Option<String>> {
+pub fn hash_at(c: &Tx<'_>, seq: i64) -> Result<Option<String>> {
     Ok(c.prepare_cached("SELECT hash FROM events WHERE seq = ?1")?
         .query_row([seq], |r| r.get(0))
         .optional()?)
 }
 
 /// Appends an event whose hash the caller computed.
-pub fn insert(c: &Connection, e: &EventRow) -> Result<()> {
+pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
     c.prepare_cached(&format!(
         "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     ))?
@@ -76,7 +77,7 @@ pub fn insert(c: &Connection, e: &EventRow) -> Result<()> {
 }
 
 /// Walks every event in order; `f` returns false to stop early.
-pub fn for_each(c: &Connection, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
+pub fn for_each(c: &Tx<'_>, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
     let mut stmt = c.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -88,7 +89,7 @@ pub fn for_each(c: &Connection, mut f: impl FnMut(EventRow) -> bool) -> Result<(
 }
 
 /// The events of one mailing, oldest first.
-pub fn of_mailing(c: &Connection, mailing: MailingId) -> Result<Vec<EventRow>> {
+pub fn of_mailing(c: &Tx<'_>, mailing: MailingId) -> Result<Vec<EventRow>> {
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM events WHERE mailing_id = ?1 ORDER BY seq"
     ))?;

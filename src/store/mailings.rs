@@ -1,7 +1,8 @@
 //! Mailings, the locks they hold, their attachments, prints, sheets and scans.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
+use super::Tx;
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
     DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, Verdict,
@@ -49,7 +50,7 @@ fn mailing_row(r: &Row<'_>) -> rusqlite::Result<MailingRow> {
 }
 
 /// The user's open mailing (there is at most one: a unique index).
-pub fn open_for(c: &Connection, account: &str) -> Result<Option<MailingRow>> {
+pub fn open_for(c: &Tx<'_>, account: &str) -> Result<Option<MailingRow>> {
     Ok(c.prepare_cached(&format!(
         "{MAILING_SELECT} WHERE m.account = ?1 AND m.state IN ('draft', 'printed', 'verified')"
     ))?
@@ -58,7 +59,7 @@ pub fn open_for(c: &Connection, account: &str) -> Result<Option<MailingRow>> {
 }
 
 /// A mailing by id.
-pub fn by_id(c: &Connection, id: MailingId) -> Result<Option<MailingRow>> {
+pub fn by_id(c: &Tx<'_>, id: MailingId) -> Result<Option<MailingRow>> {
     Ok(
         c.prepare_cached(&format!("{MAILING_SELECT} WHERE m.id = ?1"))?
             .query_row([id], mailing_row)
@@ -72,7 +73,7 @@ pub(crate) fn by_token_sql() -> String {
 }
 
 /// The mailing that printed codes with this token.
-pub fn by_token(c: &Connection, token: &str) -> Result<Option<MailingRow>> {
+pub fn by_token(c: &Tx<'_>, token: &str) -> Result<Option<MailingRow>> {
     Ok(c.prepare_cached(&by_token_sql())?
         .query_row([token], mailing_row)
         .optional()?)
@@ -83,7 +84,7 @@ pub fn by_token(c: &Connection, token: &str) -> Result<Option<MailingRow>> {
 /// the workflow's own checks were bypassed.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_with_lock(
-    c: &Connection,
+    c: &Tx<'_>,
     case_id: i64,
     account: &str,
     session: SessionId,
@@ -116,7 +117,7 @@ pub fn insert_with_lock(
 /// Sets a mailing's state; closing states also stamp the close time and reason (and a
 /// trigger releases the lock).
 pub fn set_state(
-    c: &Connection,
+    c: &Tx<'_>,
     id: MailingId,
     state: MailingState,
     now: &str,
@@ -131,7 +132,7 @@ pub fn set_state(
 }
 
 /// Starts a new scan round: the scanned set is empty again.
-pub fn new_round(c: &Connection, id: MailingId) -> Result<u32> {
+pub fn new_round(c: &Tx<'_>, id: MailingId) -> Result<u32> {
     Ok(c.query_row(
         "UPDATE mailings SET round = round + 1 WHERE id = ?1 RETURNING round",
         [id],
@@ -140,7 +141,7 @@ pub fn new_round(c: &Connection, id: MailingId) -> Result<u32> {
 }
 
 /// The attached documents in the order they will be printed.
-pub fn enclosures(c: &Connection, id: MailingId) -> Result<Vec<Enclosure>> {
+pub fn enclosures(c: &Tx<'_>, id: MailingId) -> Result<Vec<Enclosure>> {
     let mut stmt = c.prepare_cached(
         "SELECT d.id, d.title, d.kind, d.date, d.pages, d.subject_id, md.other_subject
          FROM mailing_documents md JOIN documents d ON d.id = md.document_id
@@ -162,7 +163,7 @@ pub fn enclosures(c: &Connection, id: MailingId) -> Result<Vec<Enclosure>> {
 
 /// Attaches a document at the end of the list.
 pub fn attach(
-    c: &Connection,
+    c: &Tx<'_>,
     id: MailingId,
     case_id: i64,
     document: DocumentId,
@@ -192,7 +193,7 @@ pub fn attach(
 }
 
 /// Detaches a document; false if it was not attached.
-pub fn detach(c: &Connection, id: MailingId, document: DocumentId) -> Result<bool> {
+pub fn detach(c: &Tx<'_>, id: MailingId, document: DocumentId) -> Result<bool> {
     Ok(c.execute(
         "DELETE FROM mailing_documents WHERE mailing_id = ?1 AND document_id = ?2",
         (id, document),
@@ -201,7 +202,7 @@ pub fn detach(c: &Connection, id: MailingId, document: DocumentId) -> Result<boo
 
 /// Reserves the next print generation before rendering, so that the codes of a print that
 /// never completes (printer error, crash) are never reused: they scan as stale.
-pub fn reserve_generation(c: &Connection, id: MailingId) -> Result<u32> {
+pub fn reserve_generation(c: &Tx<'_>, id: MailingId) -> Result<u32> {
     Ok(c.query_row(
         "UPDATE mailings SET issued = issued + 1 WHERE id = ?1 RETURNING issued",
         [id],
@@ -223,7 +224,7 @@ pub struct NewPrintJob<'a> {
 }
 
 /// Records a completed print, makes it the current generation and starts a fresh scan round.
-pub fn record_print(c: &Connection, id: MailingId, job: &NewPrintJob<'_>, now: &str) -> Result<()> {
+pub fn record_print(c: &Tx<'_>, id: MailingId, job: &NewPrintJob<'_>, now: &str) -> Result<()> {
     c.execute(
         "INSERT INTO print_jobs(mailing_id, generation, sheets, pdf_path, pdf_sha256, printer_job,
                                 reason, session_id, account, created)
@@ -266,7 +267,7 @@ pub fn record_print(c: &Connection, id: MailingId, job: &NewPrintJob<'_>, now: &
 
 /// Sheet count, required count and PDF path of a generation.
 pub fn print_summary(
-    c: &Connection,
+    c: &Tx<'_>,
     id: MailingId,
     generation: u32,
 ) -> Result<Option<(u32, u32, String)>> {
@@ -282,7 +283,7 @@ pub fn print_summary(
 
 /// Whether a sheet is required by the policy the print was made with.
 pub fn sheet_required(
-    c: &Connection,
+    c: &Tx<'_>,
     id: MailingId,
     generation: u32,
     sheet: u32,
@@ -304,14 +305,14 @@ pub(crate) const SEEN_REQUIRED_SQL: &str = "SELECT count(DISTINCT s.sheet) FROM 
        AND h.required = 1";
 
 /// Sheet numbers scanned OK in the current round of the current generation.
-pub fn seen_sheets(c: &Connection, m: &MailingRow) -> Result<Vec<u32>> {
+pub fn seen_sheets(c: &Tx<'_>, m: &MailingRow) -> Result<Vec<u32>> {
     let mut stmt = c.prepare_cached(SEEN_SHEETS_SQL)?;
     let rows = stmt.query_map((m.id, m.round, m.generation), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Required sheets scanned OK in the current round.
-pub fn seen_required(c: &Connection, m: &MailingRow) -> Result<u32> {
+pub fn seen_required(c: &Tx<'_>, m: &MailingRow) -> Result<u32> {
     Ok(c.prepare_cached(SEEN_REQUIRED_SQL)?
         .query_row((m.id, m.round, m.generation), |r| r.get(0))?)
 }
@@ -331,7 +332,7 @@ pub struct NewScan<'a> {
 }
 
 /// Records a scan.
-pub fn insert_scan(c: &Connection, s: &NewScan<'_>, now: &str) -> Result<()> {
+pub fn insert_scan(c: &Tx<'_>, s: &NewScan<'_>, now: &str) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO scans(mailing_id, session_id, time, code, verdict, generation, sheet, round,
                            other_mailing_id, source)
@@ -353,7 +354,7 @@ pub fn insert_scan(c: &Connection, s: &NewScan<'_>, now: &str) -> Result<()> {
 }
 
 /// The team's printed mailings waiting to be verified and sealed, oldest print first.
-pub fn awaiting_seal(c: &Connection, team: &str) -> Result<Vec<crate::model::AwaitingSeal>> {
+pub fn awaiting_seal(c: &Tx<'_>, team: &str) -> Result<Vec<crate::model::AwaitingSeal>> {
     let mut st = c.prepare_cached(
         "SELECT m.id, c.number, m.state, COALESCE(m.printed_by, m.account), p.created, p.sheets
          FROM mailings m
@@ -379,7 +380,7 @@ pub fn awaiting_seal(c: &Connection, team: &str) -> Result<Vec<crate::model::Awa
 /// Gives a draft another recipient of its case. The documents that do not concern the new
 /// recipient are removed (attaching one again asks again whether it may go to someone it
 /// does not concern); the rest now concern the recipient. Returns how many were removed.
-pub fn change_recipient(c: &Connection, id: MailingId, recipient: PartyId) -> Result<usize> {
+pub fn change_recipient(c: &Tx<'_>, id: MailingId, recipient: PartyId) -> Result<usize> {
     c.execute(
         "UPDATE mailings SET recipient_id = ?2 WHERE id = ?1 AND state = 'draft'",
         (id, recipient),

@@ -22,7 +22,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StorageFault};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -173,13 +173,13 @@ impl Store {
 
     /// Runs `f` in one write transaction: all of it happens, or none of it. Afterwards the
     /// head file follows the event log (see `head`).
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = Tx(self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?);
         let value = f(&tx)?;
         let newest = events::head(&tx)?;
-        tx.commit()?;
+        tx.0.commit()?;
         if let Some((seq, hash)) = newest
             && seq > self.head_written
         {
@@ -205,22 +205,22 @@ impl Store {
 
     /// Runs `f` as a write transaction and rolls it back: what it would do, done to nothing
     /// (a dry run).
-    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = Tx(self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?);
         let value = f(&tx)?;
-        tx.rollback()?;
+        tx.0.rollback()?;
         Ok(value)
     }
 
     /// Runs `f` in one read transaction: a consistent snapshot, no write lock.
-    pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = Tx(self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+            .transaction_with_behavior(TransactionBehavior::Deferred)?);
         let value = f(&tx)?;
-        tx.finish()?;
+        tx.0.finish()?;
         Ok(value)
     }
 
@@ -245,6 +245,128 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// One open transaction. The workflow hands it to the store's typed functions and never sees
+/// the SQL behind it, so a second backend can stand behind the same functions.
+pub struct Tx<'c>(Transaction<'c>);
+
+/// What the store's functions call on a transaction; private to the store.
+impl Tx<'_> {
+    pub(in crate::store) fn prepare_cached(
+        &self,
+        sql: &str,
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.0.prepare_cached(sql)
+    }
+
+    pub(in crate::store) fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
+        self.0.prepare(sql)
+    }
+
+    pub(in crate::store) fn execute<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> rusqlite::Result<usize> {
+        self.0.execute(sql, params)
+    }
+
+    pub(in crate::store) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.0.execute_batch(sql)
+    }
+
+    pub(in crate::store) fn query_row<T, P, F>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+    ) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.0.query_row(sql, params, f)
+    }
+
+    pub(in crate::store) fn last_insert_rowid(&self) -> i64 {
+        self.0.last_insert_rowid()
+    }
+
+    /// The SQL connection itself, for tests that inspect or damage the database as an
+    /// auditor or an attacker would.
+    #[cfg(test)]
+    pub(crate) fn sql_for_tests(&self) -> &Connection {
+        &self.0
+    }
+
+    /// A transaction over a connection a store test set up by hand.
+    #[cfg(test)]
+    pub(in crate::store) fn over(tx: Transaction<'_>) -> Tx<'_> {
+        Tx(tx)
+    }
+}
+
+/// What the database said, kept whole for IT; only the store reads its codes.
+#[derive(Debug)]
+pub struct DatabaseError(DbCause);
+
+#[derive(Debug)]
+enum DbCause {
+    Sql(rusqlite::Error),
+    Schema(rusqlite_migration::Error),
+}
+
+impl DatabaseError {
+    /// A fault of the disk or file system a person can fix, if it is one.
+    pub fn fault(&self) -> Option<StorageFault> {
+        let DbCause::Sql(rusqlite::Error::SqliteFailure(e, _)) = &self.0 else {
+            return None;
+        };
+        match e.code {
+            rusqlite::ErrorCode::DiskFull => Some(StorageFault::DiskFull),
+            rusqlite::ErrorCode::ReadOnly => Some(StorageFault::ReadOnly),
+            rusqlite::ErrorCode::CannotOpen => Some(StorageFault::CannotOpen),
+            rusqlite::ErrorCode::SystemIoFailure => Some(StorageFault::Io),
+            _ => None,
+        }
+    }
+
+    /// True when another desk held the write lock past the timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(&self.0, DbCause::Sql(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
+impl std::fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            DbCause::Sql(e) => e.fmt(f),
+            DbCause::Schema(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            DbCause::Sql(e) => Some(e),
+            DbCause::Schema(e) => Some(e),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Database(DatabaseError(DbCause::Sql(e)))
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Error::Migration(DatabaseError(DbCause::Schema(e)))
     }
 }
 

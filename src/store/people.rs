@@ -1,7 +1,8 @@
 //! Teams, users and sessions.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
+use super::Tx;
 use crate::error::{Error, Result};
 use crate::model::{Role, SessionId, User};
 
@@ -16,13 +17,13 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// Makes sure a team exists (teams are created by naming them).
-pub fn ensure_team(c: &Connection, team: &str) -> Result<()> {
+pub fn ensure_team(c: &Tx<'_>, team: &str) -> Result<()> {
     c.execute("INSERT OR IGNORE INTO teams(team) VALUES (?1)", [team])?;
     Ok(())
 }
 
 /// A registered user by account name.
-pub fn user(c: &Connection, account: &str) -> Result<Option<User>> {
+pub fn user(c: &Tx<'_>, account: &str) -> Result<Option<User>> {
     Ok(c.query_row(
         "SELECT account, name, role, team FROM users WHERE account = ?1",
         [account],
@@ -32,12 +33,12 @@ pub fn user(c: &Connection, account: &str) -> Result<Option<User>> {
 }
 
 /// How many users are registered (the first one may register itself).
-pub fn user_count(c: &Connection) -> Result<i64> {
+pub fn user_count(c: &Tx<'_>) -> Result<i64> {
     Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
 
 /// Registers a user; refuses an account that exists.
-pub fn add_user(c: &Connection, user: &User, now: &str) -> Result<()> {
+pub fn add_user(c: &Tx<'_>, user: &User, now: &str) -> Result<()> {
     ensure_team(c, &user.team)?;
     match c.execute(
         "INSERT INTO users(account, name, role, team, created) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -61,7 +62,7 @@ pub fn add_user(c: &Connection, user: &User, now: &str) -> Result<()> {
 /// A session of this user at this terminal seen after `since`, to be continued: unended
 /// (a command that was killed), or ended by a command that finished after `since`.
 pub fn resumable_session(
-    c: &Connection,
+    c: &Tx<'_>,
     account: &str,
     terminal: &str,
     kind: &str,
@@ -79,7 +80,7 @@ pub fn resumable_session(
 }
 
 /// Ends this user's sessions at this terminal that went idle: they end when last seen.
-pub fn end_idle_sessions(c: &Connection, account: &str, terminal: &str, kind: &str) -> Result<()> {
+pub fn end_idle_sessions(c: &Tx<'_>, account: &str, terminal: &str, kind: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET ended = last_seen
          WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND ended IS NULL",
@@ -90,7 +91,7 @@ pub fn end_idle_sessions(c: &Connection, account: &str, terminal: &str, kind: &s
 
 /// Starts a session.
 pub fn start_session(
-    c: &Connection,
+    c: &Tx<'_>,
     account: &str,
     terminal: &str,
     kind: &str,
@@ -104,7 +105,7 @@ pub fn start_session(
 }
 
 /// Continues a session: it is live again until its next end.
-pub fn reopen_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+pub fn reopen_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET ended = NULL, last_seen = ?2 WHERE id = ?1",
         (id, now),
@@ -114,7 +115,7 @@ pub fn reopen_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
 
 /// Whether `account` is told about `topic` for the first time: true once, then false (the
 /// notice is remembered in `meta`).
-pub fn first_notice(c: &Connection, account: &str, topic: &str, now: &str) -> Result<bool> {
+pub fn first_notice(c: &Tx<'_>, account: &str, topic: &str, now: &str) -> Result<bool> {
     let key = format!("notice:{account}:{topic}");
     Ok(c.execute(
         "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
@@ -123,7 +124,7 @@ pub fn first_notice(c: &Connection, account: &str, topic: &str, now: &str) -> Re
 }
 
 /// Records activity, so an idle session can be told from a live one.
-pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+pub fn touch_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET last_seen = ?2 WHERE id = ?1",
         (id, now),
@@ -132,7 +133,7 @@ pub fn touch_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
 }
 
 /// Ends a session (quit, closed terminal).
-pub fn end_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+pub fn end_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1 AND ended IS NULL",
         (id, now),
@@ -141,7 +142,7 @@ pub fn end_session(c: &Connection, id: SessionId, now: &str) -> Result<()> {
 }
 
 /// Ends a session again after a command that continued it (the end moves to `now`).
-pub fn end_command(c: &Connection, id: SessionId, now: &str) -> Result<()> {
+pub fn end_command(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
     c.execute(
         "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1",
         (id, now),

@@ -1,13 +1,14 @@
 //! The teams' policies (schema v5).
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 
+use super::Tx;
 use crate::error::{Error, Result};
 use crate::model::VerifyPolicy;
 use crate::policy::Policy;
 
 /// The policies of `team`; the defaults when its lead has set none.
-pub fn of_team(c: &Connection, team: &str) -> Result<Policy> {
+pub fn of_team(c: &Tx<'_>, team: &str) -> Result<Policy> {
     let row: Option<(bool, String)> = c
         .query_row(
             "SELECT dual_control, verify FROM policies WHERE team = ?1",
@@ -30,7 +31,7 @@ pub fn of_team(c: &Connection, team: &str) -> Result<Policy> {
 }
 
 /// Stores the policies of `team`, as set by `account` at `now`.
-pub fn set(c: &Connection, team: &str, policy: &Policy, account: &str, now: &str) -> Result<()> {
+pub fn set(c: &Tx<'_>, team: &str, policy: &Policy, account: &str, now: &str) -> Result<()> {
     c.execute(
         "INSERT INTO policies(team, dual_control, verify, changed, changed_by)
          VALUES (?1, ?2, ?3, ?4, ?5)

@@ -1,7 +1,6 @@
 //! Queries behind the team leads' logs.
 
-use rusqlite::Connection;
-
+use super::Tx;
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
 
@@ -50,7 +49,7 @@ pub(crate) const SESSION_EVENTS_SQL: &str = "SELECT seq, time, mailing_id, kind,
      ORDER BY seq";
 
 /// Sessions of a team's users, oldest first.
-pub fn sessions(c: &Connection, f: &SessionFilter) -> Result<Vec<SessionRow>> {
+pub fn sessions(c: &Tx<'_>, f: &SessionFilter) -> Result<Vec<SessionRow>> {
     let mut stmt = c.prepare_cached(SESSIONS_SQL)?;
     let rows = stmt.query_map(
         rusqlite::params![f.team, f.session, f.account, f.since, f.until],
@@ -80,7 +79,7 @@ pub struct LogEvent {
 }
 
 /// The events of a session that concern a mailing, in order.
-pub fn mailing_events_of_session(c: &Connection, session: SessionId) -> Result<Vec<LogEvent>> {
+pub fn mailing_events_of_session(c: &Tx<'_>, session: SessionId) -> Result<Vec<LogEvent>> {
     let mut stmt = c.prepare_cached(SESSION_EVENTS_SQL)?;
     let rows = stmt.query_map([session], |r| {
         Ok(LogEvent {
@@ -96,7 +95,7 @@ pub fn mailing_events_of_session(c: &Connection, session: SessionId) -> Result<V
 
 /// Current facts of a mailing for the log: case number, state, sheets of the current print,
 /// recipient role.
-pub fn mailing_facts(c: &Connection, id: MailingId) -> Result<(String, String, u32, String)> {
+pub fn mailing_facts(c: &Tx<'_>, id: MailingId) -> Result<(String, String, u32, String)> {
     Ok(c.prepare_cached(
         "SELECT c.number, m.state,
                 coalesce((SELECT p.sheets FROM print_jobs p
@@ -120,7 +119,7 @@ pub struct LockRow {
 }
 
 /// Every lock on a team's cases, oldest first.
-pub fn team_locks(c: &Connection, team: &str) -> Result<Vec<LockRow>> {
+pub fn team_locks(c: &Tx<'_>, team: &str) -> Result<Vec<LockRow>> {
     let mut stmt = c.prepare_cached(
         "SELECT c.number, l.account, u.name, l.mailing_id, m.state, l.since
          FROM case_locks l
@@ -144,10 +143,7 @@ pub fn team_locks(c: &Connection, team: &str) -> Result<Vec<LockRow>> {
 }
 
 /// A mailing's current state, print generation and close time (None if it does not exist).
-pub fn mailing_state(
-    c: &Connection,
-    id: MailingId,
-) -> Result<Option<(String, u32, Option<String>)>> {
+pub fn mailing_state(c: &Tx<'_>, id: MailingId) -> Result<Option<(String, u32, Option<String>)>> {
     use rusqlite::OptionalExtension;
     Ok(
         c.prepare_cached("SELECT state, generation, closed FROM mailings WHERE id = ?1")?
@@ -159,7 +155,7 @@ pub fn mailing_state(
 /// Whether a sheet of a mailing's print was scanned OK after a moment (so its envelope was
 /// checked again after a stray sheet of it turned up elsewhere).
 pub fn sheet_scanned_ok_after(
-    c: &Connection,
+    c: &Tx<'_>,
     id: MailingId,
     generation: u32,
     sheet: u32,
@@ -185,7 +181,7 @@ pub struct MailingOwner {
 }
 
 /// The owner of a mailing, if it exists.
-pub fn mailing_owner(c: &Connection, id: MailingId) -> Result<Option<MailingOwner>> {
+pub fn mailing_owner(c: &Tx<'_>, id: MailingId) -> Result<Option<MailingOwner>> {
     use rusqlite::OptionalExtension;
     Ok(c.prepare_cached(
         "SELECT m.id, m.account, u.name, c.number
@@ -204,7 +200,7 @@ pub fn mailing_owner(c: &Connection, id: MailingId) -> Result<Option<MailingOwne
 }
 
 /// The mailing a sheet code's token belongs to (for a deviation recorded without it).
-pub fn mailing_of_token(c: &Connection, token: &str) -> Result<Option<MailingId>> {
+pub fn mailing_of_token(c: &Tx<'_>, token: &str) -> Result<Option<MailingId>> {
     use rusqlite::OptionalExtension;
     Ok(
         c.prepare_cached("SELECT id FROM mailings WHERE token = ?1")?

@@ -1,13 +1,12 @@
 //! The queries of retention (`kuvert purge`): which closed mailings are old enough, and the
 //! removal of their print jobs, document bytes and recipients' personal fields.
 
-use rusqlite::Connection;
-
+use super::Tx;
 use crate::error::Result;
 use crate::model::MailingId;
 
 /// The team's sealed and voided mailings closed before `before` and not purged yet.
-pub fn due(c: &Connection, team: &str, before: &str) -> Result<Vec<MailingId>> {
+pub fn due(c: &Tx<'_>, team: &str, before: &str) -> Result<Vec<MailingId>> {
     let mut st = c.prepare_cached(
         "SELECT m.id FROM mailings m JOIN cases c ON c.id = m.case_id
          WHERE c.team = ?1 AND m.state IN ('sealed', 'voided') AND m.closed < ?2
@@ -21,7 +20,7 @@ pub fn due(c: &Connection, team: &str, before: &str) -> Result<Vec<MailingId>> {
 
 /// Print job files of the team's purged mailings still to be deleted from the outbox (the
 /// files go after the database change commits, so a crash in between is finished next time).
-pub fn leftover_files(c: &Connection, team: &str) -> Result<Vec<(MailingId, u32, String)>> {
+pub fn leftover_files(c: &Tx<'_>, team: &str) -> Result<Vec<(MailingId, u32, String)>> {
     let mut st = c.prepare_cached(
         "SELECT p.mailing_id, p.generation, p.pdf_path
          FROM print_jobs p JOIN mailings m ON m.id = p.mailing_id JOIN cases c ON c.id = m.case_id
@@ -34,7 +33,7 @@ pub fn leftover_files(c: &Connection, team: &str) -> Result<Vec<(MailingId, u32,
 }
 
 /// Records that a print job's file is gone from the outbox.
-pub fn file_removed(c: &Connection, mailing: MailingId, generation: u32) -> Result<()> {
+pub fn file_removed(c: &Tx<'_>, mailing: MailingId, generation: u32) -> Result<()> {
     c.execute(
         "UPDATE print_jobs SET pdf_path = '' WHERE mailing_id = ?1 AND generation = ?2",
         (mailing, generation),
@@ -55,7 +54,7 @@ pub struct Removed {
 /// Purges the given mailings in the caller's transaction. A document's bytes go only when no
 /// open or newer mailing has it attached; a recipient's name, number and address only when
 /// no open or newer mailing is addressed to them. The event log is not touched.
-pub fn purge(c: &Connection, ids: &[MailingId], before: &str, now: &str) -> Result<Removed> {
+pub fn purge(c: &Tx<'_>, ids: &[MailingId], before: &str, now: &str) -> Result<Removed> {
     let mut removed = Removed::default();
     c.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS purging (id INTEGER PRIMARY KEY);

@@ -4,12 +4,13 @@
 
 use rusqlite::{Connection, params};
 
+use super::Tx;
 use crate::error::Result;
 use crate::store::events::EventRow;
 
 /// Makes the build fast: no journal while the file is still private to the builder (it is
 /// renamed into place only when complete), and room for the statements below.
-pub fn begin_bulk(c: &Connection) -> Result<()> {
+pub(super) fn begin_bulk(c: &Connection) -> Result<()> {
     c.set_prepared_statement_cache_capacity(64);
     c.pragma_update(None, "journal_mode", "OFF")?;
     c.pragma_update(None, "synchronous", "OFF")?;
@@ -18,21 +19,21 @@ pub fn begin_bulk(c: &Connection) -> Result<()> {
 }
 
 /// Back to the settings every desk uses.
-pub fn end_bulk(c: &Connection) -> Result<()> {
+pub(super) fn end_bulk(c: &Connection) -> Result<()> {
     c.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
     c.pragma_update(None, "synchronous", "NORMAL")?;
     c.execute_batch("ANALYZE;")?;
     Ok(())
 }
 
-pub fn team(c: &Connection, team: &str) -> Result<()> {
+pub fn team(c: &Tx<'_>, team: &str) -> Result<()> {
     c.prepare_cached("INSERT INTO teams(team) VALUES (?1)")?
         .execute([team])?;
     Ok(())
 }
 
 pub fn user(
-    c: &Connection,
+    c: &Tx<'_>,
     account: &str,
     name: &str,
     role: &str,
@@ -46,13 +47,13 @@ pub fn user(
     Ok(())
 }
 
-pub fn blob(c: &Connection, sha256: &str, bytes: &[u8]) -> Result<()> {
+pub fn blob(c: &Tx<'_>, sha256: &str, bytes: &[u8]) -> Result<()> {
     c.prepare_cached("INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?1, ?2)")?
         .execute(params![sha256, bytes])?;
     Ok(())
 }
 
-pub fn case(c: &Connection, number: &str, benefit: &str, team: &str) -> Result<i64> {
+pub fn case(c: &Tx<'_>, number: &str, benefit: &str, team: &str) -> Result<i64> {
     c.prepare_cached("INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3)")?
         .execute((number, benefit, team))?;
     Ok(c.last_insert_rowid())
@@ -61,7 +62,7 @@ pub fn case(c: &Connection, number: &str, benefit: &str, team: &str) -> Result<i
 /// A party with an address (the scale data has no protected persons' addresses to keep).
 #[allow(clippy::too_many_arguments)]
 pub fn party(
-    c: &Connection,
+    c: &Tx<'_>,
     case_id: i64,
     role: &str,
     name: &str,
@@ -88,7 +89,7 @@ pub fn party(
 
 #[allow(clippy::too_many_arguments)]
 pub fn document(
-    c: &Connection,
+    c: &Tx<'_>,
     case_id: i64,
     title: &str,
     kind: &str,
@@ -106,7 +107,7 @@ pub fn document(
 }
 
 pub fn session(
-    c: &Connection,
+    c: &Tx<'_>,
     account: &str,
     terminal: &str,
     started: &str,
@@ -133,7 +134,7 @@ pub struct MailingRow<'a> {
     pub closed: Option<&'a str>,
 }
 
-pub fn mailing(c: &Connection, m: &MailingRow<'_>) -> Result<i64> {
+pub fn mailing(c: &Tx<'_>, m: &MailingRow<'_>) -> Result<i64> {
     c.prepare_cached(
         "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token,
                               generation, issued, round, printed_by, started, closed)
@@ -153,7 +154,7 @@ pub fn mailing(c: &Connection, m: &MailingRow<'_>) -> Result<i64> {
     Ok(c.last_insert_rowid())
 }
 
-pub fn lock(c: &Connection, case_id: i64, mailing: i64, account: &str, since: &str) -> Result<()> {
+pub fn lock(c: &Tx<'_>, case_id: i64, mailing: i64, account: &str, since: &str) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO case_locks(case_id, mailing_id, account, since) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -162,7 +163,7 @@ pub fn lock(c: &Connection, case_id: i64, mailing: i64, account: &str, since: &s
 }
 
 pub fn attach(
-    c: &Connection,
+    c: &Tx<'_>,
     mailing: i64,
     case_id: i64,
     document: i64,
@@ -177,7 +178,7 @@ pub fn attach(
 }
 
 pub fn print_job(
-    c: &Connection,
+    c: &Tx<'_>,
     mailing: i64,
     sheets: u32,
     pdf_sha256: &str,
@@ -197,7 +198,7 @@ pub fn print_job(
 }
 
 pub fn sheet(
-    c: &Connection,
+    c: &Tx<'_>,
     mailing: i64,
     sheet: u32,
     kind: &str,
@@ -214,7 +215,7 @@ pub fn sheet(
 
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
-    c: &Connection,
+    c: &Tx<'_>,
     mailing: i64,
     session: i64,
     time: &str,
@@ -236,6 +237,6 @@ pub fn scan(
     Ok(())
 }
 
-pub fn event(c: &Connection, e: &EventRow) -> Result<()> {
+pub fn event(c: &Tx<'_>, e: &EventRow) -> Result<()> {
     crate::store::events::insert(c, e)
 }

@@ -3,8 +3,7 @@
 //! The source of truth is the `sheet_found_elsewhere` event, appended on the sheet's own
 //! mailing in the transaction of the scan that found it.
 
-use rusqlite::Connection;
-
+use super::Tx;
 use crate::error::Result;
 use crate::model::StraySheet;
 
@@ -20,7 +19,7 @@ pub(crate) const STRAYS_SQL: &str = "SELECT e.mailing_id, c.number, e.detail, e.
      ORDER BY e.seq";
 
 /// The flagged sheets of `account`'s mailings found at or after `since`, oldest first.
-pub fn found_elsewhere(c: &Connection, account: &str, since: &str) -> Result<Vec<StraySheet>> {
+pub fn found_elsewhere(c: &Tx<'_>, account: &str, since: &str) -> Result<Vec<StraySheet>> {
     let mut stmt = c.prepare_cached(STRAYS_SQL)?;
     let rows = stmt.query_map((account, since), |r| {
         Ok((

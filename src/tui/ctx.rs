@@ -46,7 +46,7 @@ impl Ctx {
 
     /// An error as the caseworker reads it.
     pub fn error(&self, e: &Error) -> String {
-        e.localized(self.lang)
+        crate::i18n::describe(e, self.lang)
     }
 
     /// True for a team lead at a casework desk: the lead tab is there.

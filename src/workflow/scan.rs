@@ -5,7 +5,6 @@
 //! out without it (or the sheet was copied), so the sheet's own mailing is flagged with a
 //! `sheet_found_elsewhere` event in the same transaction, for its owner to see.
 
-use rusqlite::Connection;
 use serde_json::json;
 
 use super::{Desk, Session, Workflow, ctx, desk_mailing};
@@ -14,6 +13,7 @@ use crate::code::SheetCode;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::model::*;
+use crate::store::Tx;
 use crate::store::mailings::{self, MailingRow, NewScan};
 use crate::store::{people, strays};
 
@@ -121,7 +121,7 @@ impl Workflow {
 }
 
 /// The verdict on a scanned text at the desk of mailing `m`.
-fn judge(tx: &Connection, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged> {
+fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged> {
     let code = match SheetCode::decode(input) {
         Err(e) => {
             return Ok(Judged {
@@ -149,7 +149,7 @@ fn judge(tx: &Connection, m: &MailingRow, input: &str, lang: Lang) -> Result<Jud
 }
 
 /// The verdict on a code of mailing `m` itself: its current print, an older one, or none.
-fn judge_own(tx: &Connection, m: &MailingRow, code: &SheetCode) -> Result<Verdict> {
+fn judge_own(tx: &Tx<'_>, m: &MailingRow, code: &SheetCode) -> Result<Verdict> {
     Ok(if code.generation == m.generation {
         match mailings::sheet_required(tx, m.id, m.generation, code.sheet)? {
             None => Verdict::Unknown,
@@ -167,7 +167,7 @@ fn judge_own(tx: &Connection, m: &MailingRow, code: &SheetCode) -> Result<Verdic
 /// rescanned whole; a sheet of a sealed mailing also flags that mailing), and the step to
 /// *verified* when the last required sheet came in.
 fn record_scan(
-    tx: &Connection,
+    tx: &Tx<'_>,
     s: &Session,
     m: &MailingRow,
     judged: Judged,

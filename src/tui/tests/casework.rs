@@ -302,8 +302,13 @@ fn a_database_error_is_shown_as_that_error_never_as_no_open_mailing() {
     d.key(KeyCode::Esc);
     d.key(KeyCode::Esc);
     // Another program breaks the database under the desk.
-    let c = rusqlite::Connection::open(dir.path().join("k.db")).expect("open");
-    c.execute_batch("ALTER TABLE mailing_documents RENAME TO gone")
+    let mut other = crate::store::Store::open(&dir.path().join("k.db")).expect("open");
+    other
+        .write(|tx| {
+            tx.sql_for_tests()
+                .execute_batch("ALTER TABLE mailing_documents RENAME TO gone")?;
+            Ok(())
+        })
         .expect("rename");
     d.app.refresh();
     let screen = d.screen(80, 24);

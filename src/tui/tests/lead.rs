@@ -28,7 +28,11 @@ fn a_day_with_a_deviation(dir: &std::path::Path) {
 fn locks(d: &mut Desk) -> i64 {
     d.wf()
         .store_mut()
-        .read(|tx| Ok(tx.query_row("SELECT count(*) FROM case_locks", [], |r| r.get(0))?))
+        .read(|tx| {
+            Ok(tx
+                .sql_for_tests()
+                .query_row("SELECT count(*) FROM case_locks", [], |r| r.get(0))?)
+        })
         .expect("locks")
 }
 

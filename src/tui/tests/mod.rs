@@ -176,7 +176,7 @@ impl Desk {
             .wf()
             .store_mut()
             .read(|tx| {
-                Ok(tx.query_row(
+                Ok(tx.sql_for_tests().query_row(
                     "SELECT token FROM mailings WHERE id = ?1",
                     [m.mailing],
                     |r| r.get(0),
@@ -215,11 +215,11 @@ impl Desk {
         self.wf()
             .store_mut()
             .read(|tx| {
-                Ok(
-                    tx.query_row("SELECT count(*) FROM events WHERE kind = ?1", [kind], |r| {
-                        r.get(0)
-                    })?,
-                )
+                Ok(tx.sql_for_tests().query_row(
+                    "SELECT count(*) FROM events WHERE kind = ?1",
+                    [kind],
+                    |r| r.get(0),
+                )?)
             })
             .expect("events")
     }

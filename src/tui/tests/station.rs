@@ -47,7 +47,7 @@ fn a_station_opens_an_envelope_by_its_cover_and_seals_it() {
             .wf()
             .store_mut()
             .read(|tx| {
-                Ok(tx.query_row(
+                Ok(tx.sql_for_tests().query_row(
                     "SELECT state FROM mailings WHERE account = 'handlaggare2'",
                     [],
                     |r| r.get(0),
