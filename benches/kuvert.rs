@@ -304,7 +304,7 @@ fn database_figures(db: &Path, quick: bool) {
     let mut sessions = 0;
     for _ in 0..if quick { 1 } else { 20 } {
         let t = Instant::now();
-        let log = kuvert::report::session_log(&mut wf, &ls, &query).expect("log");
+        let log = wf.session_log(&ls, &query).expect("log");
         let json = serde_json::to_string(&log).expect("json");
         times.push(t.elapsed());
         sessions = log.len();

@@ -13,7 +13,7 @@ use kuvert::i18n::{self, Lang, Text};
 use kuvert::model::{Role, ScanSource, User, Verdict};
 use kuvert::store::{DbKind, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
-use kuvert::{Error, demo, import, paths, report, time_fmt};
+use kuvert::{Error, demo, paths, report, time_fmt};
 
 mod policy;
 mod text;
@@ -568,8 +568,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
                 until,
             };
             if let Some(out) = out {
-                let r = report::lead_report(&mut wf, &s, &query);
-                let r = wf.logged(&s, "log", r)?;
+                let r = wf.lead_report(&s, &query)?;
                 let bytes = kuvert::pdf::render_lead_report(&r, ctx.lang)?;
                 let path = write_report(&out, &bytes)?;
                 ctx.report(
@@ -579,8 +578,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
                 )?;
                 return Ok(0);
             }
-            let log = report::session_log(&mut wf, &s, &query);
-            let log = wf.logged(&s, "log", log)?;
+            let log = wf.session_log(&s, &query)?;
             let json = ctx.json || format == LogFormat::Json;
             if json {
                 println!("{}", serde_json::to_string(&log)?);
@@ -594,7 +592,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
         Command::Purge { before, dry_run } => {
             let mut wf = ctx.workflow()?;
             let s = ctx.session(&mut wf)?;
-            let r = kuvert::retention::purge(&mut wf, &s, &before, dry_run)?;
+            let r = wf.purge(&s, &before, dry_run)?;
             ctx.report(&r, || {
                 let mut text = i18n::fill(
                     i18n::text(
@@ -715,7 +713,7 @@ fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
 fn cmd_import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
     let mut wf = ctx.workflow()?;
     let s = ctx.session(&mut wf)?;
-    let summary = import::import_manifest(&mut wf, &s, file)?;
+    let summary = wf.import(&s, file)?;
     ctx.report(&summary, || {
         let mut text = format!(
             "{} {} / {} / {}",

@@ -11,6 +11,7 @@ mod errors;
 mod ids;
 mod paper;
 mod ui;
+mod workflow;
 
 pub use address::address_problem;
 pub use cli::{
@@ -29,6 +30,7 @@ pub use ids::{
 };
 pub use paper::{Paper, paper};
 pub use ui::{Ui, ui};
+pub use workflow::*;
 
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]

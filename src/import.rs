@@ -8,15 +8,16 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use time::Date;
 
 use crate::audit::{self, EventContext, sha256_hex};
 use crate::case_number::{CaseNumber, normalise_case_number};
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::idnum::{IdKind, IdNumber};
-use crate::model::{PartyRole, Role};
+use crate::model::PartyRole;
+use crate::store::Tx;
 use crate::store::cases::{self, NewDocument, NewParty};
-use crate::workflow::{Session, Workflow};
 
 mod address;
 
@@ -106,82 +107,92 @@ struct ReadyDocument {
     repaired: bool,
 }
 
-/// Reads, validates and imports a manifest in one transaction.
-pub fn import_manifest(wf: &mut Workflow, s: &Session, file: &Path) -> Result<ImportSummary> {
-    if s.user.role != Role::Lead {
-        return Err(Refusal::LeadOnly {
-            what: "kuvert import".into(),
-        }
-        .into());
-    }
-    let limits = Limits::from_config(wf.config());
-    let manifest = read_manifest(file, &limits)?;
+/// A manifest read and checked, ready to be written; nothing here has touched the database.
+pub struct Checked {
+    manifest: Manifest,
+    parties: Vec<Vec<String>>,
+    documents: Vec<Vec<ReadyDocument>>,
+    manifest_sha256: String,
+}
+
+/// Reads and validates a manifest and its documents, before any transaction (reading and
+/// repairing the documents takes time no desk should wait for).
+pub fn check(file: &Path, limits: &Limits, today: Date, lang: Lang) -> Result<Checked> {
+    let manifest = read_manifest(file, limits)?;
     let base = file.parent().unwrap_or_else(|| Path::new("."));
-    let now = wf.clock_now();
-    let today = crate::time_fmt::swedish(now).date();
-    let (parties, documents) = validate(&manifest, base, today, &limits, wf.lang())?;
-    let now = crate::time_fmt::timestamp(now);
-    let summary = summarise(&manifest, &parties, &documents);
-    wf.store_mut().write(|tx| {
-        for (i, c) in manifest.cases.iter().enumerate() {
-            // Stored as the lookup reads it (validated below): `fk2026-1` is `FK 2026-1`.
-            let number = normalise_case_number(&c.case);
-            let case_id = cases::insert_case(tx, &number, c.benefit.trim(), c.team.trim())
-                .map_err(|e| match e {
-                    Error::Invalid(m) => Error::Invalid(format!("cases[{i}].case: {m}")),
-                    other => other,
-                })?;
-            let mut ids = HashMap::new();
-            for (p, id_number) in c.parties.iter().zip(&parties[i]) {
-                let role = PartyRole::parse(&p.role).unwrap_or(PartyRole::Applicant);
-                let address = p.address.as_ref().map(address::to_model).transpose()?;
-                let id = cases::insert_party(
-                    tx,
-                    case_id,
-                    &NewParty {
-                        role,
-                        name: p.name.trim(),
-                        id_number,
-                        protected: p.protected,
-                        address: address.as_ref(),
-                    },
-                )?;
-                ids.insert(p.reference.as_str(), id);
-            }
-            for d in &documents[i] {
-                let subject = ids.get(d.subject.as_str()).copied().ok_or_else(|| {
-                    Error::Invalid(format!("cases[{i}]: unknown subject {}", d.subject))
-                })?;
-                cases::insert_document(
-                    tx,
-                    case_id,
-                    &NewDocument {
-                        title: &d.title,
-                        kind: &d.kind,
-                        date: &d.date,
-                        subject,
-                        pages: d.pages,
-                        sha256: &d.sha256,
-                        bytes: &d.bytes,
-                    },
-                )?;
-            }
-        }
-        audit::append(
-            tx,
-            &EventContext {
-                session: Some(s.id),
-                account: Some(&s.user.account),
-                ..Default::default()
+    let (parties, documents) = validate(&manifest, base, today, limits, lang)?;
+    let bytes =
+        std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+    Ok(Checked {
+        manifest,
+        parties,
+        documents,
+        manifest_sha256: sha256_hex(&bytes),
+    })
+}
+
+/// Writes a checked manifest in the caller's transaction, with its `imported` event.
+pub fn write(
+    tx: &Tx<'_>,
+    who: &EventContext<'_>,
+    checked: &Checked,
+    now: &str,
+) -> Result<ImportSummary> {
+    let summary = summarise(&checked.manifest, &checked.parties, &checked.documents);
+    for (i, c) in checked.manifest.cases.iter().enumerate() {
+        // Stored as the lookup reads it (validated below): `fk2026-1` is `FK 2026-1`.
+        let number = normalise_case_number(&c.case);
+        let case_id = cases::insert_case(tx, &number, c.benefit.trim(), c.team.trim()).map_err(
+            |e| match e {
+                Error::Invalid(m) => Error::Invalid(format!("cases[{i}].case: {m}")),
+                other => other,
             },
-            "imported",
-            json!({ "cases": summary.cases, "parties": summary.parties,
-                    "documents": summary.documents, "repaired": summary.repaired,
-                    "manifest_sha256": manifest_hash(file) }),
-            &now,
         )?;
-        Ok(())
-    })?;
+        let mut ids = HashMap::new();
+        for (p, id_number) in c.parties.iter().zip(&checked.parties[i]) {
+            let role = PartyRole::parse(&p.role).unwrap_or(PartyRole::Applicant);
+            let address = p.address.as_ref().map(address::to_model).transpose()?;
+            let id = cases::insert_party(
+                tx,
+                case_id,
+                &NewParty {
+                    role,
+                    name: p.name.trim(),
+                    id_number,
+                    protected: p.protected,
+                    address: address.as_ref(),
+                },
+            )?;
+            ids.insert(p.reference.as_str(), id);
+        }
+        for d in &checked.documents[i] {
+            let subject = ids.get(d.subject.as_str()).copied().ok_or_else(|| {
+                Error::Invalid(format!("cases[{i}]: unknown subject {}", d.subject))
+            })?;
+            cases::insert_document(
+                tx,
+                case_id,
+                &NewDocument {
+                    title: &d.title,
+                    kind: &d.kind,
+                    date: &d.date,
+                    subject,
+                    pages: d.pages,
+                    sha256: &d.sha256,
+                    bytes: &d.bytes,
+                },
+            )?;
+        }
+    }
+    audit::append(
+        tx,
+        who,
+        "imported",
+        json!({ "cases": summary.cases, "parties": summary.parties,
+                "documents": summary.documents, "repaired": summary.repaired,
+                "manifest_sha256": checked.manifest_sha256 }),
+        now,
+    )?;
     Ok(summary)
 }
 
@@ -196,10 +207,6 @@ fn summarise(
         documents: documents.iter().map(Vec::len).sum(),
         repaired: documents.iter().flatten().filter(|d| d.repaired).count(),
     }
-}
-
-fn manifest_hash(file: &Path) -> Option<String> {
-    std::fs::read(file).ok().map(|b| sha256_hex(&b))
 }
 
 /// Reads and parses a manifest, refusing oversized files.

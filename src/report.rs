@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Refusal, Result};
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::model::{MailingId, Role, SessionId};
+use crate::model::{MailingId, SessionId};
 use crate::store::Tx;
 use crate::store::reports::{self, SessionFilter};
-use crate::workflow::{Session, Workflow};
 
 /// The log's filter as given on the command line.
 #[derive(Debug, Clone, Default)]
@@ -125,10 +126,9 @@ impl SessionCounts {
     }
 }
 
-/// Builds the log for a lead's own team.
-pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<SessionEntry>> {
-    require_lead(s, "kuvert log")?;
-    let lang = wf.lang();
+/// The store's filter for a query on `team`'s log; the days are checked here, before any
+/// transaction.
+pub fn filter(team: &str, q: &LogQuery, lang: Lang) -> Result<SessionFilter> {
     let day = |d: &str, end: bool| -> Result<String> {
         let start = crate::time_fmt::parse_day(d)
             .ok_or_else(|| Error::Invalid(crate::i18n::not_a_date(d, lang)))?;
@@ -139,16 +139,20 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
         };
         Ok(crate::time_fmt::timestamp(t))
     };
-    let filter = SessionFilter {
-        team: s.user.team.clone(),
+    Ok(SessionFilter {
+        team: team.to_owned(),
         session: q.session,
         account: q.user.clone(),
         since: q.since.as_deref().map(|d| day(d, false)).transpose()?,
         until: q.until.as_deref().map(|d| day(d, true)).transpose()?,
-    };
-    wf.store_mut().read(|tx| {
+    })
+}
+
+/// Builds the log of the sessions `filter` picks, in the caller's transaction.
+pub fn session_log(tx: &Tx<'_>, filter: &SessionFilter) -> Result<Vec<SessionEntry>> {
+    {
         let mut out = Vec::new();
-        for row in reports::sessions(tx, &filter)? {
+        for row in reports::sessions(tx, filter)? {
             let events = reports::mailing_events_of_session(tx, row.id)?;
             let mut mailings: Vec<MailingEntry> = Vec::new();
             for e in events {
@@ -200,7 +204,7 @@ pub fn session_log(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<Vec<S
             });
         }
         Ok(out)
-    })
+    }
 }
 
 /// A deviation as the log shows it, with whose mailing a stray sheet came from. An event
@@ -578,10 +582,10 @@ pub struct Incident {
     pub assess_by: Option<String>,
 }
 
-/// Foreign and stale sheets of the period, each assessed.
-pub fn incidents(wf: &mut Workflow, log: &[SessionEntry]) -> Result<Vec<Incident>> {
+/// Foreign and stale sheets of the period, each assessed, in the caller's transaction.
+pub fn incidents(tx: &Tx<'_>, log: &[SessionEntry]) -> Result<Vec<Incident>> {
     let mut out = Vec::new();
-    wf.store_mut().read(|tx| {
+    {
         for s in log {
             for m in &s.mailings {
                 for e in m.events.iter().filter(|e| e.kind == "deviation") {
@@ -650,8 +654,7 @@ pub fn incidents(wf: &mut Workflow, log: &[SessionEntry]) -> Result<Vec<Incident
                 }
             }
         }
-        Ok(())
-    })?;
+    }
     // The ones that need action first, then by time.
     out.sort_by(|a, b| {
         (b.assessment == Assessment::MayHaveHappened)
@@ -674,13 +677,9 @@ pub struct OpenLock {
     pub minutes: i64,
 }
 
-/// The locks on the lead's team's cases, oldest first.
-pub fn open_locks(wf: &mut Workflow, s: &Session) -> Result<Vec<OpenLock>> {
-    require_lead(s, "kuvert log")?;
-    let now = wf.clock_now();
-    let rows = wf
-        .store_mut()
-        .read(|tx| reports::team_locks(tx, &s.user.team))?;
+/// The locks on a team's cases, oldest first, with how long each has been held at `now`.
+pub fn open_locks(tx: &Tx<'_>, team: &str, now: OffsetDateTime) -> Result<Vec<OpenLock>> {
+    let rows = reports::team_locks(tx, team)?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -717,28 +716,27 @@ pub struct LeadReport {
     pub sessions: Vec<SessionEntry>,
 }
 
-/// The whole report for a lead's own team.
-pub fn lead_report(wf: &mut Workflow, s: &Session, q: &LogQuery) -> Result<LeadReport> {
-    let sessions = session_log(wf, s, q)?;
-    let incidents = incidents(wf, &sessions)?;
-    let locks = open_locks(wf, s)?;
+/// The whole report for `lead`'s team, in the caller's transaction.
+pub fn lead_report(
+    tx: &Tx<'_>,
+    filter: &SessionFilter,
+    q: &LogQuery,
+    lead: &str,
+    now: OffsetDateTime,
+) -> Result<LeadReport> {
+    let sessions = session_log(tx, filter)?;
+    let incidents = incidents(tx, &sessions)?;
+    let locks = open_locks(tx, &filter.team, now)?;
     Ok(LeadReport {
-        team: s.user.team.clone(),
-        lead: s.user.account.clone(),
+        team: filter.team.clone(),
+        lead: lead.to_owned(),
         since: q.since.clone(),
         until: q.until.clone(),
-        generated: crate::time_fmt::timestamp(wf.clock_now()),
+        generated: crate::time_fmt::timestamp(now),
         summary: summarise(&sessions),
         overrides: overrides(&sessions),
         incidents,
         locks,
         sessions,
     })
-}
-
-fn require_lead(s: &Session, what: &str) -> Result<()> {
-    if s.user.role != Role::Lead {
-        return Err(Refusal::LeadOnly { what: what.into() }.into());
-    }
-    Ok(())
 }

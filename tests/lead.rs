@@ -223,7 +223,7 @@ impl Fixture {
     }
 
     fn log(&mut self, lead: &Session, q: &LogQuery) -> Vec<SessionEntry> {
-        report::session_log(&mut self.wf, lead, q).expect("a lead's log")
+        self.wf.session_log(lead, q).expect("a lead's log")
     }
 }
 
@@ -607,7 +607,7 @@ fn incidents_are_assessed_and_the_possible_ones_come_first() {
     let lead = fx.login(LEAD);
     let q = LogQuery::default();
     let log = fx.log(&lead, &q);
-    let incidents = report::incidents(&mut fx.wf, &log).expect("incidents");
+    let incidents = fx.wf.incidents(&lead, &log).expect("incidents");
     let ts = |t: OffsetDateTime| timestamp(t);
     let by72 = |t: OffsetDateTime| Some(timestamp(t + Duration::hours(72)));
     let case_m = a[4].case.clone();
@@ -679,7 +679,7 @@ fn incidents_are_assessed_and_the_possible_ones_come_first() {
     );
 
     // The whole report carries the same, with the team, the figures and the open lock.
-    let r = report::lead_report(&mut fx.wf, &lead, &q).expect("the lead's report");
+    let r = fx.wf.lead_report(&lead, &q).expect("the lead's report");
     assert_eq!((r.team.as_str(), r.lead.as_str()), ("A", LEAD));
     assert_eq!((r.since.clone(), r.until.clone()), (None, None));
     assert_eq!(
@@ -735,7 +735,7 @@ fn open_locks_oldest_first_and_for_leads_only() {
     // H3 locks a case of team B.
     fx.start_plain(&s3, &b[0]);
 
-    let locks = report::open_locks(&mut fx.wf, &lead).expect("open locks");
+    let locks = fx.wf.open_locks(&lead).expect("open locks");
     assert_eq!(
         locks
             .iter()
@@ -774,20 +774,17 @@ fn open_locks_oldest_first_and_for_leads_only() {
     );
 
     for s in [&s1, &s2, &s3] {
-        let r = refusal(report::open_locks(&mut fx.wf, s));
+        let r = refusal(fx.wf.open_locks(s));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-        let r = refusal(report::session_log(&mut fx.wf, s, &LogQuery::default()));
+        let r = refusal(fx.wf.session_log(s, &LogQuery::default()));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-        let r = refusal(report::lead_report(&mut fx.wf, s, &LogQuery::default()));
+        let r = refusal(fx.wf.lead_report(s, &LogQuery::default()));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
     }
     // A caseworker cannot break a lock either, and the lock stays.
     let r = refusal(fx.wf.break_lock(&s2, &high.case, "I need the case"));
     assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-    assert_eq!(
-        report::open_locks(&mut fx.wf, &lead).expect("locks").len(),
-        2
-    );
+    assert_eq!(fx.wf.open_locks(&lead).expect("locks").len(), 2);
 
     fx.clock.tick();
     let broken = fx
@@ -795,7 +792,7 @@ fn open_locks_oldest_first_and_for_leads_only() {
         .break_lock(&lead, &high.case, "Anna is on leave")
         .expect("the lead breaks the lock");
     assert_eq!((broken.mailing, broken.state), (m1, MailingState::Voided));
-    let left = report::open_locks(&mut fx.wf, &lead).expect("open locks");
+    let left = fx.wf.open_locks(&lead).expect("open locks");
     assert_eq!(
         left.iter()
             .map(|l| (l.case.as_str(), l.mailing))

@@ -19,7 +19,7 @@ use kuvert::config::Config;
 use kuvert::i18n::Lang;
 use kuvert::model::{CaseDetail, Party, Role, ScanSource, User, Verdict};
 use kuvert::plan::PrintPlan;
-use kuvert::report::{self, LogQuery};
+use kuvert::report::LogQuery;
 use kuvert::store::Store;
 use kuvert::{Session, SessionKind, Workflow};
 use time::macros::datetime;
@@ -281,8 +281,10 @@ fn the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_s
         .expect("break the lock");
 
     let report_lead = day.login(LEAD, "tty-lead");
-    let r =
-        report::lead_report(&mut day.wf, &report_lead, &LogQuery::default()).expect("the report");
+    let r = day
+        .wf
+        .lead_report(&report_lead, &LogQuery::default())
+        .expect("the report");
     assert_eq!(r.summary.mailings, 6, "each mailing once: {:#?}", r.summary);
     assert_eq!(r.summary.overrides, 3);
     assert_eq!(

@@ -182,9 +182,9 @@ fn old_closed_mailings_are_purged_and_nothing_else() {
     // 1 April: the lead purges what closed before 5 March.
     f.at(datetime!(2026-04-01 09:00 UTC));
     let lead = f.login("teamledare1");
-    let dry = kuvert::retention::purge(&mut f.wf, &lead, "2026-03-05", true).expect("dry run");
+    let dry = f.wf.purge(&lead, "2026-03-05", true).expect("dry run");
     assert!(f.bytes_of(doc_a).is_some(), "a dry run removes nothing");
-    let r = kuvert::retention::purge(&mut f.wf, &lead, "2026-03-05", false).expect("purge");
+    let r = f.wf.purge(&lead, "2026-03-05", false).expect("purge");
     assert_eq!(r.removed, dry.removed, "the dry run told the truth");
     assert_eq!(r.removed.mailings, 2);
     assert_eq!(r.removed.documents, 2);
@@ -203,7 +203,9 @@ fn old_closed_mailings_are_purged_and_nothing_else() {
     assert_eq!(street.as_deref(), Some(""));
     assert!(!Path::new(&old_pdf).exists());
     // And not lingering in the file: the blob's bytes were overwritten.
-    f.wf.store_mut().checkpoint().expect("checkpoint");
+    kuvert::store::Store::open(&f.db)
+        .and_then(|s| s.checkpoint())
+        .expect("checkpoint");
     let file = std::fs::read(&f.db).expect("db file");
     assert!(!contains(
         &file,
@@ -233,7 +235,7 @@ fn old_closed_mailings_are_purged_and_nothing_else() {
         Err(Error::Refused(Refusal::DocumentPurged { .. }))
     ));
     // Purging again finds nothing more.
-    let r = kuvert::retention::purge(&mut f.wf, &lead, "2026-03-05", false).expect("again");
+    let r = f.wf.purge(&lead, "2026-03-05", false).expect("again");
     assert_eq!(r.removed.mailings, 0);
     drop(f.dir);
 }
@@ -250,7 +252,7 @@ fn a_document_still_needed_keeps_its_bytes() {
     f.printed(&h1, &case, &[doc]);
     f.at(datetime!(2026-04-01 09:00 UTC));
     let lead = f.login("teamledare1");
-    let r = kuvert::retention::purge(&mut f.wf, &lead, "2026-03-05", false).expect("purge");
+    let r = f.wf.purge(&lead, "2026-03-05", false).expect("purge");
     assert_eq!(r.removed.mailings, 1);
     assert_eq!(r.removed.documents, 0, "the open mailing still needs it");
     assert_eq!(
@@ -269,16 +271,13 @@ fn only_leads_purge_and_only_the_past() {
     f.at(datetime!(2026-04-01 09:00 UTC));
     let before = f.wf.audit_verify().expect("verify").events;
     assert!(matches!(
-        kuvert::retention::purge(&mut f.wf, &h1, "2026-03-05", false),
+        f.wf.purge(&h1, "2026-03-05", false),
         Err(Error::Refused(Refusal::LeadOnly { .. }))
     ));
     let lead = f.login("teamledare1");
     for bad in ["2026-04-02", "2026-13-01", "yesterday"] {
         assert!(
-            matches!(
-                kuvert::retention::purge(&mut f.wf, &lead, bad, false),
-                Err(Error::Invalid(_))
-            ),
+            matches!(f.wf.purge(&lead, bad, false), Err(Error::Invalid(_))),
             "{bad}"
         );
     }
@@ -292,7 +291,7 @@ fn only_leads_purge_and_only_the_past() {
     };
     f.wf.add_user(Some(&lead), &b_lead).expect("add lead B");
     let lb = f.login("teamledareb");
-    let r = kuvert::retention::purge(&mut f.wf, &lb, "2026-03-05", false).expect("purge B");
+    let r = f.wf.purge(&lb, "2026-03-05", false).expect("purge B");
     assert_eq!(r.removed.mailings, 0);
     assert!(f.bytes_of(first_doc(&case)).is_some());
     // Sessions and the refusal are logged; nothing else changed.

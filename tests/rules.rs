@@ -89,6 +89,11 @@ impl Fixture {
             .collect()
     }
 
+    /// The database through a store of its own, as a second desk reads it.
+    fn store(&self) -> Store {
+        Store::open(&self.db).expect("open store")
+    }
+
     /// A raw connection to the database file, bypassing the workflow.
     fn raw(&self) -> Connection {
         let c = Connection::open(&self.db).expect("raw connection");
@@ -589,8 +594,7 @@ fn document_about_another_person_needs_confirmation() {
 
     // The confirmation is logged with the attach event.
     let events = fx
-        .wf
-        .store_mut()
+        .store()
         .read(|tx| kuvert::store::events::of_mailing(tx, m.mailing))
         .expect("events");
     let attach_event = events
@@ -780,8 +784,7 @@ fn printer_failure_leaves_the_mailing_in_draft() {
     assert_eq!((status.generation, status.sheets), (0, 0));
     assert_eq!(status.pdf, None);
     let events = fx
-        .wf
-        .store_mut()
+        .store()
         .read(|tx| kuvert::store::events::of_mailing(tx, m.mailing))
         .expect("events");
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
@@ -1140,8 +1143,7 @@ fn foreign_sheet_is_a_hard_stop_naming_only_the_case() {
         // Scan + deviation are logged, the deviation naming the other case.
         assert_eq!(fx.events(), before + 2);
         let events = fx
-            .wf
-            .store_mut()
+            .store()
             .read(|tx| kuvert::store::events::of_mailing(tx, my_mailing))
             .expect("events");
         let deviation = events.last().expect("an event");
@@ -1486,8 +1488,7 @@ fn only_the_lead_breaks_a_lock() {
     assert_eq!(fx.lock_holder(&s1, &case.case), None);
     assert!(fx.wf.status(&s1).expect("status").is_none());
     let events = fx
-        .wf
-        .store_mut()
+        .store()
         .read(|tx| kuvert::store::events::of_mailing(tx, held.mailing))
         .expect("events");
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
@@ -1627,8 +1628,7 @@ fn event_log_rewrite_with_rehash_is_found() {
     let sealed = fx.full_mailing(&s, &case);
 
     let mut events = Vec::new();
-    fx.wf
-        .store_mut()
+    fx.store()
         .read(|tx| {
             kuvert::store::events::for_each(tx, |e| {
                 events.push(e);
@@ -1837,6 +1837,86 @@ fn every_refusal_is_logged_by_its_rule() {
     for d in details {
         assert!(!d.contains(&a.name), "no names in the log: {d}");
     }
+}
+
+/// Issue 14: the lead-only rule has one home, the workflow's run, so every lead-only
+/// operation refuses a caseworker the same way and logs it, import and purge included
+/// (an import refusal used to go unlogged), and nothing is read or changed.
+#[test]
+fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
+    let mut fx = Fixture::demo();
+    let h1 = fx.login(H1);
+    let case = fx.plain_cases(&h1)[0].case.clone();
+    let missing = fx.dir.path().join("no-such-manifest.json");
+    let what = |r: Refusal| match r {
+        Refusal::LeadOnly { what } => what,
+        other => panic!("not the lead-only rule: {other:?}"),
+    };
+    let before = fx.events();
+    let refused = [
+        what(refusal(fx.wf.import(&h1, &missing))),
+        what(refusal(fx.wf.purge(&h1, "2026-01-01", false))),
+        what(refusal(fx.wf.purge(&h1, "2026-01-01", true))),
+        what(refusal(fx.wf.session_log(&h1, &Default::default()))),
+        what(refusal(fx.wf.open_locks(&h1))),
+        what(refusal(fx.wf.set_policy(&h1, "dual_control", "on"))),
+        what(refusal(fx.wf.break_lock(&h1, &case, "a reason"))),
+    ];
+    assert_eq!(
+        refused,
+        [
+            "kuvert import",
+            "kuvert purge",
+            "kuvert purge",
+            "kuvert log",
+            "kuvert log",
+            "kuvert policy set",
+            "kuvert lock break"
+        ]
+    );
+    // Nothing changed, and one refusal logged for each.
+    assert_eq!(fx.events(), before);
+    assert_eq!(fx.refusals(), vec!["lead_only"; refused.len()]);
+    let c = fx.raw();
+    let operations: Vec<String> = c
+        .prepare("SELECT json_extract(detail, '$.operation') FROM events WHERE kind = 'refused'")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .map(|d| d.expect("row"))
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            "import",
+            "purge",
+            "purge",
+            "log",
+            "log",
+            "policy_set",
+            "lock_break"
+        ]
+    );
+}
+
+/// Issue 14: asking to review a draft with nothing attached is refused by the print rule,
+/// and logged, as the terminal's F5 now asks the workflow instead of checking itself.
+#[test]
+fn review_of_an_empty_draft_is_refused_and_logged() {
+    let mut fx = Fixture::demo();
+    let s = fx.login(H1);
+    let case = fx.plain_cases(&s).remove(0);
+    fx.wf
+        .start(&s, &case.case, applicant(&case).id)
+        .expect("start");
+    assert_eq!(refusal(fx.wf.review(&s)), Refusal::NothingAttached);
+    assert_eq!(fx.refusals(), ["nothing_attached"]);
+    fx.wf
+        .attach(&s, &own_documents(&case)[..1], false)
+        .expect("attach");
+    fx.wf
+        .review(&s)
+        .expect("something attached: may be reviewed");
 }
 
 // ---------------------------------------------------------------------------------------------

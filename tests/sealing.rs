@@ -218,7 +218,7 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
     // The lead's log does not count the flag as an event of H1's session's mailings.
     let h1_mailings: Vec<i64> = {
         let lead = f.login("teamledare1");
-        let log = kuvert::report::session_log(&mut f.wf, &lead, &Default::default()).expect("log");
+        let log = f.wf.session_log(&lead, &Default::default()).expect("log");
         log.iter()
             .filter(|s| s.session == h1.id)
             .flat_map(|s| s.mailings.iter().map(|m| m.mailing))

@@ -224,13 +224,6 @@ impl Store {
         Ok(value)
     }
 
-    /// Overwrites deleted content with zeros from now on (retention: purged personal data
-    /// must not linger in free pages of the file).
-    pub fn secure_delete(&self) -> Result<()> {
-        self.conn.pragma_update(None, "secure_delete", true)?;
-        Ok(())
-    }
-
     /// Copies the write-ahead log into the database file and empties it, so pages that
     /// secure_delete zeroed replace the old ones in the file too. Best effort: a desk
     /// reading at the same moment leaves the rest for the next checkpoint.

@@ -53,9 +53,12 @@ pub struct Removed {
 
 /// Purges the given mailings in the caller's transaction. A document's bytes go only when no
 /// open or newer mailing has it attached; a recipient's name, number and address only when
-/// no open or newer mailing is addressed to them. The event log is not touched.
+/// no open or newer mailing is addressed to them. The event log is not touched. Deleted
+/// content is overwritten with zeros (`secure_delete`), so purged personal data does not
+/// linger in the file's free pages.
 pub fn purge(c: &Tx<'_>, ids: &[MailingId], before: &str, now: &str) -> Result<Removed> {
     let mut removed = Removed::default();
+    c.execute_batch("PRAGMA secure_delete = ON;")?;
     c.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS purging (id INTEGER PRIMARY KEY);
          DELETE FROM purging;",

@@ -3,26 +3,49 @@
 
 use serde_json::json;
 
-use super::{Session, Workflow, ctx};
+use super::{Operation, Session, Workflow, ctx};
 use crate::audit;
-use crate::error::{Error, Refusal, Result};
-use crate::model::Role;
+use crate::error::{Error, Result};
 use crate::policy::{Policy, PolicyKey};
 use crate::store::{people, policies};
 
 impl Workflow {
     /// The policies of the user's team, as every desk and station of it enforces them.
     pub fn policy(&mut self, s: &Session) -> Result<Policy> {
-        let team = s.user.team.clone();
-        let r = self.store.read(|tx| policies::of_team(tx, &team));
-        self.logged(s, "policy_show", r)
+        self.run(s, Operation::PolicyShow, |tx, _| {
+            policies::of_team(tx, &s.user.team)
+        })
     }
 
     /// A lead sets one policy of their team to `value` as typed; the new policies are
     /// returned. Setting a value it already has changes and logs nothing.
     pub fn set_policy(&mut self, s: &Session, key: &str, value: &str) -> Result<Policy> {
-        let r = self.set_policy_checked(s, key, value);
-        self.logged(s, "policy_set", r)
+        self.run_staged(
+            s,
+            Operation::PolicySet,
+            |env| {
+                PolicyKey::parse(key)
+                    .ok_or_else(|| Error::Invalid(crate::i18n::not_a_policy(key, env.lang)))
+            },
+            |tx, env, key| {
+                let before = policies::of_team(tx, &s.user.team)?;
+                let after = before.with(key, value).ok_or_else(|| {
+                    Error::Invalid(crate::i18n::not_a_policy_value(key, value, env.lang))
+                })?;
+                if after != before {
+                    policies::set(tx, &s.user.team, &after, &s.user.account, &env.stamp)?;
+                    audit::append(
+                        tx,
+                        &ctx(s, None, None),
+                        "policy_set",
+                        json!({ "team": s.user.team, "key": key.as_str(),
+                                "from": before.value(key), "to": after.value(key) }),
+                        &env.stamp,
+                    )?;
+                }
+                Ok(after)
+            },
+        )
     }
 
     /// What to tell this user, once, about keys of the desk's kuvert.toml that have moved
@@ -48,38 +71,6 @@ impl Workflow {
                 }
             }
             Ok(said)
-        })
-    }
-
-    fn set_policy_checked(&mut self, s: &Session, key: &str, value: &str) -> Result<Policy> {
-        if s.user.role != Role::Lead {
-            return Err(Refusal::LeadOnly {
-                what: "kuvert policy set".into(),
-            }
-            .into());
-        }
-        let lang = self.lang;
-        let key = PolicyKey::parse(key)
-            .ok_or_else(|| Error::Invalid(crate::i18n::not_a_policy(key, lang)))?;
-        let now = self.now();
-        self.store.write(|tx| {
-            people::touch_session(tx, s.id, &now)?;
-            let before = policies::of_team(tx, &s.user.team)?;
-            let after = before
-                .with(key, value)
-                .ok_or_else(|| Error::Invalid(crate::i18n::not_a_policy_value(key, value, lang)))?;
-            if after != before {
-                policies::set(tx, &s.user.team, &after, &s.user.account, &now)?;
-                audit::append(
-                    tx,
-                    &ctx(s, None, None),
-                    "policy_set",
-                    json!({ "team": s.user.team, "key": key.as_str(),
-                            "from": before.value(key), "to": after.value(key) }),
-                    &now,
-                )?;
-            }
-            Ok(after)
         })
     }
 }

@@ -7,7 +7,8 @@
 
 use serde_json::json;
 
-use super::{Desk, Session, Workflow, ctx, desk_mailing};
+use super::verdict::{self, AtDesk};
+use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing};
 use crate::audit;
 use crate::code::SheetCode;
 use crate::error::{Error, Refusal, Result};
@@ -15,7 +16,7 @@ use crate::i18n::{self, Lang};
 use crate::model::*;
 use crate::store::Tx;
 use crate::store::mailings::{self, MailingRow, NewScan};
-use crate::store::{people, strays};
+use crate::store::strays;
 
 /// What a scan found before it is recorded.
 struct Judged {
@@ -28,104 +29,115 @@ struct Judged {
 }
 
 impl Workflow {
-    /// Opens a printed mailing of the user's team for verification at a sealing station, by
-    /// the code of its cover sheet (or any sheet of its current print). The sheet scanned to
-    /// open it counts as scanned, in the same transaction, so it is not scanned twice.
-    pub(super) fn open_at_station_checked(
+    /// Opens a printed mailing of the user's team for sealing by a sheet code of its current
+    /// print (the cover sheet), as at a sealing station; then `scan_at`/`seal_at` with
+    /// `Desk::Station`. With `dual_control`, the person who printed it is refused. The sheet
+    /// scanned counts as scanned (source unspecified; see [`Self::open_at_station_from`]).
+    pub fn open_at_station(&mut self, s: &Session, code: &str) -> Result<MailingStatus> {
+        self.open_at_station_from(s, code, ScanSource::Unspecified)
+    }
+
+    /// [`Self::open_at_station`] with how the code came in (scanner or keyed), recorded with
+    /// the scan of the opening sheet, so a station never scans its cover twice. The sheet
+    /// scanned to open the mailing counts as scanned, in the same transaction.
+    pub fn open_at_station_from(
         &mut self,
         s: &Session,
         input: &str,
         source: ScanSource,
     ) -> Result<MailingStatus> {
-        let code = SheetCode::decode(input).map_err(|e| {
-            Error::Invalid(i18n::fill(
-                self.pick(
-                    "koden går inte att läsa ({}): skanna försättsbladet igen",
-                    "the code cannot be read ({}): scan the cover sheet again",
-                )
-                .as_str(),
-                &[&i18n::code_problem(&e, self.lang)],
-            ))
-        })?;
-        let now = self.now();
-        let unknown = self.pick(
-            "ingen försändelse har den här koden: arket kommer inte från kuvert i den här databasen",
-            "no mailing has this code: the sheet was not printed by kuvert with this database",
-        );
         let stored = crate::code::normalise_scan(input);
-        let id = self.store.write(|tx| {
-            people::touch_session(tx, s.id, &now)?;
-            let m =
-                mailings::by_token(tx, &code.token.to_base36())?.ok_or(Error::NotFound(unknown))?;
-            // Dual control refuses the printer here, so a refused opening counts nothing.
-            let (m, _) = desk_mailing(tx, s, Desk::Station(m.id))?;
-            if code.generation != m.generation {
-                return Err(Refusal::StaleCover {
-                    case: m.case_no,
-                    generation: code.generation,
-                    current: m.generation,
+        let id = self.run_staged(
+            s,
+            Operation::OpenAtStation,
+            |env| {
+                SheetCode::decode(input).map_err(|e| {
+                    Error::Invalid(i18n::cover_unreadable(
+                        &i18n::code_problem(&e, env.lang),
+                        env.lang,
+                    ))
+                })
+            },
+            |tx, env, code| {
+                let now = &env.stamp;
+                let m = mailings::by_token(tx, &code.token.to_base36())?
+                    .ok_or_else(|| Error::NotFound(i18n::unknown_cover(env.lang).to_owned()))?;
+                // Dual control refuses the printer here, so a refused opening counts nothing.
+                let (m, _) = desk_mailing(tx, s, Desk::Station(m.id))?;
+                if code.generation != m.generation {
+                    return Err(Refusal::StaleCover {
+                        case: m.case_no,
+                        generation: code.generation,
+                        current: m.generation,
+                    }
+                    .into());
                 }
-                .into());
-            }
-            audit::append(
-                tx,
-                &ctx(s, Some(m.id), Some(&m.case_no)),
-                "station_opened",
-                json!({ "generation": m.generation, "printed_by": m.printed_by }),
-                &now,
-            )?;
-            let verdict = judge_own(tx, &m, &code)?;
-            // A sheet number outside the print opens the envelope as before, but is no scan.
-            if matches!(verdict, Verdict::Ok | Verdict::Duplicate) {
-                let judged = Judged {
-                    verdict,
-                    generation: Some(code.generation),
-                    sheet: Some(code.sheet),
-                    other: None,
-                    problem: None,
-                };
-                record_scan(tx, s, &m, judged, &stored, source, &now)?;
-            }
-            Ok(m.id)
-        })?;
+                audit::append(
+                    tx,
+                    &ctx(s, Some(m.id), Some(&m.case_no)),
+                    "station_opened",
+                    json!({ "generation": m.generation, "printed_by": m.printed_by }),
+                    now,
+                )?;
+                let verdict = judge_own(tx, &m, &code)?;
+                // A sheet number outside the print opens the envelope as before, but is no scan.
+                if matches!(verdict, Verdict::Ok | Verdict::Duplicate) {
+                    let judged = Judged {
+                        verdict,
+                        generation: Some(code.generation),
+                        sheet: Some(code.sheet),
+                        other: None,
+                        problem: None,
+                    };
+                    record_scan(tx, s, &m, judged, &stored, source, now)?;
+                }
+                Ok(m.id)
+            },
+        )?;
         self.status_of(id)
     }
 
-    /// One scan at sealing, checked against the mailing at the desk.
-    pub(super) fn scan_checked(
+    /// One scan at sealing, checked against the user's open mailing.
+    pub fn scan(&mut self, s: &Session, input: &str, source: ScanSource) -> Result<ScanOutcome> {
+        self.scan_at(s, Desk::Own, input, source)
+    }
+
+    /// One scan at sealing, checked against the mailing at the desk (own or station).
+    pub fn scan_at(
         &mut self,
         s: &Session,
         desk: Desk,
         input: &str,
         source: ScanSource,
     ) -> Result<ScanOutcome> {
-        if input.trim().is_empty() {
-            return Err(Error::Invalid(self.pick(
-                "ingen kod angiven: skanna ett ark eller skriv dess kod",
-                "no code given: scan a sheet or type its code",
-            )));
-        }
-        let now = self.now();
-        let lang = self.lang;
         let stored = crate::code::normalise_scan(input);
-        self.store.write(|tx| {
-            people::touch_session(tx, s.id, &now)?;
-            let (m, _) = desk_mailing(tx, s, desk)?;
-            if m.state == MailingState::Draft {
-                return Err(Refusal::NotPrinted.into());
-            }
-            let judged = judge(tx, &m, input, lang)?;
-            record_scan(tx, s, &m, judged, &stored, source, &now)
-        })
+        self.run_staged(
+            s,
+            Operation::Scan,
+            |env| {
+                if input.trim().is_empty() {
+                    return Err(Error::Invalid(i18n::no_code_given(env.lang).to_owned()));
+                }
+                Ok(())
+            },
+            |tx, env, ()| {
+                let (m, _) = desk_mailing(tx, s, desk)?;
+                if m.state == MailingState::Draft {
+                    return Err(Refusal::NotPrinted.into());
+                }
+                let judged = judge(tx, &m, input, env.lang)?;
+                record_scan(tx, s, &m, judged, &stored, source, &env.stamp)
+            },
+        )
     }
 }
 
-/// The verdict on a scanned text at the desk of mailing `m`.
+/// Reads what the verdict needs about a scanned text at the desk of mailing `m`, and judges.
 fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged> {
     let code = match SheetCode::decode(input) {
         Err(e) => {
             return Ok(Judged {
-                verdict: Verdict::Mistyped,
+                verdict: verdict::judge(None, None, &at_desk(tx, m, &[])?),
                 generation: None,
                 sheet: None,
                 other: None,
@@ -134,32 +146,37 @@ fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged>
         }
         Ok(code) => code,
     };
-    let (verdict, other) = match mailings::by_token(tx, &code.token.to_base36())? {
-        None => (Verdict::Unknown, None),
-        Some(owner) if owner.id != m.id => (Verdict::Foreign, Some(owner)),
-        Some(_) => (judge_own(tx, m, &code)?, None),
-    };
+    let owner = mailings::by_token(tx, &code.token.to_base36())?;
+    let seen = mailings::seen_sheets(tx, m)?;
+    let verdict = verdict::judge(
+        Some(&code),
+        owner.as_ref().map(|o| o.id),
+        &at_desk(tx, m, &seen)?,
+    );
     Ok(Judged {
         verdict,
         generation: Some(code.generation),
         sheet: Some(code.sheet),
-        other,
+        other: owner.filter(|o| o.id != m.id),
         problem: None,
     })
 }
 
-/// The verdict on a code of mailing `m` itself: its current print, an older one, or none.
+/// The verdict on a code of mailing `m` itself.
 fn judge_own(tx: &Tx<'_>, m: &MailingRow, code: &SheetCode) -> Result<Verdict> {
-    Ok(if code.generation == m.generation {
-        match mailings::sheet_required(tx, m.id, m.generation, code.sheet)? {
-            None => Verdict::Unknown,
-            Some(_) if mailings::seen_sheets(tx, m)?.contains(&code.sheet) => Verdict::Duplicate,
-            Some(_) => Verdict::Ok,
-        }
-    } else if code.generation <= m.issued {
-        Verdict::Stale
-    } else {
-        Verdict::Unknown
+    let seen = mailings::seen_sheets(tx, m)?;
+    Ok(verdict::judge_own(code, &at_desk(tx, m, &seen)?))
+}
+
+/// Mailing `m` as the verdict sees it.
+fn at_desk<'a>(tx: &Tx<'_>, m: &MailingRow, seen: &'a [u32]) -> Result<AtDesk<'a>> {
+    let sheets = mailings::print_summary(tx, m.id, m.generation)?.map_or(0, |(n, _, _)| n);
+    Ok(AtDesk {
+        id: m.id,
+        generation: m.generation,
+        issued: m.issued,
+        sheets,
+        seen,
     })
 }
 

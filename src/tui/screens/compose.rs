@@ -205,14 +205,17 @@ impl Screen for ComposeScreen {
             (Stage::Documents(m), Action::Do(Cmd::Toggle | Cmd::Confirm)) => {
                 (self.toggle(m, ctx), Effect::None)
             }
-            (Stage::Documents(m), Action::Do(Cmd::Next)) if m.enclosures.is_empty() => {
-                self.message = Some(i18n::refusal(&crate::Refusal::NothingAttached, ctx.lang));
-                (Stage::Documents(m), Effect::None)
-            }
-            (Stage::Documents(m), Action::Do(Cmd::Next)) => {
-                let review = ReviewScreen::new(self.case.clone(), m.clone());
-                (Stage::Documents(m), Effect::Push(Box::new(review)))
-            }
+            // The workflow says whether it may be printed, and logs a refusal.
+            (Stage::Documents(m), Action::Do(Cmd::Next)) => match ctx.wf.review(&ctx.session) {
+                Ok(()) => {
+                    let review = ReviewScreen::new(self.case.clone(), m.clone());
+                    (Stage::Documents(m), Effect::Push(Box::new(review)))
+                }
+                Err(e) => {
+                    self.message = Some(ctx.error(&e));
+                    (Stage::Documents(m), Effect::None)
+                }
+            },
             (Stage::Documents(m), Action::Do(Cmd::ChangeRecipient)) => {
                 self.selected = self
                     .case

@@ -155,8 +155,7 @@ impl LeadScreen {
             until: None,
         };
         self.policy = ctx.wf.policy(&ctx.session).ok();
-        let result = crate::report::lead_report(&mut ctx.wf, &ctx.session, &query);
-        match ctx.wf.logged(&ctx.session, "log", result) {
+        match ctx.wf.lead_report(&ctx.session, &query) {
             Ok(r) => {
                 if self.user.is_none() {
                     let mut users: Vec<String> =

@@ -140,15 +140,17 @@ impl VerifyScreen {
             Action::Do(Cmd::Seal) if self.mailing.state == MailingState::Verified => {
                 self.mode = Mode::ConfirmSeal;
             }
-            Action::Do(Cmd::Seal) => {
-                self.message = Some(i18n::refusal(
-                    &crate::Refusal::NotVerified {
-                        seen: self.mailing.seen,
-                        required: self.mailing.required,
-                    },
-                    ctx.lang,
-                ));
-            }
+            // Not verified here: the workflow refuses it and logs the refusal (or, had the
+            // last scan been counted meanwhile, seals it as asked).
+            Action::Do(Cmd::Seal) => match ctx.wf.seal_at(&ctx.session, self.desk) {
+                Ok(m) => {
+                    return self.leave(Some(i18n::fill(
+                        ctx.t(Ui::SealedNotice),
+                        &[&sanitize(&m.case), &m.sheets],
+                    )));
+                }
+                Err(e) => self.message = Some(ctx.error(&e)),
+            },
             Action::Do(Cmd::Reprint | Cmd::Void) if self.desk != Desk::Own => {
                 self.message = Some(ctx.t(Ui::StationOwnerOnly).to_owned());
             }

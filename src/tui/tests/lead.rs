@@ -27,7 +27,7 @@ fn a_day_with_a_deviation(dir: &std::path::Path) {
 /// Open locks in the database.
 fn locks(d: &mut Desk) -> i64 {
     d.wf()
-        .store_mut()
+        .store_for_tests()
         .read(|tx| {
             Ok(tx
                 .sql_for_tests()

@@ -174,7 +174,7 @@ impl Desk {
         let m = self.open().expect("open mailing");
         let token: String = self
             .wf()
-            .store_mut()
+            .store_for_tests()
             .read(|tx| {
                 Ok(tx.sql_for_tests().query_row(
                     "SELECT token FROM mailings WHERE id = ?1",
@@ -213,7 +213,7 @@ impl Desk {
     /// How many events of a kind the log holds.
     fn events(&mut self, kind: &str) -> i64 {
         self.wf()
-            .store_mut()
+            .store_for_tests()
             .read(|tx| {
                 Ok(tx.sql_for_tests().query_row(
                     "SELECT count(*) FROM events WHERE kind = ?1",

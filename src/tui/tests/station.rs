@@ -45,7 +45,7 @@ fn a_station_opens_an_envelope_by_its_cover_and_seals_it() {
         assert!(st.screen(80, 24).contains(&refused));
         let state: String = st
             .wf()
-            .store_mut()
+            .store_for_tests()
             .read(|tx| {
                 Ok(tx.sql_for_tests().query_row(
                     "SELECT state FROM mailings WHERE account = 'handlaggare2'",

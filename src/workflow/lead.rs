@@ -1,0 +1,65 @@
+//! What only a team lead does at the desk: break a lock; and the audit of the event log.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Operation, Session, Workflow, ctx, team_case};
+use crate::audit;
+use crate::error::{Error, Refusal, Result};
+use crate::model::*;
+use crate::store::{cases, mailings};
+
+impl Workflow {
+    /// A lead breaks the lock on a case of their team; the holding mailing is voided.
+    pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
+        let reason = reason.trim();
+        let checked = self.check_reason(reason);
+        let id = self.run_staged(s, Operation::LockBreak, |_| checked, |tx, env, ()| {
+            let now = &env.stamp;
+            let case = team_case(tx, s, number, env.lang)?;
+            let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
+                case: case.number.clone(),
+            })?;
+            let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
+            let why = format!("lock broken by {}: {reason}", s.user.account);
+            mailings::set_state(tx, m.id, MailingState::Voided, now, Some(&why))?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                "lock_broken",
+                json!({ "reason": reason, "holder": lock.account, "from_state": m.state.as_str() }),
+                now,
+            )?;
+            // Part of the lock break, which is the override: not counted a second time.
+            audit::append(
+                tx,
+                &c,
+                "voided",
+                json!({ "reason": why, "lock_broken": true }),
+                now,
+            )?;
+            audit::append(tx, &c, "case_unlocked", json!({}), now)?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Checks the event log against a head file kept elsewhere (a copy shipped off the
+    /// machine): it must still hold the event the copy names, with the same hash.
+    pub fn audit_verify_against(&mut self, head_file: &Path) -> Result<audit::AuditReport> {
+        let head = crate::store::head::read_file(head_file)?
+            .ok_or_else(|| Error::Invalid(format!("{}: no such head file", head_file.display())))?;
+        self.store
+            .read(|tx| audit::verify_with_head(tx, Some(&head)))
+    }
+
+    /// Checks the event log's hash chain, and against the head file beside the database.
+    pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
+        // The head first: every event it names was committed before the snapshot below.
+        let head = crate::store::head::read(self.store.path())?;
+        self.store
+            .read(|tx| audit::verify_with_head(tx, head.as_ref()))
+    }
+}

@@ -1,0 +1,133 @@
+//! Sealing: a verified mailing is sealed and its case released, or the mailing is voided;
+//! and what a mailing's state is at any moment.
+
+use serde_json::json;
+
+use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing, open_mailing};
+use crate::audit;
+use crate::error::{Error, Refusal, Result};
+use crate::model::*;
+use crate::store::{cases, mailings};
+
+impl Workflow {
+    /// Seals the user's verified mailing and releases its case.
+    pub fn seal(&mut self, s: &Session) -> Result<MailingStatus> {
+        self.seal_at(s, Desk::Own)
+    }
+
+    /// Seals the verified mailing at the desk (own or station) and releases its case.
+    pub fn seal_at(&mut self, s: &Session, desk: Desk) -> Result<MailingStatus> {
+        let id = self.run(s, Operation::Seal, |tx, env| {
+            let now = &env.stamp;
+            let (m, policy) = desk_mailing(tx, s, desk)?;
+            let dual = policy.dual_control;
+            if m.state != MailingState::Verified {
+                let (_, required, _) = mailings::print_summary(tx, m.id, m.generation)?
+                    .unwrap_or((0, 0, String::new()));
+                let seen = if m.generation > 0 {
+                    mailings::seen_required(tx, &m)?
+                } else {
+                    0
+                };
+                return Err(Refusal::NotVerified { seen, required }.into());
+            }
+            mailings::set_state(tx, m.id, MailingState::Sealed, now, None)?;
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                "sealed",
+                json!({ "generation": m.generation, "printed_by": m.printed_by,
+                        "started_by": m.account, "dual_control": dual }),
+                now,
+            )?;
+            audit::append(tx, &c, "case_unlocked", json!({}), now)?;
+            Ok(m.id)
+        })?;
+        self.status_of(id)
+    }
+
+    /// Voids the open mailing (reason required) and releases its case.
+    pub fn void(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
+        let reason = reason.trim();
+        let checked = self.check_reason(reason);
+        let id = self.run_staged(
+            s,
+            Operation::Void,
+            |_| checked,
+            |tx, env, ()| {
+                let now = &env.stamp;
+                let m = open_mailing(tx, s)?;
+                mailings::set_state(tx, m.id, MailingState::Voided, now, Some(reason))?;
+                let c = ctx(s, Some(m.id), Some(&m.case_no));
+                audit::append(
+                    tx,
+                    &c,
+                    "voided",
+                    json!({ "reason": reason, "from_state": m.state.as_str() }),
+                    now,
+                )?;
+                audit::append(tx, &c, "case_unlocked", json!({}), now)?;
+                Ok(m.id)
+            },
+        )?;
+        self.status_of(id)
+    }
+
+    /// The team's printed mailings whose envelopes wait to be verified and sealed, oldest
+    /// print first.
+    pub fn awaiting_seal(&mut self, s: &Session) -> Result<Vec<AwaitingSeal>> {
+        self.store
+            .read(|tx| mailings::awaiting_seal(tx, &s.user.team))
+    }
+
+    /// The user's open mailing, if any.
+    pub fn status(&mut self, s: &Session) -> Result<Option<MailingStatus>> {
+        let open = self
+            .store
+            .read(|tx| mailings::open_for(tx, &s.user.account))?;
+        open.map(|m| self.status_of(m.id)).transpose()
+    }
+
+    /// A mailing's status by id.
+    pub fn status_of(&mut self, id: MailingId) -> Result<MailingStatus> {
+        self.store.read(|tx| {
+            let m = mailings::by_id(tx, id)?.ok_or(Error::NoOpenMailing)?;
+            let recipient = cases::party(tx, m.recipient)?
+                .ok_or_else(|| Error::NotFound(format!("party {}", m.recipient)))?;
+            let summary = if m.generation > 0 {
+                mailings::print_summary(tx, m.id, m.generation)?
+            } else {
+                None
+            };
+            let (sheets, required, pdf) = match summary {
+                Some((s, r, p)) => (s, r, Some(p)),
+                None => (0, 0, None),
+            };
+            let (seen, seen_sheets) = if m.generation > 0 {
+                (
+                    mailings::seen_required(tx, &m)?,
+                    mailings::seen_sheets(tx, &m)?,
+                )
+            } else {
+                (0, Vec::new())
+            };
+            Ok(MailingStatus {
+                mailing: m.id,
+                state: m.state,
+                case: m.case_no.clone(),
+                recipient: recipient.id,
+                recipient_role: recipient.role,
+                recipient_protected: recipient.protected,
+                enclosures: mailings::enclosures(tx, m.id)?,
+                generation: m.generation,
+                sheets,
+                required,
+                seen,
+                seen_sheets,
+                pdf,
+                started: m.started,
+            })
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! Sessions and users: who is at the terminal, and who may register whom.
+
+use serde_json::json;
+
+use super::{CLI_SESSION_IDLE_MINUTES, Session, SessionKind, Workflow, ctx};
+use crate::audit::{self, EventContext};
+use crate::error::{Error, Refusal, Result};
+use crate::model::*;
+use crate::store::{DbKind, people};
+use crate::time_fmt;
+
+impl Workflow {
+    /// Starts (or, on the command line, continues) a session for the OS login account, or
+    /// for `impersonate` on a demo database.
+    pub fn session(
+        &mut self,
+        impersonate: Option<&str>,
+        terminal: &str,
+        kind: SessionKind,
+    ) -> Result<Session> {
+        let account = match impersonate {
+            Some(a) => {
+                if self.store.kind()? != Some(DbKind::Demo) {
+                    return Err(Refusal::ImpersonationRefused.into());
+                }
+                a.to_owned()
+            }
+            None => crate::account::os_account()?,
+        };
+        let now_dt = (self.clock)();
+        let now = time_fmt::timestamp(now_dt);
+        let idle_since =
+            time_fmt::timestamp(now_dt - time::Duration::minutes(CLI_SESSION_IDLE_MINUTES));
+        self.store.write(|tx| {
+            let user = people::user(tx, &account)?.ok_or_else(|| Refusal::UnknownUser {
+                account: account.clone(),
+            })?;
+            let resumed = match kind {
+                SessionKind::Cli => {
+                    people::resumable_session(tx, &account, terminal, kind.as_str(), &idle_since)?
+                }
+                _ => None,
+            };
+            let id = match resumed {
+                Some(id) => {
+                    people::reopen_session(tx, id, &now)?;
+                    id
+                }
+                None => {
+                    if kind == SessionKind::Cli {
+                        people::end_idle_sessions(tx, &account, terminal, kind.as_str())?;
+                    }
+                    let id = people::start_session(tx, &account, terminal, kind.as_str(), &now)?;
+                    audit::append(
+                        tx,
+                        &EventContext {
+                            session: Some(id),
+                            account: Some(&account),
+                            ..Default::default()
+                        },
+                        "session_started",
+                        json!({ "terminal": terminal, "kind": kind.as_str() }),
+                        &now,
+                    )?;
+                    id
+                }
+            };
+            tracing::info!(session = id, account = %account, kind = kind.as_str(), "session");
+            Ok(Session { id, user })
+        })
+    }
+
+    /// Ends a session (quit, closed terminal); an open mailing stays open for the next one.
+    pub fn end_session(&mut self, s: &Session) -> Result<()> {
+        tracing::info!(session = s.id, account = %s.user.account, "session ended");
+        let now = self.now();
+        self.store.write(|tx| {
+            people::end_session(tx, s.id, &now)?;
+            audit::append(tx, &ctx(s, None, None), "session_ended", json!({}), &now)?;
+            Ok(())
+        })
+    }
+
+    /// Ends a command-line session when its command ends, done or refused, so no session
+    /// is left open by a command. No event: a CLI session is the run of commands at one
+    /// terminal, which the next command there within [`CLI_SESSION_IDLE_MINUTES`] continues,
+    /// so its end is always that of its latest command.
+    pub fn end_command(&mut self, s: &Session) -> Result<()> {
+        let now = self.now();
+        self.store.write(|tx| people::end_command(tx, s.id, &now))
+    }
+
+    /// Registers a user: a lead may, and so may the first user of an empty database.
+    pub fn add_user(&mut self, actor: Option<&Session>, user: &User) -> Result<()> {
+        validate_account(&user.account)?;
+        if user.name.trim().is_empty() || user.team.trim().is_empty() {
+            return Err(Error::Invalid("name and team must not be empty".into()));
+        }
+        let now = self.now();
+        self.store.write(|tx| {
+            let first = people::user_count(tx)? == 0;
+            match actor {
+                Some(a) if a.user.role == Role::Lead => {}
+                None if first => {}
+                _ => {
+                    return Err(Refusal::LeadOnly {
+                        what: "kuvert user add".into(),
+                    }
+                    .into());
+                }
+            }
+            people::add_user(tx, user, &now)?;
+            audit::append(
+                tx,
+                &EventContext {
+                    session: actor.map(|a| a.id),
+                    account: actor.map(|a| a.user.account.as_str()),
+                    ..Default::default()
+                },
+                "user_added",
+                json!({ "account": user.account, "role": user.role.as_str(), "team": user.team }),
+                &now,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whether the database has any user yet (the first may register without a session).
+    pub fn has_users(&mut self) -> Result<bool> {
+        self.store.read(|tx| Ok(people::user_count(tx)? > 0))
+    }
+}
+
+fn validate_account(account: &str) -> Result<()> {
+    let ok = !account.is_empty()
+        && account.len() <= 64
+        && account
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "'{account}' is not an account name: use the login name (letters, digits, . _ - @)"
+        )))
+    }
+}
