@@ -9,8 +9,8 @@ use crate::i18n::Ui;
 use crate::tui::action::{Action, Cmd};
 use crate::tui::ctx::Ctx;
 
-/// Longest reason kept.
-const MAX_CHARS: usize = 200;
+/// Longest reason kept: the workflow's own limit, so what the field takes, the rule takes.
+const MAX_CHARS: usize = crate::workflow::MAX_REASON_CHARS;
 
 /// The field.
 #[derive(Debug, Default)]
