@@ -9,7 +9,8 @@ use crate::code::MailingToken;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n;
 use crate::model::*;
-use crate::store::{cases, mailings};
+use crate::store::mailings::MailingRow;
+use crate::store::{Tx, cases, mailings};
 use crate::time_fmt;
 
 impl Workflow {
@@ -105,10 +106,7 @@ impl Workflow {
             Operation::Attach,
             |env| some_documents(documents, env.lang),
             |tx, env, ()| {
-                let m = open_mailing(tx, s)?;
-                if m.state != MailingState::Draft {
-                    return Err(Refusal::AlreadyPrinted.into());
-                }
+                let m = open_draft(tx, s)?;
                 for &doc_id in documents {
                     let (doc, case_id) = cases::document(tx, doc_id)?
                         .ok_or_else(|| Error::NotFound(i18n::no_such_document(doc_id, env.lang)))?;
@@ -157,10 +155,7 @@ impl Workflow {
             Operation::Detach,
             |env| some_documents(documents, env.lang),
             |tx, env, ()| {
-                let m = open_mailing(tx, s)?;
-                if m.state != MailingState::Draft {
-                    return Err(Refusal::AlreadyPrinted.into());
-                }
+                let m = open_draft(tx, s)?;
                 for &doc_id in documents {
                     if !mailings::detach(tx, m.id, doc_id)? {
                         return Err(Error::Invalid(i18n::not_attached(doc_id, env.lang)));
@@ -188,10 +183,7 @@ impl Workflow {
         recipient: PartyId,
     ) -> Result<(MailingStatus, usize)> {
         let (id, removed) = self.run(s, Operation::ChangeRecipient, |tx, env| {
-            let m = open_mailing(tx, s)?;
-            if m.state != MailingState::Draft {
-                return Err(Refusal::AlreadyPrinted.into());
-            }
+            let m = open_draft(tx, s)?;
             let party = cases::party_of_case(tx, m.case_id, recipient)?.ok_or_else(|| {
                 Error::NotFound(i18n::party_not_in_mailing_case(
                     recipient, &m.case_no, env.lang,
@@ -210,6 +202,16 @@ impl Workflow {
         })?;
         Ok((self.status_of(id)?, removed))
     }
+}
+
+/// The user's open mailing, which must still be a draft: once printed, what is in the
+/// envelope and to whom it goes is fixed (a reprint or a void changes it).
+fn open_draft(tx: &Tx<'_>, s: &Session) -> Result<MailingRow> {
+    let m = open_mailing(tx, s)?;
+    if m.state != MailingState::Draft {
+        return Err(Refusal::AlreadyPrinted.into());
+    }
+    Ok(m)
 }
 
 /// Attaching or removing nothing is a mistake, not an empty success.

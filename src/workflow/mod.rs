@@ -246,39 +246,34 @@ impl Workflow {
         prepare: impl FnOnce(&Env<'_>) -> Result<P>,
         body: impl FnOnce(&Tx<'_>, &Env<'_>, P) -> Result<T>,
     ) -> Result<T> {
-        let result = self.perform(s, op, prepare, body);
-        self.logged(s, op, result)
-    }
-
-    fn perform<P, T>(
-        &mut self,
-        s: &Session,
-        op: Operation,
-        prepare: impl FnOnce(&Env<'_>) -> Result<P>,
-        body: impl FnOnce(&Tx<'_>, &Env<'_>, P) -> Result<T>,
-    ) -> Result<T> {
-        if let Some(what) = op.lead_only()
-            && s.user.role != Role::Lead
-        {
-            return Err(Refusal::LeadOnly { what: what.into() }.into());
-        }
-        let now = (self.clock)();
-        let env = Env {
-            now,
-            stamp: time_fmt::timestamp(now),
-            lang: self.lang,
-            config: &self.config,
+        let result = 'op: {
+            if let Some(what) = op.lead_only()
+                && s.user.role != Role::Lead
+            {
+                break 'op Err(Refusal::LeadOnly { what: what.into() }.into());
+            }
+            let now = (self.clock)();
+            let env = Env {
+                now,
+                stamp: time_fmt::timestamp(now),
+                lang: self.lang,
+                config: &self.config,
+            };
+            let prepared = match prepare(&env) {
+                Ok(p) => p,
+                Err(e) => break 'op Err(e),
+            };
+            let store = &mut self.store;
+            match op.mode() {
+                Mode::Read => store.read(|tx| body(tx, &env, prepared)),
+                Mode::Write => store.write(|tx| {
+                    people::touch_session(tx, s.id, &env.stamp)?;
+                    body(tx, &env, prepared)
+                }),
+                Mode::Rehearse => store.rehearse(|tx| body(tx, &env, prepared)),
+            }
         };
-        let prepared = prepare(&env)?;
-        let store = &mut self.store;
-        match op.mode() {
-            Mode::Read => store.read(|tx| body(tx, &env, prepared)),
-            Mode::Write => store.write(|tx| {
-                people::touch_session(tx, s.id, &env.stamp)?;
-                body(tx, &env, prepared)
-            }),
-            Mode::Rehearse => store.rehearse(|tx| body(tx, &env, prepared)),
-        }
+        self.logged(s, op, result)
     }
 
     /// Every refusal is logged (DESIGN §1), in a transaction of its own after the refused

@@ -74,6 +74,16 @@ pub trait Screen {
     }
 }
 
+/// The answer to "quit?" on a first screen: yes quits, a scan opens that envelope (a
+/// scanner does not wait for the question), anything else keeps the screen.
+pub fn quit_answer(action: Action) -> Effect {
+    match action {
+        Action::Do(super::action::Cmd::Yes) => Effect::Quit,
+        Action::Scan(code) => Effect::OpenCover(code, crate::model::ScanSource::Scanner),
+        _ => Effect::None,
+    }
+}
+
 /// A text cut to `width` characters, ending in "…" when something was cut.
 pub fn fit(text: &str, width: u16) -> String {
     let width = usize::from(width);

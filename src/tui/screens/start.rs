@@ -130,11 +130,7 @@ impl Screen for StartScreen {
 
     fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
         if std::mem::take(&mut self.asking_quit) {
-            return match action {
-                Action::Do(Cmd::Yes) => Effect::Quit,
-                Action::Scan(code) => Effect::OpenCover(code, ScanSource::Scanner),
-                _ => Effect::None,
-            };
+            return super::quit_answer(action);
         }
         self.message = None;
         match action {

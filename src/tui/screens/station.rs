@@ -61,11 +61,7 @@ impl Screen for StationScreen {
 
     fn update(&mut self, action: Action, _ctx: &mut Ctx) -> Effect {
         if std::mem::take(&mut self.asking_quit) {
-            return match action {
-                Action::Do(Cmd::Yes) => Effect::Quit,
-                Action::Scan(code) => Effect::OpenCover(code, ScanSource::Scanner),
-                _ => Effect::None,
-            };
+            return super::quit_answer(action);
         }
         self.message = None;
         match action {
