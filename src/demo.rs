@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use crate::audit::{self, EventContext, sha256_hex};
+use crate::audit::{self, Event, EventContext, sha256_hex};
 use crate::error::{Error, Result};
 use crate::idnum::luhn_check_digit;
 use crate::model::{Address, PartyRole, Role, User};
@@ -411,8 +409,10 @@ fn populate(store: &mut Store, os_account: &str, now: &str) -> Result<()> {
         audit::append(
             tx,
             &EventContext::default(),
-            "demo_created",
-            json!({ "cases": serial, "documents": documents }),
+            &Event::DemoCreated {
+                cases: serial as u64,
+                documents: documents as u64,
+            },
             now,
         )?;
         Ok(())

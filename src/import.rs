@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use time::Date;
 
-use crate::audit::{self, EventContext, sha256_hex};
+use crate::audit::{self, Event, EventContext, sha256_hex};
 use crate::case_number::{CaseNumber, normalise_case_number};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
@@ -187,10 +186,13 @@ pub fn write(
     audit::append(
         tx,
         who,
-        "imported",
-        json!({ "cases": summary.cases, "parties": summary.parties,
-                "documents": summary.documents, "repaired": summary.repaired,
-                "manifest_sha256": checked.manifest_sha256 }),
+        &Event::Imported {
+            cases: summary.cases as u64,
+            parties: summary.parties as u64,
+            documents: summary.documents as u64,
+            repaired: summary.repaired as u64,
+            manifest_sha256: Some(checked.manifest_sha256.clone()),
+        },
         now,
     )?;
     Ok(summary)

@@ -5,11 +5,10 @@
 //! events never held personal data. Open mailings are never touched.
 
 use serde::Serialize;
-use serde_json::json;
 
 use time::OffsetDateTime;
 
-use crate::audit::{self, EventContext};
+use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::store::Tx;
@@ -62,10 +61,14 @@ pub fn purge(
         audit::append(
             tx,
             who,
-            "purged",
-            json!({ "before": before, "mailings": removed.mailings,
-                    "documents": removed.documents, "blobs": removed.blobs,
-                    "bytes": removed.bytes, "parties": removed.parties }),
+            &Event::Purged {
+                before: before.into(),
+                mailings: removed.mailings as u64,
+                documents: removed.documents as u64,
+                blobs: removed.blobs as u64,
+                bytes: removed.bytes,
+                parties: removed.parties as u64,
+            },
             now,
         )?;
     }

@@ -6,10 +6,9 @@
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-use crate::audit::{self, GENESIS};
+use crate::audit::{self, Event, GENESIS, Print};
 use crate::code::{MailingToken, SheetCode};
 use crate::demo::{Rng, address, org_number, person_name, person_number};
 use crate::error::{Error, Result};
@@ -96,10 +95,10 @@ impl Chain {
         account: Option<&str>,
         mailing: Option<i64>,
         case_no: Option<&str>,
-        kind: &str,
-        detail: serde_json::Value,
+        event: &Event,
     ) -> Result<()> {
         self.seq += 1;
+        let (kind, detail) = event.to_stored();
         let mut row = EventRow {
             seq: self.seq,
             time: time.to_owned(),
@@ -107,8 +106,8 @@ impl Chain {
             account: account.map(str::to_owned),
             mailing,
             case_no: case_no.map(str::to_owned),
-            kind: kind.to_owned(),
-            detail: detail.to_string(),
+            kind,
+            detail,
             prev_hash: std::mem::take(&mut self.prev),
             hash: String::new(),
         };
@@ -302,10 +301,26 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                 // The session's end is known only after its mailings: written after them.
                 let length = Duration::minutes((scale.mailings_per_session * 6) as i64);
                 let session_end = timestamp(at + length);
-                let session = bulk::session(c, account, &format!("desk-{account}"), &session_start, &session_end)?;
+                let session = bulk::session(
+                    c,
+                    account,
+                    &format!("desk-{account}"),
+                    &session_start,
+                    &session_end,
+                )?;
                 made.sessions += 1;
-                chain.push(c, &session_start, Some(session), Some(account), None, None, "session_started",
-                    json!({ "kind": "tui", "terminal": format!("desk-{account}") }))?;
+                chain.push(
+                    c,
+                    &session_start,
+                    Some(session),
+                    Some(account),
+                    None,
+                    None,
+                    &Event::SessionStarted {
+                        kind: "tui".into(),
+                        terminal: format!("desk-{account}"),
+                    },
+                )?;
                 let last_session_of_user = s + scale.teams * team_workers.len() >= scale.sessions;
                 for m in 0..scale.mailings_per_session {
                     let keep_open = last_session_of_user && m == scale.mailings_per_session - 1;
@@ -324,34 +339,83 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                     at += Duration::minutes(5);
                     let closed = timestamp(at);
                     at += Duration::seconds(30 + rng.below(60) as i64);
-                    let state = if keep_open { "printed" } else if voided { "voided" } else { "sealed" };
-                    let id = bulk::mailing(c, &bulk::MailingRow {
-                        case_id: case.id,
-                        account,
-                        session,
-                        recipient: case.applicant,
-                        state,
-                        token: &token,
-                        round: if deviation { 2 } else { 1 },
-                        started: &mailing_start,
-                        closed: (!keep_open).then_some(closed.as_str()),
-                    })?;
+                    let state = if keep_open {
+                        "printed"
+                    } else if voided {
+                        "voided"
+                    } else {
+                        "sealed"
+                    };
+                    let id = bulk::mailing(
+                        c,
+                        &bulk::MailingRow {
+                            case_id: case.id,
+                            account,
+                            session,
+                            recipient: case.applicant,
+                            state,
+                            token: &token,
+                            round: if deviation { 2 } else { 1 },
+                            started: &mailing_start,
+                            closed: (!keep_open).then_some(closed.as_str()),
+                        },
+                    )?;
                     made.mailings += 1;
                     let ctx_case = Some(case.number.as_str());
-                    let ev = |chain: &mut Chain, kind: &str, detail: serde_json::Value, time: &str| {
-                        chain.push(c, time, Some(session), Some(account), Some(id), ctx_case, kind, detail)
+                    let ev = |chain: &mut Chain, event: Event, time: &str| {
+                        chain.push(
+                            c,
+                            time,
+                            Some(session),
+                            Some(account),
+                            Some(id),
+                            ctx_case,
+                            &event,
+                        )
                     };
-                    ev(&mut chain, "mailing_started", json!({ "recipient": case.applicant, "recipient_role": "applicant" }), &mailing_start)?;
-                    ev(&mut chain, "case_locked", json!({}), &mailing_start)?;
+                    ev(
+                        &mut chain,
+                        Event::MailingStarted {
+                            recipient: case.applicant,
+                            recipient_role: "applicant".into(),
+                            protected: None,
+                        },
+                        &mailing_start,
+                    )?;
+                    ev(&mut chain, Event::CaseLocked {}, &mailing_start)?;
                     let docs: Vec<(i64, u32)> = case.own.iter().take(2).copied().collect();
                     for (pos, (doc, pages)) in docs.iter().enumerate() {
                         bulk::attach(c, id, case.id, *doc, pos + 1)?;
-                        ev(&mut chain, "document_attached", json!({ "document": doc, "pages": pages,
-                            "subject": case.applicant, "other_subject_confirmed": false }), &mailing_start)?;
+                        ev(
+                            &mut chain,
+                            Event::DocumentAttached {
+                                document: *doc,
+                                pages: *pages,
+                                subject: case.applicant,
+                                other_subject_confirmed: false,
+                            },
+                            &mailing_start,
+                        )?;
                     }
                     let sheets = 1 + docs.iter().map(|(_, p)| p).sum::<u32>();
-                    bulk::print_job(c, id, sheets, &audit::sha256_hex(token.as_bytes()), session, account, &mailing_start)?;
-                    ev(&mut chain, "print_started", json!({ "generation": 1, "sheets": sheets, "reason": null }), &mailing_start)?;
+                    bulk::print_job(
+                        c,
+                        id,
+                        sheets,
+                        &audit::sha256_hex(token.as_bytes()),
+                        session,
+                        account,
+                        &mailing_start,
+                    )?;
+                    ev(
+                        &mut chain,
+                        Event::PrintStarted {
+                            generation: 1,
+                            sheets: u64::from(sheets),
+                            reason: None,
+                        },
+                        &mailing_start,
+                    )?;
                     bulk::sheet(c, id, 1, "cover", None, None)?;
                     let mut n = 1;
                     for (doc, pages) in &docs {
@@ -361,8 +425,17 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         }
                     }
                     made.sheets += sheets as usize;
-                    ev(&mut chain, "printed", json!({ "generation": 1, "sheets": sheets, "pdf_sha256": audit::sha256_hex(token.as_bytes()),
-                        "printer_job": null, "reason": null }), &mailing_start)?;
+                    ev(
+                        &mut chain,
+                        Event::Printed(Print {
+                            generation: 1,
+                            sheets: u64::from(sheets),
+                            pdf_sha256: audit::sha256_hex(token.as_bytes()),
+                            printer_job: None,
+                            reason: None,
+                        }),
+                        &mailing_start,
+                    )?;
                     if keep_open {
                         bulk::lock(c, case.id, id, account, &mailing_start)?;
                         open_cases.insert(case.id);
@@ -370,8 +443,16 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         continue;
                     }
                     if voided {
-                        ev(&mut chain, "voided", json!({ "reason": "fel mottagare", "from_state": "printed" }), &closed)?;
-                        ev(&mut chain, "case_unlocked", json!({}), &closed)?;
+                        ev(
+                            &mut chain,
+                            Event::Voided {
+                                reason: "fel mottagare".into(),
+                                from_state: Some("printed".into()),
+                                lock_broken: None,
+                            },
+                            &closed,
+                        )?;
+                        ev(&mut chain, Event::CaseUnlocked {}, &closed)?;
                         prev_mailing = Some((id, case.number.clone(), token_value));
                         continue;
                     }
@@ -381,10 +462,39 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         let code = SheetCode::new(MailingToken(*other_token), 1, 2)
                             .map(|s| s.encode())
                             .unwrap_or_default();
-                        bulk::scan(c, id, session, &closed, &code, "foreign", Some(2), 1, Some(*other), "scanner")?;
-                        ev(&mut chain, "scan", json!({ "verdict": "foreign", "generation": 1, "sheet": 2, "source": "scanner" }), &closed)?;
-                        ev(&mut chain, "deviation", json!({ "kind": "foreign", "code": code, "other_mailing": other,
-                            "other_case": other_case, "other_state": "sealed" }), &closed)?;
+                        bulk::scan(
+                            c,
+                            id,
+                            session,
+                            &closed,
+                            &code,
+                            "foreign",
+                            Some(2),
+                            1,
+                            Some(*other),
+                            "scanner",
+                        )?;
+                        ev(
+                            &mut chain,
+                            Event::Scan {
+                                verdict: "foreign".into(),
+                                generation: Some(1),
+                                sheet: Some(2),
+                                source: "scanner".into(),
+                            },
+                            &closed,
+                        )?;
+                        ev(
+                            &mut chain,
+                            Event::Deviation {
+                                kind: "foreign".into(),
+                                code: code.clone(),
+                                other_mailing: Some(*other),
+                                other_case: Some(other_case.clone()),
+                                other_state: Some("sealed".into()),
+                            },
+                            &closed,
+                        )?;
                         made.deviations += 1;
                         made.scans += 1;
                         round = 2;
@@ -394,16 +504,61 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         let code = SheetCode::new(MailingToken(token_value), 1, sheet)
                             .map(|s| s.encode())
                             .unwrap_or_default();
-                        bulk::scan(c, id, session, &closed, &code, "ok", Some(sheet), round, None, source)?;
-                        ev(&mut chain, "scan", json!({ "verdict": "ok", "generation": 1, "sheet": sheet, "source": source }), &closed)?;
+                        bulk::scan(
+                            c,
+                            id,
+                            session,
+                            &closed,
+                            &code,
+                            "ok",
+                            Some(sheet),
+                            round,
+                            None,
+                            source,
+                        )?;
+                        ev(
+                            &mut chain,
+                            Event::Scan {
+                                verdict: "ok".into(),
+                                generation: Some(1),
+                                sheet: Some(sheet),
+                                source: source.into(),
+                            },
+                            &closed,
+                        )?;
                         made.scans += 1;
                     }
-                    ev(&mut chain, "verified", json!({ "generation": 1, "sheets": sheets, "required": sheets }), &closed)?;
-                    ev(&mut chain, "sealed", json!({ "generation": 1, "printed_by": account, "started_by": account, "dual_control": false }), &closed)?;
-                    ev(&mut chain, "case_unlocked", json!({}), &closed)?;
+                    ev(
+                        &mut chain,
+                        Event::Verified {
+                            generation: 1,
+                            sheets,
+                            required: sheets,
+                        },
+                        &closed,
+                    )?;
+                    ev(
+                        &mut chain,
+                        Event::Sealed {
+                            generation: 1,
+                            printed_by: Some(account.clone()),
+                            started_by: account.clone(),
+                            dual_control: false,
+                        },
+                        &closed,
+                    )?;
+                    ev(&mut chain, Event::CaseUnlocked {}, &closed)?;
                     prev_mailing = Some((id, case.number.clone(), token_value));
                 }
-                chain.push(c, &session_end, Some(session), Some(account), None, None, "session_ended", json!({}))?;
+                chain.push(
+                    c,
+                    &session_end,
+                    Some(session),
+                    Some(account),
+                    None,
+                    None,
+                    &Event::SessionEnded {},
+                )?;
             }
             Ok(())
         })?;

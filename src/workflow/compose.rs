@@ -1,10 +1,8 @@
 //! Composing a mailing: find the case, lock it with a draft to one of its parties, attach only
 //! that case's documents, change the recipient before anything is printed.
 
-use serde_json::json;
-
 use super::{Operation, Session, Workflow, ctx, open_mailing, team_case};
-use crate::audit;
+use crate::audit::{self, Event};
 use crate::code::MailingToken;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n;
@@ -81,12 +79,14 @@ impl Workflow {
                 audit::append(
                     tx,
                     &c,
-                    "mailing_started",
-                    json!({ "recipient": party.id, "recipient_role": party.role.as_str(),
-                            "protected": party.protected }),
+                    &Event::MailingStarted {
+                        recipient: party.id,
+                        recipient_role: party.role.as_str().into(),
+                        protected: Some(party.protected),
+                    },
                     &env.stamp,
                 )?;
-                audit::append(tx, &c, "case_locked", json!({}), &env.stamp)?;
+                audit::append(tx, &c, &Event::CaseLocked {}, &env.stamp)?;
                 Ok(id)
             },
         )?;
@@ -136,9 +136,12 @@ impl Workflow {
                     audit::append(
                         tx,
                         &ctx(s, Some(m.id), Some(&m.case_no)),
-                        "document_attached",
-                        json!({ "document": doc_id, "pages": doc.pages, "subject": doc.subject,
-                                "other_subject_confirmed": other_subject }),
+                        &Event::DocumentAttached {
+                            document: doc_id,
+                            pages: doc.pages,
+                            subject: doc.subject,
+                            other_subject_confirmed: other_subject,
+                        },
                         &env.stamp,
                     )?;
                 }
@@ -163,8 +166,7 @@ impl Workflow {
                     audit::append(
                         tx,
                         &ctx(s, Some(m.id), Some(&m.case_no)),
-                        "document_detached",
-                        json!({ "document": doc_id }),
+                        &Event::DocumentDetached { document: doc_id },
                         &env.stamp,
                     )?;
                 }
@@ -193,9 +195,13 @@ impl Workflow {
             audit::append(
                 tx,
                 &ctx(s, Some(m.id), Some(&m.case_no)),
-                "recipient_changed",
-                json!({ "from": m.recipient, "to": party.id, "recipient_role": party.role.as_str(),
-                        "protected": party.protected, "documents_removed": removed }),
+                &Event::RecipientChanged {
+                    from: m.recipient,
+                    to: party.id,
+                    recipient_role: party.role.as_str().into(),
+                    protected: party.protected,
+                    documents_removed: removed as u64,
+                },
                 &env.stamp,
             )?;
             Ok((m.id, removed))

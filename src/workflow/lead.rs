@@ -2,10 +2,8 @@
 
 use std::path::Path;
 
-use serde_json::json;
-
 use super::{Operation, Session, Workflow, ctx, team_case};
-use crate::audit;
+use crate::audit::{self, Event};
 use crate::error::{Error, Refusal, Result};
 use crate::model::*;
 use crate::store::{cases, mailings};
@@ -15,34 +13,45 @@ impl Workflow {
     pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
         let reason = reason.trim();
         let checked = self.check_reason(reason);
-        let id = self.run_staged(s, Operation::LockBreak, |_| checked, |tx, env, ()| {
-            let now = &env.stamp;
-            let case = team_case(tx, s, number, env.lang)?;
-            let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
-                case: case.number.clone(),
-            })?;
-            let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
-            let why = format!("lock broken by {}: {reason}", s.user.account);
-            mailings::set_state(tx, m.id, MailingState::Voided, now, Some(&why))?;
-            let c = ctx(s, Some(m.id), Some(&m.case_no));
-            audit::append(
-                tx,
-                &c,
-                "lock_broken",
-                json!({ "reason": reason, "holder": lock.account, "from_state": m.state.as_str() }),
-                now,
-            )?;
-            // Part of the lock break, which is the override: not counted a second time.
-            audit::append(
-                tx,
-                &c,
-                "voided",
-                json!({ "reason": why, "lock_broken": true }),
-                now,
-            )?;
-            audit::append(tx, &c, "case_unlocked", json!({}), now)?;
-            Ok(m.id)
-        })?;
+        let id = self.run_staged(
+            s,
+            Operation::LockBreak,
+            |_| checked,
+            |tx, env, ()| {
+                let now = &env.stamp;
+                let case = team_case(tx, s, number, env.lang)?;
+                let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
+                    case: case.number.clone(),
+                })?;
+                let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
+                let why = format!("lock broken by {}: {reason}", s.user.account);
+                mailings::set_state(tx, m.id, MailingState::Voided, now, Some(&why))?;
+                let c = ctx(s, Some(m.id), Some(&m.case_no));
+                audit::append(
+                    tx,
+                    &c,
+                    &Event::LockBroken {
+                        reason: reason.into(),
+                        holder: lock.account.clone(),
+                        from_state: m.state.as_str().into(),
+                    },
+                    now,
+                )?;
+                // Part of the lock break, which is the override: not counted a second time.
+                audit::append(
+                    tx,
+                    &c,
+                    &Event::Voided {
+                        reason: why.clone(),
+                        from_state: None,
+                        lock_broken: Some(true),
+                    },
+                    now,
+                )?;
+                audit::append(tx, &c, &Event::CaseUnlocked {}, now)?;
+                Ok(m.id)
+            },
+        )?;
         self.status_of(id)
     }
 

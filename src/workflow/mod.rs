@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::audit::{self, EventContext};
+use crate::audit::{self, Event, EventContext};
 use crate::config::Config;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
@@ -316,7 +316,11 @@ impl Workflow {
                 .and_then(|c| c.as_str())
                 .map(str::to_owned);
             let logged = self.store.write(|tx| {
-                audit::append(tx, &ctx(s, None, case.as_deref()), "refused", detail, &now)?;
+                let event = Event::Refused(match detail {
+                    serde_json::Value::Object(map) => map,
+                    _ => serde_json::Map::new(),
+                });
+                audit::append(tx, &ctx(s, None, case.as_deref()), &event, &now)?;
                 Ok(())
             });
             if let Err(e) = logged {

@@ -1,10 +1,8 @@
 //! The team's policies through the workflow: anyone reads their team's, a lead changes
 //! them, each change an event in the hash-chained log.
 
-use serde_json::json;
-
 use super::{Operation, Session, Workflow, ctx};
-use crate::audit;
+use crate::audit::{self, Event};
 use crate::error::{Error, Result};
 use crate::policy::{Policy, PolicyKey};
 use crate::store::{people, policies};
@@ -37,9 +35,12 @@ impl Workflow {
                     audit::append(
                         tx,
                         &ctx(s, None, None),
-                        "policy_set",
-                        json!({ "team": s.user.team, "key": key.as_str(),
-                                "from": before.value(key), "to": after.value(key) }),
+                        &Event::PolicySet {
+                            team: s.user.team.clone(),
+                            key: key.as_str().into(),
+                            from: before.value(key),
+                            to: after.value(key),
+                        },
                         &env.stamp,
                     )?;
                 }

@@ -1,10 +1,8 @@
 //! Printing a mailing in three steps, so the write lock is never held while the PDF is made
 //! and the printer answers: reserve a generation, produce the job, record it.
 
-use serde_json::json;
-
 use super::{Operation, Session, Workflow, ctx, open_mailing};
-use crate::audit;
+use crate::audit::{self, Event, Print};
 use crate::code::{MAX_GENERATION, MAX_SHEET, MailingToken};
 use crate::error::{Error, Refusal, Result};
 use crate::i18n;
@@ -101,8 +99,11 @@ impl Workflow {
                 audit::append(
                     tx,
                     &ctx(s, Some(m.id), Some(&m.case_no)),
-                    "print_started",
-                    json!({ "generation": generation, "sheets": sheets.len(), "reason": reason }),
+                    &Event::PrintStarted {
+                        generation,
+                        sheets: sheets.len() as u64,
+                        reason: reason.map(str::to_owned),
+                    },
                     &env.stamp,
                 )?;
                 let token = MailingToken::from_base36(&m.token).ok_or_else(|| {
@@ -172,14 +173,20 @@ impl Workflow {
             audit::append(
                 tx,
                 &ctx(s, Some(m.id), Some(&m.case_no)),
-                if m.generation > 0 {
-                    "reprinted"
-                } else {
-                    "printed"
+                &{
+                    let print = Print {
+                        generation: plan.generation,
+                        sheets: plan.sheets.len() as u64,
+                        pdf_sha256: printed.sha256.clone(),
+                        printer_job: printed.printer_job.clone(),
+                        reason: plan.reason.clone(),
+                    };
+                    if m.generation > 0 {
+                        Event::Reprinted(print)
+                    } else {
+                        Event::Printed(print)
+                    }
                 },
-                json!({ "generation": plan.generation, "sheets": plan.sheets.len(),
-                        "pdf_sha256": printed.sha256, "printer_job": printed.printer_job,
-                        "reason": plan.reason }),
                 &now,
             )?;
             Ok(PrintOutcome {
@@ -201,8 +208,10 @@ impl Workflow {
             audit::append(
                 tx,
                 &ctx(s, Some(plan.mailing), Some(&plan.case_no)),
-                "print_failed",
-                json!({ "generation": plan.generation, "error": message }),
+                &Event::PrintFailed {
+                    generation: plan.generation,
+                    error: message,
+                },
                 &now,
             )?;
             Ok(())

@@ -5,18 +5,15 @@
 //! out without it (or the sheet was copied), so the sheet's own mailing is flagged with a
 //! `sheet_found_elsewhere` event in the same transaction, for its owner to see.
 
-use serde_json::json;
-
 use super::verdict::{self, AtDesk};
 use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing};
-use crate::audit;
+use crate::audit::{self, Event};
 use crate::code::SheetCode;
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::model::*;
 use crate::store::Tx;
 use crate::store::mailings::{self, MailingRow, NewScan};
-use crate::store::strays;
 
 /// What a scan found before it is recorded.
 struct Judged {
@@ -75,8 +72,10 @@ impl Workflow {
                 audit::append(
                     tx,
                     &ctx(s, Some(m.id), Some(&m.case_no)),
-                    "station_opened",
-                    json!({ "generation": m.generation, "printed_by": m.printed_by }),
+                    &Event::StationOpened {
+                        generation: m.generation,
+                        printed_by: m.printed_by.clone(),
+                    },
                     now,
                 )?;
                 let verdict = judge_own(tx, &m, &code)?;
@@ -218,9 +217,12 @@ fn record_scan(
     audit::append(
         tx,
         &c,
-        "scan",
-        json!({ "verdict": verdict.as_str(), "generation": generation, "sheet": sheet,
-                "source": source.as_str() }),
+        &Event::Scan {
+            verdict: verdict.as_str().into(),
+            generation,
+            sheet,
+            source: source.as_str().into(),
+        },
         now,
     )?;
     let mut state = m.state;
@@ -234,11 +236,13 @@ fn record_scan(
         audit::append(
             tx,
             &c,
-            "deviation",
-            json!({ "kind": verdict.as_str(), "code": stored,
-                    "other_mailing": other.as_ref().map(|o| o.id),
-                    "other_case": other.as_ref().map(|o| o.case_no.clone()),
-                    "other_state": other.as_ref().map(|o| o.state.as_str()) }),
+            &Event::Deviation {
+                kind: verdict.as_str().into(),
+                code: stored.into(),
+                other_mailing: other.as_ref().map(|o| o.id),
+                other_case: other.as_ref().map(|o| o.case_no.clone()),
+                other_state: other.as_ref().map(|o| o.state.as_str().into()),
+            },
             now,
         )?;
     }
@@ -250,9 +254,13 @@ fn record_scan(
         audit::append(
             tx,
             &ctx(s, Some(o.id), Some(&o.case_no)),
-            strays::FOUND_ELSEWHERE,
-            json!({ "sheet": sheet, "generation": generation, "found_in_mailing": m.id,
-                    "found_in_case": m.case_no, "state": o.state.as_str() }),
+            &Event::SheetFoundElsewhere {
+                sheet,
+                generation,
+                found_in_mailing: m.id,
+                found_in_case: m.case_no.clone(),
+                state: o.state.as_str().into(),
+            },
             now,
         )?;
     }
@@ -266,8 +274,11 @@ fn record_scan(
         audit::append(
             tx,
             &c,
-            "verified",
-            json!({ "generation": m.generation, "sheets": sheets, "required": required }),
+            &Event::Verified {
+                generation: m.generation,
+                sheets,
+                required,
+            },
             now,
         )?;
     }

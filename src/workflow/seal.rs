@@ -1,10 +1,8 @@
 //! Sealing: a verified mailing is sealed and its case released, or the mailing is voided;
 //! and what a mailing's state is at any moment.
 
-use serde_json::json;
-
 use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing, open_mailing};
-use crate::audit;
+use crate::audit::{self, Event};
 use crate::error::{Error, Refusal, Result};
 use crate::model::*;
 use crate::store::{cases, mailings};
@@ -36,12 +34,15 @@ impl Workflow {
             audit::append(
                 tx,
                 &c,
-                "sealed",
-                json!({ "generation": m.generation, "printed_by": m.printed_by,
-                        "started_by": m.account, "dual_control": dual }),
+                &Event::Sealed {
+                    generation: m.generation,
+                    printed_by: m.printed_by.clone(),
+                    started_by: m.account.clone(),
+                    dual_control: dual,
+                },
                 now,
             )?;
-            audit::append(tx, &c, "case_unlocked", json!({}), now)?;
+            audit::append(tx, &c, &Event::CaseUnlocked {}, now)?;
             Ok(m.id)
         })?;
         self.status_of(id)
@@ -63,11 +64,14 @@ impl Workflow {
                 audit::append(
                     tx,
                     &c,
-                    "voided",
-                    json!({ "reason": reason, "from_state": m.state.as_str() }),
+                    &Event::Voided {
+                        reason: reason.into(),
+                        from_state: Some(m.state.as_str().into()),
+                        lock_broken: None,
+                    },
                     now,
                 )?;
-                audit::append(tx, &c, "case_unlocked", json!({}), now)?;
+                audit::append(tx, &c, &Event::CaseUnlocked {}, now)?;
                 Ok(m.id)
             },
         )?;

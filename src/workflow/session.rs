@@ -1,9 +1,7 @@
 //! Sessions and users: who is at the terminal, and who may register whom.
 
-use serde_json::json;
-
 use super::{CLI_SESSION_IDLE_MINUTES, Session, SessionKind, Workflow, ctx};
-use crate::audit::{self, EventContext};
+use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Refusal, Result};
 use crate::model::*;
 use crate::store::{DbKind, people};
@@ -58,8 +56,10 @@ impl Workflow {
                             account: Some(&account),
                             ..Default::default()
                         },
-                        "session_started",
-                        json!({ "terminal": terminal, "kind": kind.as_str() }),
+                        &Event::SessionStarted {
+                            terminal: terminal.into(),
+                            kind: kind.as_str().into(),
+                        },
                         &now,
                     )?;
                     id
@@ -76,7 +76,7 @@ impl Workflow {
         let now = self.now();
         self.store.write(|tx| {
             people::end_session(tx, s.id, &now)?;
-            audit::append(tx, &ctx(s, None, None), "session_ended", json!({}), &now)?;
+            audit::append(tx, &ctx(s, None, None), &Event::SessionEnded {}, &now)?;
             Ok(())
         })
     }
@@ -117,8 +117,11 @@ impl Workflow {
                     account: actor.map(|a| a.user.account.as_str()),
                     ..Default::default()
                 },
-                "user_added",
-                json!({ "account": user.account, "role": user.role.as_str(), "team": user.team }),
+                &Event::UserAdded {
+                    account: user.account.clone(),
+                    role: user.role.as_str().into(),
+                    team: user.team.clone(),
+                },
                 &now,
             )?;
             Ok(())

@@ -5,14 +5,18 @@
 //! its fields in a fixed order, the detail as stored. Details carry ids, codes and case
 //! numbers, never names, personnummer or addresses, so the chain survives retention purges.
 
-use crate::store::Tx;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
+use crate::store::Tx;
 use crate::store::events::{self, EventRow};
 use crate::store::head::Head;
+
+mod event;
+
+pub use event::{Event, Print};
 
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -27,13 +31,8 @@ pub struct EventContext<'a> {
 }
 
 /// Appends one event in the caller's transaction and returns its sequence number.
-pub fn append(
-    c: &Tx<'_>,
-    ctx: &EventContext<'_>,
-    kind: &str,
-    detail: serde_json::Value,
-    now: &str,
-) -> Result<i64> {
+pub fn append(c: &Tx<'_>, ctx: &EventContext<'_>, event: &Event, now: &str) -> Result<i64> {
+    let (kind, detail) = event.to_stored();
     let (prev_seq, prev_hash) = events::head(c)?.unwrap_or((0, GENESIS.to_owned()));
     let mut row = EventRow {
         seq: prev_seq + 1,
@@ -42,9 +41,8 @@ pub fn append(
         account: ctx.account.map(str::to_owned),
         mailing: ctx.mailing,
         case_no: ctx.case_no.map(str::to_owned),
-        kind: kind.to_owned(),
-        // serde_json's map is ordered by key: the stored text is canonical.
-        detail: detail.to_string(),
+        kind,
+        detail,
         prev_hash,
         hash: String::new(),
     };
@@ -234,8 +232,7 @@ mod tests {
                     append(
                         tx,
                         &EventContext::default(),
-                        "test",
-                        serde_json::json!({ "i": i }),
+                        &Event::DocumentDetached { document: i },
                         "2026-01-01T00:00:00.000Z",
                     )?;
                 }
@@ -250,7 +247,7 @@ mod tests {
             .write(|tx| {
                 tx.sql_for_tests().execute_batch(
                     "DROP TRIGGER events_no_update;
-                     UPDATE events SET detail = '{\"i\":99}' WHERE seq = 3;",
+                     UPDATE events SET detail = '{\"document\":99}' WHERE seq = 3;",
                 )?;
                 Ok(())
             })
