@@ -16,9 +16,9 @@ use kuvert::code::{MailingToken, SheetCode};
 use kuvert::config::Config;
 use kuvert::i18n::Lang;
 use kuvert::model::{
-    Address, CaseDetail, Document, Enclosure, Party, PartyRole, ScanSource, SheetKind,
+    Address, CaseDetail, Document, Enclosure, Party, PartyRole, ScanSource, VerifyPolicy,
 };
-use kuvert::plan::{Delivery, PrintPlan, SheetRecord};
+use kuvert::plan::{Delivery, PrintPlan};
 use kuvert::store::Store;
 use kuvert::tui::ctx::Ctx;
 use kuvert::tui::screens::Screen;
@@ -68,22 +68,17 @@ fn address() -> Address {
 
 /// A print plan with one document of `pages` pages (the bytes given).
 fn plan(document: &[u8], pages: u32) -> PrintPlan {
-    let mut sheets = vec![SheetRecord {
-        sheet: 1,
-        kind: SheetKind::Cover,
-        document: None,
-        page: None,
-        required: true,
+    let enclosures = vec![Enclosure {
+        document: 1,
+        title: "Journalanteckning".into(),
+        kind: "journal".into(),
+        date: "2026-10-01".into(),
+        pages,
+        subject: 1,
+        confirmed_other_subject: false,
     }];
-    for p in 1..=pages {
-        sheets.push(SheetRecord {
-            sheet: p + 1,
-            kind: SheetKind::Document,
-            document: Some(1),
-            page: Some(p),
-            required: true,
-        });
-    }
+    // The library's own layout, as the workflow makes it.
+    let sheets = kuvert::plan::sheet_layout(&enclosures, false, VerifyPolicy::EverySheet);
     PrintPlan {
         mailing: 1,
         case_no: "FK 2026-104037".into(),
@@ -98,15 +93,7 @@ fn plan(document: &[u8], pages: u32) -> PrintPlan {
         recipient_role: PartyRole::Applicant,
         caseworker: "Anna Lindqvist".into(),
         date: "2026-11-23".into(),
-        enclosures: vec![Enclosure {
-            document: 1,
-            title: "Journalanteckning".into(),
-            kind: "journal".into(),
-            date: "2026-10-01".into(),
-            pages,
-            subject: 1,
-            confirmed_other_subject: false,
-        }],
+        enclosures,
         documents: vec![document.to_vec()],
         sheets,
     }

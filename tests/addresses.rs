@@ -83,15 +83,7 @@ fn window_lines(pdf: &Path) -> Vec<String> {
 /// Mails the applicant of `number` its document and returns the cover's window lines;
 /// voids the mailing after, so the caseworker can mail the next case.
 fn print_cover(env: &Env, number: &str) -> Vec<String> {
-    let show = env.json(CASEWORKER, &["case", "show", number], 0);
-    let party = show["parties"][0]["id"]
-        .as_i64()
-        .expect("party")
-        .to_string();
-    let doc = show["documents"][0]["id"]
-        .as_i64()
-        .expect("doc")
-        .to_string();
+    let (party, doc) = common::first_party_and_document(env, CASEWORKER, number);
     env.json(CASEWORKER, &["mail", "start", number, "--to", &party], 0);
     env.json(CASEWORKER, &["mail", "attach", &doc], 0);
     let printed = env.json(CASEWORKER, &["mail", "print"], 0);

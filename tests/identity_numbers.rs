@@ -178,15 +178,7 @@ fn a_case_keeps_its_letters_and_opens_as_typed() {
     assert!(err.contains("skriv bokstäverna"), "{err}");
 
     // Lock it by mailing from it with the number as typed, print, and read the cover.
-    let show = env.json(CASEWORKER, &["case", "show", "ht2026-999999"], 0);
-    let party = show["parties"][0]["id"]
-        .as_i64()
-        .expect("party")
-        .to_string();
-    let doc = show["documents"][0]["id"]
-        .as_i64()
-        .expect("doc")
-        .to_string();
+    let (party, doc) = common::first_party_and_document(&env, CASEWORKER, "ht2026-999999");
     let started = env.json(
         CASEWORKER,
         &["mail", "start", "ht 2026-999999", "--to", &party],

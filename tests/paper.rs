@@ -280,15 +280,7 @@ fn every_swedish_letter_of_the_address_extracts_as_printed() {
     let path = env.dir.path().join("m.json");
     std::fs::write(&path, manifest.to_string()).expect("manifest");
     env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
-    let show = env.json(CASEWORKER, &["case", "show", "FK 2026-900200"], 0);
-    let party = show["parties"][0]["id"]
-        .as_i64()
-        .expect("party")
-        .to_string();
-    let doc = show["documents"][0]["id"]
-        .as_i64()
-        .expect("doc")
-        .to_string();
+    let (party, doc) = common::first_party_and_document(&env, CASEWORKER, "FK 2026-900200");
     env.json(
         CASEWORKER,
         &["mail", "start", "FK 2026-900200", "--to", &party],
@@ -326,15 +318,7 @@ fn an_address_abroad_fills_the_window_with_its_country_on_the_last_line() {
     let path = env.dir.path().join("m.json");
     std::fs::write(&path, manifest.to_string()).expect("manifest");
     env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
-    let show = env.json(CASEWORKER, &["case", "show", "FK 2026-900210"], 0);
-    let party = show["parties"][0]["id"]
-        .as_i64()
-        .expect("party")
-        .to_string();
-    let doc = show["documents"][0]["id"]
-        .as_i64()
-        .expect("doc")
-        .to_string();
+    let (party, doc) = common::first_party_and_document(&env, CASEWORKER, "FK 2026-900210");
     env.json(
         CASEWORKER,
         &["mail", "start", "FK 2026-900210", "--to", &party],

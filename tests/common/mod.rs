@@ -214,6 +214,15 @@ pub fn plain_case(env: &Env, user: Option<&str>) -> (String, i64, i64) {
     panic!("the demo has no plain case");
 }
 
+/// The first party and the first document of case `number` as `user` sees it (`case show`),
+/// as the words `mail start --to` and `mail attach` take: for a case a test imported itself.
+pub fn first_party_and_document(env: &Env, user: Option<&str>, number: &str) -> (String, String) {
+    let show = env.json(user, &["case", "show", number], 0);
+    let party = show["parties"][0]["id"].as_i64().expect("party");
+    let doc = show["documents"][0]["id"].as_i64().expect("doc");
+    (party.to_string(), doc.to_string())
+}
+
 /// A PDF kept under tests/fixtures/pdf.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
