@@ -117,11 +117,11 @@ pub struct Checked {
 /// Reads and validates a manifest and its documents, before any transaction (reading and
 /// repairing the documents takes time no desk should wait for).
 pub fn check(file: &Path, limits: &Limits, today: Date, lang: Lang) -> Result<Checked> {
-    let manifest = read_manifest(file, limits)?;
+    let bytes = read_manifest_bytes(file, limits)?;
+    let manifest =
+        parse_manifest(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))?;
     let base = file.parent().unwrap_or_else(|| Path::new("."));
     let (parties, documents) = validate(&manifest, base, today, limits, lang)?;
-    let bytes =
-        std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
     Ok(Checked {
         manifest,
         parties,
@@ -211,8 +211,9 @@ fn summarise(
     }
 }
 
-/// Reads and parses a manifest, refusing oversized files.
-pub fn read_manifest(file: &Path, limits: &Limits) -> Result<Manifest> {
+/// A manifest file's bytes, read once (what is parsed is what is hashed), refusing an
+/// oversized file before reading it.
+fn read_manifest_bytes(file: &Path, limits: &Limits) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(file)
         .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
     if meta.len() > limits.manifest_bytes {
@@ -223,9 +224,7 @@ pub fn read_manifest(file: &Path, limits: &Limits) -> Result<Manifest> {
             limits.manifest_bytes
         )));
     }
-    let bytes = std::fs::read(file)
-        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    parse_manifest(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", file.display())))
+    std::fs::read(file).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))
 }
 
 /// Parses manifest bytes (the fuzzed entry point): UTF-8 JSON of the documented shape.
