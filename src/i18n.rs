@@ -10,6 +10,7 @@ mod cli;
 mod errors;
 mod ids;
 mod paper;
+mod report;
 mod ui;
 mod workflow;
 
@@ -29,6 +30,7 @@ pub use ids::{
     only_person_protected,
 };
 pub use paper::{Paper, paper};
+pub use report::{Rep, deviation_name, event_text, rep};
 pub use ui::{Ui, ui};
 pub use workflow::*;
 
@@ -85,19 +87,6 @@ pub fn role_text_str(role: &str, lang: Lang) -> String {
     PartyRole::parse(role)
         .map(|r| role_text(r, lang).to_owned())
         .unwrap_or_else(|| role.to_owned())
-}
-
-/// A verdict as one word of the reader's language (the lead's timeline).
-pub fn verdict_word(verdict: &str, lang: Lang) -> &str {
-    match Verdict::parse(verdict) {
-        Some(Verdict::Ok) => "ok",
-        Some(Verdict::Duplicate) => lang.pick("redan skannad", "duplicate"),
-        Some(Verdict::Foreign) => lang.pick("annan försändelses ark", "foreign"),
-        Some(Verdict::Stale) => lang.pick("gammal utskrift", "stale"),
-        Some(Verdict::Unknown) => lang.pick("okänd kod", "unknown"),
-        Some(Verdict::Mistyped) => lang.pick("felläst", "mistyped"),
-        None => verdict,
-    }
 }
 
 /// What a scan verdict means for the caseworker holding the stack.
@@ -290,231 +279,6 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
             "varning: ingen huvudfil (.head) bredvid databasen, så borttagna eller omräknade sista händelser kan inte upptäckas. Den skrivs vid nästa ändring.",
             "warning: no head file (.head) beside the database, so deleted or re-hashed newest events cannot be detected. It is written with the next change.",
         ),
-    }
-}
-
-/// Words of the team lead's printable report (and the lead tab, which shows the same).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rep {
-    Title,
-    Team,
-    Period,
-    AllTime,
-    Generated,
-    Summary,
-    Sessions,
-    Mailings,
-    Sealed,
-    Voided,
-    Open,
-    Deviations,
-    DeviationRate,
-    Scans,
-    Keyed,
-    KeyedRate,
-    Reprints,
-    Overrides,
-    MostDeviations,
-    Incidents,
-    IncidentsNone,
-    MayHaveHappened,
-    Prevented,
-    AssessBy,
-    SheetOf,
-    DeviationList,
-    NoDeviations,
-    OpenLocks,
-    NoLocks,
-    Minutes,
-    Page,
-    Session,
-    NoMailings,
-    SheetsWord,
-}
-
-/// A deviation kind (`foreign`, `stale`, `unknown`) in a few words, for reports.
-pub fn deviation_name(kind: &str, lang: Lang) -> String {
-    match kind {
-        "foreign" => lang.pick("ark från annan försändelse", "sheet of another mailing"),
-        "stale" => lang.pick("ark från gammal utskrift", "sheet of an old print"),
-        "unknown" => lang.pick("okänd kod", "unknown code"),
-        other => other,
-    }
-    .to_owned()
-}
-
-/// One event of a mailing's timeline in a few words (the lead's session detail).
-pub fn event_text(kind: &str, detail: &serde_json::Value, lang: Lang) -> String {
-    let num = |k: &str| detail.get(k).and_then(|v| v.as_i64()).unwrap_or_default();
-    let text = |k: &str| {
-        detail
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    match (kind, lang) {
-        ("mailing_started", _) => format!(
-            "{} ({})",
-            lang.pick("försändelse påbörjad", "mailing started"),
-            role_text_str(&text("recipient_role"), lang)
-        ),
-        ("case_locked", _) => lang.pick("ärendet låst", "case locked").to_owned(),
-        ("case_unlocked", _) => lang.pick("ärendet upplåst", "case unlocked").to_owned(),
-        ("document_attached", _) => {
-            let other = detail.get("other_subject_confirmed") == Some(&serde_json::json!(true));
-            format!(
-                "{} {}{}",
-                lang.pick("handling bifogad", "document attached"),
-                num("document"),
-                if other {
-                    lang.pick(
-                        " – GÄLLER ANNAN PERSON, bekräftad",
-                        " – ABOUT SOMEONE ELSE, confirmed",
-                    )
-                } else {
-                    ""
-                }
-            )
-        }
-        ("document_detached", _) => format!(
-            "{} {}",
-            lang.pick("handling borttagen", "document removed"),
-            num("document")
-        ),
-        ("print_started", _) => format!(
-            "{} {}",
-            lang.pick("utskrift påbörjad, utskrift", "print started, print"),
-            num("generation")
-        ),
-        ("printed", _) => format!(
-            "{} {} ({} {})",
-            lang.pick("utskriven, utskrift", "printed, print"),
-            num("generation"),
-            num("sheets"),
-            lang.pick("ark", "sheets")
-        ),
-        ("reprinted", _) => format!(
-            "{} {} ({} {}): {}",
-            lang.pick("OMUTSKRIVEN, utskrift", "REPRINTED, print"),
-            num("generation"),
-            num("sheets"),
-            lang.pick("ark", "sheets"),
-            text("reason")
-        ),
-        ("print_failed", _) => lang
-            .pick("utskriften misslyckades", "print failed")
-            .to_owned(),
-        ("scan", _) => {
-            let verdict = text("verdict");
-            let sheet = detail
-                .get("sheet")
-                .and_then(|v| v.as_i64())
-                .map(|n| format!(" {} {n}", lang.pick("ark", "sheet")))
-                .unwrap_or_default();
-            let how = if text("source") == "keyed" {
-                lang.pick(" (för hand)", " (keyed)")
-            } else {
-                ""
-            };
-            format!(
-                "{} {}{sheet}{how}",
-                lang.pick("skanning", "scan"),
-                verdict_word(&verdict, lang)
-            )
-        }
-        ("deviation", _) => {
-            let other = text("other_case");
-            format!(
-                "{}: {}{}",
-                lang.pick("AVVIKELSE", "DEVIATION"),
-                deviation_name(&text("kind"), lang),
-                if other.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({other})")
-                }
-            )
-        }
-        ("verified", _) => lang
-            .pick("alla ark kontrollerade", "every sheet checked")
-            .to_owned(),
-        ("station_opened", _) => lang
-            .pick(
-                "öppnad vid förslutningsstation",
-                "opened at a sealing station",
-            )
-            .to_owned(),
-        ("sealed", _) => lang.pick("försluten", "sealed").to_owned(),
-        ("sheet_found_elsewhere", _) => format!(
-            "{} {} {} {}",
-            lang.pick("ARK", "SHEET"),
-            num("sheet"),
-            lang.pick(
-                "HITTAT I ANNAT KUVERT efter förslutning, ärende",
-                "FOUND IN ANOTHER ENVELOPE after sealing, case"
-            ),
-            text("found_in_case")
-        ),
-        ("voided", _) => format!("{}: {}", lang.pick("MAKULERAD", "VOIDED"), text("reason")),
-        ("lock_broken", _) => format!(
-            "{}: {}",
-            lang.pick("LÅS BRUTET", "LOCK BROKEN"),
-            text("reason")
-        ),
-        (other, _) => other.to_owned(),
-    }
-}
-
-/// The catalogue entry of a report word.
-pub fn rep(r: Rep, lang: Lang) -> &'static str {
-    match r {
-        Rep::Title => lang.pick(
-            "kuvert – utskickslogg för teamledare",
-            "kuvert – mailing log for team leads",
-        ),
-        Rep::Team => lang.pick("Team", "Team"),
-        Rep::Period => lang.pick("Period", "Period"),
-        Rep::AllTime => lang.pick("all tid", "all time"),
-        Rep::Generated => lang.pick("Skapad", "Generated"),
-        Rep::Summary => lang.pick("Sammanfattning", "Summary"),
-        Rep::Sessions => lang.pick("Sessioner", "Sessions"),
-        Rep::Mailings => lang.pick("Försändelser", "Mailings"),
-        Rep::Sealed => lang.pick("förslutna", "sealed"),
-        Rep::Voided => lang.pick("makulerade", "voided"),
-        Rep::Open => lang.pick("öppna", "open"),
-        Rep::Deviations => lang.pick("Avvikelser", "Deviations"),
-        Rep::DeviationRate => lang.pick(
-            "Andel försändelser med avvikelse",
-            "Mailings with a deviation",
-        ),
-        Rep::Scans => lang.pick("Skanningar", "Scans"),
-        Rep::Keyed => lang.pick("inskrivna för hand", "keyed by hand"),
-        Rep::KeyedRate => lang.pick("Andel inskrivna för hand", "Keyed by hand"),
-        Rep::Reprints => lang.pick("Omutskrifter", "Reprints"),
-        Rep::Overrides => lang.pick("Åsidosättanden", "Overrides"),
-        Rep::MostDeviations => lang.pick("Flest avvikelser", "Most deviations"),
-        Rep::Incidents => lang.pick(
-            "MÖJLIGA PERSONUPPGIFTSINCIDENTER – bedöm inom 72 timmar",
-            "POSSIBLE PERSONAL-DATA INCIDENTS – assess within 72 hours",
-        ),
-        Rep::IncidentsNone => lang.pick(
-            "Inga: varje felaktigt ark stoppades innan dess eget kuvert förslöts.",
-            "None: every stray sheet was stopped before its own envelope was sealed.",
-        ),
-        Rep::MayHaveHappened => lang.pick("kan ha skett", "may have happened"),
-        Rep::Prevented => lang.pick("förhindrad", "prevented"),
-        Rep::AssessBy => lang.pick("bedöm senast", "assess by"),
-        Rep::SheetOf => lang.pick("ark från", "sheet of"),
-        Rep::DeviationList => lang.pick("Avvikelser", "Deviations"),
-        Rep::NoDeviations => lang.pick("Inga avvikelser.", "No deviations."),
-        Rep::OpenLocks => lang.pick("Öppna lås", "Open locks"),
-        Rep::NoLocks => lang.pick("Inga öppna lås.", "No open locks."),
-        Rep::Minutes => lang.pick("min", "min"),
-        Rep::Page => lang.pick("Sida {} av {}", "Page {} of {}"),
-        Rep::Session => lang.pick("Session", "Session"),
-        Rep::NoMailings => lang.pick("(inga försändelser)", "(no mailings)"),
-        Rep::SheetsWord => lang.pick("ark", "sheets"),
     }
 }
 

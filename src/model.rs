@@ -1,6 +1,6 @@
 //! Plain data types shared by the store, the workflow and the front ends.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::country::Country;
 
@@ -16,7 +16,7 @@ pub type SessionId = i64;
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 

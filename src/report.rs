@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use time::OffsetDateTime;
 
+use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::model::{MailingId, SessionId};
+use crate::model::{MailingId, MailingState, ScanSource, SessionId, Verdict};
 use crate::store::Tx;
 use crate::store::reports::{self, SessionFilter};
 
@@ -48,6 +49,9 @@ pub struct EventEntry {
     pub time: String,
     pub kind: String,
     pub detail: serde_json::Value,
+    /// The event read as this version knows it; `None` for a kind or shape it does not.
+    #[serde(skip)]
+    pub event: Option<Event>,
 }
 
 /// A mailing as seen within one session.
@@ -107,14 +111,14 @@ impl SessionCounts {
             c.deviations += m.deviations.len();
             c.overrides += m.overrides;
             for e in &m.events {
-                match e.kind.as_str() {
-                    "printed" => c.printed += 1,
-                    "sealed" => c.sealed += 1,
-                    "voided" => c.voided += 1,
-                    "reprinted" => c.reprints += 1,
-                    "scan" => {
+                match &e.event {
+                    Some(Event::Printed(_)) => c.printed += 1,
+                    Some(Event::Sealed { .. }) => c.sealed += 1,
+                    Some(Event::Voided { .. }) => c.voided += 1,
+                    Some(Event::Reprinted(_)) => c.reprints += 1,
+                    Some(Event::Scan { source, .. }) => {
                         c.scans += 1;
-                        if e.detail.get("source").and_then(|v| v.as_str()) == Some("keyed") {
+                        if *source == ScanSource::Keyed {
                             c.keyed += 1;
                         }
                     }
@@ -176,12 +180,21 @@ pub fn session_log(tx: &Tx<'_>, filter: &SessionFilter) -> Result<Vec<SessionEnt
                 };
                 let detail: serde_json::Value =
                     serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
-                if e.kind == "deviation" {
-                    let entry = deviation_entry(tx, id, &e.time, &detail)?;
+                let event = Event::from_stored(&e.kind, &e.detail);
+                if let Some(Event::Deviation {
+                    kind,
+                    code,
+                    other_mailing,
+                    other_case,
+                    ..
+                }) = &event
+                {
+                    let entry =
+                        deviation_entry(tx, id, &e.time, *kind, code, *other_mailing, other_case)?;
                     mailings[idx].deviations.push(entry);
                 }
                 let m = &mut mailings[idx];
-                if override_kind(&e.kind, &detail).is_some() {
+                if event.as_ref().and_then(override_kind).is_some() {
                     m.overrides += 1;
                 }
                 m.events.push(EventEntry {
@@ -189,6 +202,7 @@ pub fn session_log(tx: &Tx<'_>, filter: &SessionFilter) -> Result<Vec<SessionEnt
                     time: e.time,
                     kind: e.kind,
                     detail,
+                    event,
                 });
             }
             out.push(SessionEntry {
@@ -213,17 +227,18 @@ fn deviation_entry(
     tx: &Tx<'_>,
     mailing: MailingId,
     time: &str,
-    detail: &serde_json::Value,
+    kind: Verdict,
+    code: &str,
+    other_mailing: Option<MailingId>,
+    other_case: &Option<String>,
 ) -> Result<DeviationEntry> {
-    let text = |k: &str| detail.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let kind = text("kind").unwrap_or_else(|| "unknown".into());
-    let sheet_mailing = match kind.as_str() {
-        "stale" => Some(mailing),
-        "foreign" => match detail.get("other_mailing").and_then(|v| v.as_i64()) {
+    let sheet_mailing = match kind {
+        Verdict::Stale => Some(mailing),
+        Verdict::Foreign => match other_mailing {
             Some(id) => Some(id),
-            None => match text("code").and_then(|c| crate::code::SheetCode::decode(&c).ok()) {
-                Some(code) => reports::mailing_of_token(tx, &code.token.to_base36())?,
-                None => None,
+            None => match crate::code::SheetCode::decode(code) {
+                Ok(code) => reports::mailing_of_token(tx, &code.token.to_base36())?,
+                Err(_) => None,
             },
         },
         _ => None,
@@ -232,27 +247,30 @@ fn deviation_entry(
         Some(id) => reports::mailing_owner(tx, id)?,
         None => None,
     };
-    let foreign = kind == "foreign";
+    let foreign = kind == Verdict::Foreign;
     Ok(DeviationEntry {
         time: time.to_owned(),
-        other_case: text("other_case")
+        other_case: other_case
+            .clone()
             .or_else(|| owner.as_ref().filter(|_| foreign).map(|o| o.case.clone())),
         other_mailing: sheet_mailing.filter(|_| foreign),
         owner: owner.as_ref().map(|o| o.account.clone()),
         owner_name: owner.map(|o| o.name),
-        kind,
+        kind: kind.as_str().to_owned(),
     })
 }
 
 /// Which override an event is, if it is one: a rule's default deliberately set aside.
 /// The void that is part of a lock break is not a second override.
-pub fn override_kind(kind: &str, detail: &serde_json::Value) -> Option<OverrideKind> {
-    let flag = |k: &str| detail.get(k) == Some(&serde_json::Value::Bool(true));
-    match kind {
-        "reprinted" => Some(OverrideKind::Reprint),
-        "voided" if !flag("lock_broken") => Some(OverrideKind::Void),
-        "lock_broken" => Some(OverrideKind::LockBreak),
-        "document_attached" if flag("other_subject_confirmed") => Some(OverrideKind::OtherSubject),
+pub fn override_kind(event: &Event) -> Option<OverrideKind> {
+    match event {
+        Event::Reprinted(_) => Some(OverrideKind::Reprint),
+        Event::Voided { lock_broken, .. } if *lock_broken != Some(true) => Some(OverrideKind::Void),
+        Event::LockBroken { .. } => Some(OverrideKind::LockBreak),
+        Event::DocumentAttached {
+            other_subject_confirmed: true,
+            ..
+        } => Some(OverrideKind::OtherSubject),
         _ => None,
     }
 }
@@ -293,10 +311,19 @@ pub fn overrides(log: &[SessionEntry]) -> Vec<OverrideEntry> {
     for s in log {
         for m in &s.mailings {
             for e in &m.events {
-                let Some(kind) = override_kind(&e.kind, &e.detail) else {
+                let Some(event) = &e.event else { continue };
+                let Some(kind) = override_kind(event) else {
                     continue;
                 };
-                let text = |k: &str| e.detail.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                let (reason, holder, document) = match event {
+                    Event::Reprinted(p) => (p.reason.clone(), None, None),
+                    Event::Voided { reason, .. } => (Some(reason.clone()), None, None),
+                    Event::LockBroken { reason, holder, .. } => {
+                        (Some(reason.clone()), Some(holder.clone()), None)
+                    }
+                    Event::DocumentAttached { document, .. } => (None, None, Some(*document)),
+                    _ => (None, None, None),
+                };
                 out.push(OverrideEntry {
                     time: e.time.clone(),
                     session: s.session,
@@ -304,9 +331,9 @@ pub fn overrides(log: &[SessionEntry]) -> Vec<OverrideEntry> {
                     mailing: m.mailing,
                     case: m.case.clone(),
                     kind,
-                    reason: text("reason"),
-                    holder: text("holder"),
-                    document: e.detail.get("document").and_then(|v| v.as_i64()),
+                    reason,
+                    holder,
+                    document,
                 });
             }
         }
@@ -588,20 +615,25 @@ pub fn incidents(tx: &Tx<'_>, log: &[SessionEntry]) -> Result<Vec<Incident>> {
     {
         for s in log {
             for m in &s.mailings {
-                for e in m.events.iter().filter(|e| e.kind == "deviation") {
-                    let d = &e.detail;
-                    let kind = d.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-                    if kind != "foreign" && kind != "stale" {
+                for e in &m.events {
+                    let Some(Event::Deviation {
+                        kind: kind @ (Verdict::Foreign | Verdict::Stale),
+                        code,
+                        other_mailing,
+                        other_case,
+                        other_state,
+                    }) = &e.event
+                    else {
                         continue;
-                    }
-                    let text = |k: &str| d.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                    };
+                    let kind = *kind;
                     let other_mailing = match kind {
-                        "stale" => Some(m.mailing),
-                        _ => d.get("other_mailing").and_then(|v| v.as_i64()),
+                        Verdict::Stale => Some(m.mailing),
+                        _ => *other_mailing,
                     };
                     let (other_case, other_state_then) = match kind {
-                        "stale" => (Some(m.case.clone()), None),
-                        _ => (text("other_case"), text("other_state")),
+                        Verdict::Stale => (Some(m.case.clone()), None),
+                        _ => (other_case.clone(), *other_state),
                     };
                     let now = match other_mailing {
                         Some(id) => reports::mailing_state(tx, id)?,
@@ -611,11 +643,11 @@ pub fn incidents(tx: &Tx<'_>, log: &[SessionEntry]) -> Result<Vec<Incident>> {
                         Some(id) => reports::mailing_owner(tx, id)?,
                         None => None,
                     };
-                    let code = text("code").and_then(|c| crate::code::SheetCode::decode(&c).ok());
-                    let assessment = match (&other_state_then, &now, code) {
-                        (Some(then), _, _) if then == "sealed" => Assessment::MayHaveHappened,
+                    let code = crate::code::SheetCode::decode(code).ok();
+                    let assessment = match (other_state_then, &now, code) {
+                        (Some(MailingState::Sealed), _, _) => Assessment::MayHaveHappened,
                         (_, Some((state, generation, _)), Some(code))
-                            if kind == "foreign"
+                            if kind == Verdict::Foreign
                                 && state == "sealed"
                                 && code.generation == *generation
                                 && !reports::sheet_scanned_ok_after(
@@ -636,7 +668,7 @@ pub fn incidents(tx: &Tx<'_>, log: &[SessionEntry]) -> Result<Vec<Incident>> {
                         .map(|t| crate::time_fmt::timestamp(t + time::Duration::hours(72)));
                     out.push(Incident {
                         time: e.time.clone(),
-                        kind: kind.to_owned(),
+                        kind: kind.as_str().to_owned(),
                         session: s.session,
                         user: s.user.clone(),
                         mailing: m.mailing,
@@ -646,7 +678,7 @@ pub fn incidents(tx: &Tx<'_>, log: &[SessionEntry]) -> Result<Vec<Incident>> {
                         other_case,
                         owner: owner.as_ref().map(|o| o.account.clone()),
                         owner_name: owner.map(|o| o.name),
-                        other_state_then,
+                        other_state_then: other_state_then.map(|s| s.as_str().to_owned()),
                         other_state_now: now.map(|(state, _, _)| state),
                         assessment,
                         assess_by,

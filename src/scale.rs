@@ -12,6 +12,7 @@ use crate::audit::{self, Event, GENESIS, Print};
 use crate::code::{MailingToken, SheetCode};
 use crate::demo::{Rng, address, org_number, person_name, person_number};
 use crate::error::{Error, Result};
+use crate::model::{MailingState, ScanSource, Verdict};
 use crate::pdf::{DocumentPage, Fonts, generate_document};
 use crate::store::Tx;
 use crate::store::events::EventRow;
@@ -477,21 +478,21 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         ev(
                             &mut chain,
                             Event::Scan {
-                                verdict: "foreign".into(),
+                                verdict: Verdict::Foreign,
                                 generation: Some(1),
                                 sheet: Some(2),
-                                source: "scanner".into(),
+                                source: ScanSource::Scanner,
                             },
                             &closed,
                         )?;
                         ev(
                             &mut chain,
                             Event::Deviation {
-                                kind: "foreign".into(),
+                                kind: Verdict::Foreign,
                                 code: code.clone(),
                                 other_mailing: Some(*other),
                                 other_case: Some(other_case.clone()),
-                                other_state: Some("sealed".into()),
+                                other_state: Some(MailingState::Sealed),
                             },
                             &closed,
                         )?;
@@ -499,7 +500,11 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         made.scans += 1;
                         round = 2;
                     }
-                    let source = if rng.chance(4) { "keyed" } else { "scanner" };
+                    let source = if rng.chance(4) {
+                        ScanSource::Keyed
+                    } else {
+                        ScanSource::Scanner
+                    };
                     for sheet in 1..=sheets {
                         let code = SheetCode::new(MailingToken(token_value), 1, sheet)
                             .map(|s| s.encode())
@@ -514,15 +519,15 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                             Some(sheet),
                             round,
                             None,
-                            source,
+                            source.as_str(),
                         )?;
                         ev(
                             &mut chain,
                             Event::Scan {
-                                verdict: "ok".into(),
+                                verdict: Verdict::Ok,
                                 generation: Some(1),
                                 sheet: Some(sheet),
-                                source: source.into(),
+                                source,
                             },
                             &closed,
                         )?;

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::model::{DocumentId, MailingId, PartyId};
+use crate::model::{DocumentId, MailingId, MailingState, PartyId, ScanSource, Verdict};
 
 /// One event of the log. Strings hold the words the log has always used (`as_str` of the
 /// model's enums), so old and new events read alike.
@@ -77,17 +77,18 @@ pub enum Event {
         printed_by: Option<String>,
     },
     Scan {
-        verdict: String,
+        verdict: Verdict,
         generation: Option<u32>,
         sheet: Option<u32>,
-        source: String,
+        source: ScanSource,
     },
+    /// A foreign, stale or unknown sheet (`kind` is the scan's verdict).
     Deviation {
-        kind: String,
+        kind: Verdict,
         code: String,
         other_mailing: Option<MailingId>,
         other_case: Option<String>,
-        other_state: Option<String>,
+        other_state: Option<MailingState>,
     },
     SheetFoundElsewhere {
         sheet: Option<u32>,
@@ -202,13 +203,24 @@ mod tests {
             (Event::CaseLocked {}, "case_locked", "{}"),
             (
                 Event::Scan {
-                    verdict: "mistyped".into(),
+                    verdict: Verdict::Mistyped,
                     generation: None,
                     sheet: None,
-                    source: "keyed".into(),
+                    source: ScanSource::Keyed,
                 },
                 "scan",
                 r#"{"generation":null,"sheet":null,"source":"keyed","verdict":"mistyped"}"#,
+            ),
+            (
+                Event::Deviation {
+                    kind: Verdict::Foreign,
+                    code: "K1".into(),
+                    other_mailing: Some(4),
+                    other_case: Some("FK 2026-2".into()),
+                    other_state: Some(MailingState::Sealed),
+                },
+                "deviation",
+                r#"{"code":"K1","kind":"foreign","other_case":"FK 2026-2","other_mailing":4,"other_state":"sealed"}"#,
             ),
             (
                 Event::Printed(print.clone()),

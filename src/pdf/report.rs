@@ -6,9 +6,10 @@ use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 
 use super::A4_MM;
 use super::text::{Canvas, DocFonts, Fonts};
+use crate::audit::Event;
 use crate::error::Result;
 use crate::i18n::{self, Lang, Paper, Rep};
-use crate::model::MailingState;
+use crate::model::{MailingState, ScanSource};
 use crate::report::{Assessment, LeadReport, MailingEntry, OverrideKind};
 use crate::time_fmt::display;
 
@@ -153,19 +154,27 @@ fn owner_of(account: Option<&str>, name: Option<&str>) -> String {
 /// scans (how many, how many by hand), deviations, sealed, voided, lock broken.
 fn what_happened(m: &MailingEntry, lang: Lang) -> String {
     let mut steps: Vec<String> = Vec::new();
-    let scans = m.events.iter().filter(|e| e.kind == "scan").count();
-    let keyed = m
+    let scan_sources: Vec<ScanSource> = m
         .events
         .iter()
-        .filter(|e| {
-            e.kind == "scan" && e.detail.get("source").and_then(|v| v.as_str()) == Some("keyed")
+        .filter_map(|e| match &e.event {
+            Some(Event::Scan { source, .. }) => Some(*source),
+            _ => None,
         })
+        .collect();
+    let scans = scan_sources.len();
+    let keyed = scan_sources
+        .iter()
+        .filter(|s| **s == ScanSource::Keyed)
         .count();
     let mut scans_shown = false;
     for e in &m.events {
-        match e.kind.as_str() {
-            "mailing_started" => steps.push(i18n::paper(Paper::Started, lang).to_owned()),
-            "scan" if !scans_shown => {
+        let Some(event) = &e.event else { continue };
+        match event {
+            Event::MailingStarted { .. } => {
+                steps.push(i18n::paper(Paper::Started, lang).to_owned())
+            }
+            Event::Scan { .. } if !scans_shown => {
                 scans_shown = true;
                 steps.push(format!(
                     "{scans} {} ({keyed} {})",
@@ -173,18 +182,25 @@ fn what_happened(m: &MailingEntry, lang: Lang) -> String {
                     i18n::rep(Rep::Keyed, lang)
                 ));
             }
-            "deviation" => {
-                let kind = e.detail.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+            Event::Deviation { kind, .. } => {
                 steps.push(format!(
                     "{}: {}",
                     i18n::rep(Rep::Deviations, lang).to_lowercase(),
-                    i18n::deviation_name(kind, lang)
+                    i18n::deviation_name(kind.as_str(), lang)
                 ));
             }
             // The void a lock break makes is part of the lock break, already shown.
-            "voided" if e.detail.get("lock_broken") == Some(&serde_json::Value::Bool(true)) => {}
-            "printed" | "reprinted" | "station_opened" | "sealed" | "voided" | "lock_broken" => {
-                steps.push(i18n::event_text(&e.kind, &e.detail, lang));
+            Event::Voided {
+                lock_broken: Some(true),
+                ..
+            } => {}
+            Event::Printed(_)
+            | Event::Reprinted(_)
+            | Event::StationOpened { .. }
+            | Event::Sealed { .. }
+            | Event::Voided { .. }
+            | Event::LockBroken { .. } => {
+                steps.push(i18n::event_text(Some(event), &e.kind, lang));
             }
             _ => {}
         }

@@ -5,10 +5,7 @@
 
 use super::Tx;
 use crate::error::Result;
-use crate::model::StraySheet;
-
-/// The event kind that flags a mailing whose sheet was found in another envelope.
-pub const FOUND_ELSEWHERE: &str = "sheet_found_elsewhere";
+use crate::model::MailingId;
 
 /// The SQL of `found_elsewhere` (its plan is checked in a test).
 pub(crate) const STRAYS_SQL: &str = "SELECT e.mailing_id, c.number, e.detail, e.time
@@ -18,43 +15,25 @@ pub(crate) const STRAYS_SQL: &str = "SELECT e.mailing_id, c.number, e.detail, e.
      WHERE m.account = ?1 AND e.kind = 'sheet_found_elsewhere' AND e.time >= ?2
      ORDER BY e.seq";
 
-/// The flagged sheets of `account`'s mailings found at or after `since`, oldest first.
-pub fn found_elsewhere(c: &Tx<'_>, account: &str, since: &str) -> Result<Vec<StraySheet>> {
+/// A `sheet_found_elsewhere` event as stored, with its mailing's case number.
+pub struct FoundElsewhereRow {
+    pub mailing: MailingId,
+    pub case: String,
+    /// The event's detail text (the workflow reads it as an `audit::Event`).
+    pub detail: String,
+    pub time: String,
+}
+
+/// The flagged events of `account`'s mailings at or after `since`, oldest first.
+pub fn found_elsewhere(c: &Tx<'_>, account: &str, since: &str) -> Result<Vec<FoundElsewhereRow>> {
     let mut stmt = c.prepare_cached(STRAYS_SQL)?;
     let rows = stmt.query_map((account, since), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
+        Ok(FoundElsewhereRow {
+            mailing: r.get(0)?,
+            case: r.get(1)?,
+            detail: r.get(2)?,
+            time: r.get(3)?,
+        })
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (mailing, case, detail, time) = row?;
-        let d: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
-        let num = |k: &str| {
-            d.get(k)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or_default()
-        };
-        out.push(StraySheet {
-            mailing,
-            case,
-            sheet: num("sheet"),
-            generation: num("generation"),
-            found_in_mailing: d
-                .get("found_in_mailing")
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or_default(),
-            found_in_case: d
-                .get("found_in_case")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            time,
-        });
-    }
-    Ok(out)
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }

@@ -218,10 +218,10 @@ fn record_scan(
         tx,
         &c,
         &Event::Scan {
-            verdict: verdict.as_str().into(),
+            verdict,
             generation,
             sheet,
-            source: source.as_str().into(),
+            source,
         },
         now,
     )?;
@@ -237,11 +237,11 @@ fn record_scan(
             tx,
             &c,
             &Event::Deviation {
-                kind: verdict.as_str().into(),
+                kind: verdict,
                 code: stored.into(),
                 other_mailing: other.as_ref().map(|o| o.id),
                 other_case: other.as_ref().map(|o| o.case_no.clone()),
-                other_state: other.as_ref().map(|o| o.state.as_str().into()),
+                other_state: other.as_ref().map(|o| o.state),
             },
             now,
         )?;

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
 use super::reason::{Reason, Step};
 use super::{Kind, ListGeometry, Screen, fit};
+use crate::audit::Event;
 use crate::i18n::{self, Lang, Rep, Ui};
 use crate::model::MailingId;
 use crate::model::ScanSource;
@@ -635,12 +636,14 @@ impl LeadScreen {
                 let text = format!(
                     "{}  {}",
                     display(&e.time).chars().skip(11).collect::<String>(),
-                    sanitize(&i18n::event_text(&e.kind, &e.detail, lang))
+                    sanitize(&i18n::event_text(e.event.as_ref(), &e.kind, lang))
                 );
-                match e.kind.as_str() {
-                    "deviation" | "lock_broken" => Line::from(text).red().bold(),
-                    "reprinted" | "voided" => Line::from(text).yellow(),
-                    "sealed" => Line::from(text).green(),
+                match &e.event {
+                    Some(Event::Deviation { .. } | Event::LockBroken { .. }) => {
+                        Line::from(text).red().bold()
+                    }
+                    Some(Event::Reprinted(_) | Event::Voided { .. }) => Line::from(text).yellow(),
+                    Some(Event::Sealed { .. }) => Line::from(text).green(),
                     _ => Line::from(text),
                 }
             })
