@@ -1861,6 +1861,15 @@ fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
         what(refusal(fx.wf.open_locks(&h1))),
         what(refusal(fx.wf.set_policy(&h1, "dual_control", "on"))),
         what(refusal(fx.wf.break_lock(&h1, &case, "a reason"))),
+        what(refusal(fx.wf.add_user(
+            Some(&h1),
+            &kuvert::model::User {
+                account: "ny.handlaggare".into(),
+                name: "Ny Handläggare".into(),
+                role: kuvert::model::Role::Caseworker,
+                team: h1.user.team.clone(),
+            },
+        ))),
     ];
     assert_eq!(
         refused,
@@ -1871,7 +1880,8 @@ fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
             "kuvert log",
             "kuvert log",
             "kuvert policy set",
-            "kuvert lock break"
+            "kuvert lock break",
+            "kuvert user add"
         ]
     );
     // Nothing changed, and one refusal logged for each.
@@ -1894,7 +1904,8 @@ fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
             "log",
             "log",
             "policy_set",
-            "lock_break"
+            "lock_break",
+            "add_user"
         ]
     );
 }

@@ -112,3 +112,22 @@ pub fn reason_is_a_code(lang: Lang) -> &'static str {
         "the reason looks like a sheet code (a scan in the wrong field): write the reason in words",
     )
 }
+
+/// An account name kuvert cannot take as a login name.
+pub fn not_an_account(account: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "'{account}' är inget kontonamn: ange inloggningsnamnet (bokstäver a–z, siffror, . _ - @)"
+        ),
+        Lang::En => format!(
+            "'{account}' is not an account name: use the login name (letters, digits, . _ - @)"
+        ),
+    }
+}
+
+pub fn user_needs_name_and_team(lang: Lang) -> &'static str {
+    lang.pick(
+        "namn och team får inte vara tomma: ange --name och --team",
+        "name and team must not be empty: give --name and --team",
+    )
+}

@@ -114,6 +114,7 @@ enum Operation {
     Import,
     Purge { dry_run: bool },
     Log,
+    AddUser,
 }
 
 /// How an operation holds the database.
@@ -147,6 +148,7 @@ impl Operation {
             Import => "import",
             Purge { .. } => "purge",
             Log => "log",
+            AddUser => "add_user",
         }
     }
 
@@ -159,6 +161,7 @@ impl Operation {
             Import => Some("kuvert import"),
             Purge { .. } => Some("kuvert purge"),
             Log => Some("kuvert log"),
+            AddUser => Some("kuvert user add"),
             _ => None,
         }
     }

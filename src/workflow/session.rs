@@ -1,10 +1,11 @@
 //! Sessions and users: who is at the terminal, and who may register whom.
 
-use super::{CLI_SESSION_IDLE_MINUTES, Session, SessionKind, Workflow, ctx};
+use super::{CLI_SESSION_IDLE_MINUTES, Operation, Session, SessionKind, Workflow, ctx};
 use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Refusal, Result};
+use crate::i18n::Lang;
 use crate::model::*;
-use crate::store::{DbKind, people};
+use crate::store::{DbKind, Tx, people};
 use crate::time_fmt;
 
 impl Workflow {
@@ -90,42 +91,34 @@ impl Workflow {
         self.store.write(|tx| people::end_command(tx, s.id, &now))
     }
 
-    /// Registers a user: a lead may, and so may the first user of an empty database.
+    /// Registers a user: a lead may, and so may the first user of an empty database (who
+    /// has no session yet, so `actor` is `None`).
     pub fn add_user(&mut self, actor: Option<&Session>, user: &User) -> Result<()> {
-        validate_account(&user.account)?;
+        let lang = self.lang;
+        validate_account(&user.account, lang)?;
         if user.name.trim().is_empty() || user.team.trim().is_empty() {
-            return Err(Error::Invalid("name and team must not be empty".into()));
+            return Err(Error::Invalid(
+                crate::i18n::user_needs_name_and_team(lang).to_owned(),
+            ));
         }
-        let now = self.now();
-        self.store.write(|tx| {
-            let first = people::user_count(tx)? == 0;
-            match actor {
-                Some(a) if a.user.role == Role::Lead => {}
-                None if first => {}
-                _ => {
-                    return Err(Refusal::LeadOnly {
-                        what: "kuvert user add".into(),
+        match actor {
+            Some(lead) => self.run(lead, Operation::AddUser, |tx, env| {
+                register(tx, Some(lead), user, &env.stamp)
+            }),
+            None => {
+                let now = self.now();
+                self.store.write(|tx| {
+                    // Someone registered first meanwhile: from now on only a lead may.
+                    if people::user_count(tx)? > 0 {
+                        return Err(Refusal::LeadOnly {
+                            what: "kuvert user add".into(),
+                        }
+                        .into());
                     }
-                    .into());
-                }
+                    register(tx, None, user, &now)
+                })
             }
-            people::add_user(tx, user, &now)?;
-            audit::append(
-                tx,
-                &EventContext {
-                    session: actor.map(|a| a.id),
-                    account: actor.map(|a| a.user.account.as_str()),
-                    ..Default::default()
-                },
-                &Event::UserAdded {
-                    account: user.account.clone(),
-                    role: user.role.as_str().into(),
-                    team: user.team.clone(),
-                },
-                &now,
-            )?;
-            Ok(())
-        })
+        }
     }
 
     /// Whether the database has any user yet (the first may register without a session).
@@ -134,7 +127,7 @@ impl Workflow {
     }
 }
 
-fn validate_account(account: &str) -> Result<()> {
+fn validate_account(account: &str, lang: Lang) -> Result<()> {
     let ok = !account.is_empty()
         && account.len() <= 64
         && account
@@ -143,8 +136,26 @@ fn validate_account(account: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(format!(
-            "'{account}' is not an account name: use the login name (letters, digits, . _ - @)"
-        )))
+        Err(Error::Invalid(crate::i18n::not_an_account(account, lang)))
     }
+}
+
+/// The user's row and its event, in the caller's transaction.
+fn register(tx: &Tx<'_>, actor: Option<&Session>, user: &User, now: &str) -> Result<()> {
+    people::add_user(tx, user, now)?;
+    audit::append(
+        tx,
+        &EventContext {
+            session: actor.map(|a| a.id),
+            account: actor.map(|a| a.user.account.as_str()),
+            ..Default::default()
+        },
+        &Event::UserAdded {
+            account: user.account.clone(),
+            role: user.role.as_str().into(),
+            team: user.team.clone(),
+        },
+        now,
+    )?;
+    Ok(())
 }
