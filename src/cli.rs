@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use kuvert::config::Config;
-use kuvert::i18n::{self, Lang, Text};
+use kuvert::i18n::{self, Label, Lang, Text};
 use kuvert::model::{Role, ScanSource, User, Verdict};
 use kuvert::store::{DbKind, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
@@ -411,17 +411,7 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
             kuvert::tui::run(kuvert::tui::App::new(wf, session)?)?;
         } else if !no_tui {
             // No terminal to draw in (a script, a pipe): say how to go on instead.
-            eprintln!(
-                "{}",
-                match ctx.lang {
-                    Lang::Sv => format!(
-                        "Prova: export KUVERT_DB={} && kuvert case list",
-                        db.display()
-                    ),
-                    Lang::En =>
-                        format!("Try: export KUVERT_DB={} && kuvert case list", db.display()),
-                }
-            );
+            eprintln!("{}", i18n::demo_try_hint(&db, ctx.lang));
         }
     }
     Ok(0)
@@ -433,16 +423,7 @@ fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
     let mode = ctx.config.file_mode();
     Store::create_with_mode(&db, DbKind::Production, &now, mode)?;
     ctx.report(&json!({ "db": db }), || {
-        match ctx.lang {
-            Lang::Sv => format!(
-                "Databas skapad: {}\nRegistrera den första teamledaren: kuvert user add KONTO --name \"Namn\" --role lead --team TEAM",
-                db.display()
-            ),
-            Lang::En => format!(
-                "Database created: {}\nRegister the first team lead: kuvert user add ACCOUNT --name \"Name\" --role lead --team TEAM",
-                db.display()
-            ),
-        }
+        i18n::database_created(&db, ctx.lang)
     })?;
     Ok(0)
 }
@@ -454,10 +435,7 @@ fn cmd_import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
     ctx.report(&summary, || {
         let mut text = format!(
             "{} {} / {} / {}",
-            match ctx.lang {
-                Lang::Sv => "Importerat (ärenden / parter / handlingar):",
-                Lang::En => "Imported (cases / parties / documents):",
-            },
+            i18n::label(Label::Imported, ctx.lang),
             summary.cases,
             summary.parties,
             summary.documents

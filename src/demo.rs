@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Event, EventContext, sha256_hex};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::idnum::luhn_check_digit;
 use crate::model::{Address, PartyRole, Role, User};
 use crate::pdf::{self, DocumentPage};
@@ -30,10 +30,7 @@ pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool
     if path.exists() {
         let kind = Store::open(path).ok().and_then(|s| s.kind().ok().flatten());
         if kind != Some(DbKind::Demo) {
-            return Err(Error::Invalid(format!(
-                "{} exists and is not a demo database; kuvert demo never overwrites it (give another --db)",
-                path.display()
-            )));
+            return Err(Problem::NotADemo { path: path.into() }.into());
         }
         if !reset {
             return Ok(false);

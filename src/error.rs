@@ -1,6 +1,8 @@
 //! The library's errors. Each kind maps to one exit code of the command-line contract, and
 //! every refusal names the rule that refused, so a caseworker knows why and what to do.
 
+use std::path::PathBuf;
+
 use crate::model::MailingState;
 
 /// A rule of DESIGN §1–2 refused the operation (exit 1).
@@ -152,6 +154,67 @@ pub enum Error {
     Pdf(String),
     /// Anything else about the environment (exit 3).
     Environment(String),
+    /// A fact about the files or the database a person can act on (exit 2 or 3).
+    Problem(Problem),
+}
+
+/// What is wrong with the files, the database or the machine, as facts the catalogue words
+/// (`i18n::problem`): the layers that find them know no language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// `--db` names no file (exit 3).
+    NoDatabase { path: PathBuf },
+    /// The file is not a kuvert database (exit 3).
+    NotADatabase { path: PathBuf },
+    /// `kuvert init` on a file that exists (exit 2).
+    DatabaseExists { path: PathBuf },
+    /// `kuvert demo` on a database that is not a demo (exit 2).
+    NotADemo { path: PathBuf },
+    /// The scale database is only made anew (exit 2).
+    ScaleDatabaseExists { path: PathBuf },
+    /// An imported case number the database already has (exit 2).
+    CaseExists { number: String },
+    /// A document attached twice (exit 2).
+    AlreadyAttached { document: i64 },
+    /// `user add` of a registered account (exit 2).
+    AccountTaken { account: String },
+    /// A policy value this version does not know, written by another (exit 3).
+    UnknownPolicyValue { team: String, value: String },
+    /// A head file that cannot be read as one (exit 3).
+    NotAHeadFile { path: PathBuf },
+    /// `audit verify --head FILE` with no such file (exit 2).
+    NoHeadFile { path: PathBuf },
+    /// The diagnostic log's folder cannot be written (exit 3).
+    LogFolder { path: PathBuf, cause: String },
+    /// The OS does not say who is logged in (exit 3).
+    NoOsAccount { cause: String },
+}
+
+impl Problem {
+    fn exit_code(&self) -> i32 {
+        use Problem::*;
+        match self {
+            DatabaseExists { .. }
+            | NotADemo { .. }
+            | ScaleDatabaseExists { .. }
+            | CaseExists { .. }
+            | AlreadyAttached { .. }
+            | AccountTaken { .. }
+            | NoHeadFile { .. } => 2,
+            NoDatabase { .. }
+            | NotADatabase { .. }
+            | UnknownPolicyValue { .. }
+            | NotAHeadFile { .. }
+            | LogFolder { .. }
+            | NoOsAccount { .. } => 3,
+        }
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(p: Problem) -> Self {
+        Error::Problem(p)
+    }
 }
 
 /// What the database said; only the store reads its codes (`store::DatabaseError`).
@@ -181,6 +244,7 @@ impl Error {
             | Error::Printer(_)
             | Error::Pdf(_)
             | Error::Environment(_) => 3,
+            Error::Problem(p) => p.exit_code(),
         }
     }
 
@@ -197,6 +261,7 @@ impl Error {
             Error::Printer(_) => "printer",
             Error::Pdf(_) => "pdf",
             Error::Environment(_) => "environment",
+            Error::Problem(_) => "problem",
         }
     }
 

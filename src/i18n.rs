@@ -7,6 +7,7 @@ use crate::model::{MailingState, PartyRole, Verdict};
 
 mod address;
 mod cli;
+mod commands;
 mod errors;
 mod ids;
 mod paper;
@@ -24,13 +25,16 @@ pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,
     documents_repaired, manifest_has_errors,
 };
+pub use commands::{Label, database_created, demo_try_hint, label, policy_text};
 pub use errors::{database_busy, describe, no_open_mailing, refusal, storage_fault};
 pub use ids::{
     applicant_needs_person, case_not_found, case_number_problem, id_number_problem,
     only_person_protected,
 };
 pub use paper::{Paper, paper};
-pub use report::{Rep, deviation_name, event_text, rep};
+pub use report::{
+    LogTableWords, Rep, deviation_in_log, deviation_name, event_text, log_table_words, rep,
+};
 pub use ui::{Ui, ui};
 pub use workflow::*;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tracing::level_filters::LevelFilter;
 
 use crate::config::{Config, LogLevel};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 
 /// The environment variable that overrides the configured log level.
 pub const LEVEL_ENV: &str = "KUVERT_LOG";
@@ -64,10 +64,10 @@ pub fn init(dir: &Path, level: LevelFilter, dir_mode: u32) -> Result<()> {
         .filename_prefix(format!("kuvert-{prefix}.log"))
         .build(dir)
         .map_err(|e| {
-            Error::Environment(format!(
-                "the log folder {} cannot be written: {e} (set log_dir, or log_level = \"off\")",
-                dir.display()
-            ))
+            Error::from(Problem::LogFolder {
+                path: dir.to_owned(),
+                cause: e.to_string(),
+            })
         })?;
     // Err only if a subscriber is already set (a second call): keep the first.
     let _ = tracing_subscriber::fmt()

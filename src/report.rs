@@ -345,27 +345,7 @@ pub fn overrides(log: &[SessionEntry]) -> Vec<OverrideEntry> {
 /// The log as an aligned table for a terminal, in the reader's language.
 pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
     use crate::i18n::{Rep, rep};
-    // (session, mailing, sheets, a deviation, deviations, an override, overrides)
-    let (session_w, mailing_w, sheets_w, dev1, devs, ovr1, ovrs) = match lang {
-        Lang::Sv => (
-            "session",
-            "försändelse",
-            "ark",
-            "avvikelse",
-            "avvikelser",
-            "åsidosättande",
-            "åsidosättanden",
-        ),
-        Lang::En => (
-            "session",
-            "mailing",
-            "sheets",
-            "deviation",
-            "deviations",
-            "override",
-            "overrides",
-        ),
-    };
+    let w = crate::i18n::log_table_words(lang);
     let state = |s: &str| {
         crate::model::MailingState::parse(s)
             .map(|st| crate::i18n::state_text(st, lang).to_owned())
@@ -374,7 +354,8 @@ pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
     let mut out = String::new();
     for s in log {
         out.push_str(&format!(
-            "{session_w} {}  {} ({})  {}  {} – {}\n",
+            "{} {}  {} ({})  {}  {} – {}\n",
+            w.session,
             s.session,
             s.name,
             s.user,
@@ -390,32 +371,23 @@ pub fn to_table(log: &[SessionEntry], lang: Lang) -> String {
         }
         for m in &s.mailings {
             out.push_str(&format!(
-                "    {mailing_w} {:<6} {:<16} {:<12} {:>3} {sheets_w}  {:>2} {:<10}  {:>2} {:<14}\n",
+                "    {} {:<6} {:<16} {:<12} {:>3} {}  {:>2} {:<10}  {:>2} {:<14}\n",
+                w.mailing,
                 m.mailing,
                 m.case,
                 state(&m.state),
                 m.sheets,
+                w.sheets,
                 m.deviations.len(),
-                if m.deviations.len() == 1 { dev1 } else { devs },
+                w.deviations(m.deviations.len()),
                 m.overrides,
-                if m.overrides == 1 { ovr1 } else { ovrs },
+                w.overrides(m.overrides),
             ));
             for d in &m.deviations {
-                let kind = match lang {
-                    Lang::Sv => crate::i18n::deviation_name(&d.kind, lang),
-                    Lang::En => d.kind.clone(),
-                };
                 out.push_str(&format!(
-                    "        ! {} {kind}{}\n",
+                    "        ! {} {}\n",
                     crate::time_fmt::display(&d.time),
-                    d.other_case
-                        .as_deref()
-                        .map(|c| match lang {
-                            // The Swedish kind already says whose sheet it is.
-                            Lang::Sv => format!(" ({c})"),
-                            Lang::En => format!(" ({} {c})", rep(Rep::SheetOf, lang)),
-                        })
-                        .unwrap_or_default()
+                    crate::i18n::deviation_in_log(&d.kind, d.other_case.as_deref(), lang)
                 ));
             }
         }

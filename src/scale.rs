@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 use crate::audit::{self, Event, GENESIS, Print};
 use crate::code::{MailingToken, SheetCode};
 use crate::demo::{Rng, address, org_number, person_name, person_number};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::{MailingState, ScanSource, Verdict};
 use crate::pdf::{DocumentPage, Fonts, generate_document};
 use crate::store::Tx;
@@ -131,10 +131,7 @@ struct CaseData {
 /// place when complete, like the demo.
 pub fn build(path: &Path, scale: Scale, seed: u64) -> Result<Made> {
     if path.exists() {
-        return Err(Error::Invalid(format!(
-            "{} exists; the scale database is only made anew (remove it first)",
-            path.display()
-        )));
+        return Err(Problem::ScaleDatabaseExists { path: path.into() }.into());
     }
     let started = std::time::Instant::now();
     let tmp = path.with_extension("building");

@@ -2,9 +2,7 @@
 
 use serde_json::json;
 
-use kuvert::i18n::Lang;
-use kuvert::model::VerifyPolicy;
-use kuvert::policy::Policy;
+use kuvert::i18n;
 
 use super::Ctx;
 
@@ -21,47 +19,8 @@ pub(super) fn cmd_policy(ctx: &Ctx, set: Option<(&str, &str)>) -> anyhow::Result
         "dual_control": policy.dual_control,
         "verify": policy.verify.as_str(),
     });
-    ctx.report(&value, || policy_text(&s.user.team, &policy, ctx.lang))?;
+    ctx.report(&value, || {
+        i18n::policy_text(&s.user.team, &policy, ctx.lang)
+    })?;
     Ok(0)
-}
-
-/// The policies as a caseworker reads them, with the names `policy set` takes.
-pub(super) fn policy_text(team: &str, p: &Policy, lang: Lang) -> String {
-    let (dual, verify) = match lang {
-        Lang::Sv => (
-            if p.dual_control {
-                "på: den som skrev ut får inte skanna eller försluta, en kollega gör det"
-            } else {
-                "av"
-            },
-            match p.verify {
-                VerifyPolicy::EverySheet => "varje ark skannas",
-                VerifyPolicy::CoverAndDocumentEnds => {
-                    "försättsbladet och varje handlings första och sista ark skannas"
-                }
-            },
-        ),
-        Lang::En => (
-            if p.dual_control {
-                "on: whoever printed may not scan or seal; a colleague does"
-            } else {
-                "off"
-            },
-            match p.verify {
-                VerifyPolicy::EverySheet => "every sheet is scanned",
-                VerifyPolicy::CoverAndDocumentEnds => {
-                    "the cover and each document's first and last sheet are scanned"
-                }
-            },
-        ),
-    };
-    let (title, dual_name, verify_name) = match lang {
-        Lang::Sv => ("Regler för team", "Dubbelkontroll", "Kontroll"),
-        Lang::En => ("Policies of team", "Four eyes", "Verification"),
-    };
-    format!(
-        "{title} {team}:\n  {dual_name} (dual_control = {}): {dual}\n  {verify_name} (verify = {}): {verify}",
-        p.dual_control,
-        p.verify.as_str()
-    )
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use kuvert::i18n::{self, Lang, Text};
+use kuvert::i18n::{self, Label, Lang, Text};
 use kuvert::model::{CaseSummary, StraySheet};
 use kuvert::time_fmt;
 use kuvert::workflow::{Session, Workflow};
@@ -11,10 +11,8 @@ use super::Ctx;
 
 /// `kuvert case list` as a table under column headers.
 pub(super) fn case_list_text(cases: &[CaseSummary], lang: Lang) -> String {
-    let [case, benefit, team, locked] = match lang {
-        Lang::Sv => ["Ärende", "Förmån", "Team", "Låst av"],
-        Lang::En => ["Case", "Benefit", "Team", "Locked by"],
-    };
+    let [case, benefit, team, locked] =
+        [Label::Case, Label::Benefit, Label::Team, Label::LockedBy].map(|l| i18n::label(l, lang));
     let mut out = format!("{case:<16} {benefit:<28} {team:<6} {locked}\n");
     for c in cases {
         out.push_str(&format!(
@@ -63,19 +61,13 @@ pub(super) fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
     if let Some(l) = &d.lock {
         out.push_str(&format!(
             "{} {} ({}) {}\n",
-            match lang {
-                Lang::Sv => "Låst av",
-                Lang::En => "Locked by",
-            },
+            i18n::label(Label::LockedBy, lang),
             l.name,
             l.account,
             time_fmt::display(&l.since)
         ));
     }
-    out.push_str(match lang {
-        Lang::Sv => "\nParter\n",
-        Lang::En => "\nParties\n",
-    });
+    out.push_str(&format!("\n{}\n", i18n::label(Label::Parties, lang)));
     for p in &d.parties {
         let address = match &p.address {
             Some(a) => a.lines().join(", "),
@@ -89,10 +81,7 @@ pub(super) fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
             p.id_masked
         ));
     }
-    out.push_str(match lang {
-        Lang::Sv => "\nHandlingar\n",
-        Lang::En => "\nDocuments\n",
-    });
+    out.push_str(&format!("\n{}\n", i18n::label(Label::Documents, lang)));
     for doc in &d.documents {
         let subject = d
             .party(doc.subject)
@@ -109,10 +98,7 @@ pub(super) fn case_text(d: &kuvert::model::CaseDetail, lang: Lang) -> String {
 pub(super) fn enclosure_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
     let mut out = format!(
         "{} {} ({}):",
-        match lang {
-            Lang::Sv => "Bifogat i försändelse",
-            Lang::En => "Attached to mailing",
-        },
+        i18n::label(Label::AttachedTo, lang),
         st.mailing,
         st.case
     );
@@ -128,25 +114,16 @@ pub(super) fn enclosure_text(st: &kuvert::model::MailingStatus, lang: Lang) -> S
 fn status_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
     let mut out = format!(
         "{} {}  {} {}  {}\n",
-        match lang {
-            Lang::Sv => "Försändelse",
-            Lang::En => "Mailing",
-        },
+        i18n::label(Label::Mailing, lang),
         st.mailing,
-        match lang {
-            Lang::Sv => "ärende",
-            Lang::En => "case",
-        },
+        i18n::label(Label::CaseInLine, lang),
         st.case,
         i18n::state_text(st.state, lang)
     );
     if st.generation > 0 {
         out.push_str(&format!(
             "{}: {}/{}  ({})\n",
-            match lang {
-                Lang::Sv => "Skannade ark",
-                Lang::En => "Sheets scanned",
-            },
+            i18n::label(Label::SheetsScanned, lang),
             st.seen,
             st.required,
             st.pdf.as_deref().unwrap_or("")

@@ -2,7 +2,7 @@
 //! only the facts; this is where they are translated, at the edge.
 
 use super::{Lang, role_text_str, state_text};
-use crate::error::{Error, Refusal, StorageFault};
+use crate::error::{Error, Problem, Refusal, StorageFault};
 
 /// The message of any error in the user's language.
 pub fn describe(e: &Error, lang: Lang) -> String {
@@ -12,10 +12,123 @@ pub fn describe(e: &Error, lang: Lang) -> String {
     if let Some(fault) = e.storage_fault() {
         return format!("{} ({})", storage_fault(fault, lang), technical(e));
     }
+    match (e, lang) {
+        (Error::Refused(r), _) => refusal(r, lang),
+        (Error::NoOpenMailing, _) => no_open_mailing(lang).to_owned(),
+        (Error::Problem(p), _) => problem(p, lang),
+        // Made in the user's language where the input was read.
+        (Error::NotFound(m) | Error::Invalid(m), _) => m.clone(),
+        (other, Lang::En) => technical(other),
+        // A fault of the machine: what it means in Swedish, the cause for IT after it.
+        (other, Lang::Sv) => format!("{} ({})", fault_sv(other), technical(other)),
+    }
+}
+
+/// What a fault of the machine means, for a Swedish reader.
+fn fault_sv(e: &Error) -> &'static str {
     match e {
-        Error::Refused(r) => refusal(r, lang),
-        Error::NoOpenMailing => no_open_mailing(lang).to_owned(),
-        other => technical(other),
+        Error::Printer(_) => {
+            "Skrivaren tog inte emot utskriften. Försändelsen är som förut; försök igen eller be IT om hjälp"
+        }
+        Error::Pdf(_) => "Utskriften kunde inte skapas. Inget ändrades; be IT om hjälp",
+        Error::Io { .. } => {
+            "En fil kunde inte läsas eller skrivas. Inget ändrades; kontrollera mappen och behörigheten, eller be IT om hjälp"
+        }
+        Error::Database(_) | Error::Migration(_) => {
+            "Databasen svarade med ett fel. Inget ändrades; be IT om hjälp"
+        }
+        _ => "Något i datorns miljö saknas eller är fel. Inget ändrades; be IT om hjälp",
+    }
+}
+
+/// The sentence for a problem with the files, the database or the machine.
+pub fn problem(p: &Problem, lang: Lang) -> String {
+    use Problem::*;
+    match (p, lang) {
+        (NoDatabase { path }, Lang::Sv) => format!(
+            "Ingen kuvert-databas på {}: skapa en med `kuvert init` (eller `kuvert demo` för en demo)",
+            path.display()
+        ),
+        (NoDatabase { path }, Lang::En) => format!(
+            "no kuvert database at {}: create one with `kuvert init` (or `kuvert demo` for a demo)",
+            path.display()
+        ),
+        (NotADatabase { path }, Lang::Sv) => {
+            format!("{} är ingen kuvert-databas", path.display())
+        }
+        (NotADatabase { path }, Lang::En) => {
+            format!("{} is not a kuvert database", path.display())
+        }
+        (DatabaseExists { path }, Lang::Sv) => format!(
+            "{} finns redan; kuvert skriver aldrig över en databas",
+            path.display()
+        ),
+        (DatabaseExists { path }, Lang::En) => format!(
+            "{} already exists; kuvert does not overwrite a database",
+            path.display()
+        ),
+        (NotADemo { path }, Lang::Sv) => format!(
+            "{} finns och är ingen demodatabas; kuvert demo skriver aldrig över den (ange en annan --db)",
+            path.display()
+        ),
+        (NotADemo { path }, Lang::En) => format!(
+            "{} exists and is not a demo database; kuvert demo never overwrites it (give another --db)",
+            path.display()
+        ),
+        (ScaleDatabaseExists { path }, Lang::Sv) => format!(
+            "{} finns redan; skaldatabasen görs bara från början (ta bort den först)",
+            path.display()
+        ),
+        (ScaleDatabaseExists { path }, Lang::En) => format!(
+            "{} exists; the scale database is only made anew (remove it first)",
+            path.display()
+        ),
+        (CaseExists { number }, Lang::Sv) => format!("ärende {number} finns redan i databasen"),
+        (CaseExists { number }, Lang::En) => {
+            format!("case {number} already exists in the database")
+        }
+        (AlreadyAttached { document }, Lang::Sv) => {
+            format!("handling {document} är redan bifogad")
+        }
+        (AlreadyAttached { document }, Lang::En) => {
+            format!("document {document} is already attached")
+        }
+        (AccountTaken { account }, Lang::Sv) => {
+            format!("kontot '{account}' är redan registrerat")
+        }
+        (AccountTaken { account }, Lang::En) => {
+            format!("the account '{account}' is already registered")
+        }
+        (UnknownPolicyValue { team, value }, Lang::Sv) => format!(
+            "databasen har en okänd kontrollregel för team {team}: {value}. Den här versionen av kuvert är äldre än databasen; be IT uppdatera"
+        ),
+        (UnknownPolicyValue { team, value }, Lang::En) => format!(
+            "the database holds an unknown verify policy for team {team}: {value}. This kuvert is older than the database; ask IT to update it"
+        ),
+        (NotAHeadFile { path }, Lang::Sv) => format!(
+            "{} är ingen huvudfil från kuvert: den är skadad eller utbytt",
+            path.display()
+        ),
+        (NotAHeadFile { path }, Lang::En) => format!(
+            "{} is not a kuvert head file: it was damaged or replaced",
+            path.display()
+        ),
+        (NoHeadFile { path }, Lang::Sv) => format!("{}: huvudfilen finns inte", path.display()),
+        (NoHeadFile { path }, Lang::En) => format!("{}: no such head file", path.display()),
+        (LogFolder { path, cause }, Lang::Sv) => format!(
+            "loggmappen {} går inte att skriva i: {cause} (ange log_dir, eller log_level = \"off\")",
+            path.display()
+        ),
+        (LogFolder { path, cause }, Lang::En) => format!(
+            "the log folder {} cannot be written: {cause} (set log_dir, or log_level = \"off\")",
+            path.display()
+        ),
+        (NoOsAccount { cause }, Lang::Sv) => {
+            format!("det går inte att avgöra vilket konto i datorn som kör kuvert: {cause}")
+        }
+        (NoOsAccount { cause }, Lang::En) => {
+            format!("cannot tell which OS account runs kuvert: {cause}")
+        }
     }
 }
 
@@ -25,6 +138,7 @@ fn technical(e: &Error) -> String {
     match e {
         Error::Refused(r) => refusal(r, Lang::En),
         Error::NotFound(m) | Error::Invalid(m) | Error::Environment(m) => m.clone(),
+        Error::Problem(p) => problem(p, Lang::En),
         Error::NoOpenMailing => no_open_mailing(Lang::En).to_owned(),
         Error::Database(d) => format!("database: {d}"),
         Error::Migration(d) => format!("database schema: {d}"),
@@ -321,5 +435,83 @@ mod tests {
             no_open_mailing(Lang::Sv)
         );
         assert_eq!(Error::Pdf("x".into()).to_string(), "print job: x");
+    }
+
+    /// Which variant a problem is; no wildcard, as for refusals.
+    fn problem_variant(p: &Problem) -> usize {
+        use Problem::*;
+        match p {
+            NoDatabase { .. } => 0,
+            NotADatabase { .. } => 1,
+            DatabaseExists { .. } => 2,
+            NotADemo { .. } => 3,
+            ScaleDatabaseExists { .. } => 4,
+            CaseExists { .. } => 5,
+            AlreadyAttached { .. } => 6,
+            AccountTaken { .. } => 7,
+            UnknownPolicyValue { .. } => 8,
+            NotAHeadFile { .. } => 9,
+            NoHeadFile { .. } => 10,
+            LogFolder { .. } => 11,
+            NoOsAccount { .. } => 12,
+        }
+    }
+
+    #[test]
+    fn every_problem_has_both_languages_and_they_differ() {
+        use Problem::*;
+        let path = || std::path::PathBuf::from("/srv/kuvert/kontor.db");
+        let samples = [
+            NoDatabase { path: path() },
+            NotADatabase { path: path() },
+            DatabaseExists { path: path() },
+            NotADemo { path: path() },
+            ScaleDatabaseExists { path: path() },
+            CaseExists {
+                number: "FK 2026-1".into(),
+            },
+            AlreadyAttached { document: 7 },
+            AccountTaken {
+                account: "anna".into(),
+            },
+            UnknownPolicyValue {
+                team: "A".into(),
+                value: "some".into(),
+            },
+            NotAHeadFile { path: path() },
+            NoHeadFile { path: path() },
+            LogFolder {
+                path: path(),
+                cause: "Permission denied".into(),
+            },
+            NoOsAccount {
+                cause: "no passwd entry".into(),
+            },
+        ];
+        let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(
+            seen,
+            (0..=12).collect::<Vec<_>>(),
+            "a sample of every problem"
+        );
+        for p in &samples {
+            let (sv, en) = (problem(p, Lang::Sv), problem(p, Lang::En));
+            assert!(!sv.is_empty() && sv != en, "{p:?}: {sv} / {en}");
+            let e = Error::from(p.clone());
+            assert_eq!(describe(&e, Lang::Sv), sv);
+            assert_eq!(e.to_string(), en, "the diagnostic log reads English");
+        }
+    }
+
+    /// A fault of the machine reads in Swedish first, with its technical cause for IT.
+    #[test]
+    fn a_machine_fault_is_framed_in_swedish() {
+        let e = Error::Printer("lp: no such destination".into());
+        let sv = describe(&e, Lang::Sv);
+        assert!(sv.starts_with("Skrivaren tog inte emot utskriften"), "{sv}");
+        assert!(sv.ends_with("(printer: lp: no such destination)"), "{sv}");
+        assert_eq!(describe(&e, Lang::En), "printer: lp: no such destination");
     }
 }

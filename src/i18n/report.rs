@@ -242,3 +242,50 @@ pub fn event_text(event: Option<&Event>, kind: &str, lang: Lang) -> String {
         _ => kind.to_owned(),
     }
 }
+
+/// The words of `kuvert log`'s table.
+pub struct LogTableWords {
+    pub session: &'static str,
+    pub mailing: &'static str,
+    pub sheets: &'static str,
+    deviation: [&'static str; 2],
+    overrides: [&'static str; 2],
+}
+
+impl LogTableWords {
+    /// "deviation" or "deviations", by the count.
+    pub fn deviations(&self, n: usize) -> &'static str {
+        self.deviation[usize::from(n != 1)]
+    }
+
+    pub fn overrides(&self, n: usize) -> &'static str {
+        self.overrides[usize::from(n != 1)]
+    }
+}
+
+pub fn log_table_words(lang: Lang) -> LogTableWords {
+    LogTableWords {
+        session: "session",
+        mailing: lang.pick("försändelse", "mailing"),
+        sheets: lang.pick("ark", "sheets"),
+        deviation: [
+            lang.pick("avvikelse", "deviation"),
+            lang.pick("avvikelser", "deviations"),
+        ],
+        overrides: [
+            lang.pick("åsidosättande", "override"),
+            lang.pick("åsidosättanden", "overrides"),
+        ],
+    }
+}
+
+/// A deviation as a line of `kuvert log`: its kind, and whose sheet it was. The Swedish
+/// kind already says it is another's sheet; the English one is the log's own word.
+pub fn deviation_in_log(kind: &str, other_case: Option<&str>, lang: Lang) -> String {
+    match (lang, other_case) {
+        (Lang::Sv, None) => deviation_name(kind, lang),
+        (Lang::Sv, Some(c)) => format!("{} ({c})", deviation_name(kind, lang)),
+        (Lang::En, None) => kind.to_owned(),
+        (Lang::En, Some(c)) => format!("{kind} ({} {c})", rep(Rep::SheetOf, lang)),
+    }
+}

@@ -6,6 +6,12 @@ use super::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ui {
     AppTitle,
+    /// Key names of the footer and help.
+    KeySpace,
+    KeyTyped,
+    KeyScanner,
+    KeyClick,
+    KeyOther,
     Session,
     Team,
     CaseNumberPrompt,
@@ -160,6 +166,11 @@ pub enum Ui {
 /// The catalogue entry of a UI word.
 pub fn ui(u: Ui, lang: Lang) -> &'static str {
     match u {
+        Ui::KeySpace => lang.pick("Mellanslag", "Space"),
+        Ui::KeyTyped => lang.pick("A–Ö 0–9", "A–Z 0–9"),
+        Ui::KeyScanner => lang.pick("Skanner", "Scanner"),
+        Ui::KeyClick => lang.pick("Musklick", "Click"),
+        Ui::KeyOther => lang.pick("annan tangent", "other key"),
         Ui::AppTitle => lang.pick(
             "kuvert – rätt papper i rätt kuvert",
             "kuvert – the right papers in the right envelope",

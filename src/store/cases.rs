@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Row};
 
 use super::Tx;
 use crate::country::Country;
-use crate::error::{Error, Result};
+use crate::error::{Problem, Result};
 use crate::idnum::mask_stored;
 use crate::model::{
     Address, CaseSummary, Document, DocumentId, LockInfo, Party, PartyId, PartyRole,
@@ -223,9 +223,10 @@ pub fn insert_case(c: &Tx<'_>, number: &str, benefit: &str, team: &str) -> Resul
         (number, benefit, team),
     ) {
         Ok(_) => Ok(c.last_insert_rowid()),
-        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
-            "case {number} already exists in the database"
-        ))),
+        Err(e) if super::is_unique_violation(&e) => Err(Problem::CaseExists {
+            number: number.to_owned(),
+        }
+        .into()),
         Err(e) => Err(e.into()),
     }
 }

@@ -11,7 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 
 const MAGIC: &str = "kuvert-audit-head 1";
 
@@ -74,10 +74,9 @@ pub fn read_file(path: &Path) -> Result<Option<Head>> {
         return Ok(None);
     }
     parse(&text).map(Some).ok_or_else(|| {
-        Error::Environment(format!(
-            "{} is not a kuvert head file: it was damaged or replaced",
-            path.display()
-        ))
+        Error::from(Problem::NotAHeadFile {
+            path: path.to_owned(),
+        })
     })
 }
 

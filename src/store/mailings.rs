@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row};
 
 use super::Tx;
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Problem, Refusal, Result};
 use crate::model::{
     DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, Verdict,
 };
@@ -178,9 +178,9 @@ pub fn attach(
     );
     match attached {
         Ok(_) => Ok(()),
-        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
-            "document {document} is already attached"
-        ))),
+        Err(e) if super::is_unique_violation(&e) => {
+            Err(Problem::AlreadyAttached { document }.into())
+        }
         Err(rusqlite::Error::SqliteFailure(f, _))
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
         {

@@ -22,7 +22,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
-use crate::error::{Error, Result, StorageFault};
+use crate::error::{Error, Problem, Result, StorageFault};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,10 +65,7 @@ impl Store {
     /// Opens an existing database and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
         if !path.exists() {
-            return Err(Error::Environment(format!(
-                "no kuvert database at {}: create one with `kuvert init` (or `kuvert demo` for a demo)",
-                path.display()
-            )));
+            return Err(Problem::NoDatabase { path: path.into() }.into());
         }
         let conn = Connection::open_with_flags(
             path,
@@ -78,10 +75,7 @@ impl Store {
         )?;
         let mut store = Self::configure(conn, path)?;
         if store.kind()?.is_none() {
-            return Err(Error::Environment(format!(
-                "{} is not a kuvert database",
-                path.display()
-            )));
+            return Err(Problem::NotADatabase { path: path.into() }.into());
         }
         store.migrate()?;
         Ok(store)
@@ -97,10 +91,7 @@ impl Store {
     /// through a group). The file exists with that mode before anything is written to it.
     pub fn create_with_mode(path: &Path, kind: DbKind, now: &str, mode: u32) -> Result<Self> {
         if path.exists() {
-            return Err(Error::Invalid(format!(
-                "{} already exists; kuvert does not overwrite a database",
-                path.display()
-            )));
+            return Err(Problem::DatabaseExists { path: path.into() }.into());
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row};
 
 use super::Tx;
-use crate::error::{Error, Result};
+use crate::error::{Problem, Result};
 use crate::model::{Role, SessionId, User};
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
@@ -51,10 +51,10 @@ pub fn add_user(c: &Tx<'_>, user: &User, now: &str) -> Result<()> {
         ),
     ) {
         Ok(_) => Ok(()),
-        Err(e) if super::is_unique_violation(&e) => Err(Error::Invalid(format!(
-            "the account '{}' is already registered",
-            user.account
-        ))),
+        Err(e) if super::is_unique_violation(&e) => Err(Problem::AccountTaken {
+            account: user.account.clone(),
+        }
+        .into()),
         Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 
 use super::Tx;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::VerifyPolicy;
 use crate::policy::Policy;
 
@@ -20,9 +20,10 @@ pub fn of_team(c: &Tx<'_>, team: &str) -> Result<Policy> {
         return Ok(Policy::default());
     };
     let verify = VerifyPolicy::parse(&verify).ok_or_else(|| {
-        Error::Environment(format!(
-            "the database holds an unknown verify policy for team {team}: {verify}"
-        ))
+        Error::from(Problem::UnknownPolicyValue {
+            team: team.to_owned(),
+            value: verify.clone(),
+        })
     })?;
     Ok(Policy {
         dual_control,

@@ -54,7 +54,7 @@ impl Key {
     /// The key's name as the footer and help show it.
     fn name(self, lang: Lang) -> String {
         match self {
-            Code(KeyCode::Char(' ')) => lang.pick("Mellanslag", "Space").into(),
+            Code(KeyCode::Char(' ')) => ui(Ui::KeySpace, lang).into(),
             Code(KeyCode::Char(c)) => c.to_string(),
             Code(KeyCode::Up) => "↑".into(),
             Code(KeyCode::Down) => "↓".into(),
@@ -67,10 +67,10 @@ impl Key {
             Code(KeyCode::F(n)) => format!("F{n}"),
             Code(other) => format!("{other:?}"),
             Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
-            Key::Typed => lang.pick("A–Ö 0–9", "A–Z 0–9").into(),
-            Key::Scanner => lang.pick("Skanner", "Scanner").into(),
-            Key::Click => lang.pick("Musklick", "Click").into(),
-            Key::Other => lang.pick("annan tangent", "other key").into(),
+            Key::Typed => ui(Ui::KeyTyped, lang).into(),
+            Key::Scanner => ui(Ui::KeyScanner, lang).into(),
+            Key::Click => ui(Ui::KeyClick, lang).into(),
+            Key::Other => ui(Ui::KeyOther, lang).into(),
         }
     }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{Operation, Session, Workflow, ctx, team_case};
 use crate::audit::{self, Event};
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Problem, Refusal, Result};
 use crate::model::*;
 use crate::store::{cases, mailings};
 
@@ -58,8 +58,10 @@ impl Workflow {
     /// Checks the event log against a head file kept elsewhere (a copy shipped off the
     /// machine): it must still hold the event the copy names, with the same hash.
     pub fn audit_verify_against(&mut self, head_file: &Path) -> Result<audit::AuditReport> {
-        let head = crate::store::head::read_file(head_file)?
-            .ok_or_else(|| Error::Invalid(format!("{}: no such head file", head_file.display())))?;
+        let head =
+            crate::store::head::read_file(head_file)?.ok_or_else(|| Problem::NoHeadFile {
+                path: head_file.to_owned(),
+            })?;
         self.store
             .read(|tx| audit::verify_with_head(tx, Some(&head)))
     }

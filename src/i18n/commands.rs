@@ -1,0 +1,109 @@
+//! The command line's answers in words: the headings and sentences of the commands' text
+//! output (JSON output has none).
+
+use super::Lang;
+use crate::model::VerifyPolicy;
+use crate::policy::Policy;
+
+/// Headings and labels of the commands' text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Case,
+    Benefit,
+    Team,
+    LockedBy,
+    Parties,
+    Documents,
+    AttachedTo,
+    Mailing,
+    /// "case" inside a line, after the mailing's number.
+    CaseInLine,
+    SheetsScanned,
+    Imported,
+}
+
+/// The catalogue entry of a label.
+pub fn label(l: Label, lang: Lang) -> &'static str {
+    match l {
+        Label::Case => lang.pick("Ärende", "Case"),
+        Label::Benefit => lang.pick("Förmån", "Benefit"),
+        Label::Team => lang.pick("Team", "Team"),
+        Label::LockedBy => lang.pick("Låst av", "Locked by"),
+        Label::Parties => lang.pick("Parter", "Parties"),
+        Label::Documents => lang.pick("Handlingar", "Documents"),
+        Label::AttachedTo => lang.pick("Bifogat i försändelse", "Attached to mailing"),
+        Label::Mailing => lang.pick("Försändelse", "Mailing"),
+        Label::CaseInLine => lang.pick("ärende", "case"),
+        Label::SheetsScanned => lang.pick("Skannade ark", "Sheets scanned"),
+        Label::Imported => lang.pick(
+            "Importerat (ärenden / parter / handlingar):",
+            "Imported (cases / parties / documents):",
+        ),
+    }
+}
+
+/// `kuvert demo` without a terminal to draw in: how to go on from a script.
+pub fn demo_try_hint(db: &std::path::Path, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "Prova: export KUVERT_DB={} && kuvert case list",
+            db.display()
+        ),
+        Lang::En => format!("Try: export KUVERT_DB={} && kuvert case list", db.display()),
+    }
+}
+
+/// `kuvert init` done: what IT does next.
+pub fn database_created(db: &std::path::Path, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "Databas skapad: {}\nRegistrera den första teamledaren: kuvert user add KONTO --name \"Namn\" --role lead --team TEAM",
+            db.display()
+        ),
+        Lang::En => format!(
+            "Database created: {}\nRegister the first team lead: kuvert user add ACCOUNT --name \"Name\" --role lead --team TEAM",
+            db.display()
+        ),
+    }
+}
+
+/// The policies as a caseworker reads them, with the names `policy set` takes.
+pub fn policy_text(team: &str, p: &Policy, lang: Lang) -> String {
+    let (dual, verify) = match lang {
+        Lang::Sv => (
+            if p.dual_control {
+                "på: den som skrev ut får inte skanna eller försluta, en kollega gör det"
+            } else {
+                "av"
+            },
+            match p.verify {
+                VerifyPolicy::EverySheet => "varje ark skannas",
+                VerifyPolicy::CoverAndDocumentEnds => {
+                    "försättsbladet och varje handlings första och sista ark skannas"
+                }
+            },
+        ),
+        Lang::En => (
+            if p.dual_control {
+                "on: whoever printed may not scan or seal; a colleague does"
+            } else {
+                "off"
+            },
+            match p.verify {
+                VerifyPolicy::EverySheet => "every sheet is scanned",
+                VerifyPolicy::CoverAndDocumentEnds => {
+                    "the cover and each document's first and last sheet are scanned"
+                }
+            },
+        ),
+    };
+    let (title, dual_name, verify_name) = match lang {
+        Lang::Sv => ("Regler för team", "Dubbelkontroll", "Kontroll"),
+        Lang::En => ("Policies of team", "Four eyes", "Verification"),
+    };
+    format!(
+        "{title} {team}:\n  {dual_name} (dual_control = {}): {dual}\n  {verify_name} (verify = {}): {verify}",
+        p.dual_control,
+        p.verify.as_str()
+    )
+}
