@@ -11,47 +11,34 @@ use crate::store::{cases, mailings};
 impl Workflow {
     /// A lead breaks the lock on a case of their team; the holding mailing is voided.
     pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
-        let reason = reason.trim();
-        let checked = self.check_reason(reason);
-        let id = self.run_staged(
-            s,
-            Operation::LockBreak,
-            |_| checked,
-            |tx, env, ()| {
-                let now = &env.stamp;
-                let case = team_case(tx, s, number, env.lang)?;
-                let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
-                    case: case.number.clone(),
-                })?;
-                let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
-                let why = format!("lock broken by {}: {reason}", s.user.account);
-                mailings::set_state(tx, m.id, MailingState::Voided, now, Some(&why))?;
-                let c = ctx(s, Some(m.id), Some(&m.case_no));
-                audit::append(
-                    tx,
-                    &c,
-                    &Event::LockBroken {
-                        reason: reason.into(),
-                        holder: lock.account.clone(),
-                        from_state: m.state.as_str().into(),
-                    },
-                    now,
-                )?;
-                // Part of the lock break, which is the override: not counted a second time.
-                audit::append(
-                    tx,
-                    &c,
-                    &Event::Voided {
-                        reason: why.clone(),
-                        from_state: None,
-                        lock_broken: Some(true),
-                    },
-                    now,
-                )?;
-                audit::append(tx, &c, &Event::CaseUnlocked {}, now)?;
-                Ok(m.id)
-            },
-        )?;
+        let id = self.run_with_reason(s, Operation::LockBreak, reason, |tx, env, reason| {
+            let now = &env.stamp;
+            let case = team_case(tx, s, number, env.lang)?;
+            let lock = cases::lock(tx, case.id)?.ok_or_else(|| Refusal::NotLocked {
+                case: case.number.clone(),
+            })?;
+            let m = mailings::by_id(tx, lock.mailing)?.ok_or(Error::NoOpenMailing)?;
+            let why = format!("lock broken by {}: {reason}", s.user.account);
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            audit::append(
+                tx,
+                &c,
+                &Event::LockBroken {
+                    reason: reason.into(),
+                    holder: lock.account.clone(),
+                    from_state: m.state.as_str().into(),
+                },
+                now,
+            )?;
+            // Part of the lock break, which is the override: not counted a second time.
+            let voided = Event::Voided {
+                reason: why.clone(),
+                from_state: None,
+                lock_broken: Some(true),
+            };
+            super::seal::void_mailing(tx, &c, m.id, &why, &voided, now)?;
+            Ok(m.id)
+        })?;
         self.status_of(id)
     }
 

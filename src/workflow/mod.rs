@@ -279,6 +279,20 @@ impl Workflow {
         self.logged(s, op, result)
     }
 
+    /// [`Self::run`] for an operation that needs a reason (void, lock break): the reason
+    /// rule first, its refusal logged like any other, and `body` gets the reason trimmed.
+    fn run_with_reason<T>(
+        &mut self,
+        s: &Session,
+        op: Operation,
+        reason: &str,
+        body: impl FnOnce(&Tx<'_>, &Env<'_>, &str) -> Result<T>,
+    ) -> Result<T> {
+        let reason = reason.trim();
+        let checked = self.check_reason(reason);
+        self.run_staged(s, op, |_| checked, |tx, env, ()| body(tx, env, reason))
+    }
+
     /// Every refusal is logged (DESIGN §1), in a transaction of its own after the refused
     /// one rolled back: the rule's name and ids, never names or titles.
     fn logged<T>(&mut self, s: &Session, op: Operation, result: Result<T>) -> Result<T> {
@@ -395,14 +409,7 @@ fn desk_mailing(c: &Tx<'_>, s: &Session, desk: Desk) -> Result<(MailingRow, Poli
 fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<MailingRow> {
     let m = mailings::by_id(c, id)?.ok_or(Error::NoOpenMailing)?;
     let case = cases::by_id(c, m.case_id)?;
-    if case.team != s.user.team {
-        return Err(Refusal::OtherTeam {
-            case: case.number,
-            team: case.team,
-            yours: s.user.team.clone(),
-        }
-        .into());
-    }
+    same_team(s, &case)?;
     if !matches!(m.state, MailingState::Printed | MailingState::Verified) {
         return Err(Refusal::NotAwaitingSeal {
             case: m.case_no,
@@ -413,20 +420,26 @@ fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<MailingRow>
     Ok(m)
 }
 
+/// The rule that a caseworker acts only on their own team's cases.
+fn same_team(s: &Session, case: &cases::CaseRow) -> Result<()> {
+    if case.team == s.user.team {
+        return Ok(());
+    }
+    Err(Refusal::OtherTeam {
+        case: case.number.clone(),
+        team: case.team.clone(),
+        yours: s.user.team.clone(),
+    }
+    .into())
+}
+
 /// A case by number, only within the user's team.
 fn team_case(c: &Tx<'_>, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
     let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
     let case = cases::by_number(c, &number)?
         .ok_or_else(|| Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)))?;
-    if case.team != s.user.team {
-        return Err(Refusal::OtherTeam {
-            case: case.number,
-            team: case.team,
-            yours: s.user.team.clone(),
-        }
-        .into());
-    }
+    same_team(s, &case)?;
     Ok(case)
 }
 

@@ -2,10 +2,10 @@
 //! and what a mailing's state is at any moment.
 
 use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing, open_mailing};
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Refusal, Result};
 use crate::model::*;
-use crate::store::{cases, mailings};
+use crate::store::{Tx, cases, mailings};
 
 impl Workflow {
     /// Seals the user's verified mailing and releases its case.
@@ -50,31 +50,18 @@ impl Workflow {
 
     /// Voids the open mailing (reason required) and releases its case.
     pub fn void(&mut self, s: &Session, reason: &str) -> Result<MailingStatus> {
-        let reason = reason.trim();
-        let checked = self.check_reason(reason);
-        let id = self.run_staged(
-            s,
-            Operation::Void,
-            |_| checked,
-            |tx, env, ()| {
-                let now = &env.stamp;
-                let m = open_mailing(tx, s)?;
-                mailings::set_state(tx, m.id, MailingState::Voided, now, Some(reason))?;
-                let c = ctx(s, Some(m.id), Some(&m.case_no));
-                audit::append(
-                    tx,
-                    &c,
-                    &Event::Voided {
-                        reason: reason.into(),
-                        from_state: Some(m.state.as_str().into()),
-                        lock_broken: None,
-                    },
-                    now,
-                )?;
-                audit::append(tx, &c, &Event::CaseUnlocked {}, now)?;
-                Ok(m.id)
-            },
-        )?;
+        let id = self.run_with_reason(s, Operation::Void, reason, |tx, env, reason| {
+            let now = &env.stamp;
+            let m = open_mailing(tx, s)?;
+            let voided = Event::Voided {
+                reason: reason.into(),
+                from_state: Some(m.state.as_str().into()),
+                lock_broken: None,
+            };
+            let c = ctx(s, Some(m.id), Some(&m.case_no));
+            void_mailing(tx, &c, m.id, reason, &voided, now)?;
+            Ok(m.id)
+        })?;
         self.status_of(id)
     }
 
@@ -134,4 +121,20 @@ impl Workflow {
             })
         })
     }
+}
+
+/// Voids a mailing and releases its case, in the caller's transaction: the state with the
+/// reason as stored, the `voided` event, and the unlock.
+pub(super) fn void_mailing(
+    tx: &Tx<'_>,
+    c: &EventContext<'_>,
+    id: MailingId,
+    stored_reason: &str,
+    voided: &Event,
+    now: &str,
+) -> Result<()> {
+    mailings::set_state(tx, id, MailingState::Voided, now, Some(stored_reason))?;
+    audit::append(tx, c, voided, now)?;
+    audit::append(tx, c, &Event::CaseUnlocked {}, now)?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod station;
 pub mod verify;
 
 use std::cell::Cell;
+use std::ops::ControlFlow;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -81,6 +82,55 @@ pub fn quit_answer(action: Action) -> Effect {
         Action::Do(super::action::Cmd::Yes) => Effect::Quit,
         Action::Scan(code) => Effect::OpenCover(code, crate::model::ScanSource::Scanner),
         _ => Effect::None,
+    }
+}
+
+/// The longest line a first screen takes: a case number or a typed code, with room to spare.
+const FIRST_SCREEN_MAX_CHARS: usize = 40;
+
+/// The one line a first screen (start, station) reads, with its last message and the quit
+/// question: what both screens do alike.
+#[derive(Debug, Default)]
+pub struct FirstLine {
+    /// A case number or a code, typed.
+    pub input: String,
+    /// The last message (a refusal, an unknown case, a fault).
+    pub message: Option<String>,
+    /// Esc was pressed: "quit kuvert?" waits for an answer.
+    pub asking_quit: bool,
+}
+
+impl FirstLine {
+    /// The screen's own keys, or the quit question's while it waits.
+    pub fn keys(&self, own: &'static [Binding]) -> &'static [Binding] {
+        if self.asking_quit {
+            super::keys::ASK_QUIT
+        } else {
+            own
+        }
+    }
+
+    /// What comes before the screen's own rules: the answer to "quit?", typing and erasing,
+    /// and Esc asking to quit. `Continue` hands the action back for the screen to decide.
+    pub fn update(&mut self, action: Action) -> ControlFlow<Effect, Action> {
+        use super::action::Cmd;
+        if std::mem::take(&mut self.asking_quit) {
+            return ControlFlow::Break(quit_answer(action));
+        }
+        self.message = None;
+        match action {
+            Action::Type(c) => {
+                if self.input.chars().count() < FIRST_SCREEN_MAX_CHARS {
+                    self.input.push(c);
+                }
+            }
+            Action::Do(Cmd::Erase) => {
+                self.input.pop();
+            }
+            Action::Do(Cmd::Back) => self.asking_quit = true,
+            other => return ControlFlow::Continue(other),
+        }
+        ControlFlow::Break(Effect::None)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The start screen: who I am, my open mailing if one survived (and how to resume it), and
 //! the case-number field. Esc asks before quitting.
 
+use std::ops::ControlFlow;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
@@ -20,20 +22,13 @@ use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 use crate::workflow::Desk;
 
-/// Longest case number kept in the field.
-const MAX_CHARS: usize = 40;
-
 /// State of the start screen.
 #[derive(Debug, Default)]
 pub struct StartScreen {
-    /// The case number being typed.
-    input: String,
-    /// The last message (a refusal, an unknown case).
-    message: Option<String>,
+    /// The case number (or a cover code) being typed, the last message, the quit question.
+    line: super::FirstLine,
     /// The user's open mailing, as last read.
     open: Option<MailingStatus>,
-    /// Esc was pressed: "quit kuvert?" waits for an answer.
-    asking_quit: bool,
     /// Sheets of the user's sealed mailings found in another envelope (a possible incident).
     strays: Vec<StraySheet>,
 }
@@ -85,11 +80,11 @@ impl StartScreen {
             Ok(Some((_, m))) => Effect::Push(Box::new(VerifyScreen::new(m, Desk::Own, ctx))),
             Ok(None) => {
                 self.open = None;
-                self.message = Some(ctx.t(Ui::NothingToResume).to_owned());
+                self.line.message = Some(ctx.t(Ui::NothingToResume).to_owned());
                 Effect::None
             }
             Err(e) => {
-                self.message = Some(ctx.error(&e));
+                self.line.message = Some(ctx.error(&e));
                 Effect::None
             }
         }
@@ -98,11 +93,11 @@ impl StartScreen {
     fn open_case(&mut self, number: &str, ctx: &mut Ctx) -> Effect {
         match ctx.wf.show_case(&ctx.session, number) {
             Ok(case) => {
-                self.input.clear();
+                self.line.input.clear();
                 Effect::Push(Box::new(CaseScreen::new(case)))
             }
             Err(e) => {
-                self.message = Some(ctx.error(&e));
+                self.line.message = Some(ctx.error(&e));
                 Effect::None
             }
         }
@@ -121,37 +116,30 @@ impl Screen for StartScreen {
     }
 
     fn keys(&self) -> &'static [Binding] {
-        if self.asking_quit {
-            keys::ASK_QUIT
-        } else {
-            keys::START
-        }
+        self.line.keys(keys::START)
     }
 
     fn update(&mut self, action: Action, ctx: &mut Ctx) -> Effect {
-        if std::mem::take(&mut self.asking_quit) {
-            return super::quit_answer(action);
-        }
-        self.message = None;
+        let action = match self.line.update(action) {
+            ControlFlow::Break(effect) => return effect,
+            ControlFlow::Continue(action) => action,
+        };
         match action {
-            Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
-            Action::Do(Cmd::Erase) => {
-                self.input.pop();
+            Action::Do(Cmd::Confirm) if self.line.input.trim().is_empty() => {
+                return self.resume(ctx);
             }
-            Action::Do(Cmd::Confirm) if self.input.trim().is_empty() => return self.resume(ctx),
-            Action::Do(Cmd::Confirm) if crate::code::is_kuvert_code(&self.input) => {
-                return Effect::OpenCover(std::mem::take(&mut self.input), ScanSource::Keyed);
+            Action::Do(Cmd::Confirm) if crate::code::is_kuvert_code(&self.line.input) => {
+                return Effect::OpenCover(std::mem::take(&mut self.line.input), ScanSource::Keyed);
             }
             Action::Do(Cmd::Confirm) => {
-                let number = self.input.trim().to_owned();
+                let number = self.line.input.trim().to_owned();
                 return self.open_case(&number, ctx);
             }
             Action::Scan(code) if crate::code::is_kuvert_code(&code) => {
                 return Effect::OpenCover(code, ScanSource::Scanner);
             }
             Action::Scan(text) if is_case_number(&text) => return self.open_case(&text, ctx),
-            Action::Scan(_) => self.message = Some(ctx.t(Ui::NotKuvertCode).to_owned()),
-            Action::Do(Cmd::Back) => self.asking_quit = true,
+            Action::Scan(_) => self.line.message = Some(ctx.t(Ui::NotKuvertCode).to_owned()),
             _ => {}
         }
         Effect::None
@@ -168,7 +156,7 @@ impl Screen for StartScreen {
                 self.strays = strays;
             }
             // Never "no open mailing" when the database could not say.
-            Err(e) => self.message = Some(ctx.error(&e)),
+            Err(e) => self.line.message = Some(ctx.error(&e)),
         }
         Effect::None
     }
@@ -241,17 +229,18 @@ impl Screen for StartScreen {
         );
         frame.render_widget(
             Paragraph::new(vec![
-                super::field_line(&self.input, ctx),
+                super::field_line(&self.line.input, ctx),
                 Line::from(ctx.t(Ui::CaseNumberHint)).dark_gray(),
                 Line::from(ctx.t(Ui::CoverScanHint)).dark_gray(),
             ])
             .block(Block::bordered().title(ctx.t(Ui::CaseNumberPrompt))),
             prompt,
         );
-        let note = if self.asking_quit {
+        let note = if self.line.asking_quit {
             Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
         } else {
-            self.message
+            self.line
+                .message
                 .as_ref()
                 .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
         };

@@ -2,6 +2,8 @@
 //! of a printed envelope of the team opens it for verification; the team's waiting envelopes
 //! are listed so nothing lies forgotten in a tray.
 
+use std::ops::ControlFlow;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
@@ -17,19 +19,13 @@ use crate::tui::ctx::Ctx;
 use crate::tui::keys::{self, Binding};
 use crate::tui::sanitize;
 
-/// Longest code kept in the field.
-const MAX_CHARS: usize = 40;
-
 /// State of the station screen.
 #[derive(Debug, Default)]
 pub struct StationScreen {
-    /// A cover code typed by hand.
-    input: String,
+    /// A cover code typed by hand, the last message, the quit question.
+    line: super::FirstLine,
     /// The team's printed envelopes waiting to be sealed, as last read.
     waiting: Vec<AwaitingSeal>,
-    message: Option<String>,
-    /// Esc was pressed: "quit kuvert?" waits for an answer.
-    asking_quit: bool,
 }
 
 impl StationScreen {
@@ -52,28 +48,19 @@ impl Screen for StationScreen {
     }
 
     fn keys(&self) -> &'static [Binding] {
-        if self.asking_quit {
-            keys::ASK_QUIT
-        } else {
-            keys::STATION
-        }
+        self.line.keys(keys::STATION)
     }
 
     fn update(&mut self, action: Action, _ctx: &mut Ctx) -> Effect {
-        if std::mem::take(&mut self.asking_quit) {
-            return super::quit_answer(action);
-        }
-        self.message = None;
+        let action = match self.line.update(action) {
+            ControlFlow::Break(effect) => return effect,
+            ControlFlow::Continue(action) => action,
+        };
         match action {
             Action::Scan(code) => return Effect::OpenCover(code, ScanSource::Scanner),
-            Action::Type(c) if self.input.chars().count() < MAX_CHARS => self.input.push(c),
-            Action::Do(Cmd::Erase) => {
-                self.input.pop();
+            Action::Do(Cmd::Confirm) if !self.line.input.trim().is_empty() => {
+                return Effect::OpenCover(std::mem::take(&mut self.line.input), ScanSource::Keyed);
             }
-            Action::Do(Cmd::Confirm) if !self.input.trim().is_empty() => {
-                return Effect::OpenCover(std::mem::take(&mut self.input), ScanSource::Keyed);
-            }
-            Action::Do(Cmd::Back) => self.asking_quit = true,
             _ => {}
         }
         Effect::None
@@ -82,7 +69,7 @@ impl Screen for StationScreen {
     fn refresh(&mut self, ctx: &mut Ctx) -> Effect {
         match ctx.wf.awaiting_seal(&ctx.session) {
             Ok(waiting) => self.waiting = waiting,
-            Err(e) => self.message = Some(ctx.error(&e)),
+            Err(e) => self.line.message = Some(ctx.error(&e)),
         }
         Effect::None
     }
@@ -103,7 +90,7 @@ impl Screen for StationScreen {
         );
         frame.render_widget(
             Paragraph::new(vec![
-                super::field_line(&self.input, ctx),
+                super::field_line(&self.line.input, ctx),
                 Line::from(i18n::ui(Ui::StationHint, lang)).dark_gray(),
             ])
             .wrap(Wrap { trim: true })
@@ -159,10 +146,11 @@ impl Screen for StationScreen {
                 list,
             );
         }
-        let note = if self.asking_quit {
+        let note = if self.line.asking_quit {
             Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
         } else {
-            self.message
+            self.line
+                .message
                 .as_ref()
                 .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
         };
