@@ -371,6 +371,37 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                             &event,
                         )
                     };
+                    // A scan at sealing: its row and its event.
+                    let scanned = |chain: &mut Chain,
+                                   code: &str,
+                                   verdict: Verdict,
+                                   sheet: u32,
+                                   round: u32,
+                                   other: Option<i64>,
+                                   source: ScanSource| {
+                        bulk::scan(
+                            c,
+                            id,
+                            session,
+                            &closed,
+                            code,
+                            verdict.as_str(),
+                            Some(sheet),
+                            round,
+                            other,
+                            source.as_str(),
+                        )?;
+                        ev(
+                            chain,
+                            Event::Scan {
+                                verdict,
+                                generation: Some(1),
+                                sheet: Some(sheet),
+                                source,
+                            },
+                            &closed,
+                        )
+                    };
                     ev(
                         &mut chain,
                         Event::MailingStarted {
@@ -460,27 +491,14 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         let code = SheetCode::new(MailingToken(*other_token), 1, 2)
                             .map(|s| s.encode())
                             .unwrap_or_default();
-                        bulk::scan(
-                            c,
-                            id,
-                            session,
-                            &closed,
+                        scanned(
+                            &mut chain,
                             &code,
-                            "foreign",
-                            Some(2),
+                            Verdict::Foreign,
+                            2,
                             1,
                             Some(*other),
-                            "scanner",
-                        )?;
-                        ev(
-                            &mut chain,
-                            Event::Scan {
-                                verdict: Verdict::Foreign,
-                                generation: Some(1),
-                                sheet: Some(2),
-                                source: ScanSource::Scanner,
-                            },
-                            &closed,
+                            ScanSource::Scanner,
                         )?;
                         ev(
                             &mut chain,
@@ -506,28 +524,7 @@ fn populate(store: &mut Store, scale: Scale, seed: u64, made: &mut Made) -> Resu
                         let code = SheetCode::new(MailingToken(token_value), 1, sheet)
                             .map(|s| s.encode())
                             .unwrap_or_default();
-                        bulk::scan(
-                            c,
-                            id,
-                            session,
-                            &closed,
-                            &code,
-                            "ok",
-                            Some(sheet),
-                            round,
-                            None,
-                            source.as_str(),
-                        )?;
-                        ev(
-                            &mut chain,
-                            Event::Scan {
-                                verdict: Verdict::Ok,
-                                generation: Some(1),
-                                sheet: Some(sheet),
-                                source,
-                            },
-                            &closed,
-                        )?;
+                        scanned(&mut chain, &code, Verdict::Ok, sheet, round, None, source)?;
                         made.scans += 1;
                     }
                     ev(

@@ -1,7 +1,7 @@
 //! The command line's answers in words: the headings and sentences of the commands' text
 //! output (JSON output has none).
 
-use super::Lang;
+use super::{Lang, Ui, ui};
 use crate::model::VerifyPolicy;
 use crate::policy::Policy;
 
@@ -25,12 +25,13 @@ pub enum Label {
 /// The catalogue entry of a label.
 pub fn label(l: Label, lang: Lang) -> &'static str {
     match l {
-        Label::Case => lang.pick("Ärende", "Case"),
+        // The same words as the terminal's, from one place.
+        Label::Case => ui(Ui::Case, lang),
         Label::Benefit => lang.pick("Förmån", "Benefit"),
         Label::Team => lang.pick("Team", "Team"),
-        Label::LockedBy => lang.pick("Låst av", "Locked by"),
-        Label::Parties => lang.pick("Parter", "Parties"),
-        Label::Documents => lang.pick("Handlingar", "Documents"),
+        Label::LockedBy => ui(Ui::LockedBy, lang),
+        Label::Parties => ui(Ui::Parties, lang),
+        Label::Documents => ui(Ui::Documents, lang),
         Label::AttachedTo => lang.pick("Bifogat i försändelse", "Attached to mailing"),
         Label::Mailing => lang.pick("Försändelse", "Mailing"),
         Label::CaseInLine => lang.pick("ärende", "case"),

@@ -426,12 +426,8 @@ impl ComposeScreen {
                     ctx.t(Ui::Pages)
                 )));
             }
-            let sheets = crate::plan::sheet_count(&m.enclosures, p.protected);
             lines.push(Line::from(""));
-            lines.push(Line::from(i18n::fill(
-                ctx.t(Ui::EnvelopeSheets),
-                &[&sheets],
-            )));
+            lines.push(super::envelope_sheets(&m.enclosures, p.protected, ctx));
         }
         lines
     }

@@ -134,6 +134,20 @@ impl FirstLine {
     }
 }
 
+/// "N sheets go in the envelope", counted by the plan's one rule, as compose and review
+/// show it.
+pub fn envelope_sheets(
+    enclosures: &[crate::model::Enclosure],
+    protected: bool,
+    ctx: &Ctx,
+) -> Line<'static> {
+    let sheets = crate::plan::sheet_count(enclosures, protected);
+    Line::from(crate::i18n::fill(
+        ctx.t(crate::i18n::Ui::EnvelopeSheets),
+        &[&sheets],
+    ))
+}
+
 /// A text cut to `width` characters, ending in "…" when something was cut.
 pub fn fit(text: &str, width: u16) -> String {
     let width = usize::from(width);

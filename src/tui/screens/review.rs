@@ -128,12 +128,12 @@ impl Screen for ReviewScreen {
                 ctx.t(Ui::Pages)
             )));
         }
-        let sheets = crate::plan::sheet_count(&m.enclosures, m.recipient_protected);
         lines.push(Line::from(""));
-        lines.push(Line::from(i18n::fill(
-            ctx.t(Ui::EnvelopeSheets),
-            &[&sheets],
-        )));
+        lines.push(super::envelope_sheets(
+            &m.enclosures,
+            m.recipient_protected,
+            ctx,
+        ));
         if self.printing {
             lines.push(Line::from(""));
             lines.push(Line::styled(
