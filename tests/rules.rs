@@ -877,7 +877,15 @@ fn attachments_are_fixed_once_printed() {
         .wf
         .attach(&s, &[docs[1], docs[0]], false)
         .expect_err("twice");
-    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    // Input to correct (exit 2), now the typed fact the catalogue words.
+    assert!(
+        matches!(
+            err,
+            Error::Problem(kuvert::error::Problem::AlreadyAttached { .. })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.exit_code(), 2);
     let err = fx
         .wf
         .detach(&s, &[docs[0], docs[1]])

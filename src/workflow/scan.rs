@@ -23,6 +23,23 @@ struct Judged {
     /// The mailing a foreign sheet belongs to.
     other: Option<MailingRow>,
     problem: Option<String>,
+    /// The current print's figures, read once for the verdict and the outcome.
+    print: PrintFigures,
+}
+
+/// The sheets of the mailing's current print, and how many of them must be scanned.
+#[derive(Clone, Copy)]
+struct PrintFigures {
+    sheets: u32,
+    required: u32,
+}
+
+impl PrintFigures {
+    fn of(tx: &Tx<'_>, m: &MailingRow) -> Result<Self> {
+        let (sheets, required, _) =
+            mailings::print_summary(tx, m.id, m.generation)?.unwrap_or((0, 0, String::new()));
+        Ok(Self { sheets, required })
+    }
 }
 
 impl Workflow {
@@ -78,7 +95,9 @@ impl Workflow {
                     },
                     now,
                 )?;
-                let verdict = judge_own(tx, &m, &code)?;
+                let print = PrintFigures::of(tx, &m)?;
+                let seen = mailings::seen_sheets(tx, &m)?;
+                let verdict = verdict::judge_own(&code, &at_desk(&m, print, &seen));
                 // A sheet number outside the print opens the envelope as before, but is no scan.
                 if matches!(verdict, Verdict::Ok | Verdict::Duplicate) {
                     let judged = Judged {
@@ -87,6 +106,7 @@ impl Workflow {
                         sheet: Some(code.sheet),
                         other: None,
                         problem: None,
+                        print,
                     };
                     record_scan(tx, s, &m, judged, &stored, source, now)?;
                 }
@@ -133,14 +153,16 @@ impl Workflow {
 
 /// Reads what the verdict needs about a scanned text at the desk of mailing `m`, and judges.
 fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged> {
+    let print = PrintFigures::of(tx, m)?;
     let code = match SheetCode::decode(input) {
         Err(e) => {
             return Ok(Judged {
-                verdict: verdict::judge(None, None, &at_desk(tx, m, &[])?),
+                verdict: verdict::judge(None, None, &at_desk(m, print, &[])),
                 generation: None,
                 sheet: None,
                 other: None,
                 problem: Some(i18n::code_problem(&e, lang)),
+                print,
             });
         }
         Ok(code) => code,
@@ -150,7 +172,7 @@ fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged>
     let verdict = verdict::judge(
         Some(&code),
         owner.as_ref().map(|o| o.id),
-        &at_desk(tx, m, &seen)?,
+        &at_desk(m, print, &seen),
     );
     Ok(Judged {
         verdict,
@@ -158,25 +180,19 @@ fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged>
         sheet: Some(code.sheet),
         other: owner.filter(|o| o.id != m.id),
         problem: None,
+        print,
     })
-}
-
-/// The verdict on a code of mailing `m` itself.
-fn judge_own(tx: &Tx<'_>, m: &MailingRow, code: &SheetCode) -> Result<Verdict> {
-    let seen = mailings::seen_sheets(tx, m)?;
-    Ok(verdict::judge_own(code, &at_desk(tx, m, &seen)?))
 }
 
 /// Mailing `m` as the verdict sees it.
-fn at_desk<'a>(tx: &Tx<'_>, m: &MailingRow, seen: &'a [u32]) -> Result<AtDesk<'a>> {
-    let sheets = mailings::print_summary(tx, m.id, m.generation)?.map_or(0, |(n, _, _)| n);
-    Ok(AtDesk {
+fn at_desk<'a>(m: &MailingRow, print: PrintFigures, seen: &'a [u32]) -> AtDesk<'a> {
+    AtDesk {
         id: m.id,
         generation: m.generation,
         issued: m.issued,
-        sheets,
+        sheets: print.sheets,
         seen,
-    })
+    }
 }
 
 /// Records a judged scan of mailing `m`: the scan row, its event, a deviation (the stack is
@@ -197,6 +213,7 @@ fn record_scan(
         sheet,
         other,
         problem,
+        print: PrintFigures { sheets, required },
     } = judged;
     mailings::insert_scan(
         tx,
@@ -265,8 +282,6 @@ fn record_scan(
         )?;
     }
     let current = mailings::by_id(tx, m.id)?.ok_or(Error::NoOpenMailing)?;
-    let (sheets, required, _) =
-        mailings::print_summary(tx, m.id, m.generation)?.unwrap_or((0, 0, String::new()));
     let seen = mailings::seen_required(tx, &current)?;
     if verdict == Verdict::Ok && seen >= required && state == MailingState::Printed {
         mailings::set_state(tx, m.id, MailingState::Verified, now, None)?;
