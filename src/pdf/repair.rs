@@ -80,15 +80,7 @@ pub fn rebuild(bytes: &[u8]) -> Result<Vec<u8>, Failure> {
         );
     }
     table.size = table.max_id().saturating_add(1);
-    let mut reader = Reader {
-        buffer: bytes,
-        document: Document::new(),
-        encryption_state: None,
-        raw_objects: BTreeMap::new(),
-        password: None,
-        strict: false,
-        max_decompressed_size: Some(MAX_DECODED),
-    };
+    let mut reader = lenient_reader(bytes);
     reader.document.reference_table = table;
 
     // (position, id, object): sorted by position later, so the last definition wins.
@@ -190,19 +182,25 @@ fn trailer_candidates(
     all.into_iter().map(|(_, dict)| dict).collect()
 }
 
-/// Parses a bare dictionary (a trailer) with lopdf, by presenting it as object 0.
-fn parse_dictionary(text: &[u8]) -> Option<Dictionary> {
-    let mut buffer = b"0 0 obj\n".to_vec();
-    buffer.extend_from_slice(text);
-    let mut reader = Reader {
-        buffer: &buffer,
+/// A lopdf reader over `buffer` that tolerates damage and bounds what it decodes; the caller
+/// gives it the cross-reference table to read by.
+fn lenient_reader(buffer: &[u8]) -> Reader<'_> {
+    Reader {
+        buffer,
         document: Document::new(),
         encryption_state: None,
         raw_objects: BTreeMap::new(),
         password: None,
         strict: false,
         max_decompressed_size: Some(MAX_DECODED),
-    };
+    }
+}
+
+/// Parses a bare dictionary (a trailer) with lopdf, by presenting it as object 0.
+fn parse_dictionary(text: &[u8]) -> Option<Dictionary> {
+    let mut buffer = b"0 0 obj\n".to_vec();
+    buffer.extend_from_slice(text);
+    let mut reader = lenient_reader(&buffer);
     reader.document.reference_table.insert(
         0,
         XrefEntry::Normal {

@@ -108,6 +108,21 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Plain text at an indent: most lines of the report.
+    fn entry(&mut self, indent: f32, text: &str) {
+        self.para(indent, SIZE, false, None, text);
+    }
+
+    /// One entry an item, or `none` where there are no items.
+    fn entries<T>(&mut self, indent: f32, items: &[T], none: &str, line: impl Fn(&T) -> String) {
+        if items.is_empty() {
+            self.entry(indent, none);
+        }
+        for item in items {
+            self.entry(indent, &line(item));
+        }
+    }
+
     fn heading(&mut self, text: &str) {
         self.room(14.0);
         self.top += 3.0;
@@ -139,6 +154,15 @@ fn state(name: &str, lang: Lang) -> String {
     MailingState::parse(name)
         .map(|s| i18n::state_text(s, lang).to_owned())
         .unwrap_or_else(|| name.to_owned())
+}
+
+/// "3 sealed, 1 voided": counts with their words.
+fn tally(counts: &[(usize, &str)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+    parts.join(", ")
 }
 
 /// ", Björn Svensson (handlaggare2)": whose mailing a stray sheet came from, when known.
@@ -247,42 +271,29 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
 
     let s = &r.summary;
     w.heading(t(Rep::Summary));
-    w.figure(t(Rep::Sessions), &s.sessions.to_string());
-    w.figure(
-        t(Rep::Mailings),
-        &format!(
-            "{}  ({} {}, {} {}, {} {})",
-            s.mailings,
-            s.sealed,
-            t(Rep::Sealed),
-            s.voided,
-            t(Rep::Voided),
-            s.open,
-            t(Rep::Open)
+    // A rate with what it is counted from: "12 %  (3 / 25)".
+    let share = |rate, part, whole| format!("{}  ({part} / {whole})", i18n::percent(rate, lang));
+    let mailings = tally(&[
+        (s.sealed, t(Rep::Sealed)),
+        (s.voided, t(Rep::Voided)),
+        (s.open, t(Rep::Open)),
+    ]);
+    let figures = [
+        (Rep::Sessions, s.sessions.to_string()),
+        (Rep::Mailings, format!("{}  ({mailings})", s.mailings)),
+        (Rep::Deviations, s.deviations.to_string()),
+        (
+            Rep::DeviationRate,
+            share(s.deviation_rate, s.mailings_with_deviations, s.mailings),
         ),
-    );
-    w.figure(t(Rep::Deviations), &s.deviations.to_string());
-    w.figure(
-        t(Rep::DeviationRate),
-        &format!(
-            "{}  ({} / {})",
-            i18n::percent(s.deviation_rate, lang),
-            s.mailings_with_deviations,
-            s.mailings
-        ),
-    );
-    w.figure(t(Rep::Scans), &s.scans.to_string());
-    w.figure(
-        t(Rep::KeyedRate),
-        &format!(
-            "{}  ({} / {})",
-            i18n::percent(s.keyed_rate, lang),
-            s.keyed,
-            s.scans
-        ),
-    );
-    w.figure(t(Rep::Reprints), &s.reprints.to_string());
-    w.figure(t(Rep::Overrides), &s.overrides.to_string());
+        (Rep::Scans, s.scans.to_string()),
+        (Rep::KeyedRate, share(s.keyed_rate, s.keyed, s.scans)),
+        (Rep::Reprints, s.reprints.to_string()),
+        (Rep::Overrides, s.overrides.to_string()),
+    ];
+    for (label, value) in figures {
+        w.figure(t(label), &value);
+    }
     // One caseworker a line, each wrapped in the figure column.
     for (i, d) in s.most_deviations.iter().enumerate() {
         let mut line = format!("{} ({}) {}", d.name, d.user, d.total());
@@ -303,7 +314,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
         .filter(|i| i.assessment == Assessment::MayHaveHappened)
         .collect();
     if flagged.is_empty() {
-        w.para(2.0, SIZE, false, None, t(Rep::IncidentsNone));
+        w.entry(2.0, t(Rep::IncidentsNone));
     }
     for i in flagged {
         w.para(
@@ -359,11 +370,8 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     ),
                     _ => assessment,
                 };
-                w.para(
+                w.entry(
                     2.0,
-                    SIZE,
-                    false,
-                    None,
                     &format!(
                         "{}  {} {} ({})  {} (#{})  {}{other}",
                         display(&d.time),
@@ -379,7 +387,7 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
         }
     }
     if !any {
-        w.para(2.0, SIZE, false, None, t(Rep::NoDeviations));
+        w.entry(2.0, t(Rep::NoDeviations));
     }
 
     w.heading(t(Rep::Sessions));
@@ -406,21 +414,16 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                     .unwrap_or_else(|| "…".into()),
             ),
         );
-        w.para(
+        w.entry(
             4.0,
-            SIZE,
-            false,
-            None,
             &format!(
-                "{} {}, {} {}, {} {}, {} {} · {} {} · {} {} · {} {}/{}",
-                c.printed,
-                i18n::paper(Paper::Printed, lang),
-                c.sealed,
-                t(Rep::Sealed),
-                c.voided,
-                t(Rep::Voided),
-                c.open,
-                i18n::paper(Paper::OpenNow, lang),
+                "{} · {} {} · {} {} · {} {}/{}",
+                tally(&[
+                    (c.printed, i18n::paper(Paper::Printed, lang)),
+                    (c.sealed, t(Rep::Sealed)),
+                    (c.voided, t(Rep::Voided)),
+                    (c.open, i18n::paper(Paper::OpenNow, lang)),
+                ]),
                 t(Rep::Deviations).to_lowercase(),
                 c.deviations,
                 t(Rep::Reprints).to_lowercase(),
@@ -430,42 +433,25 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
                 c.scans
             ),
         );
-        if session.mailings.is_empty() {
-            w.para(4.0, SIZE, false, None, t(Rep::NoMailings));
-        }
-        for m in &session.mailings {
-            w.para(
-                4.0,
-                SIZE,
-                false,
-                None,
-                &format!(
-                    "#{}  {}  {}  {} {}: {} · {} {}",
-                    m.mailing,
-                    m.case,
-                    i18n::role_text_str(&m.recipient_role, lang),
-                    m.sheets,
-                    t(Rep::SheetsWord),
-                    what_happened(m, lang),
-                    i18n::paper(Paper::NowState, lang),
-                    state(&m.state, lang),
-                ),
-            );
-        }
+        w.entries(4.0, &session.mailings, t(Rep::NoMailings), |m| {
+            format!(
+                "#{}  {}  {}  {} {}: {} · {} {}",
+                m.mailing,
+                m.case,
+                i18n::role_text_str(&m.recipient_role, lang),
+                m.sheets,
+                t(Rep::SheetsWord),
+                what_happened(m, lang),
+                i18n::paper(Paper::NowState, lang),
+                state(&m.state, lang),
+            )
+        });
         w.top += 1.5;
     }
 
     w.heading(i18n::paper(Paper::OverrideList, lang));
-    if r.overrides.is_empty() {
-        w.para(
-            2.0,
-            SIZE,
-            false,
-            None,
-            i18n::paper(Paper::NoOverrides, lang),
-        );
-    }
-    for o in &r.overrides {
+    let no_overrides = i18n::paper(Paper::NoOverrides, lang);
+    w.entries(2.0, &r.overrides, no_overrides, |o| {
         let kind = i18n::paper(
             match o.kind {
                 OverrideKind::Reprint => Paper::OverrideReprint,
@@ -488,45 +474,30 @@ pub fn render_lead_report(r: &LeadReport, lang: Lang) -> Result<Vec<u8>> {
         if let Some(reason) = &o.reason {
             why.push(format!("«{reason}»"));
         }
-        w.para(
-            2.0,
-            SIZE,
-            false,
-            None,
-            &format!(
-                "{}  {}  {} (#{})  {kind}: {}",
-                display(&o.time),
-                o.user,
-                o.case,
-                o.mailing,
-                why.join(", ")
-            ),
-        );
-    }
+        format!(
+            "{}  {}  {} (#{})  {kind}: {}",
+            display(&o.time),
+            o.user,
+            o.case,
+            o.mailing,
+            why.join(", ")
+        )
+    });
 
     w.heading(t(Rep::OpenLocks));
-    if r.locks.is_empty() {
-        w.para(2.0, SIZE, false, None, t(Rep::NoLocks));
-    }
-    for l in &r.locks {
-        w.para(
-            2.0,
-            SIZE,
-            false,
-            None,
-            &format!(
-                "{}  {} ({})  #{} {}  {}  {} {}",
-                l.case,
-                l.name,
-                l.user,
-                l.mailing,
-                state(&l.state, lang),
-                display(&l.since),
-                l.minutes,
-                t(Rep::Minutes)
-            ),
-        );
-    }
+    w.entries(2.0, &r.locks, t(Rep::NoLocks), |l| {
+        format!(
+            "{}  {} ({})  #{} {}  {}  {} {}",
+            l.case,
+            l.name,
+            l.user,
+            l.mailing,
+            state(&l.state, lang),
+            display(&l.since),
+            l.minutes,
+            t(Rep::Minutes)
+        )
+    });
 
     let total = w.pages.len();
     let mut pages = Vec::with_capacity(total);

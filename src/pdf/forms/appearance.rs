@@ -148,40 +148,36 @@ pub(super) fn generate(look: &Look, shown: &Shown) -> Generated {
             num(h - bw)
         );
     }
-    let ink = color_op(&look.color, false).unwrap_or_else(|| "0 g".into());
+    let area = Area {
+        look,
+        ink: color_op(&look.color, false).unwrap_or_else(|| "0 g".into()),
+        bw,
+        w,
+        h,
+    };
     let clipped = match shown {
         Shown::Text {
             value,
             multiline,
             comb,
             align,
-        } => {
-            let _ = writeln!(s, "/Tx BMC q");
-            clip(&mut s, bw, w, h);
-            let clipped = if *multiline {
-                multiline_text(&mut s, look, &ink, value, *align, bw, w, h)
+        } => area.text_block(&mut s, |s| {
+            if *multiline {
+                area.multiline_text(s, value, *align)
             } else if let Some(cells) = comb {
-                comb_text(&mut s, look, &ink, value, *cells, bw, w, h);
+                area.comb_text(s, value, *cells);
                 false
             } else {
-                single_line(&mut s, look, &ink, value, *align, bw, w, h)
-            };
-            let _ = writeln!(s, "Q EMC");
-            clipped
-        }
+                area.single_line(s, value, *align)
+            }
+        }),
         Shown::List {
             options,
             selected,
             top,
-        } => {
-            let _ = writeln!(s, "/Tx BMC q");
-            clip(&mut s, bw, w, h);
-            let clipped = list(&mut s, look, &ink, options, selected, *top, bw, w, h);
-            let _ = writeln!(s, "Q EMC");
-            clipped
-        }
+        } => area.text_block(&mut s, |s| area.list(s, options, selected, *top)),
         Shown::Mark { symbol } => {
-            mark(&mut s, look, *symbol, bw, w, h);
+            area.mark(&mut s, *symbol);
             false
         }
     };
@@ -193,15 +189,14 @@ pub(super) fn generate(look: &Look, shown: &Shown) -> Generated {
     }
 }
 
-fn clip(s: &mut String, bw: f32, w: f32, h: f32) {
-    let _ = writeln!(
-        s,
-        "{} {} {} {} re W n",
-        num(bw),
-        num(bw),
-        num((w - 2.0 * bw).max(0.0)),
-        num((h - 2.0 * bw).max(0.0))
-    );
+/// What every drawer of a widget's content needs: its look, the ink of its `/DA`, the
+/// border width and the box as drawn (after rotation).
+struct Area<'a> {
+    look: &'a Look,
+    ink: String,
+    bw: f32,
+    w: f32,
+    h: f32,
 }
 
 fn pad(bw: f32) -> f32 {
@@ -219,65 +214,23 @@ fn show(s: &mut String, ink: &str, size: f32, x: f32, y: f32, text: &str) {
     );
 }
 
+/// The size of the first `Tf` in generated content (0 if none): what tests read back.
+#[cfg(test)]
+pub(super) fn font_size(content: &[u8]) -> f32 {
+    String::from_utf8_lossy(content)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[1] == "Tf")
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0.0)
+}
+
 fn aligned_x(align: i64, text_width: f32, left: f32, right: f32) -> f32 {
     match align {
         1 => (left + right - text_width) / 2.0,
         2 => right - text_width,
         _ => left,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn single_line(
-    s: &mut String,
-    look: &Look,
-    ink: &str,
-    value: &str,
-    align: i64,
-    bw: f32,
-    w: f32,
-    h: f32,
-) -> bool {
-    let p = pad(bw);
-    let inner_w = (w - 2.0 * p).max(1.0);
-    let mut size = look.size;
-    if size <= 0.0 {
-        size = ((h - 2.0 * bw) / LINE_FACTOR).max(MIN_SIZE);
-        let tw = look.font.width(value, size);
-        if tw > inner_w {
-            size = (size * inner_w / tw).max(MIN_SIZE);
-        }
-    }
-    let tw = look.font.width(value, size);
-    let x = aligned_x(align, tw, p, w - p).max(p.min(w - p - tw));
-    let y = (h - CAP_HEIGHT * size) / 2.0;
-    show(s, ink, size, x, y, value);
-    !value.is_empty()
-        && (x < bw - SLACK || x + tw > w - bw + SLACK || CAP_HEIGHT * size > h - 2.0 * bw + SLACK)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn comb_text(
-    s: &mut String,
-    look: &Look,
-    ink: &str,
-    value: &str,
-    cells: usize,
-    bw: f32,
-    w: f32,
-    h: f32,
-) {
-    let cell = w / cells.max(1) as f32;
-    let size = if look.size > 0.0 {
-        look.size
-    } else {
-        ((h - 2.0 * bw) / LINE_FACTOR).min(cell).max(MIN_SIZE)
-    };
-    let y = (h - CAP_HEIGHT * size) / 2.0;
-    for (i, c) in value.chars().take(cells).enumerate() {
-        let text = c.to_string();
-        let cw = look.font.width(&text, size);
-        show(s, ink, size, i as f32 * cell + (cell - cw) / 2.0, y, &text);
     }
 }
 
@@ -318,174 +271,221 @@ fn wrap(font: &StandardFont, text: &str, size: f32, max: f32) -> Vec<String> {
     lines
 }
 
-#[allow(clippy::too_many_arguments)]
-fn multiline_text(
-    s: &mut String,
-    look: &Look,
-    ink: &str,
-    value: &str,
-    align: i64,
-    bw: f32,
-    w: f32,
-    h: f32,
-) -> bool {
-    let p = pad(bw);
-    let inner_w = (w - 2.0 * p).max(1.0);
-    let inner_h = (h - 2.0 * p).max(1.0);
-    let mut size = look.size;
-    let mut clipped = false;
-    if size <= 0.0 {
-        size = 12.0f32.min(inner_h / LINE_FACTOR).max(MIN_SIZE);
-        while size > MIN_SIZE {
-            let lines = wrap(&look.font, value, size, inner_w).len() as f32;
-            if lines * size * LINE_FACTOR <= inner_h {
+impl Area<'_> {
+    /// Text and list content: marked as `/Tx` (what viewers regenerate) and clipped to the box
+    /// inside the border.
+    fn text_block(&self, s: &mut String, draw: impl FnOnce(&mut String) -> bool) -> bool {
+        let _ = writeln!(s, "/Tx BMC q");
+        self.clip(s);
+        let clipped = draw(s);
+        let _ = writeln!(s, "Q EMC");
+        clipped
+    }
+
+    fn clip(&self, s: &mut String) {
+        let _ = writeln!(
+            s,
+            "{} {} {} {} re W n",
+            num(self.bw),
+            num(self.bw),
+            num((self.w - 2.0 * self.bw).max(0.0)),
+            num((self.h - 2.0 * self.bw).max(0.0))
+        );
+    }
+
+    fn single_line(&self, s: &mut String, value: &str, align: i64) -> bool {
+        let p = pad(self.bw);
+        let inner_w = (self.w - 2.0 * p).max(1.0);
+        let mut size = self.look.size;
+        if size <= 0.0 {
+            size = ((self.h - 2.0 * self.bw) / LINE_FACTOR).max(MIN_SIZE);
+            let tw = self.look.font.width(value, size);
+            if tw > inner_w {
+                size = (size * inner_w / tw).max(MIN_SIZE);
+            }
+        }
+        let tw = self.look.font.width(value, size);
+        let x = aligned_x(align, tw, p, self.w - p).max(p.min(self.w - p - tw));
+        let y = (self.h - CAP_HEIGHT * size) / 2.0;
+        show(s, &self.ink, size, x, y, value);
+        !value.is_empty()
+            && (x < self.bw - SLACK
+                || x + tw > self.w - self.bw + SLACK
+                || CAP_HEIGHT * size > self.h - 2.0 * self.bw + SLACK)
+    }
+
+    fn comb_text(&self, s: &mut String, value: &str, cells: usize) {
+        let cell = self.w / cells.max(1) as f32;
+        let size = if self.look.size > 0.0 {
+            self.look.size
+        } else {
+            ((self.h - 2.0 * self.bw) / LINE_FACTOR)
+                .min(cell)
+                .max(MIN_SIZE)
+        };
+        let y = (self.h - CAP_HEIGHT * size) / 2.0;
+        for (i, c) in value.chars().take(cells).enumerate() {
+            let text = c.to_string();
+            let cw = self.look.font.width(&text, size);
+            let x = i as f32 * cell + (cell - cw) / 2.0;
+            show(s, &self.ink, size, x, y, &text);
+        }
+    }
+
+    fn multiline_text(&self, s: &mut String, value: &str, align: i64) -> bool {
+        let p = pad(self.bw);
+        let inner_w = (self.w - 2.0 * p).max(1.0);
+        let inner_h = (self.h - 2.0 * p).max(1.0);
+        let mut size = self.look.size;
+        let mut clipped = false;
+        if size <= 0.0 {
+            size = 12.0f32.min(inner_h / LINE_FACTOR).max(MIN_SIZE);
+            while size > MIN_SIZE {
+                let lines = wrap(&self.look.font, value, size, inner_w).len() as f32;
+                if lines * size * LINE_FACTOR <= inner_h {
+                    break;
+                }
+                size = (size - 0.5).max(MIN_SIZE);
+            }
+        }
+        let line_height = size * LINE_FACTOR;
+        let mut y = self.h - p - size * 0.9;
+        for line in wrap(&self.look.font, value, size, inner_w) {
+            // Descenders reach about a fifth of the size below the baseline.
+            if !line.is_empty() && y - 0.2 * size < self.bw - SLACK {
+                clipped = true;
+            }
+            let tw = self.look.font.width(&line, size);
+            if tw > self.w - 2.0 * self.bw + SLACK {
+                clipped = true;
+            }
+            if y < -line_height {
                 break;
             }
-            size = (size - 0.5).max(MIN_SIZE);
+            let x = aligned_x(align, tw, p, self.w - p);
+            show(s, &self.ink, size, x, y, &line);
+            y -= line_height;
         }
+        clipped
     }
-    let line_height = size * LINE_FACTOR;
-    let mut y = h - p - size * 0.9;
-    for line in wrap(&look.font, value, size, inner_w) {
-        // Descenders reach about a fifth of the size below the baseline.
-        if !line.is_empty() && y - 0.2 * size < bw - SLACK {
-            clipped = true;
-        }
-        let tw = look.font.width(&line, size);
-        if tw > w - 2.0 * bw + SLACK {
-            clipped = true;
-        }
-        if y < -line_height {
-            break;
-        }
-        show(s, ink, size, aligned_x(align, tw, p, w - p), y, &line);
-        y -= line_height;
-    }
-    clipped
-}
 
-#[allow(clippy::too_many_arguments)]
-fn list(
-    s: &mut String,
-    look: &Look,
-    ink: &str,
-    options: &[String],
-    selected: &[usize],
-    top: usize,
-    bw: f32,
-    w: f32,
-    h: f32,
-) -> bool {
-    let size = if look.size > 0.0 { look.size } else { 12.0 };
-    let line_height = size * LIST_LINE_FACTOR;
-    let p = pad(bw);
-    let mut row_top = h - bw;
-    // A chosen option above the first row shown, or below the last whole one, is not on paper.
-    let mut clipped = selected.iter().any(|&i| i < top);
-    for (i, option) in options.iter().enumerate().skip(top) {
-        if row_top - line_height < bw - SLACK && selected.contains(&i) {
-            clipped = true;
+    fn list(&self, s: &mut String, options: &[String], selected: &[usize], top: usize) -> bool {
+        let size = if self.look.size > 0.0 {
+            self.look.size
+        } else {
+            12.0
+        };
+        let line_height = size * LIST_LINE_FACTOR;
+        let p = pad(self.bw);
+        let mut row_top = self.h - self.bw;
+        // A chosen option above the first row shown, or below the last whole one, is not on paper.
+        let mut clipped = selected.iter().any(|&i| i < top);
+        for (i, option) in options.iter().enumerate().skip(top) {
+            if row_top - line_height < self.bw - SLACK && selected.contains(&i) {
+                clipped = true;
+            }
+            if row_top <= self.bw {
+                continue;
+            }
+            if selected.contains(&i)
+                && let Some(op) = color_op(&HIGHLIGHT, false)
+            {
+                let _ = writeln!(
+                    s,
+                    "{op} {} {} {} {} re f",
+                    num(self.bw),
+                    num(row_top - line_height),
+                    num(self.w - 2.0 * self.bw),
+                    num(line_height)
+                );
+            }
+            let y = row_top - line_height + (line_height - CAP_HEIGHT * size) / 2.0;
+            show(s, &self.ink, size, p, y, option);
+            row_top -= line_height;
         }
-        if row_top <= bw {
-            continue;
-        }
-        if selected.contains(&i)
-            && let Some(op) = color_op(&HIGHLIGHT, false)
-        {
-            let _ = writeln!(
-                s,
-                "{op} {} {} {} {} re f",
-                num(bw),
-                num(row_top - line_height),
-                num(w - 2.0 * bw),
-                num(line_height)
-            );
-        }
-        let y = row_top - line_height + (line_height - CAP_HEIGHT * size) / 2.0;
-        show(s, ink, size, p, y, option);
-        row_top -= line_height;
+        clipped
     }
-    clipped
-}
 
-/// A check box's or radio button's mark, drawn as a path like the ZapfDingbats symbol the
-/// widget asks for (no font needed): ✔ `4`, ✖ `8`, ● `l`, ■ `n`, ◆ `u`; anything else ✔.
-fn mark(s: &mut String, look: &Look, symbol: u8, bw: f32, w: f32, h: f32) {
-    let side = (w.min(h) - 2.0 * bw).max(1.0);
-    let m = if look.size > 0.0 {
-        look.size.min(side)
-    } else {
-        side * 0.8
-    };
-    let (x0, y0) = ((w - m) / 2.0, (h - m) / 2.0);
-    let pt = |fx: f32, fy: f32| format!("{} {}", num(x0 + fx * m), num(y0 + fy * m));
-    let fill = color_op(&look.color, false).unwrap_or_else(|| "0 g".into());
-    let stroke = color_op(&look.color, true).unwrap_or_else(|| "0 G".into());
-    let _ = writeln!(s, "q");
-    match symbol {
-        b'l' => {
-            let r = 0.3;
-            let k = 0.5523 * r;
-            let _ = writeln!(
-                s,
-                "{fill} {} m {} {} {} c {} {} {} c {} {} {} c {} {} {} c f",
-                pt(0.5 + r, 0.5),
-                pt(0.5 + r, 0.5 + k),
-                pt(0.5 + k, 0.5 + r),
-                pt(0.5, 0.5 + r),
-                pt(0.5 - k, 0.5 + r),
-                pt(0.5 - r, 0.5 + k),
-                pt(0.5 - r, 0.5),
-                pt(0.5 - r, 0.5 - k),
-                pt(0.5 - k, 0.5 - r),
-                pt(0.5, 0.5 - r),
-                pt(0.5 + k, 0.5 - r),
-                pt(0.5 + r, 0.5 - k),
-                pt(0.5 + r, 0.5),
-            );
+    /// A check box's or radio button's mark, drawn as a path like the ZapfDingbats symbol the
+    /// widget asks for (no font needed): ✔ `4`, ✖ `8`, ● `l`, ■ `n`, ◆ `u`; anything else ✔.
+    fn mark(&self, s: &mut String, symbol: u8) {
+        let side = (self.w.min(self.h) - 2.0 * self.bw).max(1.0);
+        let m = if self.look.size > 0.0 {
+            self.look.size.min(side)
+        } else {
+            side * 0.8
+        };
+        let (x0, y0) = ((self.w - m) / 2.0, (self.h - m) / 2.0);
+        let pt = |fx: f32, fy: f32| format!("{} {}", num(x0 + fx * m), num(y0 + fy * m));
+        // A mark is filled with the text's ink.
+        let fill = &self.ink;
+        let stroke = color_op(&self.look.color, true).unwrap_or_else(|| "0 G".into());
+        let _ = writeln!(s, "q");
+        match symbol {
+            b'l' => {
+                let r = 0.3;
+                let k = 0.5523 * r;
+                let _ = writeln!(
+                    s,
+                    "{fill} {} m {} {} {} c {} {} {} c {} {} {} c {} {} {} c f",
+                    pt(0.5 + r, 0.5),
+                    pt(0.5 + r, 0.5 + k),
+                    pt(0.5 + k, 0.5 + r),
+                    pt(0.5, 0.5 + r),
+                    pt(0.5 - k, 0.5 + r),
+                    pt(0.5 - r, 0.5 + k),
+                    pt(0.5 - r, 0.5),
+                    pt(0.5 - r, 0.5 - k),
+                    pt(0.5 - k, 0.5 - r),
+                    pt(0.5, 0.5 - r),
+                    pt(0.5 + k, 0.5 - r),
+                    pt(0.5 + r, 0.5 - k),
+                    pt(0.5 + r, 0.5),
+                );
+            }
+            b'n' => {
+                let _ = writeln!(
+                    s,
+                    "{fill} {} {} {} re f",
+                    pt(0.2, 0.2),
+                    num(0.6 * m),
+                    num(0.6 * m)
+                );
+            }
+            b'u' => {
+                let _ = writeln!(
+                    s,
+                    "{fill} {} m {} l {} l {} l h f",
+                    pt(0.5, 0.1),
+                    pt(0.9, 0.5),
+                    pt(0.5, 0.9),
+                    pt(0.1, 0.5)
+                );
+            }
+            b'8' => {
+                let _ = writeln!(
+                    s,
+                    "{stroke} {} w 1 J {} m {} l {} m {} l S",
+                    num(0.14 * m),
+                    pt(0.15, 0.15),
+                    pt(0.85, 0.85),
+                    pt(0.15, 0.85),
+                    pt(0.85, 0.15)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "{stroke} {} w 1 J 1 j {} m {} l {} l S",
+                    num(0.14 * m),
+                    pt(0.12, 0.52),
+                    pt(0.4, 0.18),
+                    pt(0.88, 0.85)
+                );
+            }
         }
-        b'n' => {
-            let _ = writeln!(
-                s,
-                "{fill} {} {} {} re f",
-                pt(0.2, 0.2),
-                num(0.6 * m),
-                num(0.6 * m)
-            );
-        }
-        b'u' => {
-            let _ = writeln!(
-                s,
-                "{fill} {} m {} l {} l {} l h f",
-                pt(0.5, 0.1),
-                pt(0.9, 0.5),
-                pt(0.5, 0.9),
-                pt(0.1, 0.5)
-            );
-        }
-        b'8' => {
-            let _ = writeln!(
-                s,
-                "{stroke} {} w 1 J {} m {} l {} m {} l S",
-                num(0.14 * m),
-                pt(0.15, 0.15),
-                pt(0.85, 0.85),
-                pt(0.15, 0.85),
-                pt(0.85, 0.15)
-            );
-        }
-        _ => {
-            let _ = writeln!(
-                s,
-                "{stroke} {} w 1 J 1 j {} m {} l {} l S",
-                num(0.14 * m),
-                pt(0.12, 0.52),
-                pt(0.4, 0.18),
-                pt(0.88, 0.85)
-            );
-        }
+        let _ = writeln!(s, "Q");
     }
-    let _ = writeln!(s, "Q");
 }
 
 #[cfg(test)]
@@ -551,14 +551,7 @@ mod tests {
                 align: 0,
             },
         );
-        let text = String::from_utf8_lossy(&g.content).into_owned();
-        let size: f32 = text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .windows(2)
-            .find(|w| w[1] == "Tf")
-            .and_then(|w| w[0].parse().ok())
-            .unwrap_or(0.0);
+        let size = font_size(&g.content);
         assert!(
             size > MIN_SIZE && StandardFont::HELVETICA.width("Västra Götalands län", size) <= 56.5,
             "{size}"

@@ -228,6 +228,11 @@ fn shown_of(doc: &Document, id: ObjectId) -> Shown {
     }
 }
 
+/// A choice field's `/Opt` (or a radio group's), one literal string an option.
+fn string_literals(options: &[&str]) -> Vec<Object> {
+    options.iter().map(|o| Object::string_literal(*o)).collect()
+}
+
 fn rect_at(y: i64) -> Object {
     vec![100.into(), y.into(), 300.into(), (y + 40).into()].into()
 }
@@ -235,10 +240,7 @@ fn rect_at(y: i64) -> Object {
 #[test]
 fn a_list_box_shows_its_value_not_its_index_hint() {
     let (mut doc, page, _) = form();
-    let opts: Vec<Object> = ["Avi", "Konto", "Kontant"]
-        .iter()
-        .map(|o| Object::string_literal(*o))
-        .collect();
+    let opts = string_literals(&["Avi", "Konto", "Kontant"]);
     // /I is only a hint (PDF 32000-1 §12.7.4.4): where it differs from /V, /V is the value.
     let list = add_widget(
         &mut doc,
@@ -254,10 +256,7 @@ fn a_list_box_shows_its_value_not_its_index_hint() {
         other => panic!("{other:?}"),
     }
     // Where /I agrees with /V it picks among options with the same export value.
-    let dup: Vec<Object> = ["Konto", "Konto"]
-        .iter()
-        .map(|o| Object::string_literal(*o))
-        .collect();
+    let dup = string_literals(&["Konto", "Konto"]);
     set(&mut doc, list, "Opt", dup);
     set(&mut doc, list, "I", vec![1.into()]);
     match shown_of(&doc, list) {
@@ -291,10 +290,7 @@ fn drawn_on(doc: &Document, id: ObjectId) -> bool {
 #[test]
 fn radio_buttons_without_appearances_print_only_the_chosen_one() {
     let (mut doc, page, _) = form();
-    let opt: Vec<Object> = ["avi", "konto"]
-        .iter()
-        .map(|o| Object::string_literal(*o))
-        .collect();
+    let opt = string_literals(&["avi", "konto"]);
     let [avi, konto] = radio_group(
         &mut doc,
         page,
@@ -610,13 +606,7 @@ fn a_font_size_that_is_no_number_is_auto_size() {
         };
         let content =
             String::from_utf8_lossy(&appearance::generate(&look, &shown).content).into_owned();
-        let tf: f32 = content
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .windows(2)
-            .find(|w| w[1] == "Tf")
-            .and_then(|w| w[0].parse().ok())
-            .unwrap_or(0.0);
+        let tf = appearance::font_size(content.as_bytes());
         assert!(tf > 3.0, "{size}: {content}");
     }
 }
@@ -683,10 +673,7 @@ fn a_value_that_does_not_fit_its_box_is_refused_not_clipped() {
     let auto = narrow(&mut doc, "/Helv 0 Tf 0 g", FF_MULTILINE);
     assert_eq!(plan_of(&doc, auto).1, None);
     // A list box scrolled (/TI) past its chosen option would print without it.
-    let opts: Vec<Object> = ["Avi", "Konto", "Kontant", "Check", "Swish"]
-        .iter()
-        .map(|o| Object::string_literal(*o))
-        .collect();
+    let opts = string_literals(&["Avi", "Konto", "Kontant", "Check", "Swish"]);
     let list = add_widget(
         &mut doc,
         page,
