@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use kuvert::config::Config;
+use kuvert::error::Problem;
 use kuvert::i18n::{self, Label, Lang, Text};
 use kuvert::model::{Role, ScanSource, User, Verdict};
 use kuvert::store::{DbKind, Store};
@@ -77,9 +78,10 @@ impl Ctx {
     fn busy_timeout(&self) -> anyhow::Result<std::time::Duration> {
         let ms = match std::env::var("KUVERT_BUSY_TIMEOUT_MS") {
             Ok(v) => v.trim().parse::<u64>().map_err(|_| {
-                Error::Invalid(format!(
-                    "KUVERT_BUSY_TIMEOUT_MS={v} is not a number of milliseconds"
-                ))
+                Error::from(Problem::BadVariable {
+                    name: "KUVERT_BUSY_TIMEOUT_MS".into(),
+                    value: v.clone(),
+                })
             })?,
             Err(_) => self.config.busy_timeout_ms,
         };
@@ -183,16 +185,15 @@ fn write_report(out: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    let name = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Invalid(format!("--out {}: not a file name", out.display())))?;
+    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        Error::from(Problem::BadOut {
+            out: out.to_owned(),
+        })
+    })?;
     if !dir.is_dir() {
-        return Err(Error::Invalid(format!(
-            "--out {}: the folder {} does not exist",
-            out.display(),
-            dir.display()
-        ))
+        return Err(Error::from(Problem::BadOut {
+            out: out.to_owned(),
+        })
         .into());
     }
     Ok(kuvert::print::write_atomically(dir, name, bytes)?)

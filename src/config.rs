@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::i18n::Lang;
 use crate::model::Address;
 use crate::policy::PolicyKey;
@@ -162,7 +162,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::io(format!("reading config {}", path.display()), e))?;
-        Self::parse(&text).map_err(|e| Error::Invalid(format!("config {}: {e}", path.display())))
+        Self::parse(&text).map_err(|detail| {
+            Error::from(Problem::BadConfig {
+                path: path.to_owned(),
+                detail,
+            })
+        })
     }
 
     /// Parses config text and checks its values.

@@ -188,6 +188,13 @@ pub enum Problem {
     LogFolder { path: PathBuf, cause: String },
     /// The OS does not say who is logged in (exit 3).
     NoOsAccount { cause: String },
+    /// A config file kuvert cannot use; `detail` is the parser's or the check's (exit 2).
+    BadConfig { path: PathBuf, detail: String },
+    /// An environment variable (`KUVERT_LOG`, `KUVERT_BUSY_TIMEOUT_MS`) kuvert cannot use
+    /// (exit 2).
+    BadVariable { name: String, value: String },
+    /// `--out` names no file, or a file in a folder that does not exist (exit 2).
+    BadOut { out: PathBuf },
 }
 
 impl Problem {
@@ -200,7 +207,10 @@ impl Problem {
             | CaseExists { .. }
             | AlreadyAttached { .. }
             | AccountTaken { .. }
-            | NoHeadFile { .. } => 2,
+            | NoHeadFile { .. }
+            | BadConfig { .. }
+            | BadVariable { .. }
+            | BadOut { .. } => 2,
             NoDatabase { .. }
             | NotADatabase { .. }
             | UnknownPolicyValue { .. }

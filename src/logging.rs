@@ -25,9 +25,10 @@ pub fn log_dir(config: &Config, db: &Path) -> PathBuf {
 /// The level: `KUVERT_LOG`, else `log_level` in the config (`off`, `error` … `trace`).
 pub fn level(config: &Config) -> Result<LevelFilter> {
     let level = match std::env::var(LEVEL_ENV) {
-        Ok(text) => {
-            LogLevel::parse(&text).map_err(|e| Error::Invalid(format!("{LEVEL_ENV}: {e}")))?
-        }
+        Ok(text) => LogLevel::parse(&text).map_err(|_| Problem::BadVariable {
+            name: LEVEL_ENV.into(),
+            value: text.clone(),
+        })?,
         Err(_) => config.log_level,
     };
     Ok(match level {

@@ -129,6 +129,27 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (NoOsAccount { cause }, Lang::En) => {
             format!("cannot tell which OS account runs kuvert: {cause}")
         }
+        (BadConfig { path, detail }, Lang::Sv) => format!(
+            "Inställningsfilen {} kan inte användas: {detail}. Rätta filen (se README, Inställningar) och försök igen",
+            path.display()
+        ),
+        (BadConfig { path, detail }, Lang::En) => format!(
+            "config {}: {detail}. Correct the file (see README, Configuration) and try again",
+            path.display()
+        ),
+        (BadVariable { name, value }, Lang::Sv) => format!(
+            "Miljövariabeln {name}={value} går inte att använda: se README för vad den får vara, eller ta bort den"
+        ),
+        (BadVariable { name, value }, Lang::En) => format!(
+            "the environment variable {name}={value} cannot be used: see the README for what it may be, or unset it"
+        ),
+        (BadOut { out }, Lang::Sv) => {
+            format!("--out {}: ange en fil i en mapp som finns", out.display())
+        }
+        (BadOut { out }, Lang::En) => format!(
+            "--out {}: give a file in a folder that exists",
+            out.display()
+        ),
     }
 }
 
@@ -454,6 +475,9 @@ mod tests {
             NoHeadFile { .. } => 10,
             LogFolder { .. } => 11,
             NoOsAccount { .. } => 12,
+            BadConfig { .. } => 13,
+            BadVariable { .. } => 14,
+            BadOut { .. } => 15,
         }
     }
 
@@ -487,13 +511,22 @@ mod tests {
             NoOsAccount {
                 cause: "no passwd entry".into(),
             },
+            BadConfig {
+                path: path(),
+                detail: "unknown field `printer`".into(),
+            },
+            BadVariable {
+                name: "KUVERT_LOG".into(),
+                value: "loud".into(),
+            },
+            BadOut { out: path() },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=12).collect::<Vec<_>>(),
+            (0..=15).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {
