@@ -192,6 +192,11 @@ pub fn session_log(tx: &Tx<'_>, filter: &SessionFilter) -> Result<Vec<SessionEnt
                     let entry =
                         deviation_entry(tx, id, &e.time, *kind, code, *other_mailing, other_case)?;
                     mailings[idx].deviations.push(entry);
+                } else if event.is_none() && e.kind == "deviation" {
+                    // One this version cannot read still counts: a lead must see every stop.
+                    let entry =
+                        deviation_entry(tx, id, &e.time, Verdict::Unknown, "", None, &None)?;
+                    mailings[idx].deviations.push(entry);
                 }
                 let m = &mut mailings[idx];
                 if event.as_ref().and_then(override_kind).is_some() {

@@ -846,6 +846,35 @@ fn a_broken_lock_is_one_override() {
     );
 }
 
+/// A deviation this version cannot read (written by a newer kuvert, say) still counts in the
+/// lead's log: a stop is never dropped from the report for its shape.
+#[test]
+fn a_deviation_of_an_unknown_shape_still_counts() {
+    let mut fx = Fixture::at(datetime!(2026-11-04 08:00 UTC));
+    let s1 = fx.login(H1);
+    let lead = fx.login(LEAD);
+    let case = fx.plain_cases(&s1)[0].clone();
+    let m = fx.start_plain(&s1, &case).mailing;
+    fx.print(&s1, None);
+    let c = rusqlite::Connection::open(&fx.env.db).expect("open the database");
+    c.execute(
+        "INSERT INTO events(time, session_id, account, mailing_id, case_no, kind, detail,
+                            prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'deviation', '{\"kind\":\"smudged\"}', ?6, ?6)",
+        rusqlite::params![fx.stamp(), s1.id, H1, m, case.case, "0".repeat(64)],
+    )
+    .expect("an event of a shape this version does not know");
+    drop(c);
+
+    let log = fx.log(&lead, &LogQuery::default());
+    let entry = log
+        .iter()
+        .find(|e| e.session == s1.id)
+        .expect("H1's session");
+    assert_eq!(entry.counts.deviations, 1);
+    assert_eq!(entry.mailings[0].deviations[0].kind, "unknown");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The command line: a known two days, read by the real binary
 // ---------------------------------------------------------------------------------------------
