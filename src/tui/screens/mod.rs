@@ -132,6 +132,24 @@ impl FirstLine {
         }
         ControlFlow::Break(Effect::None)
     }
+
+    /// The quit question while it waits, else the last message.
+    pub fn draw_note(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        use ratatui::widgets::{Paragraph, Wrap};
+        let note = if self.asking_quit {
+            Some(
+                Paragraph::new(ctx.t(crate::i18n::Ui::AskQuit))
+                    .style(Style::new().bold().fg(Color::Yellow)),
+            )
+        } else {
+            self.message
+                .as_ref()
+                .map(|m| Paragraph::new(crate::tui::sanitize(m)).style(Style::new().fg(Color::Red)))
+        };
+        if let Some(p) = note {
+            frame.render_widget(p.wrap(Wrap { trim: true }), area);
+        }
+    }
 }
 
 /// "N sheets go in the envelope", counted by the plan's one rule, as compose and review

@@ -236,16 +236,6 @@ impl Screen for StartScreen {
             .block(Block::bordered().title(ctx.t(Ui::CaseNumberPrompt))),
             prompt,
         );
-        let note = if self.line.asking_quit {
-            Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
-        } else {
-            self.line
-                .message
-                .as_ref()
-                .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
-        };
-        if let Some(p) = note {
-            frame.render_widget(p.wrap(Wrap { trim: true }), message);
-        }
+        self.line.draw_note(frame, message, ctx);
     }
 }

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style, Stylize};
+use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
@@ -146,16 +146,6 @@ impl Screen for StationScreen {
                 list,
             );
         }
-        let note = if self.line.asking_quit {
-            Some(Paragraph::new(ctx.t(Ui::AskQuit)).style(Style::new().bold().fg(Color::Yellow)))
-        } else {
-            self.line
-                .message
-                .as_ref()
-                .map(|m| Paragraph::new(sanitize(m)).style(Style::new().fg(Color::Red)))
-        };
-        if let Some(p) = note {
-            frame.render_widget(p.wrap(Wrap { trim: true }), message);
-        }
+        self.line.draw_note(frame, message, ctx);
     }
 }
