@@ -195,6 +195,9 @@ pub enum Problem {
     BadVariable { name: String, value: String },
     /// `--out` names no file, or a file in a folder that does not exist (exit 2).
     BadOut { out: PathBuf },
+    /// `--db` names a PostgreSQL server, which this version cannot connect to yet; `server`
+    /// has no password in it (exit 3, as for a server that cannot be reached).
+    ServerNotYet { server: String },
 }
 
 impl Problem {
@@ -216,7 +219,8 @@ impl Problem {
             | UnknownPolicyValue { .. }
             | NotAHeadFile { .. }
             | LogFolder { .. }
-            | NoOsAccount { .. } => 3,
+            | NoOsAccount { .. }
+            | ServerNotYet { .. } => 3,
         }
     }
 }

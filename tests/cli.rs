@@ -666,3 +666,63 @@ fn case_list_has_column_headers() {
     assert!(text.starts_with("Case"), "{text}");
     assert!(text.lines().next().expect("header").contains("Locked by"));
 }
+
+/// A PostgreSQL address in `--db`, `KUVERT_DB` or the config's `db` is never taken for a file
+/// name: nothing is created (before, `init` made a folder called `postgresql:`), the exit is
+/// 3, and the message names the server without its password.
+#[test]
+fn a_server_address_is_never_a_file_name() {
+    let env = Env::new();
+    let url = "postgresql://anna:hemligt@db.fk.se/kuvert";
+    let kuvert = |args: &[&str], db_env: Option<&str>, config: &Path| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kuvert"));
+        cmd.args(args)
+            .current_dir(env.dir.path())
+            .env("KUVERT_CONFIG", config)
+            .env("HOME", env.dir.path())
+            .env_remove("KUVERT_USER")
+            .env_remove("KUVERT_LANG")
+            .env_remove("KUVERT_DB");
+        if let Some(db) = db_env {
+            cmd.env("KUVERT_DB", db);
+        }
+        cmd.output().expect("run kuvert")
+    };
+    let with_db = env.dir.path().join("with-db.toml");
+    std::fs::write(&with_db, format!("db = \"{url}\"\n")).expect("config");
+    let runs = [
+        kuvert(&["--db", url, "init"], None, &env.config),
+        kuvert(
+            &["--db", "postgresql:///x", "demo", "--no-tui"],
+            None,
+            &env.config,
+        ),
+        kuvert(&["init"], Some(url), &env.config),
+        kuvert(&["case", "list"], None, &with_db),
+    ];
+    for out in &runs {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains("PostgreSQL-server"), "{stderr}");
+        assert!(
+            !stderr.contains("hemligt"),
+            "the password is shown: {stderr}"
+        );
+    }
+    assert!(
+        String::from_utf8_lossy(&runs[0].stderr).contains("postgresql://anna:***@db.fk.se/kuvert"),
+        "the server is named"
+    );
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    let mut expected = vec![
+        std::ffi::OsString::from("kuvert.toml"),
+        std::ffi::OsString::from("with-db.toml"),
+    ];
+    let mut left_sorted = left.clone();
+    left_sorted.sort();
+    expected.sort();
+    assert_eq!(left_sorted, expected, "nothing was created");
+}

@@ -83,6 +83,12 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
             "{} exists; the scale database is only made anew (remove it first)",
             path.display()
         ),
+        (ServerNotYet { server }, Lang::Sv) => format!(
+            "{server} är en PostgreSQL-server, och den här versionen av kuvert kan ännu inte ansluta till en server; inget har skapats eller ändrats. Ange en SQLite-fil med --db"
+        ),
+        (ServerNotYet { server }, Lang::En) => format!(
+            "{server} is a PostgreSQL server, and this version of kuvert cannot connect to a server yet; nothing was created or changed. Give a SQLite file with --db"
+        ),
         (CaseExists { number }, Lang::Sv) => format!("ärende {number} finns redan i databasen"),
         (CaseExists { number }, Lang::En) => {
             format!("case {number} already exists in the database")
@@ -478,6 +484,7 @@ mod tests {
             BadConfig { .. } => 13,
             BadVariable { .. } => 14,
             BadOut { .. } => 15,
+            ServerNotYet { .. } => 16,
         }
     }
 
@@ -520,13 +527,16 @@ mod tests {
                 value: "loud".into(),
             },
             BadOut { out: path() },
+            ServerNotYet {
+                server: "postgresql://anna:***@db.fk.se/kuvert".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=15).collect::<Vec<_>>(),
+            (0..=16).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {
