@@ -74,14 +74,12 @@ fn without_password(url: &str) -> String {
     let end = url[start..]
         .find(['/', '?'])
         .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
-        Some(at) => {
-            let userinfo = &url[start..start + at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[start + at..]),
-                None => url.to_owned(),
-            }
-        }
+    let authority = &url[start..end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    match authority[..at].split_once(':') {
+        Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[start + at..]),
         None => url.to_owned(),
     }
 }

@@ -675,17 +675,12 @@ fn a_server_address_is_never_a_file_name() {
     let env = Env::new();
     let url = "postgresql://anna:hemligt@db.fk.se/kuvert";
     let kuvert = |args: &[&str], db_env: Option<&str>, config: &Path| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kuvert"));
-        cmd.args(args)
-            .current_dir(env.dir.path())
-            .env("KUVERT_CONFIG", config)
-            .env("HOME", env.dir.path())
-            .env_remove("KUVERT_USER")
-            .env_remove("KUVERT_LANG")
-            .env_remove("KUVERT_DB");
-        if let Some(db) = db_env {
-            cmd.env("KUVERT_DB", db);
-        }
+        let mut cmd = env.command(None, args);
+        cmd.current_dir(env.dir.path()).env("KUVERT_CONFIG", config);
+        match db_env {
+            Some(db) => cmd.env("KUVERT_DB", db),
+            None => cmd.env_remove("KUVERT_DB"),
+        };
         cmd.output().expect("run kuvert")
     };
     let with_db = env.dir.path().join("with-db.toml");
@@ -713,16 +708,10 @@ fn a_server_address_is_never_a_file_name() {
         String::from_utf8_lossy(&runs[0].stderr).contains("postgresql://anna:***@db.fk.se/kuvert"),
         "the server is named"
     );
-    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+    let mut left: Vec<_> = std::fs::read_dir(env.dir.path())
         .expect("read dir")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    let mut expected = vec![
-        std::ffi::OsString::from("kuvert.toml"),
-        std::ffi::OsString::from("with-db.toml"),
-    ];
-    let mut left_sorted = left.clone();
-    left_sorted.sort();
-    expected.sort();
-    assert_eq!(left_sorted, expected, "nothing was created");
+    left.sort();
+    assert_eq!(left, ["kuvert.toml", "with-db.toml"], "nothing was created");
 }

@@ -33,8 +33,9 @@ impl Env {
         env
     }
 
-    /// Runs `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account).
-    pub fn run(&self, user: Option<&str>, args: &[&str]) -> Output {
+    /// `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account), isolated in this
+    /// folder, for a test that changes one more thing before it runs.
+    pub fn command(&self, user: Option<&str>, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
         cmd.args(args)
             .env("KUVERT_DB", &self.db)
@@ -45,7 +46,12 @@ impl Env {
         if let Some(u) = user {
             cmd.env("KUVERT_USER", u);
         }
-        cmd.output().expect("run kuvert")
+        cmd
+    }
+
+    /// Runs `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account).
+    pub fn run(&self, user: Option<&str>, args: &[&str]) -> Output {
+        self.command(user, args).output().expect("run kuvert")
     }
 
     /// Runs with `--json`, asserts the exit code, parses stdout.
