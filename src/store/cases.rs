@@ -1,8 +1,6 @@
 //! Cases, their parties and documents, and document bytes.
 
-use rusqlite::{OptionalExtension, Row};
-
-use super::Tx;
+use super::{Row, Tx};
 use crate::country::Country;
 use crate::error::{Problem, Result};
 use crate::idnum::mask_stored;
@@ -43,40 +41,41 @@ pub struct NewDocument<'a> {
 
 /// Cases of a team, with their lock holder.
 pub fn list(c: &Tx<'_>, team: &str) -> Result<Vec<CaseSummary>> {
-    let mut stmt = c.prepare_cached(
+    c.rows(
         "SELECT c.number, c.benefit, c.team, l.account
          FROM cases c LEFT JOIN case_locks l ON l.case_id = c.id
          WHERE c.team = ?1 ORDER BY c.number",
-    )?;
-    let rows = stmt.query_map([team], |r| {
-        Ok(CaseSummary {
-            case: r.get(0)?,
-            benefit: r.get(1)?,
-            team: r.get(2)?,
-            locked_by: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&team],
+        |r| {
+            Ok(CaseSummary {
+                case: r.get(0)?,
+                benefit: r.get(1)?,
+                team: r.get(2)?,
+                locked_by: r.get(3)?,
+            })
+        },
+    )
 }
 
 /// A case by its number.
 pub fn by_number(c: &Tx<'_>, number: &str) -> Result<Option<CaseRow>> {
-    Ok(
-        c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE number = ?1")?
-            .query_row([number], case_row)
-            .optional()?,
+    c.row(
+        "SELECT id, number, benefit, team FROM cases WHERE number = ?1",
+        &[&number],
+        case_row,
     )
 }
 
 /// A case by id.
 pub fn by_id(c: &Tx<'_>, id: i64) -> Result<CaseRow> {
-    Ok(
-        c.prepare_cached("SELECT id, number, benefit, team FROM cases WHERE id = ?1")?
-            .query_row([id], case_row)?,
+    c.one(
+        "SELECT id, number, benefit, team FROM cases WHERE id = ?1",
+        &[&id],
+        case_row,
     )
 }
 
-fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
+fn case_row(r: &Row<'_>) -> Result<CaseRow> {
     Ok(CaseRow {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -88,23 +87,18 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
 const PARTY_COLUMNS: &str =
     "id, role, name, id_number, protected, care_of, street, postal_code, city, country";
 
-fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
+fn party_row(r: &Row<'_>) -> Result<Party> {
     let role: String = r.get(1)?;
     let id_number: String = r.get(3)?;
     let protected: bool = r.get(4)?;
     let street: Option<String> = r.get(6)?;
     let postal_code: Option<String> = r.get(7)?;
     let city: Option<String> = r.get(8)?;
-    let country = match r.get::<_, Option<String>>(9)? {
+    let country = match r.get::<Option<String>>(9)? {
         // Only a protected party (who has no address) or a purged one has no country.
         None => Country::SWEDEN,
-        Some(code) => Country::from_code(&code).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                9,
-                rusqlite::types::Type::Text,
-                format!("'{code}' is not an ISO 3166-1 country code").into(),
-            )
-        })?,
+        Some(code) => Country::from_code(&code)
+            .ok_or_else(|| super::bad_column(9, "an ISO 3166-1 country code", code))?,
     };
     // A protected party has no address in the database (a CHECK constraint); the `protected`
     // test here is a second lock on the same door.
@@ -131,34 +125,36 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<Party> {
 
 /// The parties of a case, applicant first.
 pub fn parties(c: &Tx<'_>, case_id: i64) -> Result<Vec<Party>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {PARTY_COLUMNS} FROM parties WHERE case_id = ?1
-         ORDER BY CASE role WHEN 'applicant' THEN 0 WHEN 'representative' THEN 1
-                            WHEN 'employer' THEN 2 ELSE 3 END, id"
-    ))?;
-    let rows = stmt.query_map([case_id], party_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    c.rows(
+        &format!(
+            "SELECT {PARTY_COLUMNS} FROM parties WHERE case_id = ?1
+             ORDER BY CASE role WHEN 'applicant' THEN 0 WHEN 'representative' THEN 1
+                                WHEN 'employer' THEN 2 ELSE 3 END, id"
+        ),
+        &[&case_id],
+        party_row,
+    )
 }
 
 /// One party, only if it belongs to the given case.
 pub fn party_of_case(c: &Tx<'_>, case_id: i64, party: PartyId) -> Result<Option<Party>> {
-    Ok(c.prepare_cached(&format!(
-        "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1 AND case_id = ?2"
-    ))?
-    .query_row((party, case_id), party_row)
-    .optional()?)
+    c.row(
+        &format!("SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1 AND case_id = ?2"),
+        &[&party, &case_id],
+        party_row,
+    )
 }
 
 /// One party by id (any case).
 pub fn party(c: &Tx<'_>, party: PartyId) -> Result<Option<Party>> {
-    Ok(c.prepare_cached(&format!(
-        "SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"
-    ))?
-    .query_row([party], party_row)
-    .optional()?)
+    c.row(
+        &format!("SELECT {PARTY_COLUMNS} FROM parties WHERE id = ?1"),
+        &[&party],
+        party_row,
+    )
 }
 
-fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+fn document_row(r: &Row<'_>) -> Result<Document> {
     Ok(Document {
         id: r.get(0)?,
         title: r.get(1)?,
@@ -166,105 +162,107 @@ fn document_row(r: &Row<'_>) -> rusqlite::Result<Document> {
         date: r.get(3)?,
         subject: r.get(4)?,
         pages: r.get(5)?,
-        sha256: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        sha256: r.get::<Option<String>>(6)?.unwrap_or_default(),
     })
 }
 
 /// The documents of a case, newest first.
 pub fn documents(c: &Tx<'_>, case_id: i64) -> Result<Vec<Document>> {
-    let mut stmt = c.prepare_cached(
+    c.rows(
         "SELECT id, title, kind, date, subject_id, pages, sha256 FROM documents
          WHERE case_id = ?1 ORDER BY date DESC, id",
-    )?;
-    let rows = stmt.query_map([case_id], document_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&case_id],
+        document_row,
+    )
 }
 
 /// A document and the case it belongs to.
 pub fn document(c: &Tx<'_>, id: DocumentId) -> Result<Option<(Document, i64)>> {
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT id, title, kind, date, subject_id, pages, sha256, case_id FROM documents WHERE id = ?1",
-    )?
-    .query_row([id], |r| Ok((document_row(r)?, r.get(7)?)))
-    .optional()?)
+        &[&id],
+        |r| Ok((document_row(r)?, r.get(7)?)),
+    )
 }
 
 /// The PDF bytes of a document; `None` once purged.
 pub fn document_bytes(c: &Tx<'_>, id: DocumentId) -> Result<Option<Vec<u8>>> {
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1",
-    )?
-    .query_row([id], |r| r.get(0))
-    .optional()?)
+        &[&id],
+        |r| r.get(0),
+    )
 }
 
 /// The lock on a case, with the holder's display name.
 pub fn lock(c: &Tx<'_>, case_id: i64) -> Result<Option<LockInfo>> {
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT l.account, u.name, l.since, l.mailing_id
          FROM case_locks l JOIN users u ON u.account = l.account WHERE l.case_id = ?1",
-    )?
-    .query_row([case_id], |r| {
-        Ok(LockInfo {
-            account: r.get(0)?,
-            name: r.get(1)?,
-            since: r.get(2)?,
-            mailing: r.get(3)?,
-        })
-    })
-    .optional()?)
+        &[&case_id],
+        |r| {
+            Ok(LockInfo {
+                account: r.get(0)?,
+                name: r.get(1)?,
+                since: r.get(2)?,
+                mailing: r.get(3)?,
+            })
+        },
+    )
 }
 
 /// Inserts a case; a case number already in use is refused.
 pub fn insert_case(c: &Tx<'_>, number: &str, benefit: &str, team: &str) -> Result<i64> {
     super::people::ensure_team(c, team)?;
-    match c.execute(
-        "INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3)",
-        (number, benefit, team),
+    match c.one(
+        "INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3) RETURNING id",
+        &[&number, &benefit, &team],
+        |r| r.get(0),
     ) {
-        Ok(_) => Ok(c.last_insert_rowid()),
         Err(e) if super::is_unique_violation(&e) => Err(Problem::CaseExists {
             number: number.to_owned(),
         }
         .into()),
-        Err(e) => Err(e.into()),
+        other => other,
     }
 }
 
 /// Inserts a party of a case.
 pub fn insert_party(c: &Tx<'_>, case_id: i64, p: &NewParty<'_>) -> Result<PartyId> {
     let a = if p.protected { None } else { p.address };
-    c.execute(
+    c.one(
         "INSERT INTO parties(case_id, role, name, id_number, protected, care_of, street, postal_code, city, country)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        rusqlite::params![
-            case_id,
-            p.role.as_str(),
-            p.name,
-            p.id_number,
-            p.protected,
-            a.and_then(|a| a.care_of.as_deref()),
-            a.map(|a| a.street.as_str()),
-            a.map(|a| a.postal_code.as_str()),
-            a.map(|a| a.city.as_str()),
-            a.map(|a| a.country.code()),
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+        &[
+            &case_id,
+            &p.role.as_str(),
+            &p.name,
+            &p.id_number,
+            &p.protected,
+            &a.and_then(|a| a.care_of.as_deref()),
+            &a.map(|a| a.street.as_str()),
+            &a.map(|a| a.postal_code.as_str()),
+            &a.map(|a| a.city.as_str()),
+            &a.map(|a| a.country.code()),
         ],
-    )?;
-    Ok(c.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// Inserts a document; identical bytes are stored once.
 pub fn insert_document(c: &Tx<'_>, case_id: i64, d: &NewDocument<'_>) -> Result<DocumentId> {
-    c.prepare_cached("INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?1, ?2)")?
-        .execute((d.sha256, d.bytes))?;
-    c.prepare_cached(
+    c.run(
+        "INSERT INTO blobs(sha256, bytes) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        &[&d.sha256, &d.bytes],
+    )?;
+    c.one(
         "INSERT INTO documents(case_id, title, kind, date, subject_id, pages, sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(rusqlite::params![
-        case_id, d.title, d.kind, d.date, d.subject, d.pages, d.sha256
-    ])?;
-    Ok(c.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[
+            &case_id, &d.title, &d.kind, &d.date, &d.subject, &d.pages, &d.sha256,
+        ],
+        |r| r.get(0),
+    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The event table: rows are only ever inserted (triggers refuse UPDATE and DELETE).
 
-use rusqlite::{OptionalExtension, Row};
-
-use super::Tx;
+use super::{Row, Tx};
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
 
@@ -25,7 +23,7 @@ pub struct EventRow {
 const EVENT_COLUMNS: &str =
     "seq, time, session_id, account, mailing_id, case_no, kind, detail, prev_hash, hash";
 
-fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+fn event_row(r: &Row<'_>) -> Result<EventRow> {
     Ok(EventRow {
         seq: r.get(0)?,
         time: r.get(1)?,
@@ -42,57 +40,56 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 
 /// The newest event's sequence number and hash: the head of the chain.
 pub fn head(c: &Tx<'_>) -> Result<Option<(i64, String)>> {
-    Ok(
-        c.prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?,
+    c.row(
+        "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
 
 /// The hash of one event, if it exists.
 pub fn hash_at(c: &Tx<'_>, seq: i64) -> Result<Option<String>> {
-    Ok(c.prepare_cached("SELECT hash FROM events WHERE seq = ?1")?
-        .query_row([seq], |r| r.get(0))
-        .optional()?)
+    c.row("SELECT hash FROM events WHERE seq = ?1", &[&seq], |r| {
+        r.get(0)
+    })
 }
 
 /// Appends an event whose hash the caller computed.
 pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
-    c.prepare_cached(&format!(
-        "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    ))?
-    .execute(rusqlite::params![
-        e.seq,
-        e.time,
-        e.session,
-        e.account,
-        e.mailing,
-        e.case_no,
-        e.kind,
-        e.detail,
-        e.prev_hash,
-        e.hash
-    ])?;
+    c.run(
+        &format!(
+            "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        &[
+            &e.seq,
+            &e.time,
+            &e.session,
+            &e.account,
+            &e.mailing,
+            &e.case_no,
+            &e.kind,
+            &e.detail,
+            &e.prev_hash,
+            &e.hash,
+        ],
+    )?;
     Ok(())
 }
 
 /// Walks every event in order; `f` returns false to stop early.
 pub fn for_each(c: &Tx<'_>, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
-    let mut stmt = c.prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        if !f(event_row(r)?) {
-            break;
-        }
-    }
-    Ok(())
+    c.each(
+        &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"),
+        &[],
+        |r| Ok(f(event_row(r)?)),
+    )
 }
 
 /// The events of one mailing, oldest first.
 pub fn of_mailing(c: &Tx<'_>, mailing: MailingId) -> Result<Vec<EventRow>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE mailing_id = ?1 ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map([mailing], event_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    c.rows(
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE mailing_id = ?1 ORDER BY seq"),
+        &[&mailing],
+        event_row,
+    )
 }

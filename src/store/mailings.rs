@@ -1,8 +1,6 @@
 //! Mailings, the locks they hold, their attachments, prints, sheets and scans.
 
-use rusqlite::{OptionalExtension, Row};
-
-use super::Tx;
+use super::{Row, Tx};
 use crate::error::{Error, Problem, Refusal, Result};
 use crate::model::{
     DocumentId, Enclosure, MailingId, MailingState, PartyId, ScanSource, SessionId, Verdict,
@@ -31,7 +29,7 @@ const MAILING_SELECT: &str =
         m.generation, m.issued, m.round, m.printed_by, m.started
  FROM mailings m JOIN cases c ON c.id = m.case_id";
 
-fn mailing_row(r: &Row<'_>) -> rusqlite::Result<MailingRow> {
+fn mailing_row(r: &Row<'_>) -> Result<MailingRow> {
     let state: String = r.get(5)?;
     Ok(MailingRow {
         id: r.get(0)?,
@@ -51,19 +49,21 @@ fn mailing_row(r: &Row<'_>) -> rusqlite::Result<MailingRow> {
 
 /// The user's open mailing (there is at most one: a unique index).
 pub fn open_for(c: &Tx<'_>, account: &str) -> Result<Option<MailingRow>> {
-    Ok(c.prepare_cached(&format!(
-        "{MAILING_SELECT} WHERE m.account = ?1 AND m.state IN ('draft', 'printed', 'verified')"
-    ))?
-    .query_row([account], mailing_row)
-    .optional()?)
+    c.row(
+        &format!(
+            "{MAILING_SELECT} WHERE m.account = ?1 AND m.state IN ('draft', 'printed', 'verified')"
+        ),
+        &[&account],
+        mailing_row,
+    )
 }
 
 /// A mailing by id.
 pub fn by_id(c: &Tx<'_>, id: MailingId) -> Result<Option<MailingRow>> {
-    Ok(
-        c.prepare_cached(&format!("{MAILING_SELECT} WHERE m.id = ?1"))?
-            .query_row([id], mailing_row)
-            .optional()?,
+    c.row(
+        &format!("{MAILING_SELECT} WHERE m.id = ?1"),
+        &[&id],
+        mailing_row,
     )
 }
 
@@ -74,9 +74,7 @@ pub(crate) fn by_token_sql() -> String {
 
 /// The mailing that printed codes with this token.
 pub fn by_token(c: &Tx<'_>, token: &str) -> Result<Option<MailingRow>> {
-    Ok(c.prepare_cached(&by_token_sql())?
-        .query_row([token], mailing_row)
-        .optional()?)
+    c.row(&by_token_sql(), &[&token], mailing_row)
 }
 
 /// Opens a mailing in draft and locks its case, in the caller's transaction. The unique
@@ -92,24 +90,24 @@ pub fn insert_with_lock(
     token: &str,
     now: &str,
 ) -> Result<MailingId> {
-    let inserted = c.execute(
+    let inserted = c.one(
         "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token, started)
-         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
-        (case_id, account, session, recipient, token, now),
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6) RETURNING id",
+        &[&case_id, &account, &session, &recipient, &token, &now],
+        |r| r.get(0),
     );
-    match inserted {
-        Ok(_) => {}
+    let id: MailingId = match inserted {
+        Ok(id) => id,
         Err(e) if super::is_unique_violation(&e) => {
             return Err(Error::Environment(
                 "another mailing was opened at the same moment; try again".into(),
             ));
         }
-        Err(e) => return Err(e.into()),
-    }
-    let id = c.last_insert_rowid();
-    c.execute(
+        Err(e) => return Err(e),
+    };
+    c.run(
         "INSERT INTO case_locks(case_id, mailing_id, account, since) VALUES (?1, ?2, ?3, ?4)",
-        (case_id, id, account, now),
+        &[&case_id, &id, &account, &now],
     )?;
     Ok(id)
 }
@@ -124,41 +122,41 @@ pub fn set_state(
     reason: Option<&str>,
 ) -> Result<()> {
     let closed = (!state.is_open()).then_some(now);
-    c.execute(
+    c.run(
         "UPDATE mailings SET state = ?2, closed = ?3, close_reason = ?4 WHERE id = ?1",
-        (id, state.as_str(), closed, reason),
+        &[&id, &state.as_str(), &closed, &reason],
     )?;
     Ok(())
 }
 
 /// Starts a new scan round: the scanned set is empty again.
 pub fn new_round(c: &Tx<'_>, id: MailingId) -> Result<u32> {
-    Ok(c.query_row(
+    c.one(
         "UPDATE mailings SET round = round + 1 WHERE id = ?1 RETURNING round",
-        [id],
+        &[&id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// The attached documents in the order they will be printed.
 pub fn enclosures(c: &Tx<'_>, id: MailingId) -> Result<Vec<Enclosure>> {
-    let mut stmt = c.prepare_cached(
+    c.rows(
         "SELECT d.id, d.title, d.kind, d.date, d.pages, d.subject_id, md.other_subject
          FROM mailing_documents md JOIN documents d ON d.id = md.document_id
          WHERE md.mailing_id = ?1 ORDER BY md.position",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Enclosure {
-            document: r.get(0)?,
-            title: r.get(1)?,
-            kind: r.get(2)?,
-            date: r.get(3)?,
-            pages: r.get(4)?,
-            subject: r.get(5)?,
-            confirmed_other_subject: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&id],
+        |r| {
+            Ok(Enclosure {
+                document: r.get(0)?,
+                title: r.get(1)?,
+                kind: r.get(2)?,
+                date: r.get(3)?,
+                pages: r.get(4)?,
+                subject: r.get(5)?,
+                confirmed_other_subject: r.get(6)?,
+            })
+        },
+    )
 }
 
 /// Attaches a document at the end of the list.
@@ -169,45 +167,43 @@ pub fn attach(
     document: DocumentId,
     other_subject: bool,
 ) -> Result<()> {
-    let attached = c.execute(
+    let attached = c.run(
         "INSERT INTO mailing_documents(mailing_id, case_id, document_id, position, other_subject)
          VALUES (?1, ?2, ?3,
                  (SELECT coalesce(max(position), 0) + 1 FROM mailing_documents WHERE mailing_id = ?1),
                  ?4)",
-        (id, case_id, document, other_subject),
+        &[&id, &case_id, &document, &other_subject],
     );
     match attached {
         Ok(_) => Ok(()),
         Err(e) if super::is_unique_violation(&e) => {
             Err(Problem::AlreadyAttached { document }.into())
         }
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
-        {
+        Err(e) if super::is_foreign_key_violation(&e) => {
             // The composite foreign key refused a document of another case.
             let case = super::cases::by_id(c, case_id)?.number;
             Err(Refusal::DocumentOfOtherCase { document, case }.into())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
 /// Detaches a document; false if it was not attached.
 pub fn detach(c: &Tx<'_>, id: MailingId, document: DocumentId) -> Result<bool> {
-    Ok(c.execute(
+    Ok(c.run(
         "DELETE FROM mailing_documents WHERE mailing_id = ?1 AND document_id = ?2",
-        (id, document),
+        &[&id, &document],
     )? == 1)
 }
 
 /// Reserves the next print generation before rendering, so that the codes of a print that
 /// never completes (printer error, crash) are never reused: they scan as stale.
 pub fn reserve_generation(c: &Tx<'_>, id: MailingId) -> Result<u32> {
-    Ok(c.query_row(
+    c.one(
         "UPDATE mailings SET issued = issued + 1 WHERE id = ?1 RETURNING issued",
-        [id],
+        &[&id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// A completed print to record.
@@ -225,42 +221,42 @@ pub struct NewPrintJob<'a> {
 
 /// Records a completed print, makes it the current generation and starts a fresh scan round.
 pub fn record_print(c: &Tx<'_>, id: MailingId, job: &NewPrintJob<'_>, now: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "INSERT INTO print_jobs(mailing_id, generation, sheets, pdf_path, pdf_sha256, printer_job,
                                 reason, session_id, account, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        rusqlite::params![
-            id,
-            job.generation,
-            job.sheets.len() as u32,
-            job.pdf_path,
-            job.pdf_sha256,
-            job.printer_job,
-            job.reason,
-            job.session,
-            job.account,
-            now
+        &[
+            &id,
+            &job.generation,
+            &(job.sheets.len() as i64),
+            &job.pdf_path,
+            &job.pdf_sha256,
+            &job.printer_job,
+            &job.reason,
+            &job.session,
+            &job.account,
+            &now,
         ],
     )?;
-    let mut stmt = c.prepare_cached(
-        "INSERT INTO sheets(mailing_id, generation, sheet, kind, document_id, page, required)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     for s in job.sheets {
-        stmt.execute(rusqlite::params![
-            id,
-            job.generation,
-            s.sheet,
-            s.kind.as_str(),
-            s.document,
-            s.page,
-            s.required
-        ])?;
+        c.run(
+            "INSERT INTO sheets(mailing_id, generation, sheet, kind, document_id, page, required)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                &id,
+                &job.generation,
+                &s.sheet,
+                &s.kind.as_str(),
+                &s.document,
+                &s.page,
+                &s.required,
+            ],
+        )?;
     }
-    c.execute(
+    c.run(
         "UPDATE mailings SET state = 'printed', generation = ?2, round = round + 1, printed_by = ?3
          WHERE id = ?1",
-        (id, job.generation, job.account),
+        &[&id, &job.generation, &job.account],
     )?;
     Ok(())
 }
@@ -271,14 +267,14 @@ pub fn print_summary(
     id: MailingId,
     generation: u32,
 ) -> Result<Option<(u32, u32, String)>> {
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT p.sheets, (SELECT count(*) FROM sheets s WHERE s.mailing_id = p.mailing_id
                                 AND s.generation = p.generation AND s.required = 1),
                 p.pdf_path
          FROM print_jobs p WHERE p.mailing_id = ?1 AND p.generation = ?2",
-    )?
-    .query_row((id, generation), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-    .optional()?)
+        &[&id, &generation],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }
 
 /// Whether a sheet is required by the policy the print was made with.
@@ -288,11 +284,11 @@ pub fn sheet_required(
     generation: u32,
     sheet: u32,
 ) -> Result<Option<bool>> {
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT required FROM sheets WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3",
-    )?
-    .query_row((id, generation, sheet), |r| r.get(0))
-    .optional()?)
+        &[&id, &generation, &sheet],
+        |r| r.get(0),
+    )
 }
 
 pub(crate) const SEEN_SHEETS_SQL: &str = "SELECT DISTINCT sheet FROM scans
@@ -306,15 +302,16 @@ pub(crate) const SEEN_REQUIRED_SQL: &str = "SELECT count(DISTINCT s.sheet) FROM 
 
 /// Sheet numbers scanned OK in the current round of the current generation.
 pub fn seen_sheets(c: &Tx<'_>, m: &MailingRow) -> Result<Vec<u32>> {
-    let mut stmt = c.prepare_cached(SEEN_SHEETS_SQL)?;
-    let rows = stmt.query_map((m.id, m.round, m.generation), |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    c.rows(SEEN_SHEETS_SQL, &[&m.id, &m.round, &m.generation], |r| {
+        r.get(0)
+    })
 }
 
 /// Required sheets scanned OK in the current round.
 pub fn seen_required(c: &Tx<'_>, m: &MailingRow) -> Result<u32> {
-    Ok(c.prepare_cached(SEEN_REQUIRED_SQL)?
-        .query_row((m.id, m.round, m.generation), |r| r.get(0))?)
+    c.one(SEEN_REQUIRED_SQL, &[&m.id, &m.round, &m.generation], |r| {
+        r.get(0)
+    })
 }
 
 /// One scan to record.
@@ -333,66 +330,66 @@ pub struct NewScan<'a> {
 
 /// Records a scan.
 pub fn insert_scan(c: &Tx<'_>, s: &NewScan<'_>, now: &str) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO scans(mailing_id, session_id, time, code, verdict, generation, sheet, round,
                            other_mailing_id, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(rusqlite::params![
-        s.mailing,
-        s.session,
-        now,
-        s.code,
-        s.verdict.as_str(),
-        s.generation,
-        s.sheet,
-        s.round,
-        s.other_mailing,
-        s.source.as_str()
-    ])?;
+        &[
+            &s.mailing,
+            &s.session,
+            &now,
+            &s.code,
+            &s.verdict.as_str(),
+            &s.generation,
+            &s.sheet,
+            &s.round,
+            &s.other_mailing,
+            &s.source.as_str(),
+        ],
+    )?;
     Ok(())
 }
 
 /// The team's printed mailings waiting to be verified and sealed, oldest print first.
 pub fn awaiting_seal(c: &Tx<'_>, team: &str) -> Result<Vec<crate::model::AwaitingSeal>> {
-    let mut st = c.prepare_cached(
+    c.rows(
         "SELECT m.id, c.number, m.state, COALESCE(m.printed_by, m.account), p.created, p.sheets
          FROM mailings m
          JOIN cases c ON c.id = m.case_id
          JOIN print_jobs p ON p.mailing_id = m.id AND p.generation = m.generation
          WHERE c.team = ?1 AND m.state IN ('printed', 'verified')
          ORDER BY p.created, m.id",
-    )?;
-    let rows = st.query_map([team], |r| {
-        let state: String = r.get(2)?;
-        Ok(crate::model::AwaitingSeal {
-            mailing: r.get(0)?,
-            case: r.get(1)?,
-            state: MailingState::parse(&state).unwrap_or(MailingState::Printed),
-            printed_by: r.get(3)?,
-            printed: r.get(4)?,
-            sheets: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&team],
+        |r| {
+            let state: String = r.get(2)?;
+            Ok(crate::model::AwaitingSeal {
+                mailing: r.get(0)?,
+                case: r.get(1)?,
+                state: MailingState::parse(&state).unwrap_or(MailingState::Printed),
+                printed_by: r.get(3)?,
+                printed: r.get(4)?,
+                sheets: r.get(5)?,
+            })
+        },
+    )
 }
 
 /// Gives a draft another recipient of its case. The documents that do not concern the new
 /// recipient are removed (attaching one again asks again whether it may go to someone it
 /// does not concern); the rest now concern the recipient. Returns how many were removed.
 pub fn change_recipient(c: &Tx<'_>, id: MailingId, recipient: PartyId) -> Result<usize> {
-    c.execute(
+    c.run(
         "UPDATE mailings SET recipient_id = ?2 WHERE id = ?1 AND state = 'draft'",
-        (id, recipient),
+        &[&id, &recipient],
     )?;
-    let removed = c.execute(
+    let removed = c.run(
         "DELETE FROM mailing_documents WHERE mailing_id = ?1 AND document_id IN
            (SELECT id FROM documents WHERE subject_id != ?2)",
-        (id, recipient),
+        &[&id, &recipient],
     )?;
-    c.execute(
+    c.run(
         "UPDATE mailing_documents SET other_subject = 0 WHERE mailing_id = ?1",
-        [id],
+        &[&id],
     )?;
-    Ok(removed)
+    Ok(removed as usize)
 }

@@ -13,16 +13,19 @@ pub mod policies;
 pub mod reports;
 pub mod retention;
 pub mod scale;
+pub mod sql;
 pub mod strays;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Problem, Result, StorageFault};
+use sql::{Bind, Column, ColumnError, Raw, Value};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -236,49 +239,87 @@ impl Store {
 /// the SQL behind it, so a second backend can stand behind the same functions.
 pub struct Tx<'c>(Transaction<'c>);
 
-/// What the store's functions call on a transaction; private to the store.
+/// What the store's functions call on a transaction; private to the store. The SQL is
+/// portable (`?N` placeholders, `RETURNING`, `ON CONFLICT`), so each function has one text.
 impl Tx<'_> {
-    pub(in crate::store) fn prepare_cached(
+    /// Every row of a query, each made into a `T` by `f`.
+    pub(in crate::store) fn rows<T>(
         &self,
         sql: &str,
-    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
-        self.0.prepare_cached(sql)
+        params: &[&dyn Bind],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, params, |r| {
+            out.push(f(r)?);
+            Ok(true)
+        })?;
+        Ok(out)
     }
 
-    pub(in crate::store) fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
-        self.0.prepare(sql)
-    }
-
-    pub(in crate::store) fn execute<P: rusqlite::Params>(
+    /// Walks the rows of a query without collecting them; `f` returns false to stop.
+    pub(in crate::store) fn each(
         &self,
         sql: &str,
-        params: P,
-    ) -> rusqlite::Result<usize> {
-        self.0.execute(sql, params)
+        params: &[&dyn Bind],
+        mut f: impl FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+        while let Some(r) = rows.next()? {
+            if !f(&Row(r))? {
+                break;
+            }
+        }
+        Ok(())
     }
 
-    pub(in crate::store) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
-        self.0.execute_batch(sql)
-    }
-
-    pub(in crate::store) fn query_row<T, P, F>(
+    /// The first row of a query, if there is one.
+    pub(in crate::store) fn row<T>(
         &self,
         sql: &str,
-        params: P,
-        f: F,
-    ) -> rusqlite::Result<T>
-    where
-        P: rusqlite::Params,
-        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    {
-        self.0.query_row(sql, params, f)
+        params: &[&dyn Bind],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.each(sql, params, |r| {
+            if let Some(f) = f.take() {
+                out = Some(f(r)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
     }
 
-    pub(in crate::store) fn last_insert_rowid(&self) -> i64 {
-        self.0.last_insert_rowid()
+    /// The one row a query always gives (a count, an id `RETURNING` gave back).
+    pub(in crate::store) fn one<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Bind],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.row(sql, params, f)?
+            .ok_or_else(|| Error::Database(DatabaseError(DbCause::NoRow)))
     }
 
-    /// The SQL connection itself, for tests that inspect or damage the database as an
+    /// Runs one statement; the number of rows it changed.
+    pub(in crate::store) fn run(&self, sql: &str, params: &[&dyn Bind]) -> Result<u64> {
+        let n = self
+            .0
+            .prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+        Ok(n as u64)
+    }
+
+    /// From here on in this connection, deleted rows' bytes are overwritten with zeros
+    /// (SQLite's `secure_delete`), so purged personal data leaves no trace in free pages.
+    pub(in crate::store) fn zero_deleted_content(&self) -> Result<()> {
+        self.0.execute_batch("PRAGMA secure_delete = ON;")?;
+        Ok(())
+    }
+
+    /// The SQLite connection itself, for tests that inspect or damage the database as an
     /// auditor or an attacker would.
     #[cfg(test)]
     pub(crate) fn sql_for_tests(&self) -> &Connection {
@@ -292,6 +333,40 @@ impl Tx<'_> {
     }
 }
 
+/// One row of a query's result.
+pub struct Row<'r>(&'r rusqlite::Row<'r>);
+
+impl Row<'_> {
+    /// Column `index` as a `T`; a column holding something else is a damaged database.
+    pub fn get<T: Column>(&self, index: usize) -> Result<T> {
+        let raw = match self.0.get_ref(index)? {
+            ValueRef::Null => Raw::Null,
+            ValueRef::Integer(i) => Raw::Int(i),
+            ValueRef::Real(r) => Raw::Real(r),
+            ValueRef::Text(t) => Raw::Text(std::str::from_utf8(t).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    index,
+                    rusqlite::types::Type::Text,
+                    e.into(),
+                )
+            })?),
+            ValueRef::Blob(b) => Raw::Blob(b),
+        };
+        sql::column(index, raw).map_err(|e| Error::Database(DatabaseError(DbCause::Column(e))))
+    }
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(match *self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(i),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
 /// What the database said, kept whole for IT; only the store reads its codes.
 #[derive(Debug)]
 pub struct DatabaseError(DbCause);
@@ -300,6 +375,9 @@ pub struct DatabaseError(DbCause);
 enum DbCause {
     Sql(rusqlite::Error),
     Schema(rusqlite_migration::Error),
+    Column(ColumnError),
+    /// A query that always gives a row gave none.
+    NoRow,
 }
 
 impl DatabaseError {
@@ -329,6 +407,8 @@ impl std::fmt::Display for DatabaseError {
         match &self.0 {
             DbCause::Sql(e) => e.fmt(f),
             DbCause::Schema(e) => e.fmt(f),
+            DbCause::Column(e) => e.fmt(f),
+            DbCause::NoRow => f.write_str("the query gave no row"),
         }
     }
 }
@@ -338,6 +418,8 @@ impl std::error::Error for DatabaseError {
         match &self.0 {
             DbCause::Sql(e) => Some(e),
             DbCause::Schema(e) => Some(e),
+            DbCause::Column(e) => Some(e),
+            DbCause::NoRow => None,
         }
     }
 }
@@ -389,9 +471,26 @@ pub fn file_mode_of(_path: &Path) -> Option<u32> {
     None
 }
 
-/// True when the error is a violated UNIQUE constraint or unique index.
-pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+/// True when the error is a violated foreign key: a row that points at nothing, or at a row
+/// of another case.
+pub(crate) fn is_foreign_key_violation(e: &Error) -> bool {
+    matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+/// A column holding a value its type does not allow (a country code no country has, say).
+pub(in crate::store) fn bad_column(index: usize, wanted: &'static str, found: String) -> Error {
+    Error::Database(DatabaseError(DbCause::Column(ColumnError {
+        index,
+        wanted,
+        found,
+    })))
+}
+
+/// True when the error is a violated UNIQUE constraint or unique index: another desk got
+/// there first, or the row exists.
+pub(crate) fn is_unique_violation(e: &Error) -> bool {
+    matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
             || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
 }

@@ -1,12 +1,10 @@
 //! Teams, users and sessions.
 
-use rusqlite::{OptionalExtension, Row};
-
-use super::Tx;
+use super::{Row, Tx};
 use crate::error::{Problem, Result};
 use crate::model::{Role, SessionId, User};
 
-fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+fn user_from_row(r: &Row<'_>) -> Result<User> {
     let role: String = r.get(2)?;
     Ok(User {
         account: r.get(0)?,
@@ -18,44 +16,46 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 
 /// Makes sure a team exists (teams are created by naming them).
 pub fn ensure_team(c: &Tx<'_>, team: &str) -> Result<()> {
-    c.execute("INSERT OR IGNORE INTO teams(team) VALUES (?1)", [team])?;
+    c.run(
+        "INSERT INTO teams(team) VALUES (?1) ON CONFLICT DO NOTHING",
+        &[&team],
+    )?;
     Ok(())
 }
 
 /// A registered user by account name.
 pub fn user(c: &Tx<'_>, account: &str) -> Result<Option<User>> {
-    Ok(c.query_row(
+    c.row(
         "SELECT account, name, role, team FROM users WHERE account = ?1",
-        [account],
+        &[&account],
         user_from_row,
     )
-    .optional()?)
 }
 
 /// How many users are registered (the first one may register itself).
 pub fn user_count(c: &Tx<'_>) -> Result<i64> {
-    Ok(c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+    c.one("SELECT count(*) FROM users", &[], |r| r.get(0))
 }
 
 /// Registers a user; refuses an account that exists.
 pub fn add_user(c: &Tx<'_>, user: &User, now: &str) -> Result<()> {
     ensure_team(c, &user.team)?;
-    match c.execute(
+    match c.run(
         "INSERT INTO users(account, name, role, team, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-        (
+        &[
             &user.account,
             &user.name,
-            user.role.as_str(),
+            &user.role.as_str(),
             &user.team,
-            now,
-        ),
+            &now,
+        ],
     ) {
         Ok(_) => Ok(()),
         Err(e) if super::is_unique_violation(&e) => Err(Problem::AccountTaken {
             account: user.account.clone(),
         }
         .into()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -68,23 +68,22 @@ pub fn resumable_session(
     kind: &str,
     since: &str,
 ) -> Result<Option<SessionId>> {
-    Ok(c.query_row(
+    c.row(
         "SELECT id FROM sessions
          WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND last_seen >= ?4
            AND (ended IS NULL OR ended >= ?4)
          ORDER BY id DESC LIMIT 1",
-        (account, terminal, kind, since),
+        &[&account, &terminal, &kind, &since],
         |r| r.get(0),
     )
-    .optional()?)
 }
 
 /// Ends this user's sessions at this terminal that went idle: they end when last seen.
 pub fn end_idle_sessions(c: &Tx<'_>, account: &str, terminal: &str, kind: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "UPDATE sessions SET ended = last_seen
          WHERE account = ?1 AND terminal = ?2 AND kind = ?3 AND ended IS NULL",
-        (account, terminal, kind),
+        &[&account, &terminal, &kind],
     )?;
     Ok(())
 }
@@ -97,18 +96,19 @@ pub fn start_session(
     kind: &str,
     now: &str,
 ) -> Result<SessionId> {
-    c.execute(
-        "INSERT INTO sessions(account, terminal, kind, started, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-        (account, terminal, kind, now),
-    )?;
-    Ok(c.last_insert_rowid())
+    c.one(
+        "INSERT INTO sessions(account, terminal, kind, started, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+        &[&account, &terminal, &kind, &now],
+        |r| r.get(0),
+    )
 }
 
 /// Continues a session: it is live again until its next end.
 pub fn reopen_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "UPDATE sessions SET ended = NULL, last_seen = ?2 WHERE id = ?1",
-        (id, now),
+        &[&id, &now],
     )?;
     Ok(())
 }
@@ -117,35 +117,35 @@ pub fn reopen_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
 /// notice is remembered in `meta`).
 pub fn first_notice(c: &Tx<'_>, account: &str, topic: &str, now: &str) -> Result<bool> {
     let key = format!("notice:{account}:{topic}");
-    Ok(c.execute(
-        "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
-        (key, now),
+    Ok(c.run(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        &[&key, &now],
     )? == 1)
 }
 
 /// Records activity, so an idle session can be told from a live one.
 pub fn touch_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "UPDATE sessions SET last_seen = ?2 WHERE id = ?1",
-        (id, now),
+        &[&id, &now],
     )?;
     Ok(())
 }
 
 /// Ends a session (quit, closed terminal).
 pub fn end_session(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1 AND ended IS NULL",
-        (id, now),
+        &[&id, &now],
     )?;
     Ok(())
 }
 
 /// Ends a session again after a command that continued it (the end moves to `now`).
 pub fn end_command(c: &Tx<'_>, id: SessionId, now: &str) -> Result<()> {
-    c.execute(
+    c.run(
         "UPDATE sessions SET ended = ?2, last_seen = ?2 WHERE id = ?1",
-        (id, now),
+        &[&id, &now],
     )?;
     Ok(())
 }

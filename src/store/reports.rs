@@ -50,9 +50,9 @@ pub(crate) const SESSION_EVENTS_SQL: &str = "SELECT seq, time, mailing_id, kind,
 
 /// Sessions of a team's users, oldest first.
 pub fn sessions(c: &Tx<'_>, f: &SessionFilter) -> Result<Vec<SessionRow>> {
-    let mut stmt = c.prepare_cached(SESSIONS_SQL)?;
-    let rows = stmt.query_map(
-        rusqlite::params![f.team, f.session, f.account, f.since, f.until],
+    c.rows(
+        SESSIONS_SQL,
+        &[&f.team, &f.session, &f.account, &f.since, &f.until],
         |r| {
             Ok(SessionRow {
                 id: r.get(0)?,
@@ -64,8 +64,7 @@ pub fn sessions(c: &Tx<'_>, f: &SessionFilter) -> Result<Vec<SessionRow>> {
                 ended: r.get(6)?,
             })
         },
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// One event of a session, for the log.
@@ -80,8 +79,7 @@ pub struct LogEvent {
 
 /// The events of a session that concern a mailing, in order.
 pub fn mailing_events_of_session(c: &Tx<'_>, session: SessionId) -> Result<Vec<LogEvent>> {
-    let mut stmt = c.prepare_cached(SESSION_EVENTS_SQL)?;
-    let rows = stmt.query_map([session], |r| {
+    c.rows(SESSION_EVENTS_SQL, &[&session], |r| {
         Ok(LogEvent {
             seq: r.get(0)?,
             time: r.get(1)?,
@@ -89,22 +87,22 @@ pub fn mailing_events_of_session(c: &Tx<'_>, session: SessionId) -> Result<Vec<L
             kind: r.get(3)?,
             detail: r.get(4)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 /// Current facts of a mailing for the log: case number, state, sheets of the current print,
 /// recipient role.
 pub fn mailing_facts(c: &Tx<'_>, id: MailingId) -> Result<(String, String, u32, String)> {
-    Ok(c.prepare_cached(
+    c.one(
         "SELECT c.number, m.state,
                 coalesce((SELECT p.sheets FROM print_jobs p
                           WHERE p.mailing_id = m.id AND p.generation = m.generation), 0),
                 r.role
          FROM mailings m JOIN cases c ON c.id = m.case_id JOIN parties r ON r.id = m.recipient_id
          WHERE m.id = ?1",
-    )?
-    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?)
+        &[&id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
 }
 
 /// A lock held on a case of a team, for the lead's list of open locks.
@@ -120,7 +118,7 @@ pub struct LockRow {
 
 /// Every lock on a team's cases, oldest first.
 pub fn team_locks(c: &Tx<'_>, team: &str) -> Result<Vec<LockRow>> {
-    let mut stmt = c.prepare_cached(
+    c.rows(
         "SELECT c.number, l.account, u.name, l.mailing_id, m.state, l.since
          FROM case_locks l
          JOIN cases c ON c.id = l.case_id
@@ -128,27 +126,26 @@ pub fn team_locks(c: &Tx<'_>, team: &str) -> Result<Vec<LockRow>> {
          JOIN mailings m ON m.id = l.mailing_id
          WHERE c.team = ?1
          ORDER BY l.since, c.number",
-    )?;
-    let rows = stmt.query_map([team], |r| {
-        Ok(LockRow {
-            case: r.get(0)?,
-            account: r.get(1)?,
-            name: r.get(2)?,
-            mailing: r.get(3)?,
-            state: r.get(4)?,
-            since: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        &[&team],
+        |r| {
+            Ok(LockRow {
+                case: r.get(0)?,
+                account: r.get(1)?,
+                name: r.get(2)?,
+                mailing: r.get(3)?,
+                state: r.get(4)?,
+                since: r.get(5)?,
+            })
+        },
+    )
 }
 
 /// A mailing's current state, print generation and close time (None if it does not exist).
 pub fn mailing_state(c: &Tx<'_>, id: MailingId) -> Result<Option<(String, u32, Option<String>)>> {
-    use rusqlite::OptionalExtension;
-    Ok(
-        c.prepare_cached("SELECT state, generation, closed FROM mailings WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?,
+    c.row(
+        "SELECT state, generation, closed FROM mailings WHERE id = ?1",
+        &[&id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
 }
 
@@ -161,14 +158,13 @@ pub fn sheet_scanned_ok_after(
     sheet: u32,
     after: &str,
 ) -> Result<bool> {
-    Ok(c.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM scans
-           WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3 AND verdict = 'ok'
-             AND time > ?4)",
-    )?
-    .query_row(rusqlite::params![id, generation, sheet, after], |r| {
-        r.get(0)
-    })?)
+    c.one(
+        "SELECT count(*) FROM scans
+         WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3 AND verdict = 'ok'
+           AND time > ?4",
+        &[&id, &generation, &sheet, &after],
+        |r| Ok(r.get::<i64>(0)? > 0),
+    )
 }
 
 /// Whose mailing a sheet came from: the caseworker who started it, and its case.
@@ -182,29 +178,25 @@ pub struct MailingOwner {
 
 /// The owner of a mailing, if it exists.
 pub fn mailing_owner(c: &Tx<'_>, id: MailingId) -> Result<Option<MailingOwner>> {
-    use rusqlite::OptionalExtension;
-    Ok(c.prepare_cached(
+    c.row(
         "SELECT m.id, m.account, u.name, c.number
          FROM mailings m JOIN users u ON u.account = m.account JOIN cases c ON c.id = m.case_id
          WHERE m.id = ?1",
-    )?
-    .query_row([id], |r| {
-        Ok(MailingOwner {
-            mailing: r.get(0)?,
-            account: r.get(1)?,
-            name: r.get(2)?,
-            case: r.get(3)?,
-        })
-    })
-    .optional()?)
+        &[&id],
+        |r| {
+            Ok(MailingOwner {
+                mailing: r.get(0)?,
+                account: r.get(1)?,
+                name: r.get(2)?,
+                case: r.get(3)?,
+            })
+        },
+    )
 }
 
 /// The mailing a sheet code's token belongs to (for a deviation recorded without it).
 pub fn mailing_of_token(c: &Tx<'_>, token: &str) -> Result<Option<MailingId>> {
-    use rusqlite::OptionalExtension;
-    Ok(
-        c.prepare_cached("SELECT id FROM mailings WHERE token = ?1")?
-            .query_row([token], |r| r.get(0))
-            .optional()?,
-    )
+    c.row("SELECT id FROM mailings WHERE token = ?1", &[&token], |r| {
+        r.get(0)
+    })
 }

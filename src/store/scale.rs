@@ -2,7 +2,7 @@
 //! and constraints as the workflow fills, written row by row with cached statements inside a
 //! few large transactions, so hundreds of thousands of mailings take minutes, not hours.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use super::Tx;
 use crate::error::Result;
@@ -27,8 +27,7 @@ pub(super) fn end_bulk(c: &Connection) -> Result<()> {
 }
 
 pub fn team(c: &Tx<'_>, team: &str) -> Result<()> {
-    c.prepare_cached("INSERT INTO teams(team) VALUES (?1)")?
-        .execute([team])?;
+    c.run("INSERT INTO teams(team) VALUES (?1)", &[&team])?;
     Ok(())
 }
 
@@ -40,23 +39,27 @@ pub fn user(
     team: &str,
     now: &str,
 ) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO users(account, name, role, team, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute((account, name, role, team, now))?;
+        &[&account, &name, &role, &team, &now],
+    )?;
     Ok(())
 }
 
 pub fn blob(c: &Tx<'_>, sha256: &str, bytes: &[u8]) -> Result<()> {
-    c.prepare_cached("INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?1, ?2)")?
-        .execute(params![sha256, bytes])?;
+    c.run(
+        "INSERT INTO blobs(sha256, bytes) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        &[&sha256, &bytes],
+    )?;
     Ok(())
 }
 
 pub fn case(c: &Tx<'_>, number: &str, benefit: &str, team: &str) -> Result<i64> {
-    c.prepare_cached("INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3)")?
-        .execute((number, benefit, team))?;
-    Ok(c.last_insert_rowid())
+    c.one(
+        "INSERT INTO cases(number, benefit, team) VALUES (?1, ?2, ?3) RETURNING id",
+        &[&number, &benefit, &team],
+        |r| r.get(0),
+    )
 }
 
 /// A party with an address (the scale data has no protected persons' addresses to keep).
@@ -71,20 +74,12 @@ pub fn party(
     postal_code: &str,
     city: &str,
 ) -> Result<i64> {
-    c.prepare_cached(
+    c.one(
         "INSERT INTO parties(case_id, role, name, id_number, protected, street, postal_code, city, country)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, 'SE')",
-    )?
-    .execute(params![
-        case_id,
-        role,
-        name,
-        id_number,
-        street,
-        postal_code,
-        city
-    ])?;
-    Ok(c.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, 'SE') RETURNING id",
+        &[&case_id, &role, &name, &id_number, &street, &postal_code, &city],
+        |r| r.get(0),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -98,12 +93,12 @@ pub fn document(
     pages: u32,
     sha256: &str,
 ) -> Result<i64> {
-    c.prepare_cached(
+    c.one(
         "INSERT INTO documents(case_id, title, kind, date, subject_id, pages, sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![case_id, title, kind, date, subject, pages, sha256])?;
-    Ok(c.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[&case_id, &title, &kind, &date, &subject, &pages, &sha256],
+        |r| r.get(0),
+    )
 }
 
 pub fn session(
@@ -113,12 +108,12 @@ pub fn session(
     started: &str,
     ended: &str,
 ) -> Result<i64> {
-    c.prepare_cached(
+    c.one(
         "INSERT INTO sessions(account, terminal, kind, started, last_seen, ended)
-         VALUES (?1, ?2, 'tui', ?3, ?4, ?4)",
-    )?
-    .execute((account, terminal, started, ended))?;
-    Ok(c.last_insert_rowid())
+         VALUES (?1, ?2, 'tui', ?3, ?4, ?4) RETURNING id",
+        &[&account, &terminal, &started, &ended],
+        |r| r.get(0),
+    )
 }
 
 /// A mailing as the workflow leaves it after its last step.
@@ -135,30 +130,30 @@ pub struct MailingRow<'a> {
 }
 
 pub fn mailing(c: &Tx<'_>, m: &MailingRow<'_>) -> Result<i64> {
-    c.prepare_cached(
+    c.one(
         "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token,
                               generation, issued, round, printed_by, started, closed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 1, ?7, ?2, ?8, ?9)",
-    )?
-    .execute(params![
-        m.case_id,
-        m.account,
-        m.session,
-        m.recipient,
-        m.state,
-        m.token,
-        m.round,
-        m.started,
-        m.closed
-    ])?;
-    Ok(c.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 1, ?7, ?2, ?8, ?9) RETURNING id",
+        &[
+            &m.case_id,
+            &m.account,
+            &m.session,
+            &m.recipient,
+            &m.state,
+            &m.token,
+            &m.round,
+            &m.started,
+            &m.closed,
+        ],
+        |r| r.get(0),
+    )
 }
 
 pub fn lock(c: &Tx<'_>, case_id: i64, mailing: i64, account: &str, since: &str) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO case_locks(case_id, mailing_id, account, since) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![case_id, mailing, account, since])?;
+        &[&case_id, &mailing, &account, &since],
+    )?;
     Ok(())
 }
 
@@ -169,11 +164,11 @@ pub fn attach(
     document: i64,
     position: usize,
 ) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO mailing_documents(mailing_id, case_id, document_id, position, other_subject)
          VALUES (?1, ?2, ?3, ?4, 0)",
-    )?
-    .execute(params![mailing, case_id, document, position as i64])?;
+        &[&mailing, &case_id, &document, &position],
+    )?;
     Ok(())
 }
 
@@ -186,14 +181,12 @@ pub fn print_job(
     account: &str,
     created: &str,
 ) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO print_jobs(mailing_id, generation, sheets, pdf_path, pdf_sha256, session_id,
                                 account, created)
          VALUES (?1, 1, ?2, '', ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        mailing, sheets, pdf_sha256, session, account, created
-    ])?;
+        &[&mailing, &sheets, &pdf_sha256, &session, &account, &created],
+    )?;
     Ok(())
 }
 
@@ -205,11 +198,11 @@ pub fn sheet(
     document: Option<i64>,
     page: Option<u32>,
 ) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO sheets(mailing_id, generation, sheet, kind, document_id, page, required)
          VALUES (?1, 1, ?2, ?3, ?4, ?5, 1)",
-    )?
-    .execute(params![mailing, sheet, kind, document, page])?;
+        &[&mailing, &sheet, &kind, &document, &page],
+    )?;
     Ok(())
 }
 
@@ -226,14 +219,14 @@ pub fn scan(
     other: Option<i64>,
     source: &str,
 ) -> Result<()> {
-    c.prepare_cached(
+    c.run(
         "INSERT INTO scans(mailing_id, session_id, time, code, verdict, generation, sheet, round,
                            other_mailing_id, source)
          VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        mailing, session, time, code, verdict, sheet, round, other, source
-    ])?;
+        &[
+            &mailing, &session, &time, &code, &verdict, &sheet, &round, &other, &source,
+        ],
+    )?;
     Ok(())
 }
 

@@ -26,14 +26,12 @@ pub struct FoundElsewhereRow {
 
 /// The flagged events of `account`'s mailings at or after `since`, oldest first.
 pub fn found_elsewhere(c: &Tx<'_>, account: &str, since: &str) -> Result<Vec<FoundElsewhereRow>> {
-    let mut stmt = c.prepare_cached(STRAYS_SQL)?;
-    let rows = stmt.query_map((account, since), |r| {
+    c.rows(STRAYS_SQL, &[&account, &since], |r| {
         Ok(FoundElsewhereRow {
             mailing: r.get(0)?,
             case: r.get(1)?,
             detail: r.get(2)?,
             time: r.get(3)?,
         })
-    })?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+    })
 }
