@@ -1,0 +1,178 @@
+//! A throwaway PostgreSQL cluster for the tests: `initdb` and `pg_ctl` as the `postgres`
+//! user, on a unix socket in a temp folder, no TCP, no fsync (about 0.6 s). One per test
+//! binary; a watchdog stops it and removes its folder when the test process ends, however it
+//! ends. `scripts/test.sh` may start one for the whole run instead (`KUVERT_TEST_PGHOST`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A running cluster, reached through its socket folder.
+pub struct Cluster {
+    socket: PathBuf,
+}
+
+static SHARED: OnceLock<Option<Cluster>> = OnceLock::new();
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+impl Cluster {
+    /// The cluster of this test binary. None only when no server can start and CI is not
+    /// set (the caller then skips, saying why); under `CI=true` a failure panics.
+    pub fn shared() -> Option<&'static Cluster> {
+        SHARED
+            .get_or_init(|| match start() {
+                Ok(c) => Some(c),
+                Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+                    panic!("CI=true and the test PostgreSQL server cannot start: {why}")
+                }
+                Err(why) => {
+                    eprintln!("skipping the PostgreSQL tests: {why}");
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket
+    }
+
+    /// A new empty database owned by the superuser `postgres`; its name.
+    pub fn database(&self, hint: &str) -> String {
+        let name = format!(
+            "{hint}_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed)
+        );
+        let out = self.psql(
+            "postgres",
+            "postgres",
+            &format!("CREATE DATABASE \"{name}\""),
+        );
+        assert!(
+            out.status.success(),
+            "CREATE DATABASE: {}",
+            text(&out.stderr)
+        );
+        name
+    }
+
+    /// Runs SQL with psql as `role` in database `db`, stopping at the first error.
+    pub fn psql(&self, db: &str, role: &str, sql: &str) -> Output {
+        Command::new("psql")
+            .args(["-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1"])
+            .arg("-h")
+            .arg(&self.socket)
+            .args(["-U", role, "-d", db, "-c", sql])
+            .output()
+            .expect("run psql")
+    }
+
+    /// Like `psql`, and the output's lines; panics with psql's message on an error.
+    pub fn lines(&self, db: &str, sql: &str) -> Vec<String> {
+        let out = self.psql(db, "postgres", sql);
+        assert!(out.status.success(), "{sql}: {}", text(&out.stderr));
+        text(&out.stdout).lines().map(str::to_owned).collect()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The folder of PostgreSQL's server programs: `pg_config --bindir`, else Debian's layout.
+fn bin_dir() -> Result<PathBuf, String> {
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
+        && out.status.success()
+    {
+        let dir = PathBuf::from(text(&out.stdout).trim());
+        if dir.join("initdb").exists() {
+            return Ok(dir);
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|e| format!("no PostgreSQL server installed (/usr/lib/postgresql: {e})"))?
+        .filter_map(|d| d.ok().map(|d| d.path().join("bin")))
+        .filter(|b| b.join("initdb").exists())
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .ok_or_else(|| "no initdb under /usr/lib/postgresql".to_owned())
+}
+
+fn start() -> Result<Cluster, String> {
+    if let Ok(host) = std::env::var("KUVERT_TEST_PGHOST") {
+        return Ok(Cluster {
+            socket: PathBuf::from(host),
+        });
+    }
+    let bin = bin_dir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("kuvert-pg-")
+        .tempdir()
+        .map_err(|e| format!("temp folder: {e}"))?
+        .keep();
+    let as_postgres = |program: &str| {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(program));
+        c
+    };
+    let chown = Command::new("chown")
+        .args(["postgres:postgres"])
+        .arg(&dir)
+        .status()
+        .map_err(|e| format!("chown: {e}"))?;
+    if !chown.success() {
+        return Err("cannot give the temp folder to the postgres user (not root?)".into());
+    }
+    let data = dir.join("data");
+    let init = as_postgres("initdb")
+        .arg("-D")
+        .arg(&data)
+        .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        .output()
+        .map_err(|e| format!("initdb: {e}"))?;
+    if !init.status.success() {
+        return Err(format!("initdb failed: {}", text(&init.stderr)));
+    }
+    let options = format!(
+        "-k {} -c listen_addresses= -c fsync=off -c max_connections=200",
+        dir.display()
+    );
+    let started = as_postgres("pg_ctl")
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(dir.join("log"))
+        .args(["-w", "-o", &options, "start"])
+        .output()
+        .map_err(|e| format!("pg_ctl: {e}"))?;
+    if !started.status.success() {
+        let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+        return Err(format!(
+            "pg_ctl start failed: {}{log}",
+            text(&started.stderr)
+        ));
+    }
+    // The watchdog outlives this process (its own session) and stops the server when the
+    // test process is gone, even after a SIGKILL.
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+         runuser -u postgres -- {pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; \
+         rm -rf {dir}",
+        pid = std::process::id(),
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("watchdog: {e}"))?;
+    Ok(Cluster { socket: dir })
+}
