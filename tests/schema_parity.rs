@@ -288,3 +288,85 @@ fn the_event_log_refuses_change_even_to_the_owner() {
     }
     assert_eq!(pg.lines(&db, "SELECT count(*) FROM events"), ["1"]);
 }
+
+/// The server, not the desk, holds the rules: a caseworker who connects with psql past kuvert
+/// can neither change the log, nor take a second lock, nor read another team's people.
+#[test]
+fn a_caseworker_at_psql_is_held_by_the_server() {
+    let Some(pg) = Cluster::shared() else { return };
+    let db = pg.database("privileges");
+    for file in [
+        include_str!("../src/store/pg/schema.sql"),
+        include_str!("../src/store/pg/roles.sql"),
+    ] {
+        let out = pg.psql(&db, "postgres", file);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Login roles exist once per cluster; the test binary may have made them already.
+    pg.lines(
+        "postgres",
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anna') THEN CREATE ROLE anna LOGIN; END IF;
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bo') THEN CREATE ROLE bo LOGIN; END IF;
+         END $$",
+    );
+    pg.lines(
+        &db,
+        "GRANT kuvert_caseworker TO anna, bo;
+         INSERT INTO teams VALUES ('A'), ('B');
+         INSERT INTO users VALUES ('anna', 'Anna A', 'caseworker', 'A', 't'),
+                                  ('bo', 'Bo B', 'caseworker', 'B', 't');
+         INSERT INTO cases(id, number, benefit, team) VALUES (1, 'FK 2026-1', 'x', 'A'),
+                                                             (2, 'FK 2026-2', 'x', 'B');
+         INSERT INTO parties(id, case_id, role, name, id_number, protected, street, postal_code, city, country)
+             VALUES (1, 1, 'applicant', 'Alva A', '198001012346', 0, 'Gatan 1', '11122', 'Stockholm', 'SE'),
+                    (2, 2, 'applicant', 'Bertil B', '198001012346', 0, 'Vägen 2', '11122', 'Stockholm', 'SE');
+         INSERT INTO sessions(id, account, terminal, kind, started, last_seen) VALUES (1, 'anna', 't', 'cli', 't', 't');
+         INSERT INTO mailings(id, case_id, account, session_id, recipient_id, state, token, started)
+             VALUES (1, 1, 'anna', 1, 1, 'draft', 'AAAAAAAAAAAAA', 't');
+         INSERT INTO case_locks VALUES (1, 1, 'anna', 't');
+         INSERT INTO events VALUES (1, 't', 1, 'anna', 1, 'FK 2026-1', 'k', '{}', repeat('0', 64), repeat('a', 64));",
+    );
+    let as_bo = |sql: &str| pg.psql(&db, "bo", sql);
+    for sql in [
+        "UPDATE events SET kind = 'x'",
+        "DELETE FROM events",
+        "TRUNCATE events",
+        "INSERT INTO case_locks VALUES (1, 1, 'bo', 't')",
+        "UPDATE policies SET dual_control = 0",
+        "INSERT INTO users VALUES ('eve', 'Eve', 'lead', 'B', 't')",
+        "DROP TRIGGER events_no_delete ON events",
+    ] {
+        let out = as_bo(sql);
+        assert!(!out.status.success(), "bo may: {sql}");
+    }
+    let read = |who: &str, sql: &str| {
+        let out = pg.psql(&db, who, sql);
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    // Each caseworker sees their own team's people and cases, and only those.
+    assert_eq!(
+        read("bo", "SELECT string_agg(name, ',') FROM parties"),
+        "Bertil B"
+    );
+    assert_eq!(
+        read("anna", "SELECT string_agg(name, ',') FROM parties"),
+        "Alva A"
+    );
+    assert_eq!(
+        read("bo", "SELECT count(*) FROM cases WHERE team = 'A'"),
+        "0"
+    );
+    // The rows are all still there.
+    assert_eq!(pg.lines(&db, "SELECT count(*) FROM events"), ["1"]);
+    assert_eq!(pg.lines(&db, "SELECT count(*) FROM case_locks"), ["1"]);
+}
