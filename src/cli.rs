@@ -52,7 +52,7 @@ impl Ctx {
 
     fn workflow(&self) -> anyhow::Result<Workflow> {
         let db = self.db_path(false)?;
-        let store = Store::open(&db)?;
+        let mut store = Store::open(&db)?;
         store.set_busy_timeout(self.busy_timeout()?)?;
         // Only once the database is there: a mistyped path must not leave a logs folder.
         let dir_mode = if self.config.file_mode() == 0o660 {
@@ -106,7 +106,7 @@ impl Ctx {
             return;
         }
         let ended = self.db_path(false).and_then(|db| {
-            let store = Store::open(&db)?;
+            let mut store = Store::open(&db)?;
             store.set_busy_timeout(self.busy_timeout()?)?;
             let outbox = paths::outbox(&self.config, &db);
             let mut wf = Workflow::new(store, self.config.clone(), self.lang, outbox);

@@ -198,6 +198,12 @@ pub enum Problem {
     /// `--db` names a PostgreSQL server, which this version cannot connect to yet; `server`
     /// has no password in it (exit 3, as for a server that cannot be reached).
     ServerNotYet { server: String },
+    /// A PostgreSQL address that cannot be read as one; `server` has no password (exit 2).
+    BadServerUrl { server: String, detail: String },
+    /// A PostgreSQL server that cannot be reached or refuses the login (exit 3).
+    NoServer { server: String, detail: String },
+    /// `kuvert init` on a server database that already has tables (exit 2).
+    ServerHasTables { server: String },
 }
 
 impl Problem {
@@ -213,14 +219,17 @@ impl Problem {
             | NoHeadFile { .. }
             | BadConfig { .. }
             | BadVariable { .. }
-            | BadOut { .. } => 2,
+            | BadOut { .. }
+            | BadServerUrl { .. }
+            | ServerHasTables { .. } => 2,
             NoDatabase { .. }
             | NotADatabase { .. }
             | UnknownPolicyValue { .. }
             | NotAHeadFile { .. }
             | LogFolder { .. }
             | NoOsAccount { .. }
-            | ServerNotYet { .. } => 3,
+            | ServerNotYet { .. }
+            | NoServer { .. } => 3,
         }
     }
 }

@@ -60,11 +60,7 @@ pub fn db_path(flag: Option<&Path>, config: &Config, demo: bool) -> Result<PathB
     Ok(chosen)
 }
 
-/// Whether a `--db` value is a PostgreSQL address (`postgresql://` or `postgres://`).
-pub fn is_server_url(text: &str) -> bool {
-    let head = text.get(..13).unwrap_or(text).to_ascii_lowercase();
-    head.starts_with("postgresql://") || head.starts_with("postgres://")
-}
+pub use crate::store::pg::is_url as is_server_url;
 
 /// A server address fit for a message: a password written in it becomes `***`.
 fn without_password(url: &str) -> String {

@@ -89,6 +89,24 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (ServerNotYet { server }, Lang::En) => format!(
             "{server} is a PostgreSQL server, and this version of kuvert cannot connect to a server yet; nothing was created or changed. Give a SQLite file with --db"
         ),
+        (BadServerUrl { server, detail }, Lang::Sv) => format!(
+            "{server} går inte att läsa som en PostgreSQL-adress ({detail}); skriv den som postgresql://[användare@]värd[:port]/databas"
+        ),
+        (BadServerUrl { server, detail }, Lang::En) => format!(
+            "{server} cannot be read as a PostgreSQL address ({detail}); write it as postgresql://[user@]host[:port]/dbname"
+        ),
+        (NoServer { server, detail }, Lang::Sv) => format!(
+            "kan inte ansluta till PostgreSQL-servern {server} ({detail}); inget har ändrats. Kontrollera att servern är i gång och att din inloggning får ansluta, eller kontakta IT"
+        ),
+        (NoServer { server, detail }, Lang::En) => format!(
+            "cannot connect to the PostgreSQL server {server} ({detail}); nothing was changed. Check that the server is running and that your login may connect, or contact IT"
+        ),
+        (ServerHasTables { server }, Lang::Sv) => format!(
+            "databasen på {server} har redan tabeller; inget har ändrats. kuvert init behöver en tom databas (CREATE DATABASE)"
+        ),
+        (ServerHasTables { server }, Lang::En) => format!(
+            "the database on {server} already has tables; nothing was changed. kuvert init needs an empty database (CREATE DATABASE)"
+        ),
         (CaseExists { number }, Lang::Sv) => format!("ärende {number} finns redan i databasen"),
         (CaseExists { number }, Lang::En) => {
             format!("case {number} already exists in the database")
@@ -485,6 +503,9 @@ mod tests {
             BadVariable { .. } => 14,
             BadOut { .. } => 15,
             ServerNotYet { .. } => 16,
+            BadServerUrl { .. } => 17,
+            NoServer { .. } => 18,
+            ServerHasTables { .. } => 19,
         }
     }
 
@@ -530,13 +551,24 @@ mod tests {
             ServerNotYet {
                 server: "postgresql://anna:***@db.fk.se/kuvert".into(),
             },
+            BadServerUrl {
+                server: "postgresql://db.fk.se:port/kuvert".into(),
+                detail: "invalid port".into(),
+            },
+            NoServer {
+                server: "postgresql://db.fk.se/kuvert".into(),
+                detail: "connection refused".into(),
+            },
+            ServerHasTables {
+                server: "postgresql://db.fk.se/kuvert".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=16).collect::<Vec<_>>(),
+            (0..=19).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

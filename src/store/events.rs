@@ -73,6 +73,14 @@ pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
             &e.hash,
         ],
     )?;
+    if c.on_server() {
+        // The head row every write locked first moves with the chain, in the same
+        // transaction (on SQLite the head file follows after the commit).
+        c.run(
+            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+            &[&e.seq, &e.hash],
+        )?;
+    }
     Ok(())
 }
 

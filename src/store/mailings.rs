@@ -167,7 +167,7 @@ pub fn attach(
     document: DocumentId,
     other_subject: bool,
 ) -> Result<()> {
-    let attached = c.run(
+    let attached = c.run_or_go_on(
         "INSERT INTO mailing_documents(mailing_id, case_id, document_id, position, other_subject)
          VALUES (?1, ?2, ?3,
                  (SELECT coalesce(max(position), 0) + 1 FROM mailing_documents WHERE mailing_id = ?1),

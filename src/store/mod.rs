@@ -7,8 +7,10 @@
 pub mod cases;
 pub mod events;
 pub mod head;
+mod lite;
 pub mod mailings;
 pub mod people;
+pub mod pg;
 pub mod policies;
 pub mod reports;
 pub mod retention;
@@ -20,12 +22,15 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use postgres::error::SqlState;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Problem, Result, StorageFault};
-use sql::{Bind, Column, ColumnError, Raw, Value};
+use lite::create_private_file;
+pub use lite::file_mode_of;
+use sql::{Bind, Column, ColumnError, Raw};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,9 +61,17 @@ impl DbKind {
     }
 }
 
+/// How a store reaches its database.
+enum Conn {
+    /// A SQLite file on this host.
+    Lite(Connection),
+    /// A PostgreSQL server.
+    Pg(Box<pg::Server>),
+}
+
 /// An open kuvert database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
     /// The newest event this store put in the head file (saves rewriting it needlessly).
     head_written: i64,
@@ -104,11 +117,62 @@ impl Store {
         let conn = Connection::open(path)?;
         let mut store = Self::configure(conn, path)?;
         store.migrate()?;
-        store.conn.execute(
+        store.lite()?.execute(
             "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2)",
             (kind.as_str(), now),
         )?;
         Ok(store)
+    }
+
+    /// Creates kuvert's schema and group roles in an empty PostgreSQL database, in one
+    /// transaction; `url` is connected as the database's owner (IT). `name` is the address
+    /// without its password, for messages.
+    pub fn create_on_server(url: &str, name: String, kind: DbKind, now: &str) -> Result<Self> {
+        let mut server = pg::Server::connect(url, name)?;
+        let found = server.simple(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+        )?;
+        if found.first().map(String::as_str) != Some("0") {
+            return Err(Problem::ServerHasTables {
+                server: server.name().to_owned(),
+            }
+            .into());
+        }
+        server.simple(&format!("BEGIN; {} {} COMMIT;", pg::SCHEMA, pg::ROLES))?;
+        let mut store = Self {
+            conn: Conn::Pg(Box::new(server)),
+            path: PathBuf::new(),
+            head_written: 0,
+        };
+        store.write(|tx| {
+            tx.run(
+                "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2)",
+                &[&kind.as_str(), &now],
+            )
+            .map(|_| ())
+        })?;
+        Ok(store)
+    }
+
+    /// Connects to a PostgreSQL database kuvert created.
+    pub fn connect(url: &str, name: String) -> Result<Self> {
+        let server = pg::Server::connect(url, name)?;
+        let store = Self {
+            conn: Conn::Pg(Box::new(server)),
+            path: PathBuf::new(),
+            head_written: 0,
+        };
+        Ok(store)
+    }
+
+    /// The SQLite connection; a PostgreSQL store has none.
+    fn lite(&self) -> Result<&Connection> {
+        match &self.conn {
+            Conn::Lite(c) => Ok(c),
+            Conn::Pg(_) => Err(Error::Environment(
+                "this needs a SQLite database file, not a server".into(),
+            )),
+        }
     }
 
     fn configure(conn: Connection, path: &Path) -> Result<Self> {
@@ -119,21 +183,26 @@ impl Store {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(Self {
-            conn,
+            conn: Conn::Lite(conn),
             path: path.to_owned(),
             head_written: 0,
         })
     }
 
     fn migrate(&mut self) -> Result<()> {
-        MIGRATIONS.to_latest(&mut self.conn)?;
+        if let Conn::Lite(c) = &mut self.conn {
+            MIGRATIONS.to_latest(c)?;
+        }
         Ok(())
     }
 
     /// How long to wait for another desk's write before "database busy" (default
     /// `BUSY_TIMEOUT`; `busy_timeout_ms` in the config).
-    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
-        self.conn.busy_timeout(timeout)?;
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        match &mut self.conn {
+            Conn::Lite(c) => c.busy_timeout(timeout)?,
+            Conn::Pg(server) => server.set_lock_timeout(timeout),
+        }
         Ok(())
     }
 
@@ -144,7 +213,10 @@ impl Store {
 
     /// Demo or production; `None` for a database kuvert did not create.
     pub fn kind(&self) -> Result<Option<DbKind>> {
-        let has_meta: bool = self.conn.query_row(
+        let Conn::Lite(conn) = &self.conn else {
+            return Ok(None);
+        };
+        let has_meta: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
             [],
             |r| r.get(0),
@@ -152,8 +224,7 @@ impl Store {
         if !has_meta {
             return Ok(None);
         }
-        let kind: Option<String> = self
-            .conn
+        let kind: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| {
                 r.get(0)
             })
@@ -168,12 +239,14 @@ impl Store {
     /// Runs `f` in one write transaction: all of it happens, or none of it. Afterwards the
     /// head file follows the event log (see `head`).
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?);
+        let tx = self.begin(true)?;
         let value = f(&tx)?;
         let newest = events::head(&tx)?;
-        tx.0.commit()?;
+        tx.commit()?;
+        if self.path.as_os_str().is_empty() {
+            // On a server the head row is in the database (`audit head` ships it off).
+            return Ok(value);
+        }
         if let Some((seq, hash)) = newest
             && seq > self.head_written
         {
@@ -189,55 +262,75 @@ impl Store {
 
     /// Switches to bulk loading (no journal: only for a file no desk uses yet).
     pub fn bulk_begin(&self) -> Result<()> {
-        scale::begin_bulk(&self.conn)
+        scale::begin_bulk(self.lite()?)
     }
 
     /// Back to the journal and settings every desk uses, with fresh statistics.
     pub fn bulk_end(&self) -> Result<()> {
-        scale::end_bulk(&self.conn)
+        scale::end_bulk(self.lite()?)
     }
 
     /// Runs `f` as a write transaction and rolls it back: what it would do, done to nothing
     /// (a dry run).
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?);
+        let tx = self.begin(true)?;
         let value = f(&tx)?;
-        tx.0.rollback()?;
+        tx.rollback()?;
         Ok(value)
     }
 
     /// Runs `f` in one read transaction: a consistent snapshot, no write lock.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Tx(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?);
+        let tx = self.begin(false)?;
         let value = f(&tx)?;
-        tx.0.finish()?;
+        tx.rollback()?;
         Ok(value)
+    }
+
+    /// A write transaction (the write lock taken by its first statement) or a read one.
+    fn begin(&mut self, write: bool) -> Result<Tx<'_>> {
+        Ok(Tx(match &mut self.conn {
+            Conn::Lite(c) => TxInner::Lite(c.transaction_with_behavior(if write {
+                TransactionBehavior::Immediate
+            } else {
+                TransactionBehavior::Deferred
+            })?),
+            Conn::Pg(server) => TxInner::Pg(if write {
+                server.write()?
+            } else {
+                server.read()?
+            }),
+        }))
     }
 
     /// Copies the write-ahead log into the database file and empties it, so pages that
     /// secure_delete zeroed replace the old ones in the file too. Best effort: a desk
     /// reading at the same moment leaves the rest for the next checkpoint.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let Conn::Lite(conn) = &self.conn else {
+            // The server writes its own files; VACUUM FULL is IT's (see the README).
+            return Ok(());
+        };
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" or SQLite's list of problems.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
-            .conn
+            .lite()?
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
 /// One open transaction. The workflow hands it to the store's typed functions and never sees
 /// the SQL behind it, so a second backend can stand behind the same functions.
-pub struct Tx<'c>(Transaction<'c>);
+pub struct Tx<'c>(TxInner<'c>);
+
+enum TxInner<'c> {
+    Lite(Transaction<'c>),
+    Pg(pg::PgTx<'c>),
+}
 
 /// What the store's functions call on a transaction; private to the store. The SQL is
 /// portable (`?N` placeholders, `RETURNING`, `ON CONFLICT`), so each function has one text.
@@ -264,14 +357,20 @@ impl Tx<'_> {
         params: &[&dyn Bind],
         mut f: impl FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
-        let mut stmt = self.0.prepare_cached(sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
-        while let Some(r) = rows.next()? {
-            if !f(&Row(r))? {
-                break;
+        match &self.0 {
+            TxInner::Lite(tx) => {
+                let mut stmt = tx.prepare_cached(sql)?;
+                let mut rows =
+                    stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                while let Some(r) = rows.next()? {
+                    if !f(&Row(RowInner::Lite(r)))? {
+                        break;
+                    }
+                }
+                Ok(())
             }
+            TxInner::Pg(tx) => tx.each(sql, params, |r| f(&Row(RowInner::Pg(r)))),
         }
-        Ok(())
     }
 
     /// The first row of a query, if there is one.
@@ -305,17 +404,66 @@ impl Tx<'_> {
 
     /// Runs one statement; the number of rows it changed.
     pub(in crate::store) fn run(&self, sql: &str, params: &[&dyn Bind]) -> Result<u64> {
-        let n = self
-            .0
-            .prepare_cached(sql)?
-            .execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
-        Ok(n as u64)
+        match &self.0 {
+            TxInner::Lite(tx) => {
+                let n = tx
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                Ok(n as u64)
+            }
+            TxInner::Pg(tx) => tx.run(sql, params),
+        }
+    }
+
+    /// `run` for a statement whose failure the caller answers and then goes on in the same
+    /// transaction: PostgreSQL aborts a transaction at its first error, so there the
+    /// statement runs under a savepoint that a failure rolls back to (SQLite keeps going).
+    pub(in crate::store) fn run_or_go_on(&self, sql: &str, params: &[&dyn Bind]) -> Result<u64> {
+        let TxInner::Pg(tx) = &self.0 else {
+            return self.run(sql, params);
+        };
+        tx.batch("SAVEPOINT go_on")?;
+        match tx.run(sql, params) {
+            Ok(n) => {
+                tx.batch("RELEASE SAVEPOINT go_on")?;
+                Ok(n)
+            }
+            Err(e) => {
+                tx.batch("ROLLBACK TO SAVEPOINT go_on; RELEASE SAVEPOINT go_on")?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether this transaction is on a PostgreSQL server (where the head row of the chain
+    /// is kept in the database).
+    pub(in crate::store) fn on_server(&self) -> bool {
+        matches!(self.0, TxInner::Pg(_))
+    }
+
+    fn commit(self) -> Result<()> {
+        match self.0 {
+            TxInner::Lite(tx) => tx.commit()?,
+            TxInner::Pg(tx) => tx.commit()?,
+        }
+        Ok(())
+    }
+
+    fn rollback(self) -> Result<()> {
+        match self.0 {
+            TxInner::Lite(tx) => tx.rollback()?,
+            TxInner::Pg(tx) => tx.rollback()?,
+        }
+        Ok(())
     }
 
     /// From here on in this connection, deleted rows' bytes are overwritten with zeros
     /// (SQLite's `secure_delete`), so purged personal data leaves no trace in free pages.
+    /// On PostgreSQL freed bytes leave the files only at VACUUM FULL (IT's, see README).
     pub(in crate::store) fn zero_deleted_content(&self) -> Result<()> {
-        self.0.execute_batch("PRAGMA secure_delete = ON;")?;
+        if let TxInner::Lite(tx) = &self.0 {
+            tx.execute_batch("PRAGMA secure_delete = ON;")?;
+        }
         Ok(())
     }
 
@@ -323,23 +471,39 @@ impl Tx<'_> {
     /// auditor or an attacker would.
     #[cfg(test)]
     pub(crate) fn sql_for_tests(&self) -> &Connection {
-        &self.0
+        match &self.0 {
+            TxInner::Lite(tx) => tx,
+            TxInner::Pg(_) => panic!("sql_for_tests is for SQLite stores"),
+        }
     }
 
     /// A transaction over a connection a store test set up by hand.
     #[cfg(test)]
     pub(in crate::store) fn over(tx: Transaction<'_>) -> Tx<'_> {
-        Tx(tx)
+        Tx(TxInner::Lite(tx))
     }
 }
 
 /// One row of a query's result.
-pub struct Row<'r>(&'r rusqlite::Row<'r>);
+pub struct Row<'r>(RowInner<'r>);
+
+enum RowInner<'r> {
+    Lite(&'r rusqlite::Row<'r>),
+    Pg(&'r postgres::Row),
+}
 
 impl Row<'_> {
     /// Column `index` as a `T`; a column holding something else is a damaged database.
     pub fn get<T: Column>(&self, index: usize) -> Result<T> {
-        let raw = match self.0.get_ref(index)? {
+        let row = match self.0 {
+            RowInner::Lite(row) => row,
+            RowInner::Pg(row) => {
+                let raw: Raw<'_> = row.try_get(index)?;
+                return sql::column(index, raw)
+                    .map_err(|e| Error::Database(DatabaseError(DbCause::Column(e))));
+            }
+        };
+        let raw = match row.get_ref(index)? {
             ValueRef::Null => Raw::Null,
             ValueRef::Integer(i) => Raw::Int(i),
             ValueRef::Real(r) => Raw::Real(r),
@@ -356,17 +520,6 @@ impl Row<'_> {
     }
 }
 
-impl rusqlite::ToSql for Value<'_> {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::Borrowed(match *self {
-            Value::Null => ValueRef::Null,
-            Value::Int(i) => ValueRef::Integer(i),
-            Value::Text(t) => ValueRef::Text(t.as_bytes()),
-            Value::Blob(b) => ValueRef::Blob(b),
-        }))
-    }
-}
-
 /// What the database said, kept whole for IT; only the store reads its codes.
 #[derive(Debug)]
 pub struct DatabaseError(DbCause);
@@ -375,6 +528,7 @@ pub struct DatabaseError(DbCause);
 enum DbCause {
     Sql(rusqlite::Error),
     Schema(rusqlite_migration::Error),
+    Pg(postgres::Error),
     Column(ColumnError),
     /// A query that always gives a row gave none.
     NoRow,
@@ -383,6 +537,9 @@ enum DbCause {
 impl DatabaseError {
     /// A fault of the disk or file system a person can fix, if it is one.
     pub fn fault(&self) -> Option<StorageFault> {
+        if let DbCause::Pg(e) = &self.0 {
+            return pg_fault(e);
+        }
         let DbCause::Sql(rusqlite::Error::SqliteFailure(e, _)) = &self.0 else {
             return None;
         };
@@ -397,6 +554,16 @@ impl DatabaseError {
 
     /// True when another desk held the write lock past the timeout.
     pub fn is_busy(&self) -> bool {
+        if let DbCause::Pg(e) = &self.0 {
+            return pg_state(e).is_some_and(|s| {
+                [
+                    SqlState::LOCK_NOT_AVAILABLE,
+                    SqlState::T_R_DEADLOCK_DETECTED,
+                    SqlState::T_R_SERIALIZATION_FAILURE,
+                ]
+                .contains(s)
+            });
+        }
         matches!(&self.0, DbCause::Sql(rusqlite::Error::SqliteFailure(e, _))
             if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
     }
@@ -407,6 +574,11 @@ impl std::fmt::Display for DatabaseError {
         match &self.0 {
             DbCause::Sql(e) => e.fmt(f),
             DbCause::Schema(e) => e.fmt(f),
+            DbCause::Pg(e) => match e.as_db_error() {
+                // The server's own words (message, detail, constraint), not only "db error".
+                Some(db) => db.fmt(f),
+                None => e.fmt(f),
+            },
             DbCause::Column(e) => e.fmt(f),
             DbCause::NoRow => f.write_str("the query gave no row"),
         }
@@ -418,9 +590,30 @@ impl std::error::Error for DatabaseError {
         match &self.0 {
             DbCause::Sql(e) => Some(e),
             DbCause::Schema(e) => Some(e),
+            DbCause::Pg(e) => Some(e),
             DbCause::Column(e) => Some(e),
             DbCause::NoRow => None,
         }
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        Error::Database(DatabaseError(DbCause::Pg(e)))
+    }
+}
+
+fn pg_state(e: &postgres::Error) -> Option<&SqlState> {
+    e.code()
+}
+
+/// A server fault a person can fix: its disk is full, or it is read-only (a standby).
+fn pg_fault(e: &postgres::Error) -> Option<StorageFault> {
+    match pg_state(e)? {
+        s if *s == SqlState::DISK_FULL => Some(StorageFault::DiskFull),
+        s if *s == SqlState::READ_ONLY_SQL_TRANSACTION => Some(StorageFault::ReadOnly),
+        s if *s == SqlState::INSUFFICIENT_PRIVILEGE => Some(StorageFault::ReadOnly),
+        _ => None,
     }
 }
 
@@ -436,44 +629,12 @@ impl From<rusqlite_migration::Error> for Error {
     }
 }
 
-/// Creates an empty file with exactly `mode` (whatever the umask), so personal data is never
-/// written into a file others can read.
-fn create_private_file(path: &Path, mode: u32) -> Result<()> {
-    let io = |e| Error::io(format!("creating {}", path.display()), e);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(mode);
-        options.open(path).map_err(io)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io)?;
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = mode;
-        options.open(path).map_err(io)?;
-    }
-    Ok(())
-}
-
-/// The permission bits of a file (the head file and logs follow the database's).
-#[cfg(unix)]
-pub fn file_mode_of(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| m.permissions().mode() & 0o777)
-}
-
-#[cfg(not(unix))]
-pub fn file_mode_of(_path: &Path) -> Option<u32> {
-    None
-}
-
 /// True when the error is a violated foreign key: a row that points at nothing, or at a row
 /// of another case.
 pub(crate) fn is_foreign_key_violation(e: &Error) -> bool {
+    if let Error::Database(DatabaseError(DbCause::Pg(e))) = e {
+        return pg_state(e) == Some(&SqlState::FOREIGN_KEY_VIOLATION);
+    }
     matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
 }
@@ -490,6 +651,9 @@ pub(in crate::store) fn bad_column(index: usize, wanted: &'static str, found: St
 /// True when the error is a violated UNIQUE constraint or unique index: another desk got
 /// there first, or the row exists.
 pub(crate) fn is_unique_violation(e: &Error) -> bool {
+    if let Error::Database(DatabaseError(DbCause::Pg(e))) = e {
+        return pg_state(e) == Some(&SqlState::UNIQUE_VIOLATION);
+    }
     matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
             || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -552,7 +716,7 @@ mod tests {
             ),
         ];
         for (what, sql, allowed) in queries {
-            let steps = plan(&store.conn, &sql);
+            let steps = plan(store.lite().expect("a SQLite store"), &sql);
             for step in &steps {
                 assert!(
                     !step.starts_with("SCAN ") || allowed.contains(&step.as_str()),

@@ -1,0 +1,55 @@
+//! What only the SQLite backend needs: binding kuvert's values, and the database file
+//! created with its permissions before anything is written to it.
+
+use std::path::Path;
+
+use rusqlite::types::ValueRef;
+
+use super::sql::Value;
+use crate::error::{Error, Result};
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(match *self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(i),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// Creates an empty file with exactly `mode` (whatever the umask), so personal data is never
+/// written into a file others can read.
+pub(super) fn create_private_file(path: &Path, mode: u32) -> Result<()> {
+    let io = |e| Error::io(format!("creating {}", path.display()), e);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(mode);
+        options.open(path).map_err(io)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        options.open(path).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// The permission bits of a file (the head file and logs follow the database's).
+#[cfg(unix)]
+pub fn file_mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+pub fn file_mode_of(_path: &Path) -> Option<u32> {
+    None
+}

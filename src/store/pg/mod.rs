@@ -1,0 +1,266 @@
+//! The PostgreSQL backend: one server for many offices, the server holding the rules
+//! (schema.sql, roles.sql). The store's SQL is the same text as on SQLite; only the
+//! placeholders are rewritten (`?N` to `$N`) and values are adapted to the server's types.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
+
+use super::sql::{Bind, Raw, Value};
+use crate::error::{Problem, Result};
+
+/// The whole schema, created at `kuvert init` on an empty database.
+pub const SCHEMA: &str = include_str!("schema.sql");
+/// The group roles and their privileges, run after the schema by its owner.
+pub const ROLES: &str = include_str!("roles.sql");
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+/// Whether a `--db` value is a PostgreSQL address (`postgresql://` or `postgres://`).
+pub fn is_url(text: &str) -> bool {
+    let head = text.get(..13).unwrap_or(text).to_ascii_lowercase();
+    head.starts_with("postgresql://") || head.starts_with("postgres://")
+}
+
+/// A connection to the server, with the statements it has prepared.
+pub struct Server {
+    client: Client,
+    statements: RefCell<HashMap<String, Statement>>,
+    /// The address without its password, for messages.
+    name: String,
+    lock_timeout: Duration,
+}
+
+impl Server {
+    /// Connects; a server that cannot be reached is exit 3 naming it (without a password).
+    pub fn connect(url: &str, name: String) -> Result<Self> {
+        let mut config: postgres::Config =
+            url.parse()
+                .map_err(|e: postgres::Error| Problem::BadServerUrl {
+                    server: name.clone(),
+                    detail: e.to_string(),
+                })?;
+        config
+            .application_name("kuvert")
+            .connect_timeout(Duration::from_secs(10));
+        let client = config.connect(NoTls).map_err(|e| Problem::NoServer {
+            server: name.clone(),
+            detail: e.to_string(),
+        })?;
+        Ok(Self {
+            client,
+            statements: RefCell::new(HashMap::new()),
+            name,
+            lock_timeout: super::BUSY_TIMEOUT,
+        })
+    }
+
+    /// The server's address without its password.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// How long a write waits for another desk's lock before "database busy".
+    pub fn set_lock_timeout(&mut self, timeout: Duration) {
+        self.lock_timeout = timeout;
+    }
+
+    /// A write transaction: READ COMMITTED, and the head row of the chain locked by its
+    /// first statement, so writes are serialised as BEGIN IMMEDIATE serialises them on
+    /// SQLite, and each sees the newest event.
+    pub fn write(&mut self) -> Result<PgTx<'_>> {
+        let ms = self.lock_timeout.as_millis().max(1);
+        let tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()?;
+        let tx = PgTx {
+            tx: RefCell::new(tx),
+            statements: &self.statements,
+        };
+        tx.batch(&format!("SET LOCAL lock_timeout = {ms}"))?;
+        tx.run("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", &[])?;
+        Ok(tx)
+    }
+
+    /// A read transaction: one consistent snapshot, no locks.
+    pub fn read(&mut self) -> Result<PgTx<'_>> {
+        let tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        Ok(PgTx {
+            tx: RefCell::new(tx),
+            statements: &self.statements,
+        })
+    }
+
+    /// Runs statements outside any kuvert transaction (the schema check at open).
+    pub fn simple(&mut self, sql: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for m in self.client.simple_query(sql)? {
+            if let postgres::SimpleQueryMessage::Row(r) = m {
+                out.push(r.get(0).unwrap_or_default().to_owned());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One transaction on the server.
+pub struct PgTx<'c> {
+    tx: RefCell<Transaction<'c>>,
+    statements: &'c RefCell<HashMap<String, Statement>>,
+}
+
+impl PgTx<'_> {
+    fn statement(&self, sql: &str) -> Result<Statement> {
+        if let Some(st) = self.statements.borrow().get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.tx.borrow_mut().prepare(&dollar_placeholders(sql))?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_owned(), st.clone());
+        Ok(st)
+    }
+
+    /// Streams the rows of a query to `f` until it returns false.
+    pub(in crate::store) fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Bind],
+        mut f: impl FnMut(&postgres::Row) -> Result<bool>,
+    ) -> Result<()> {
+        let st = self.statement(sql)?;
+        let values: Vec<Value<'_>> = params.iter().map(|p| p.value()).collect();
+        let mut tx = self.tx.borrow_mut();
+        let mut rows = tx.query_raw(&st, values.iter())?;
+        while let Some(row) = rows.next()? {
+            if !f(&row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub(in crate::store) fn run(&self, sql: &str, params: &[&dyn Bind]) -> Result<u64> {
+        let st = self.statement(sql)?;
+        let values: Vec<Value<'_>> = params.iter().map(|p| p.value()).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        Ok(self.tx.borrow_mut().execute(&st, &refs)?)
+    }
+
+    pub(in crate::store) fn batch(&self, sql: &str) -> Result<()> {
+        self.tx.borrow_mut().batch_execute(sql)?;
+        Ok(())
+    }
+
+    pub(in crate::store) fn commit(self) -> Result<()> {
+        self.tx.into_inner().commit()?;
+        Ok(())
+    }
+
+    pub(in crate::store) fn rollback(self) -> Result<()> {
+        self.tx.into_inner().rollback()?;
+        Ok(())
+    }
+}
+
+/// Rewrites SQLite's `?N` placeholders as PostgreSQL's `$N`, leaving quoted text alone.
+pub(crate) fn dollar_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl ToSql for Value<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match *self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+                Type::BOOL => (i != 0).to_sql(ty, out),
+                _ => Err(format!("an integer cannot be bound as {ty}").into()),
+            },
+            Value::Text(t) => t.to_sql(ty, out),
+            Value::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Raw<'a> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(match *ty {
+            Type::INT8 => Raw::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Raw::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Raw::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Raw::Int(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Raw::Real(f64::from_sql(ty, raw)?),
+            Type::BYTEA => Raw::Blob(<&[u8]>::from_sql(ty, raw)?),
+            _ => Raw::Text(<&str>::from_sql(ty, raw)?),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Raw::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_dollars_outside_quotes() {
+        assert_eq!(
+            dollar_placeholders("SELECT '?1', \"a?\" FROM t WHERE a = ?1 AND b = ?12"),
+            "SELECT '?1', \"a?\" FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn server_addresses_are_told_from_files() {
+        for url in ["postgresql:///kuvert?host=/run/pg", "POSTGRES://h/db"] {
+            assert!(is_url(url), "{url}");
+        }
+        for file in ["kuvert.db", "postgresql.db", "./postgresql://x"] {
+            assert!(!is_url(file), "{file}");
+        }
+    }
+}
