@@ -42,6 +42,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("schema_v3.sql")),
         M::up(include_str!("schema_v4.sql")),
         M::up(include_str!("schema_v5.sql")),
+        M::up(include_str!("schema_v6.sql")),
     ])
 });
 
