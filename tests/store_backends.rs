@@ -23,7 +23,18 @@ fn user(account: &str, role: Role, team: &str) -> User {
     }
 }
 
-/// Everything a mailing does to the store, from registering its caseworker to purging it.
+/// The users of the test: a caseworker and a lead of team A.
+fn register(store: &mut Store) {
+    store
+        .write(|tx| {
+            people::add_user(tx, &user("anna", Role::Caseworker, "A"), NOW)?;
+            people::add_user(tx, &user("lisa", Role::Lead, "A"), NOW)
+        })
+        .expect("register");
+}
+
+/// Everything a mailing does to the store, from importing its case to purging it, done by
+/// the lead `lisa` (on PostgreSQL her own login, held by the grants and row security).
 fn one_mailing_from_start_to_purge(store: &mut Store) {
     let address = Address {
         care_of: None,
@@ -34,8 +45,6 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
     };
     let (case, mailing, document) = store
         .write(|tx| {
-            people::add_user(tx, &user("anna", Role::Caseworker, "A"), NOW)?;
-            people::add_user(tx, &user("lisa", Role::Lead, "A"), NOW)?;
             let case = cases::insert_case(tx, "2026-000001", "sjukpenning", "A")?;
             let applicant = cases::insert_party(
                 tx,
@@ -73,11 +82,11 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
                     bytes,
                 },
             )?;
-            let session = people::start_session(tx, "anna", "pts/1", "cli", NOW)?;
+            let session = people::start_session(tx, "lisa", "pts/1", "cli", NOW)?;
             let mailing = mailings::insert_with_lock(
                 tx,
                 case,
-                "anna",
+                "lisa",
                 session,
                 applicant,
                 "ABCDEFGHJKMNP",
@@ -90,7 +99,7 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
                     seq: 1,
                     time: NOW.into(),
                     session: Some(session),
-                    account: Some("anna".into()),
+                    account: Some("lisa".into()),
                     mailing: Some(mailing),
                     case_no: Some("2026-000001".into()),
                     kind: "mailing_started".into(),
@@ -173,8 +182,8 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
                 Some(&b"%PDF-1.4 not really\n\x00\xff"[..])
             );
             let lock = cases::lock(tx, case)?.expect("the lock");
-            assert_eq!((lock.account.as_str(), lock.mailing), ("anna", mailing));
-            let open = mailings::open_for(tx, "anna")?.expect("open mailing");
+            assert_eq!((lock.account.as_str(), lock.mailing), ("lisa", mailing));
+            let open = mailings::open_for(tx, "lisa")?.expect("open mailing");
             assert_eq!((open.id, open.state), (mailing, MailingState::Draft));
             assert_eq!(mailings::enclosures(tx, mailing)?.len(), 1);
             assert_eq!(events::head(tx)?, Some((1, "a".repeat(64))));
@@ -236,6 +245,7 @@ fn on_sqlite() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store =
         Store::create(&dir.path().join("k.db"), DbKind::Production, NOW).expect("create");
+    register(&mut store);
     one_mailing_from_start_to_purge(&mut store);
 }
 
@@ -247,8 +257,19 @@ fn on_postgresql() {
         "postgresql:///{db}?host={}&user=postgres",
         pg.socket_dir().display()
     );
-    let mut store =
+    let mut owner =
         Store::create_on_server(&url, db.clone(), DbKind::Production, NOW).expect("create");
+    register(&mut owner);
+    // The lead's own login, a member of kuvert_lead: what she may do, the server decides.
+    pg.lines(
+        "postgres",
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lisa') THEN CREATE ROLE lisa LOGIN; END IF;
+         END $$",
+    );
+    pg.lines(&db, "GRANT kuvert_lead TO lisa");
+    let as_lisa = url.replace("user=postgres", "user=lisa");
+    let mut store = Store::connect(&as_lisa, db.clone()).expect("connect as lisa");
     one_mailing_from_start_to_purge(&mut store);
     // A second init on the same database changes nothing.
     let again = Store::create_on_server(&url, db, DbKind::Production, NOW);

@@ -613,7 +613,6 @@ fn pg_fault(e: &postgres::Error) -> Option<StorageFault> {
     match pg_state(e)? {
         s if *s == SqlState::DISK_FULL => Some(StorageFault::DiskFull),
         s if *s == SqlState::READ_ONLY_SQL_TRANSACTION => Some(StorageFault::ReadOnly),
-        s if *s == SqlState::INSUFFICIENT_PRIVILEGE => Some(StorageFault::ReadOnly),
         _ => None,
     }
 }
