@@ -187,6 +187,12 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
             assert_eq!((open.id, open.state), (mailing, MailingState::Draft));
             assert_eq!(mailings::enclosures(tx, mailing)?.len(), 1);
             assert_eq!(events::head(tx)?, Some((1, "a".repeat(64))));
+            let other = mailings::other_by_token(tx, "ABCDEFGHJKMNP")?.expect("by token");
+            assert_eq!(
+                (other.id, other.case_no.as_str(), other.state),
+                (mailing, "2026-000001", MailingState::Draft)
+            );
+            assert_eq!(mailings::other_by_token(tx, "NNNNNNNNNNNNN")?, None);
             Ok(())
         })
         .expect("read back");
@@ -271,6 +277,27 @@ fn on_postgresql() {
     let as_lisa = url.replace("user=postgres", "user=lisa");
     let mut store = Store::connect(&as_lisa, db.clone()).expect("connect as lisa");
     one_mailing_from_start_to_purge(&mut store);
+    // A caseworker of team B reads none of team A's cases, yet a sheet of team A's mailing
+    // in B's envelope is still known as that mailing's (the hard stop names its case).
+    owner
+        .write(|tx| people::add_user(tx, &user("bo", Role::Caseworker, "B"), NOW))
+        .expect("register bo");
+    pg.lines(
+        "postgres",
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bo') THEN CREATE ROLE bo LOGIN; END IF;
+         END $$",
+    );
+    pg.lines(&db, "GRANT kuvert_caseworker TO bo");
+    let mut bo = Store::connect(&url.replace("user=postgres", "user=bo"), db.clone())
+        .expect("connect as bo");
+    bo.read(|tx| {
+        assert!(cases::by_number(tx, "2026-000001")?.is_none());
+        let other = mailings::other_by_token(tx, "ABCDEFGHJKMNP")?.expect("by token");
+        assert_eq!(other.case_no, "2026-000001");
+        Ok(())
+    })
+    .expect("bo reads");
     // A second init on the same database changes nothing.
     let again = Store::create_on_server(&url, db, DbKind::Production, NOW);
     assert!(

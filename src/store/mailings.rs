@@ -77,6 +77,35 @@ pub fn by_token(c: &Tx<'_>, token: &str) -> Result<Option<MailingRow>> {
     c.row(&by_token_sql(), &[&token], mailing_row)
 }
 
+/// Another mailing, as a scan of one of its sheets may know it: which one, of which case, in
+/// which state, and nothing of its people or papers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherMailing {
+    pub id: MailingId,
+    pub case_no: String,
+    pub state: MailingState,
+}
+
+/// The mailing that printed codes with this token, whichever team's. On PostgreSQL row
+/// security hides other teams' mailings from a desk, so the server's
+/// `kuvert_mailing_by_token` (roles.sql) answers with exactly these three facts.
+pub fn other_by_token(c: &Tx<'_>, token: &str) -> Result<Option<OtherMailing>> {
+    let sql = if c.on_server() {
+        "SELECT id, case_no, state FROM kuvert_mailing_by_token(?1)"
+    } else {
+        "SELECT m.id, c.number, m.state FROM mailings m JOIN cases c ON c.id = m.case_id
+         WHERE m.token = ?1"
+    };
+    c.row(sql, &[&token], |r| {
+        let state: String = r.get(2)?;
+        Ok(OtherMailing {
+            id: r.get(0)?,
+            case_no: r.get(1)?,
+            state: MailingState::parse(&state).unwrap_or(MailingState::Voided),
+        })
+    })
+}
+
 /// Opens a mailing in draft and locks its case, in the caller's transaction. The unique
 /// indexes and the lock's primary key refuse a second open mailing or a second lock even if
 /// the workflow's own checks were bypassed.

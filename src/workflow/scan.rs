@@ -13,7 +13,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::model::*;
 use crate::store::Tx;
-use crate::store::mailings::{self, MailingRow, NewScan};
+use crate::store::mailings::{self, MailingRow, NewScan, OtherMailing};
 
 /// What a scan found before it is recorded.
 struct Judged {
@@ -21,7 +21,7 @@ struct Judged {
     generation: Option<u32>,
     sheet: Option<u32>,
     /// The mailing a foreign sheet belongs to.
-    other: Option<MailingRow>,
+    other: Option<OtherMailing>,
     problem: Option<String>,
     /// The current print's figures, read once for the verdict and the outcome.
     print: PrintFigures,
@@ -167,7 +167,7 @@ fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged>
         }
         Ok(code) => code,
     };
-    let owner = mailings::by_token(tx, &code.token.to_base36())?;
+    let owner = mailings::other_by_token(tx, &code.token.to_base36())?;
     let seen = mailings::seen_sheets(tx, m)?;
     let verdict = verdict::judge(
         Some(&code),
