@@ -306,18 +306,11 @@ fn a_caseworker_at_psql_is_held_by_the_server() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // Login roles exist once per cluster; the test binary may have made them already.
-    pg.lines(
-        "postgres",
-        "DO $$ BEGIN
-           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anna') THEN CREATE ROLE anna LOGIN; END IF;
-           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bo') THEN CREATE ROLE bo LOGIN; END IF;
-         END $$",
-    );
+    pg.login(&db, "anna", "kuvert_caseworker");
+    pg.login(&db, "bo", "kuvert_caseworker");
     pg.lines(
         &db,
-        "GRANT kuvert_caseworker TO anna, bo;
-         INSERT INTO teams VALUES ('A'), ('B');
+        "INSERT INTO teams VALUES ('A'), ('B');
          INSERT INTO users VALUES ('anna', 'Anna A', 'caseworker', 'A', 't'),
                                   ('bo', 'Bo B', 'caseworker', 'B', 't');
          INSERT INTO cases(id, number, benefit, team) VALUES (1, 'FK 2026-1', 'x', 'A'),

@@ -265,15 +265,13 @@ fn on_postgresql() {
     );
     let mut owner =
         Store::create_on_server(&url, db.clone(), DbKind::Production, NOW).expect("create");
+    assert_eq!(
+        pg.lines(&db, "SELECT value FROM meta WHERE key = 'kind'"),
+        ["production"]
+    );
     register(&mut owner);
     // The lead's own login, a member of kuvert_lead: what she may do, the server decides.
-    pg.lines(
-        "postgres",
-        "DO $$ BEGIN
-           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lisa') THEN CREATE ROLE lisa LOGIN; END IF;
-         END $$",
-    );
-    pg.lines(&db, "GRANT kuvert_lead TO lisa");
+    pg.login(&db, "lisa", "kuvert_lead");
     let as_lisa = url.replace("user=postgres", "user=lisa");
     let mut store = Store::connect(&as_lisa, db.clone()).expect("connect as lisa");
     one_mailing_from_start_to_purge(&mut store);
@@ -282,13 +280,7 @@ fn on_postgresql() {
     owner
         .write(|tx| people::add_user(tx, &user("bo", Role::Caseworker, "B"), NOW))
         .expect("register bo");
-    pg.lines(
-        "postgres",
-        "DO $$ BEGIN
-           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bo') THEN CREATE ROLE bo LOGIN; END IF;
-         END $$",
-    );
-    pg.lines(&db, "GRANT kuvert_caseworker TO bo");
+    pg.login(&db, "bo", "kuvert_caseworker");
     let mut bo = Store::connect(&url.replace("user=postgres", "user=bo"), db.clone())
         .expect("connect as bo");
     bo.read(|tx| {

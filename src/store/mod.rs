@@ -139,20 +139,12 @@ impl Store {
             }
             .into());
         }
-        server.simple(&format!("BEGIN; {} {} COMMIT;", pg::SCHEMA, pg::ROLES))?;
-        let mut store = Self {
+        server.create_schema(kind.as_str(), now)?;
+        Ok(Self {
             conn: Conn::Pg(Box::new(server)),
             path: PathBuf::new(),
             head_written: 0,
-        };
-        store.write(|tx| {
-            tx.run(
-                "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2)",
-                &[&kind.as_str(), &now],
-            )
-            .map(|_| ())
-        })?;
-        Ok(store)
+        })
     }
 
     /// Connects to a PostgreSQL database kuvert created.
@@ -212,7 +204,8 @@ impl Store {
         &self.path
     }
 
-    /// Demo or production; `None` for a database kuvert did not create.
+    /// Demo or production; `None` for a database kuvert did not create (and, until the
+    /// command line connects to servers, for every server database).
     pub fn kind(&self) -> Result<Option<DbKind>> {
         let Conn::Lite(conn) = &self.conn else {
             return Ok(None);

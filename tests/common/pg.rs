@@ -69,6 +69,21 @@ impl Cluster {
             .expect("run psql")
     }
 
+    /// A login role `role` (made once per cluster), a member of `group` in database `db`.
+    pub fn login(&self, db: &str, role: &str, group: &str) {
+        self.lines(
+            "postgres",
+            &format!(
+                "DO $$ BEGIN
+                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                     CREATE ROLE \"{role}\" LOGIN;
+                   END IF;
+                 END $$"
+            ),
+        );
+        self.lines(db, &format!("GRANT {group} TO \"{role}\""));
+    }
+
     /// Like `psql`, and the output's lines; panics with psql's message on an error.
     pub fn lines(&self, db: &str, sql: &str) -> Vec<String> {
         let out = self.psql(db, "postgres", sql);

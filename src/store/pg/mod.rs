@@ -104,6 +104,20 @@ impl Server {
         })
     }
 
+    /// Creates the schema, the group roles and the database's kind in one transaction: all
+    /// of it, or nothing.
+    pub fn create_schema(&mut self, kind: &str, now: &str) -> Result<()> {
+        let mut tx = self.client.transaction()?;
+        tx.batch_execute(SCHEMA)?;
+        tx.batch_execute(ROLES)?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('kind', $1), ('created', $2)",
+            &[&kind, &now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Runs statements outside any kuvert transaction (the schema check at open).
     pub fn simple(&mut self, sql: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
