@@ -148,7 +148,8 @@ impl PgTx<'_> {
         Ok(st)
     }
 
-    /// Streams the rows of a query to `f` until it returns false.
+    /// Streams the rows of a query to `f` until it returns false. The rows arrive while the
+    /// query runs, so `f` must not use the transaction (no store function's `f` does).
     pub(in crate::store) fn each(
         &self,
         sql: &str,
