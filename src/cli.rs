@@ -387,6 +387,21 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             })?;
             Ok(if report.ok { 0 } else { 1 })
         }
+        Command::Audit {
+            command: AuditCommand::Head,
+        } => {
+            let head = ctx.workflow()?.audit_head()?;
+            if ctx.json {
+                let (seq, hash) = head.map_or((0, None), |h| (h.seq, Some(h.hash)));
+                ctx.report(&json!({ "seq": seq, "hash": hash }), String::new)?;
+            } else {
+                match head {
+                    Some(h) => print!("{}", kuvert::store::head::file_text(&h)),
+                    None => eprintln!("kuvert: {}", i18n::text(Text::AuditEmpty, ctx.lang)),
+                }
+            }
+            Ok(0)
+        }
     }
 }
 

@@ -216,6 +216,7 @@ pub enum Text {
     /// The audit chain is broken.
     AuditBroken,
     AuditNoHead,
+    AuditEmpty,
     PurgeDone,
     PurgeWould,
 }
@@ -278,6 +279,10 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::PurgeWould => lang.pick(
             "Provkörning, inget borttaget: {} försändelser avslutade före {} skulle gallras: {} handlingars innehåll ({} byte), {} mottagares personuppgifter, {} utskriftsfiler.",
             "Dry run, nothing removed: {} mailings closed before {} would be purged: the contents of {} documents ({} bytes), the personal data of {} recipients, {} print job files.",
+        ),
+        Text::AuditEmpty => lang.pick(
+            "händelseloggen är tom: det finns inget huvud att spara ännu.",
+            "the event log is empty: there is no head to keep yet.",
         ),
         Text::AuditNoHead => lang.pick(
             "varning: ingen huvudfil (.head) bredvid databasen, så borttagna eller omräknade sista händelser kan inte upptäckas. Den skrivs vid nästa ändring.",

@@ -715,3 +715,40 @@ fn a_server_address_is_never_a_file_name() {
     left.sort();
     assert_eq!(left, ["kuvert.toml", "with-db.toml"], "nothing was created");
 }
+
+/// Issue 15: `audit head` prints the newest event as a head file, so a copy shipped off the
+/// machine (`kuvert audit head > copy`) is what `audit verify --head` checks against; on an
+/// empty log it says there is nothing to keep yet.
+#[test]
+fn audit_head_is_a_head_file_that_verify_reads() {
+    let env = Env::demo();
+    let (case, party, _) = common::plain_case(&env, CASEWORKER);
+    env.json(
+        CASEWORKER,
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    let json = env.json(CASEWORKER, &["audit", "head"], 0);
+    let out = env.run(CASEWORKER, &["audit", "head"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let seq = json["seq"].as_i64().expect("seq");
+    let hash = json["hash"].as_str().expect("hash");
+    assert!(seq > 0 && hash.len() == 64, "{json}");
+    assert_eq!(text, format!("kuvert-audit-head 1\n{seq} {hash}\n"));
+    let copy = env.dir.path().join("shipped.head");
+    std::fs::write(&copy, &text).expect("copy");
+    let checked = env.json(
+        CASEWORKER,
+        &["audit", "verify", "--head", copy.to_str().expect("path")],
+        0,
+    );
+    assert_eq!(checked["ok"], true, "{checked}");
+
+    let empty = Env::new();
+    empty.fails(None, &["init"], 0);
+    let none = empty.json(None, &["audit", "head"], 0);
+    assert_eq!(none, serde_json::json!({ "seq": 0, "hash": null }));
+    let said = empty.fails(None, &["audit", "head"], 0);
+    assert!(said.contains("tom"), "{said}");
+}

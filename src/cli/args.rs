@@ -258,6 +258,9 @@ pub(super) enum AuditCommand {
         #[arg(long, value_name = "FILE")]
         head: Option<PathBuf>,
     },
+    /// Print the newest event's seq and hash, as a head file (`kuvert audit head > copy`),
+    /// for keeping a copy off the machine and checking later with `audit verify --head`.
+    Head,
 }
 
 impl Args {

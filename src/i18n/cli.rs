@@ -54,6 +54,9 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
         "audit verify" => {
             "Kontrollera händelseloggens hashkedja från första till sista händelsen, och mot huvudfilen bredvid databasen (eller en kopia av den som förvaras någon annanstans, med --head)."
         }
+        "audit head" => {
+            "Skriv ut den senaste händelsens nummer och hash som en huvudfil (kuvert audit head > kopia), för att spara en kopia utanför maskinen och kontrollera mot den senare med audit verify --head."
+        }
         _ => return None,
     })
 }

@@ -80,6 +80,11 @@ pub fn read_file(path: &Path) -> Result<Option<Head>> {
     })
 }
 
+/// The text of a head file naming `head`: what `advance` writes and `read_file` reads.
+pub fn file_text(head: &Head) -> String {
+    format!("{MAGIC}\n{} {}\n", head.seq, head.hash)
+}
+
 /// Moves the head forward to `head` (never back).
 pub fn advance(db: &Path, head: &Head) -> Result<()> {
     let path = path_for(db);
@@ -107,7 +112,7 @@ pub fn advance(db: &Path, head: &Head) -> Result<()> {
     // Overwrite in place, never empty first: a kill between two steps must leave a whole
     // head. The new text is never shorter than the old (the seq only grows), so after the
     // one small write the file already holds exactly the new head.
-    let new = format!("{MAGIC}\n{} {}\n", head.seq, head.hash);
+    let new = file_text(head);
     file.seek(SeekFrom::Start(0)).map_err(io)?;
     file.write_all(new.as_bytes()).map_err(io)?;
     file.set_len(new.len() as u64).map_err(io)?;

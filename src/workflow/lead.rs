@@ -53,6 +53,13 @@ impl Workflow {
             .read(|tx| audit::verify_with_head(tx, Some(&head)))
     }
 
+    /// The newest event in the database itself (not the head file): what a copy kept
+    /// elsewhere should say. None while the log is empty.
+    pub fn audit_head(&mut self) -> Result<Option<crate::store::head::Head>> {
+        let newest = self.store.read(crate::store::events::head)?;
+        Ok(newest.map(|(seq, hash)| crate::store::head::Head { seq, hash }))
+    }
+
     /// Checks the event log's hash chain, and against the head file beside the database.
     pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
         // The head first: every event it names was committed before the snapshot below.
