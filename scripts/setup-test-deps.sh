@@ -7,6 +7,7 @@
 #   tmux           drives the terminal UI end to end
 #   postgresql     initdb, pg_ctl and psql: a throwaway PostgreSQL cluster for the second
 #                  backend's tests (tests/common/pg.rs starts and stops it)
+#   util-linux     runuser: the cluster runs as the postgres user
 # With --bench also what scripts/bench.sh needs:
 #   qpdf           the side-by-side comparison of stamping 100 pages
 # Idempotent. Needs root (CI and the dev machines run as root).
@@ -22,6 +23,7 @@ command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v lp >/dev/null 2>&1 && command -v lpadmin >/dev/null 2>&1 || need+=(cups-client)
 [ -f /usr/share/doc/libtasn1-doc/libtasn1.pdf ] || need+=(libtasn1-doc)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && command -v psql >/dev/null 2>&1 \
   || need+=(postgresql)
 

@@ -3,6 +3,7 @@
 //! binary; a watchdog stops it and removes its folder when the test process ends, however it
 //! ends. `scripts/test.sh` may start one for the whole run instead (`KUVERT_TEST_PGHOST`).
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -96,16 +97,9 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// The folder of PostgreSQL's server programs: `pg_config --bindir`, else Debian's layout.
+/// The folder of PostgreSQL's server programs, as Debian's `postgresql` package lays them
+/// out (the newest version when there are several).
 fn bin_dir() -> Result<PathBuf, String> {
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
-        && out.status.success()
-    {
-        let dir = PathBuf::from(text(&out.stdout).trim());
-        if dir.join("initdb").exists() {
-            return Ok(dir);
-        }
-    }
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .map_err(|e| format!("no PostgreSQL server installed (/usr/lib/postgresql: {e})"))?
         .filter_map(|d| d.ok().map(|d| d.path().join("bin")))
@@ -171,8 +165,9 @@ fn start() -> Result<Cluster, String> {
             text(&started.stderr)
         ));
     }
-    // The watchdog outlives this process (its own session) and stops the server when the
-    // test process is gone, even after a SIGKILL.
+    // The watchdog outlives this process (in its own process group, so a Ctrl-C to the test
+    // run does not reach it first) and stops the server when the test process is gone, even
+    // after a SIGKILL.
     let watchdog = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
          runuser -u postgres -- {pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; \
@@ -182,8 +177,9 @@ fn start() -> Result<Cluster, String> {
         data = data.display(),
         dir = dir.display(),
     );
-    Command::new("setsid")
-        .args(["sh", "-c", &watchdog])
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
