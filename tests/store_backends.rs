@@ -23,6 +23,17 @@ fn user(account: &str, role: Role, team: &str) -> User {
     }
 }
 
+/// An applicant with an address in Sweden.
+fn applicant<'a>(name: &'a str, address: &'a Address) -> NewParty<'a> {
+    NewParty {
+        role: PartyRole::Applicant,
+        name,
+        id_number: "198001012346",
+        protected: false,
+        address: Some(address),
+    }
+}
+
 /// The users of the test: a caseworker and a lead of team A.
 fn register(store: &mut Store) {
     store
@@ -46,17 +57,7 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
     let (case, mailing, document) = store
         .write(|tx| {
             let case = cases::insert_case(tx, "2026-000001", "sjukpenning", "A")?;
-            let applicant = cases::insert_party(
-                tx,
-                case,
-                &NewParty {
-                    role: PartyRole::Applicant,
-                    name: "Åsa Öberg",
-                    id_number: "198001012346",
-                    protected: false,
-                    address: Some(&address),
-                },
-            )?;
+            let applicant = cases::insert_party(tx, case, &applicant("Åsa Öberg", &address))?;
             cases::insert_party(
                 tx,
                 case,
@@ -133,17 +134,7 @@ fn one_mailing_from_start_to_purge(store: &mut Store) {
     );
     let other_case = store.write(|tx| {
         let other = cases::insert_case(tx, "2026-000002", "sjukpenning", "A")?;
-        let them = cases::insert_party(
-            tx,
-            other,
-            &NewParty {
-                role: PartyRole::Applicant,
-                name: "Bo Annan",
-                id_number: "198001012346",
-                protected: false,
-                address: Some(&address),
-            },
-        )?;
+        let them = cases::insert_party(tx, other, &applicant("Bo Annan", &address))?;
         let theirs = cases::insert_document(
             tx,
             other,

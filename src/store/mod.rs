@@ -235,12 +235,14 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.begin(true)?;
         let value = f(&tx)?;
-        let newest = events::head(&tx)?;
+        // On a server the head row moved with the chain, in this transaction; a file has
+        // its head file beside it.
+        let newest = if tx.on_server() {
+            None
+        } else {
+            events::head(&tx)?
+        };
         tx.commit()?;
-        if self.path.as_os_str().is_empty() {
-            // On a server the head row is in the database (`audit head` ships it off).
-            return Ok(value);
-        }
         if let Some((seq, hash)) = newest
             && seq > self.head_written
         {
@@ -354,8 +356,7 @@ impl Tx<'_> {
         match &self.0 {
             TxInner::Lite(tx) => {
                 let mut stmt = tx.prepare_cached(sql)?;
-                let mut rows =
-                    stmt.query(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(sql::values(params)))?;
                 while let Some(r) = rows.next()? {
                     if !f(&Row(RowInner::Lite(r)))? {
                         break;
@@ -402,7 +403,7 @@ impl Tx<'_> {
             TxInner::Lite(tx) => {
                 let n = tx
                     .prepare_cached(sql)?
-                    .execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                    .execute(rusqlite::params_from_iter(sql::values(params)))?;
                 Ok(n as u64)
             }
             TxInner::Pg(tx) => tx.run(sql, params),

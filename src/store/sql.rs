@@ -79,6 +79,11 @@ impl<T: Bind> Bind for Option<T> {
     }
 }
 
+/// The values bound to a statement's placeholders, in order.
+pub(super) fn values<'p>(params: &'p [&dyn Bind]) -> impl Iterator<Item = Value<'p>> {
+    params.iter().map(|p| p.value())
+}
+
 /// A column's value as the backend handed it over, before it becomes a Rust type.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Raw<'a> {

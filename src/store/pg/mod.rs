@@ -12,7 +12,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 
-use super::sql::{Bind, Raw, Value};
+use super::sql::{self, Bind, Raw, Value};
 use crate::error::{Problem, Result};
 
 /// The whole schema, created at `kuvert init` on an empty database.
@@ -85,8 +85,10 @@ impl Server {
             tx: RefCell::new(tx),
             statements: &self.statements,
         };
-        tx.batch(&format!("SET LOCAL lock_timeout = {ms}"))?;
-        tx.run("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", &[])?;
+        // One round trip: the wait, then the head row locked.
+        tx.batch(&format!(
+            "SET LOCAL lock_timeout = {ms}; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"
+        ))?;
         Ok(tx)
     }
 
@@ -157,7 +159,7 @@ impl PgTx<'_> {
         mut f: impl FnMut(&postgres::Row) -> Result<bool>,
     ) -> Result<()> {
         let st = self.statement(sql)?;
-        let values: Vec<Value<'_>> = params.iter().map(|p| p.value()).collect();
+        let values: Vec<Value<'_>> = sql::values(params).collect();
         let mut tx = self.tx.borrow_mut();
         let mut rows = tx.query_raw(&st, values.iter())?;
         while let Some(row) = rows.next()? {
@@ -170,7 +172,7 @@ impl PgTx<'_> {
 
     pub(in crate::store) fn run(&self, sql: &str, params: &[&dyn Bind]) -> Result<u64> {
         let st = self.statement(sql)?;
-        let values: Vec<Value<'_>> = params.iter().map(|p| p.value()).collect();
+        let values: Vec<Value<'_>> = sql::values(params).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(self.tx.borrow_mut().execute(&st, &refs)?)
