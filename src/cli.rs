@@ -9,8 +9,8 @@ use serde_json::json;
 use kuvert::config::Config;
 use kuvert::error::Problem;
 use kuvert::i18n::{self, Label, Lang, Text};
-use kuvert::model::{Role, ScanSource, User, Verdict};
-use kuvert::store::{DbKind, Store};
+use kuvert::model::{LoginGrant, Role, ScanSource, User, Verdict};
+use kuvert::store::{DbKind, Location, Store};
 use kuvert::workflow::{Session, SessionKind, Workflow};
 use kuvert::{Error, demo, paths, report, time_fmt};
 
@@ -46,14 +46,28 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn db_path(&self, demo: bool) -> anyhow::Result<PathBuf> {
-        Ok(paths::db_path(self.args_db.as_deref(), &self.config, demo)?)
+    /// The database this command works on.
+    fn database(&self) -> anyhow::Result<Location> {
+        Ok(paths::database(
+            self.args_db.as_deref(),
+            &self.config,
+            false,
+        )?)
+    }
+
+    /// The demo database: always a file on this host.
+    fn demo_file(&self) -> anyhow::Result<PathBuf> {
+        match paths::database(self.args_db.as_deref(), &self.config, true)? {
+            Location::File(path) => Ok(path),
+            Location::Server { name, .. } => {
+                Err(Error::from(Problem::DemoOnServer { server: name }).into())
+            }
+        }
     }
 
     fn workflow(&self) -> anyhow::Result<Workflow> {
-        let db = self.db_path(false)?;
-        let mut store = Store::open(&db)?;
-        store.set_busy_timeout(self.busy_timeout()?)?;
+        let db = self.database()?;
+        let wf = self.workflow_at(&db)?;
         // Only once the database is there: a mistyped path must not leave a logs folder.
         let dir_mode = if self.config.file_mode() == 0o660 {
             0o770
@@ -62,15 +76,19 @@ impl Ctx {
         };
         // Diagnostics matter less than the caseworker's work: a log folder that cannot be
         // written is said once, and kuvert goes on.
-        if let Err(e) = kuvert::logging::init(
-            &kuvert::logging::log_dir(&self.config, &db),
-            kuvert::logging::level(&self.config)?,
-            dir_mode,
-        ) {
+        if let Err(e) = paths::log_dir(&self.config, &db).and_then(|dir| {
+            kuvert::logging::init(&dir, kuvert::logging::level(&self.config)?, dir_mode)
+        }) {
             eprintln!("kuvert: {}", i18n::describe(&e, self.lang));
         }
+        Ok(wf)
+    }
 
-        let outbox = paths::outbox(&self.config, &db);
+    /// The workflow on the database at `db`, with this desk's outbox.
+    fn workflow_at(&self, db: &Location) -> anyhow::Result<Workflow> {
+        let mut store = db.open()?;
+        store.set_busy_timeout(self.busy_timeout()?)?;
+        let outbox = paths::outbox(&self.config, db)?;
         Ok(Workflow::new(store, self.config.clone(), self.lang, outbox))
     }
 
@@ -105,11 +123,8 @@ impl Ctx {
         if sessions.is_empty() {
             return;
         }
-        let ended = self.db_path(false).and_then(|db| {
-            let mut store = Store::open(&db)?;
-            store.set_busy_timeout(self.busy_timeout()?)?;
-            let outbox = paths::outbox(&self.config, &db);
-            let mut wf = Workflow::new(store, self.config.clone(), self.lang, outbox);
+        let ended = self.database().and_then(|db| {
+            let mut wf = self.workflow_at(&db)?;
             for s in &sessions {
                 wf.end_command(s)?;
             }
@@ -222,7 +237,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
         Command::Demo {
             scale: Some(scale), ..
         } => {
-            let db = ctx.db_path(true)?;
+            let db = ctx.demo_file()?;
             let size = match scale {
                 ScaleArg::Small => kuvert::scale::Scale::SMALL,
                 ScaleArg::Large => kuvert::scale::Scale::LARGE,
@@ -406,7 +421,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
 }
 
 fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
-    let db = ctx.db_path(true)?;
+    let db = ctx.demo_file()?;
     let created = demo::ensure_demo_db(&db, reset, &kuvert::account::os_account()?)?;
     if ctx.json {
         ctx.report(&json!({ "db": db, "created": created }), String::new)?;
@@ -419,9 +434,7 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
         use std::io::IsTerminal;
         let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
         if !no_tui && interactive {
-            let store = Store::open(&db)?;
-            let outbox = paths::outbox(&ctx.config, &db);
-            let mut wf = Workflow::new(store, ctx.config.clone(), ctx.lang, outbox);
+            let mut wf = ctx.workflow_at(&Location::File(db))?;
             let impersonate = std::env::var("KUVERT_USER").ok().filter(|u| !u.is_empty());
             let session = wf.session(impersonate.as_deref(), &terminal_name(), SessionKind::Tui)?;
             kuvert::tui::run(kuvert::tui::App::new(wf, session)?)?;
@@ -434,11 +447,17 @@ fn cmd_demo(ctx: &Ctx, reset: bool, no_tui: bool) -> anyhow::Result<u8> {
 }
 
 fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
-    let db = ctx.db_path(false)?;
+    let db = ctx.database()?;
     let now = time_fmt::timestamp(time::OffsetDateTime::now_utc());
-    let mode = ctx.config.file_mode();
-    Store::create_with_mode(&db, DbKind::Production, &now, mode)?;
-    ctx.report(&json!({ "db": db }), || {
+    match &db {
+        Location::File(path) => {
+            Store::create_with_mode(path, DbKind::Production, &now, ctx.config.file_mode())?;
+        }
+        Location::Server { url, name } => {
+            Store::create_on_server(url, name.clone(), DbKind::Production, &now)?;
+        }
+    }
+    ctx.report(&json!({ "db": db.to_string() }), || {
         i18n::database_created(&db, ctx.lang)
     })?;
     Ok(0)
@@ -484,9 +503,18 @@ fn cmd_user_add(
         role,
         team,
     };
-    wf.add_user(actor.as_ref(), &user)?;
-    ctx.report(&user, || {
-        format!("{} ({}, {})", user.account, user.role, user.team)
+    let grant = wf.add_user(actor.as_ref(), &user)?;
+    let mut answer = serde_json::to_value(&user)?;
+    if grant != LoginGrant::NotOnServer {
+        answer["login"] = serde_json::to_value(&grant)?;
+    }
+    ctx.report(&answer, || {
+        let mut text = format!("{} ({}, {})", user.account, user.role, user.team);
+        if let Some(said) = i18n::login_grant(&user.account, &grant, ctx.lang) {
+            text.push('\n');
+            text.push_str(&said);
+        }
+        text
     })?;
     Ok(0)
 }

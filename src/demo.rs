@@ -28,7 +28,7 @@ pub const CASES_PER_TEAM: [(&str, usize); 2] = [("A", 30), ("B", 14)];
 /// when it was created. A database that is not a demo is never touched.
 pub fn ensure_demo_db(path: &Path, reset: bool, os_account: &str) -> Result<bool> {
     if path.exists() {
-        let kind = Store::open(path).ok().and_then(|s| s.kind().ok().flatten());
+        let kind = Store::open(path).ok().map(|s| s.kind());
         if kind != Some(DbKind::Demo) {
             return Err(Problem::NotADemo { path: path.into() }.into());
         }

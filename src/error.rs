@@ -55,6 +55,10 @@ pub enum Refusal {
         account: String,
     },
     ImpersonationRefused,
+    /// `KUVERT_USER` on a server, where the user is the login the server authenticated.
+    ImpersonationOnServer {
+        login: String,
+    },
     /// Dual control: the person who printed a mailing may not verify or seal it.
     FourEyes {
         case: String,
@@ -108,7 +112,9 @@ impl Refusal {
             LeadOnly { what } => json!({ "rule": "lead_only", "what": what }),
             NotLocked { case } => json!({ "rule": "not_locked", "case": case }),
             UnknownUser { .. } => json!({ "rule": "unknown_user" }),
-            ImpersonationRefused => json!({ "rule": "impersonation_refused" }),
+            ImpersonationRefused | ImpersonationOnServer { .. } => {
+                json!({ "rule": "impersonation_refused" })
+            }
             FourEyes { case } => json!({ "rule": "four_eyes", "case": case }),
             NotAwaitingSeal { case, state } => {
                 json!({ "rule": "not_awaiting_seal", "case": case, "state": state.as_str() })
@@ -195,15 +201,25 @@ pub enum Problem {
     BadVariable { name: String, value: String },
     /// `--out` names no file, or a file in a folder that does not exist (exit 2).
     BadOut { out: PathBuf },
-    /// `--db` names a PostgreSQL server, which this version cannot connect to yet; `server`
-    /// has no password in it (exit 3, as for a server that cannot be reached).
-    ServerNotYet { server: String },
+    /// `kuvert demo` given a PostgreSQL server: the demo is a file on this host; `server` has
+    /// no password in it (exit 2).
+    DemoOnServer { server: String },
     /// A PostgreSQL address that cannot be read as one; `server` has no password (exit 2).
     BadServerUrl { server: String, detail: String },
     /// A PostgreSQL server that cannot be reached or refuses the login (exit 3).
     NoServer { server: String, detail: String },
     /// `kuvert init` on a server database that already has tables (exit 2).
     ServerHasTables { server: String },
+    /// `user add` of an account that is a group role on the server, not a login (exit 2).
+    NotALogin { account: String },
+    /// A server database without kuvert's schema (exit 3).
+    NotKuvertServer { server: String },
+    /// A server database of another schema version than this kuvert's (exit 3).
+    ServerSchema {
+        server: String,
+        found: String,
+        wanted: i64,
+    },
 }
 
 impl Problem {
@@ -221,6 +237,8 @@ impl Problem {
             | BadVariable { .. }
             | BadOut { .. }
             | BadServerUrl { .. }
+            | DemoOnServer { .. }
+            | NotALogin { .. }
             | ServerHasTables { .. } => 2,
             NoDatabase { .. }
             | NotADatabase { .. }
@@ -228,7 +246,8 @@ impl Problem {
             | NotAHeadFile { .. }
             | LogFolder { .. }
             | NoOsAccount { .. }
-            | ServerNotYet { .. }
+            | NotKuvertServer { .. }
+            | ServerSchema { .. }
             | NoServer { .. } => 3,
         }
     }

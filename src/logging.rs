@@ -1,8 +1,8 @@
-//! Diagnostics for IT: a daily log file in the log folder (`logs/` beside the database unless
-//! configured), never the caseworker's screen. What is logged are operations, ids, case
+//! Diagnostics for IT: a daily log file in the log folder (`paths::log_dir`: `logs/` beside the
+//! database file unless configured), never the caseworker's screen. What is logged are operations, ids, case
 //! numbers, rules and timings: never names, personal identity numbers or addresses.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tracing::level_filters::LevelFilter;
 
@@ -11,16 +11,6 @@ use crate::error::{Error, Problem, Result};
 
 /// The environment variable that overrides the configured log level.
 pub const LEVEL_ENV: &str = "KUVERT_LOG";
-
-/// The log folder: `log_dir` in the config, else `logs/` beside the database.
-pub fn log_dir(config: &Config, db: &Path) -> PathBuf {
-    config.log_dir.clone().unwrap_or_else(|| {
-        db.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."))
-            .join("logs")
-    })
-}
 
 /// The level: `KUVERT_LOG`, else `log_level` in the config (`off`, `error` … `trace`).
 pub fn level(config: &Config) -> Result<LevelFilter> {
@@ -104,24 +94,6 @@ fn create_private_dir(dir: &Path, mode: u32) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_log_folder_is_beside_the_database_unless_configured() {
-        let c = Config::default();
-        assert_eq!(
-            log_dir(&c, Path::new("/srv/k/kuvert.db")),
-            Path::new("/srv/k/logs")
-        );
-        assert_eq!(log_dir(&c, Path::new("kuvert.db")), Path::new("./logs"));
-        let c = Config {
-            log_dir: Some("/var/log/kuvert".into()),
-            ..Config::default()
-        };
-        assert_eq!(
-            log_dir(&c, Path::new("/srv/k/kuvert.db")),
-            Path::new("/var/log/kuvert")
-        );
-    }
 
     #[test]
     fn the_config_level_is_used_unless_kuvert_log_says_otherwise() {

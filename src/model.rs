@@ -389,6 +389,18 @@ pub struct StraySheet {
     pub time: String,
 }
 
+/// What registering a user did to the server's logins.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginGrant {
+    /// A database file: the user is the operating system's account, nothing to grant.
+    NotOnServer,
+    /// The login is a member of `group` now; `created` when kuvert created the login.
+    Granted { group: String, created: bool },
+    /// This connection may not do it: the statement IT must run, ready to paste.
+    ForIt { statement: String },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use directories::ProjectDirs;
 
 use crate::config::Config;
 use crate::error::{Error, Problem, Result};
+use crate::store::Location;
 
 /// File name of the production database in the data folder.
 pub const DB_FILE: &str = "kuvert.db";
@@ -38,22 +39,23 @@ pub fn load_config(flag: Option<&Path>) -> Result<Config> {
     Config::load(&path)
 }
 
-/// The database: `--db`/`KUVERT_DB`, else `db` in the config, else the data folder. A
-/// PostgreSQL address is never taken for a file name (it would create a folder called
-/// `postgresql:`); this version cannot connect to a server yet and says so.
-pub fn db_path(flag: Option<&Path>, config: &Config, demo: bool) -> Result<PathBuf> {
+/// The database: `--db`/`KUVERT_DB`, else `db` in the config, else the data folder. The
+/// demo is always a file on this host.
+pub fn database(flag: Option<&Path>, config: &Config, demo: bool) -> Result<Location> {
     let chosen = match (flag, &config.db) {
-        (Some(p), _) => p.to_owned(),
-        (None, Some(p)) if !demo => p.clone(),
+        (Some(p), _) => Location::parse(p),
+        (None, Some(p)) if !demo => Location::parse(p),
         _ => {
-            return Ok(dirs()?
-                .data_dir()
-                .join(if demo { DEMO_DB_FILE } else { DB_FILE }));
+            return Ok(Location::File(dirs()?.data_dir().join(if demo {
+                DEMO_DB_FILE
+            } else {
+                DB_FILE
+            })));
         }
     };
-    if let Some(url) = chosen.to_str().filter(|t| is_server_url(t)) {
-        return Err(Problem::ServerNotYet {
-            server: without_password(url),
+    if let (true, Location::Server { name, .. }) = (demo, &chosen) {
+        return Err(Problem::DemoOnServer {
+            server: name.clone(),
         }
         .into());
     }
@@ -62,32 +64,33 @@ pub fn db_path(flag: Option<&Path>, config: &Config, demo: bool) -> Result<PathB
 
 pub use crate::store::pg::is_url as is_server_url;
 
-/// A server address fit for a message: a password written in it becomes `***`.
-fn without_password(url: &str) -> String {
-    let Some(start) = url.find("://").map(|i| i + 3) else {
-        return url.to_owned();
-    };
-    let end = url[start..]
-        .find(['/', '?'])
-        .map_or(url.len(), |i| start + i);
-    let authority = &url[start..end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
-    };
-    match authority[..at].split_once(':') {
-        Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[start + at..]),
-        None => url.to_owned(),
+/// The folder this desk keeps its own files in (outbox, diagnostic log) unless the config
+/// names them: beside a database file, or the data folder when the database is on a server.
+pub fn desk_folder(db: &Location) -> Result<PathBuf> {
+    Ok(match db {
+        Location::File(path) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."))
+            .to_owned(),
+        Location::Server { .. } => dirs()?.data_dir().to_owned(),
+    })
+}
+
+/// The outbox: `outbox` in the config, else `outbox/` in the desk's folder.
+pub fn outbox(config: &Config, db: &Location) -> Result<PathBuf> {
+    match &config.outbox {
+        Some(dir) => Ok(dir.clone()),
+        None => Ok(desk_folder(db)?.join("outbox")),
     }
 }
 
-/// The outbox: `outbox` in the config, else `outbox/` beside the database.
-pub fn outbox(config: &Config, db: &Path) -> PathBuf {
-    config.outbox.clone().unwrap_or_else(|| {
-        db.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."))
-            .join("outbox")
-    })
+/// The diagnostic log's folder: `log_dir` in the config, else `logs/` in the desk's folder.
+pub fn log_dir(config: &Config, db: &Location) -> Result<PathBuf> {
+    match &config.log_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => Ok(desk_folder(db)?.join("logs")),
+    }
 }
 
 #[cfg(test)]
@@ -101,24 +104,66 @@ mod tests {
             "POSTGRES://db.example/kuvert",
         ] {
             assert!(is_server_url(url), "{url}");
-            let e = db_path(Some(Path::new(url)), &Config::default(), false).expect_err("refused");
-            assert_eq!(e.exit_code(), 3);
+            let at = database(Some(Path::new(url)), &Config::default(), false).expect("server");
+            assert!(matches!(at, Location::Server { .. }), "{at:?}");
+            let e = database(Some(Path::new(url)), &Config::default(), true).expect_err("demo");
+            assert_eq!(e.exit_code(), 2, "the demo is a file");
         }
         for file in ["postgresql.db", "/srv/kuvert/kuvert.db", "postgres"] {
             assert!(!is_server_url(file), "{file}");
+            let at = database(Some(Path::new(file)), &Config::default(), false).expect("file");
+            assert_eq!(at, Location::File(PathBuf::from(file)));
         }
         let config = Config {
-            db: Some(PathBuf::from("postgresql://db/kuvert")),
+            db: Some(PathBuf::from("postgresql://anna:hemligt@db/kuvert")),
             ..Config::default()
         };
-        assert!(
-            db_path(None, &config, false).is_err(),
-            "the config's db too"
+        let Location::Server { url, name } = database(None, &config, false).expect("server") else {
+            panic!("the config's db is a server too");
+        };
+        assert_eq!(url, "postgresql://anna:hemligt@db/kuvert");
+        assert_eq!(name, "postgresql://anna:***@db/kuvert");
+    }
+
+    #[test]
+    fn a_desk_on_a_server_keeps_its_files_in_its_own_data_folder() {
+        let config = Config::default();
+        let file = Location::File(PathBuf::from("/srv/k/kuvert.db"));
+        assert_eq!(
+            outbox(&config, &file).expect("outbox"),
+            Path::new("/srv/k/outbox")
+        );
+        assert_eq!(
+            log_dir(&config, &file).expect("logs"),
+            Path::new("/srv/k/logs")
+        );
+        let bare = Location::File(PathBuf::from("kuvert.db"));
+        assert_eq!(log_dir(&config, &bare).expect("logs"), Path::new("./logs"));
+        let server = Location::parse(Path::new("postgresql:///kuvert?host=/tmp"));
+        let data = dirs().expect("home").data_dir().to_owned();
+        assert_eq!(
+            outbox(&config, &server).expect("outbox"),
+            data.join("outbox")
+        );
+        assert_eq!(log_dir(&config, &server).expect("logs"), data.join("logs"));
+        let named = Config {
+            outbox: Some(PathBuf::from("/var/spool/kuvert")),
+            log_dir: Some(PathBuf::from("/var/log/kuvert")),
+            ..Config::default()
+        };
+        assert_eq!(
+            outbox(&named, &server).expect("outbox"),
+            Path::new("/var/spool/kuvert")
+        );
+        assert_eq!(
+            log_dir(&named, &server).expect("logs"),
+            Path::new("/var/log/kuvert")
         );
     }
 
     #[test]
     fn a_password_never_reaches_a_message() {
+        use crate::store::pg::without_password;
         assert_eq!(
             without_password("postgresql://anna:hemligt@db.fk.se:5432/kuvert?sslmode=require"),
             "postgresql://anna:***@db.fk.se:5432/kuvert?sslmode=require"

@@ -182,7 +182,7 @@ pub fn verify_with_head(c: &Tx<'_>, head: Option<&Head>) -> Result<AuditReport> 
         Some((
             newest + 1,
             format!(
-                "events {} to {} are missing: the head file beside the database records event {}",
+                "events {} to {} are missing: the recorded head names event {}",
                 newest + 1,
                 head.seq,
                 head.seq
@@ -192,7 +192,7 @@ pub fn verify_with_head(c: &Tx<'_>, head: Option<&Head>) -> Result<AuditReport> 
         Some((
             head.seq,
             format!(
-                "the log was rewritten: event {} no longer has the hash the head file records",
+                "the log was rewritten: event {} no longer has the hash the recorded head gives",
                 head.seq
             ),
         ))

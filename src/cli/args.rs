@@ -55,7 +55,8 @@ pub(super) enum Command {
         #[arg(long, value_enum)]
         scale: Option<ScaleArg>,
     },
-    /// Create an empty production database.
+    /// Create an empty production database (on a server: the schema and the group roles, as
+    /// the database's owner).
     Init,
     /// Import cases, parties and documents from a JSON manifest (all or nothing).
     Import {
@@ -151,9 +152,10 @@ fn role_word() -> impl TypedValueParser<Value = Role> {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum UserCommand {
-    /// Register a user (team leads; or the first user of an empty database).
+    /// Register a user (team leads; or the first user of an empty database). On a server the
+    /// login gets its group role.
     Add {
-        /// The OS login name.
+        /// The login name: the OS account's, or the server's for a PostgreSQL database.
         account: String,
         #[arg(long)]
         name: String,
@@ -252,7 +254,8 @@ pub(super) enum PolicyCommand {
 #[derive(Debug, Subcommand)]
 pub(super) enum AuditCommand {
     /// Check the event log's hash chain from the first event to the last, and against the
-    /// head file beside the database (or a copy of it kept elsewhere, with --head).
+    /// recorded head: the head file beside a database file, the head row on a server (or a
+    /// copy kept elsewhere, with --head).
     Verify {
         /// A head file kept elsewhere (e.g. shipped off the machine) to check against.
         #[arg(long, value_name = "FILE")]

@@ -15,13 +15,15 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
         "demo" => {
             "Skapa (eller återanvänd) demodatabasen med påhittade ärenden och användare, och skriv ut dess sökväg."
         }
-        "init" => "Skapa en tom produktionsdatabas.",
+        "init" => {
+            "Skapa en tom produktionsdatabas (på en server: schemat och grupprollerna, som databasens ägare)."
+        }
         "import" => {
             "Importera ärenden, parter och handlingar från ett JSON-manifest (allt eller inget)."
         }
         "user" => "Hantera användare.",
         "user add" => {
-            "Registrera en användare (teamledare, eller den första användaren i en tom databas)."
+            "Registrera en användare (teamledare, eller den första användaren i en tom databas). På en server får inloggningen sin grupproll."
         }
         "case" => "Slå upp ärenden i ditt team.",
         "case list" => "Ditt teams ärenden och vem som har dem låsta.",
@@ -52,7 +54,7 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
         }
         "audit" => "Den manipuleringssäkra händelseloggen.",
         "audit verify" => {
-            "Kontrollera händelseloggens hashkedja från första till sista händelsen, och mot huvudfilen bredvid databasen (eller en kopia av den som förvaras någon annanstans, med --head)."
+            "Kontrollera händelseloggens hashkedja från första till sista händelsen, och mot det sparade huvudet: huvudfilen bredvid en databasfil, huvudraden på en server (eller en kopia som förvaras någon annanstans, med --head)."
         }
         "audit head" => {
             "Skriv ut den senaste händelsens nummer och hash som en huvudfil (kuvert audit head > kopia), för att spara en kopia utanför maskinen och kontrollera mot den senare med audit verify --head."
@@ -87,7 +89,10 @@ pub fn arg_help_sv(path: &str, id: &str) -> Option<(&'static str, Option<&'stati
             "Manifestet; handlingarnas filer läses i förhållande till det.",
             Some("FIL"),
         ),
-        ("user add", "account") => ("Inloggningsnamnet i operativsystemet.", Some("KONTO")),
+        ("user add", "account") => (
+            "Inloggningsnamnet: i operativsystemet, eller på servern för en PostgreSQL-databas.",
+            Some("KONTO"),
+        ),
         ("user add", "name") => ("Användarens namn.", Some("NAMN")),
         ("user add", "role") => (
             "Roll: caseworker (handläggare) eller lead (teamledare).",

@@ -2,7 +2,7 @@
 //! output (JSON output has none).
 
 use super::{Lang, Ui, ui};
-use crate::model::VerifyPolicy;
+use crate::model::{LoginGrant, VerifyPolicy};
 use crate::policy::Policy;
 
 /// Headings and labels of the commands' text output.
@@ -55,15 +55,50 @@ pub fn demo_try_hint(db: &std::path::Path, lang: Lang) -> String {
 }
 
 /// `kuvert init` done: what IT does next.
-pub fn database_created(db: &std::path::Path, lang: Lang) -> String {
+/// What `user add` did to the server's logins; nothing to say on a database file.
+pub fn login_grant(account: &str, grant: &LoginGrant, lang: Lang) -> Option<String> {
+    Some(match (grant, lang) {
+        (LoginGrant::NotOnServer, _) => return None,
+        (
+            LoginGrant::Granted {
+                group,
+                created: true,
+            },
+            Lang::Sv,
+        ) => {
+            format!("Inloggningen {account} är skapad på servern och har fått rollen {group}.")
+        }
+        (
+            LoginGrant::Granted {
+                group,
+                created: true,
+            },
+            Lang::En,
+        ) => {
+            format!("The login {account} was created on the server and given the role {group}.")
+        }
+        (LoginGrant::Granted { group, .. }, Lang::Sv) => {
+            format!("Inloggningen {account} har fått rollen {group} på servern.")
+        }
+        (LoginGrant::Granted { group, .. }, Lang::En) => {
+            format!("The login {account} was given the role {group} on the server.")
+        }
+        (LoginGrant::ForIt { statement }, Lang::Sv) => format!(
+            "{account} är registrerad, men din inloggning får inte ge roller på servern, så {account} kommer inte in ännu. Be IT köra:\n  {statement}"
+        ),
+        (LoginGrant::ForIt { statement }, Lang::En) => format!(
+            "{account} is registered, but your login may not grant roles on the server, so {account} cannot connect yet. Ask IT to run:\n  {statement}"
+        ),
+    })
+}
+
+pub fn database_created(db: &impl std::fmt::Display, lang: Lang) -> String {
     match lang {
         Lang::Sv => format!(
-            "Databas skapad: {}\nRegistrera den första teamledaren: kuvert user add KONTO --name \"Namn\" --role lead --team TEAM",
-            db.display()
+            "Databas skapad: {db}\nRegistrera den första teamledaren: kuvert user add KONTO --name \"Namn\" --role lead --team TEAM"
         ),
         Lang::En => format!(
-            "Database created: {}\nRegister the first team lead: kuvert user add ACCOUNT --name \"Name\" --role lead --team TEAM",
-            db.display()
+            "Database created: {db}\nRegister the first team lead: kuvert user add ACCOUNT --name \"Name\" --role lead --team TEAM"
         ),
     }
 }

@@ -83,11 +83,43 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
             "{} exists; the scale database is only made anew (remove it first)",
             path.display()
         ),
-        (ServerNotYet { server }, Lang::Sv) => format!(
-            "{server} är en PostgreSQL-server, och den här versionen av kuvert kan ännu inte ansluta till en server; inget har skapats eller ändrats. Ange en SQLite-fil med --db"
+        (DemoOnServer { server }, Lang::Sv) => format!(
+            "demodatabasen är en SQLite-fil på den här datorn och kan inte ligga på servern {server}; inget har skapats. Ange en fil med --db, eller ingen --db alls"
         ),
-        (ServerNotYet { server }, Lang::En) => format!(
-            "{server} is a PostgreSQL server, and this version of kuvert cannot connect to a server yet; nothing was created or changed. Give a SQLite file with --db"
+        (DemoOnServer { server }, Lang::En) => format!(
+            "the demo database is a SQLite file on this computer and cannot live on the server {server}; nothing was created. Give a file with --db, or no --db at all"
+        ),
+        (NotALogin { account }, Lang::Sv) => format!(
+            "{account} är en grupproll på servern, inte en persons inloggning; ingen har registrerats. Registrera personens egen inloggning"
+        ),
+        (NotALogin { account }, Lang::En) => format!(
+            "{account} is a group role on the server, not a person's login; no one was registered. Register the person's own login"
+        ),
+        (NotKuvertServer { server }, Lang::Sv) => format!(
+            "databasen på {server} är ingen kuvert-databas. IT skapar den med `kuvert --db ADRESS init`, som databasens ägare"
+        ),
+        (NotKuvertServer { server }, Lang::En) => format!(
+            "the database on {server} is not a kuvert database. IT creates it with `kuvert --db URL init`, as the database's owner"
+        ),
+        (
+            ServerSchema {
+                server,
+                found,
+                wanted,
+            },
+            Lang::Sv,
+        ) => format!(
+            "databasen på {server} har kuverts schemaversion {found}, men den här versionen av kuvert använder {wanted}; inget har ändrats. Använd den kuvert-version som servern har, eller kontakta IT"
+        ),
+        (
+            ServerSchema {
+                server,
+                found,
+                wanted,
+            },
+            Lang::En,
+        ) => format!(
+            "the database on {server} has kuvert schema version {found}, but this version of kuvert uses {wanted}; nothing was changed. Use the kuvert version the server has, or contact IT"
         ),
         (BadServerUrl { server, detail }, Lang::Sv) => format!(
             "{server} går inte att läsa som en PostgreSQL-adress ({detail}); skriv den som postgresql://[användare@]värd[:port]/databas"
@@ -319,6 +351,12 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
         (StaleCover { case, generation, current }, Lang::En) => format!(
             "Old cover sheet: this sheet is from print {generation} of case {case}, but print {current} is the valid one. Set the old sheets aside and use the newest print."
         ),
+        (ImpersonationOnServer { login }, Lang::Sv) => format!(
+            "KUVERT_USER godtas inte mot en server: där är du den inloggning servern har godkänt ({login}). Ta bort KUVERT_USER ur miljön och försök igen."
+        ),
+        (ImpersonationOnServer { login }, Lang::En) => format!(
+            "KUVERT_USER is not accepted on a server: there you are the login the server authenticated ({login}). Remove KUVERT_USER from the environment and try again."
+        ),
         (ImpersonationRefused, _) => lang
             .pick(
                 "KUVERT_USER godtas bara i en demodatabas. Den här databasen är skarp, så du agerar som ditt eget inloggningskonto.",
@@ -395,6 +433,7 @@ mod tests {
             FourEyes { .. } => 16,
             NotAwaitingSeal { .. } => 17,
             StaleCover { .. } => 18,
+            ImpersonationOnServer { .. } => 19,
         }
     }
 
@@ -443,6 +482,9 @@ mod tests {
                 account: "anna".into(),
             },
             Refusal::ImpersonationRefused,
+            Refusal::ImpersonationOnServer {
+                login: "anna".into(),
+            },
             Refusal::FourEyes { case: case() },
             Refusal::NotAwaitingSeal {
                 case: case(),
@@ -454,7 +496,7 @@ mod tests {
                 current: 2,
             },
         ];
-        let mut seen = [false; 19];
+        let mut seen = [false; 20];
         for r in &samples {
             seen[variant(r)] = true;
             let (sv, en) = (refusal(r, Lang::Sv), refusal(r, Lang::En));
@@ -502,10 +544,13 @@ mod tests {
             BadConfig { .. } => 13,
             BadVariable { .. } => 14,
             BadOut { .. } => 15,
-            ServerNotYet { .. } => 16,
+            DemoOnServer { .. } => 16,
             BadServerUrl { .. } => 17,
             NoServer { .. } => 18,
             ServerHasTables { .. } => 19,
+            NotKuvertServer { .. } => 20,
+            ServerSchema { .. } => 21,
+            NotALogin { .. } => 22,
         }
     }
 
@@ -548,7 +593,7 @@ mod tests {
                 value: "loud".into(),
             },
             BadOut { out: path() },
-            ServerNotYet {
+            DemoOnServer {
                 server: "postgresql://anna:***@db.fk.se/kuvert".into(),
             },
             BadServerUrl {
@@ -562,13 +607,24 @@ mod tests {
             ServerHasTables {
                 server: "postgresql://db.fk.se/kuvert".into(),
             },
+            NotKuvertServer {
+                server: "postgresql://db.fk.se/kuvert".into(),
+            },
+            ServerSchema {
+                server: "postgresql://db.fk.se/kuvert".into(),
+                found: "7".into(),
+                wanted: 6,
+            },
+            NotALogin {
+                account: "kuvert_lead".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=19).collect::<Vec<_>>(),
+            (0..=22).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

@@ -84,6 +84,19 @@ pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
     Ok(())
 }
 
+/// The head row a server keeps beside the chain, moved by every append in its transaction
+/// (`None` on a file, whose head is a file beside it, and while the chain is empty).
+pub fn head_row(c: &Tx<'_>) -> Result<Option<(i64, String)>> {
+    if !c.on_server() {
+        return Ok(None);
+    }
+    let (seq, hash): (i64, String) =
+        c.one("SELECT seq, hash FROM audit_head WHERE id = 1", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok((seq > 0).then_some((seq, hash)))
+}
+
 /// Walks every event in order; `f` returns false to stop early.
 pub fn for_each(c: &Tx<'_>, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
     c.each(

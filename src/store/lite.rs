@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
 
+use super::DbKind;
 use super::sql::Value;
 use crate::error::{Error, Result};
 
@@ -17,6 +19,24 @@ impl rusqlite::ToSql for Value<'_> {
             Value::Blob(b) => ValueRef::Blob(b),
         }))
     }
+}
+
+/// What the file's meta table says it is; `None` for a file kuvert did not create.
+pub(super) fn kind(conn: &Connection) -> Result<Option<DbKind>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    let kind: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(kind.as_deref().and_then(DbKind::parse))
 }
 
 /// Creates an empty file with exactly `mode` (whatever the umask), so personal data is never

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod events;
 pub mod head;
 mod lite;
+pub mod logins;
 pub mod mailings;
 pub mod people;
 pub mod pg;
@@ -22,15 +23,20 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use postgres::error::SqlState;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
-use crate::error::{Error, Problem, Result, StorageFault};
+use crate::error::{Error, Problem, Refusal, Result};
 use lite::create_private_file;
 pub use lite::file_mode_of;
-use sql::{Bind, Column, ColumnError, Raw};
+use sql::{Bind, Column, Raw};
+
+mod errors;
+pub use errors::DatabaseError;
+use errors::DbCause;
+pub(in crate::store) use errors::bad_column;
+pub(crate) use errors::{is_foreign_key_violation, is_permission_denied, is_unique_violation};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -60,6 +66,14 @@ impl DbKind {
             DbKind::Production => "production",
         }
     }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "demo" => Some(DbKind::Demo),
+            "production" => Some(DbKind::Production),
+            _ => None,
+        }
+    }
 }
 
 /// How a store reaches its database.
@@ -74,8 +88,52 @@ enum Conn {
 pub struct Store {
     conn: Conn,
     path: PathBuf,
+    kind: DbKind,
     /// The newest event this store put in the head file (saves rewriting it needlessly).
     head_written: i64,
+}
+
+/// Where a database is: a SQLite file on this host, or a PostgreSQL server. A server address
+/// is never taken for a file name (that would create a folder called `postgresql:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    /// `url` is what the client connects with; `name` is it without a password, for messages.
+    Server {
+        url: String,
+        name: String,
+    },
+}
+
+impl Location {
+    /// A `--db` value: a PostgreSQL URL, or else a file.
+    pub fn parse(text: &Path) -> Self {
+        match text.to_str().filter(|t| pg::is_url(t)) {
+            Some(url) => Location::Server {
+                url: url.to_owned(),
+                name: pg::without_password(url),
+            },
+            None => Location::File(text.to_owned()),
+        }
+    }
+
+    /// Opens the database there: a file is brought up to date, a server is checked to hold
+    /// kuvert's schema of this version.
+    pub fn open(&self) -> Result<Store> {
+        match self {
+            Location::File(path) => Store::open(path),
+            Location::Server { url, name } => Store::connect(url, name.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => path.display().fmt(f),
+            Location::Server { name, .. } => f.write_str(name),
+        }
+    }
 }
 
 impl Store {
@@ -90,10 +148,8 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_URI
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = Self::configure(conn, path)?;
-        if store.kind()?.is_none() {
-            return Err(Problem::NotADatabase { path: path.into() }.into());
-        }
+        let kind = lite::kind(&conn)?.ok_or_else(|| Problem::NotADatabase { path: path.into() })?;
+        let mut store = Self::configure(conn, path, kind)?;
         store.migrate()?;
         Ok(store)
     }
@@ -116,7 +172,7 @@ impl Store {
         }
         create_private_file(path, mode)?;
         let conn = Connection::open(path)?;
-        let mut store = Self::configure(conn, path)?;
+        let mut store = Self::configure(conn, path, kind)?;
         store.migrate()?;
         store.lite()?.execute(
             "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2)",
@@ -143,19 +199,59 @@ impl Store {
         Ok(Self {
             conn: Conn::Pg(Box::new(server)),
             path: PathBuf::new(),
+            kind,
             head_written: 0,
         })
     }
 
-    /// Connects to a PostgreSQL database kuvert created.
+    /// Connects to a PostgreSQL database kuvert created, of the schema version this kuvert
+    /// knows: there are no migrations on a server yet, so another version is refused.
     pub fn connect(url: &str, name: String) -> Result<Self> {
-        let server = pg::Server::connect(url, name)?;
-        let store = Self {
+        let mut server = pg::Server::connect(url, name)?;
+        let refused = |server: &pg::Server| -> Error {
+            Problem::NotKuvertServer {
+                server: server.name().to_owned(),
+            }
+            .into()
+        };
+        // A login in none of kuvert's groups may not read meta: it is no user of kuvert.
+        let meta = server.meta().map_err(|e| match is_permission_denied(&e) {
+            true => Refusal::UnknownUser {
+                account: server.login().to_owned(),
+            }
+            .into(),
+            false => e,
+        })?;
+        let (kind, schema) = meta.ok_or_else(|| refused(&server))?;
+        let kind = DbKind::parse(&kind).ok_or_else(|| refused(&server))?;
+        if schema != pg::SCHEMA_VERSION.to_string() {
+            return Err(Problem::ServerSchema {
+                server: server.name().to_owned(),
+                found: schema,
+                wanted: pg::SCHEMA_VERSION,
+            }
+            .into());
+        }
+        Ok(Self {
             conn: Conn::Pg(Box::new(server)),
             path: PathBuf::new(),
+            kind,
             head_written: 0,
-        };
-        Ok(store)
+        })
+    }
+
+    /// Whether the database is on a PostgreSQL server (whose head is a row, not a file).
+    pub fn on_server(&self) -> bool {
+        matches!(self.conn, Conn::Pg(_))
+    }
+
+    /// The login the server authenticated, which is who the user is there; `None` on a file,
+    /// where the operating system's account is.
+    pub fn login(&self) -> Option<&str> {
+        match &self.conn {
+            Conn::Lite(_) => None,
+            Conn::Pg(server) => Some(server.login()),
+        }
     }
 
     /// The SQLite connection; a PostgreSQL store has none.
@@ -168,7 +264,7 @@ impl Store {
         }
     }
 
-    fn configure(conn: Connection, path: &Path) -> Result<Self> {
+    fn configure(conn: Connection, path: &Path, kind: DbKind) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets the team's desks read while one writes; NORMAL is durable in WAL mode
@@ -178,6 +274,7 @@ impl Store {
         Ok(Self {
             conn: Conn::Lite(conn),
             path: path.to_owned(),
+            kind,
             head_written: 0,
         })
     }
@@ -204,30 +301,9 @@ impl Store {
         &self.path
     }
 
-    /// Demo or production; `None` for a database kuvert did not create (and, until the
-    /// command line connects to servers, for every server database).
-    pub fn kind(&self) -> Result<Option<DbKind>> {
-        let Conn::Lite(conn) = &self.conn else {
-            return Ok(None);
-        };
-        let has_meta: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
-            [],
-            |r| r.get(0),
-        )?;
-        if !has_meta {
-            return Ok(None);
-        }
-        let kind: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(match kind.as_deref() {
-            Some("demo") => Some(DbKind::Demo),
-            Some("production") => Some(DbKind::Production),
-            _ => None,
-        })
+    /// Demo or production.
+    pub fn kind(&self) -> DbKind {
+        self.kind
     }
 
     /// Runs `f` in one write transaction: all of it happens, or none of it. Afterwards the
@@ -515,144 +591,6 @@ impl Row<'_> {
     }
 }
 
-/// What the database said, kept whole for IT; only the store reads its codes.
-#[derive(Debug)]
-pub struct DatabaseError(DbCause);
-
-#[derive(Debug)]
-enum DbCause {
-    Sql(rusqlite::Error),
-    Schema(rusqlite_migration::Error),
-    Pg(postgres::Error),
-    Column(ColumnError),
-    /// A query that always gives a row gave none.
-    NoRow,
-}
-
-impl DatabaseError {
-    /// A fault of the disk or file system a person can fix, if it is one.
-    pub fn fault(&self) -> Option<StorageFault> {
-        if let DbCause::Pg(e) = &self.0 {
-            return pg_fault(e);
-        }
-        let DbCause::Sql(rusqlite::Error::SqliteFailure(e, _)) = &self.0 else {
-            return None;
-        };
-        match e.code {
-            rusqlite::ErrorCode::DiskFull => Some(StorageFault::DiskFull),
-            rusqlite::ErrorCode::ReadOnly => Some(StorageFault::ReadOnly),
-            rusqlite::ErrorCode::CannotOpen => Some(StorageFault::CannotOpen),
-            rusqlite::ErrorCode::SystemIoFailure => Some(StorageFault::Io),
-            _ => None,
-        }
-    }
-
-    /// True when another desk held the write lock past the timeout.
-    pub fn is_busy(&self) -> bool {
-        if let DbCause::Pg(e) = &self.0 {
-            return pg_state(e).is_some_and(|s| {
-                [
-                    SqlState::LOCK_NOT_AVAILABLE,
-                    SqlState::T_R_DEADLOCK_DETECTED,
-                    SqlState::T_R_SERIALIZATION_FAILURE,
-                ]
-                .contains(s)
-            });
-        }
-        matches!(&self.0, DbCause::Sql(rusqlite::Error::SqliteFailure(e, _))
-            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
-    }
-}
-
-impl std::fmt::Display for DatabaseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            DbCause::Sql(e) => e.fmt(f),
-            DbCause::Schema(e) => e.fmt(f),
-            DbCause::Pg(e) => match e.as_db_error() {
-                // The server's own words (message, detail, constraint), not only "db error".
-                Some(db) => db.fmt(f),
-                None => e.fmt(f),
-            },
-            DbCause::Column(e) => e.fmt(f),
-            DbCause::NoRow => f.write_str("the query gave no row"),
-        }
-    }
-}
-
-impl std::error::Error for DatabaseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.0 {
-            DbCause::Sql(e) => Some(e),
-            DbCause::Schema(e) => Some(e),
-            DbCause::Pg(e) => Some(e),
-            DbCause::Column(e) => Some(e),
-            DbCause::NoRow => None,
-        }
-    }
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Database(DatabaseError(DbCause::Pg(e)))
-    }
-}
-
-fn pg_state(e: &postgres::Error) -> Option<&SqlState> {
-    e.code()
-}
-
-/// A server fault a person can fix: its disk is full, or it is read-only (a standby).
-fn pg_fault(e: &postgres::Error) -> Option<StorageFault> {
-    match pg_state(e)? {
-        s if *s == SqlState::DISK_FULL => Some(StorageFault::DiskFull),
-        s if *s == SqlState::READ_ONLY_SQL_TRANSACTION => Some(StorageFault::ReadOnly),
-        _ => None,
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        Error::Database(DatabaseError(DbCause::Sql(e)))
-    }
-}
-
-impl From<rusqlite_migration::Error> for Error {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        Error::Migration(DatabaseError(DbCause::Schema(e)))
-    }
-}
-
-/// True when the error is a violated foreign key: a row that points at nothing, or at a row
-/// of another case.
-pub(crate) fn is_foreign_key_violation(e: &Error) -> bool {
-    if let Error::Database(DatabaseError(DbCause::Pg(e))) = e {
-        return pg_state(e) == Some(&SqlState::FOREIGN_KEY_VIOLATION);
-    }
-    matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
-}
-
-/// A column holding a value its type does not allow (a country code no country has, say).
-pub(in crate::store) fn bad_column(index: usize, wanted: &'static str, found: String) -> Error {
-    Error::Database(DatabaseError(DbCause::Column(ColumnError {
-        index,
-        wanted,
-        found,
-    })))
-}
-
-/// True when the error is a violated UNIQUE constraint or unique index: another desk got
-/// there first, or the row exists.
-pub(crate) fn is_unique_violation(e: &Error) -> bool {
-    if let Error::Database(DatabaseError(DbCause::Pg(e))) = e {
-        return pg_state(e) == Some(&SqlState::UNIQUE_VIOLATION);
-    }
-    matches!(e, Error::Database(DatabaseError(DbCause::Sql(rusqlite::Error::SqliteFailure(f, _))))
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -735,7 +673,7 @@ mod tests {
         let path = dir.path().join("k.db");
         Store::create(&path, DbKind::Production, "2026-01-01T00:00:00.000Z").expect("create");
         let store = Store::open(&path).expect("open");
-        assert_eq!(store.kind().expect("kind"), Some(DbKind::Production));
+        assert_eq!(store.kind(), DbKind::Production);
         assert_eq!(store.integrity_check().expect("check"), "ok");
         assert!(Store::create(&path, DbKind::Demo, "x").is_err());
     }

@@ -60,11 +60,18 @@ impl Workflow {
         Ok(newest.map(|(seq, hash)| crate::store::head::Head { seq, hash }))
     }
 
-    /// Checks the event log's hash chain, and against the head file beside the database.
+    /// Checks the event log's hash chain, and against the recorded head: the file beside a
+    /// database file, the head row on a server.
     pub fn audit_verify(&mut self) -> Result<audit::AuditReport> {
-        // The head first: every event it names was committed before the snapshot below.
-        let head = crate::store::head::read(self.store.path())?;
-        self.store
-            .read(|tx| audit::verify_with_head(tx, head.as_ref()))
+        // The head file first: every event it names was committed before the snapshot below.
+        let file = match self.store.on_server() {
+            true => None,
+            false => crate::store::head::read(self.store.path())?,
+        };
+        self.store.read(|tx| {
+            let row = crate::store::events::head_row(tx)?;
+            let head = file.or(row.map(|(seq, hash)| crate::store::head::Head { seq, hash }));
+            audit::verify_with_head(tx, head.as_ref())
+        })
     }
 }

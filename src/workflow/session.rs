@@ -5,26 +5,35 @@ use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Refusal, Result};
 use crate::i18n::Lang;
 use crate::model::*;
+use crate::store::logins;
 use crate::store::{DbKind, Tx, people};
 use crate::time_fmt;
 
 impl Workflow {
-    /// Starts (or, on the command line, continues) a session for the OS login account, or
-    /// for `impersonate` on a demo database.
+    /// Starts (or, on the command line, continues) a session for the user at this desk: the
+    /// login a server authenticated, else the OS login account, else `impersonate` on a
+    /// demo database file.
     pub fn session(
         &mut self,
         impersonate: Option<&str>,
         terminal: &str,
         kind: SessionKind,
     ) -> Result<Session> {
-        let account = match impersonate {
-            Some(a) => {
-                if self.store.kind()? != Some(DbKind::Demo) {
+        let account = match (self.store.login(), impersonate) {
+            (Some(login), Some(_)) => {
+                return Err(Refusal::ImpersonationOnServer {
+                    login: login.to_owned(),
+                }
+                .into());
+            }
+            (Some(login), None) => login.to_owned(),
+            (None, Some(a)) => {
+                if self.store.kind() != DbKind::Demo {
                     return Err(Refusal::ImpersonationRefused.into());
                 }
                 a.to_owned()
             }
-            None => crate::account::os_account()?,
+            (None, None) => crate::account::os_account()?,
         };
         let now_dt = (self.clock)();
         let now = time_fmt::timestamp(now_dt);
@@ -92,8 +101,9 @@ impl Workflow {
     }
 
     /// Registers a user: a lead may, and so may the first user of an empty database (who
-    /// has no session yet, so `actor` is `None`).
-    pub fn add_user(&mut self, actor: Option<&Session>, user: &User) -> Result<()> {
+    /// has no session yet, so `actor` is `None`). On a server the login gets its group role
+    /// in the same transaction, or the answer says what IT must run.
+    pub fn add_user(&mut self, actor: Option<&Session>, user: &User) -> Result<LoginGrant> {
         let lang = self.lang;
         validate_account(&user.account, lang)?;
         if user.name.trim().is_empty() || user.team.trim().is_empty() {
@@ -140,9 +150,10 @@ fn validate_account(account: &str, lang: Lang) -> Result<()> {
     }
 }
 
-/// The user's row and its event, in the caller's transaction.
-fn register(tx: &Tx<'_>, actor: Option<&Session>, user: &User, now: &str) -> Result<()> {
+/// The user's row, their login's group role and the event, in the caller's transaction.
+fn register(tx: &Tx<'_>, actor: Option<&Session>, user: &User, now: &str) -> Result<LoginGrant> {
     people::add_user(tx, user, now)?;
+    let grant = logins::grant(tx, &user.account, user.role)?;
     audit::append(
         tx,
         &EventContext {
@@ -157,5 +168,5 @@ fn register(tx: &Tx<'_>, actor: Option<&Session>, user: &User, now: &str) -> Res
         },
         now,
     )?;
-    Ok(())
+    Ok(grant)
 }

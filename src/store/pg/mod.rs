@@ -22,15 +22,38 @@ pub const ROLES: &str = include_str!("roles.sql");
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
+/// The schema's version: that of the SQLite migrations it matches (tests/schema_parity.rs).
+pub const SCHEMA_VERSION: i64 = 6;
+
 /// Whether a `--db` value is a PostgreSQL address (`postgresql://` or `postgres://`).
 pub fn is_url(text: &str) -> bool {
     let head = text.get(..13).unwrap_or(text).to_ascii_lowercase();
     head.starts_with("postgresql://") || head.starts_with("postgres://")
 }
 
+/// A server address fit for a message: a password written in it becomes `***`.
+pub fn without_password(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    let authority = &url[start..end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    match authority[..at].split_once(':') {
+        Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// A connection to the server, with the statements it has prepared.
 pub struct Server {
     client: Client,
+    /// `session_user`: the login the server authenticated.
+    login: String,
     statements: RefCell<HashMap<String, Statement>>,
     /// The address without its password, for messages.
     name: String,
@@ -49,12 +72,16 @@ impl Server {
         config
             .application_name("kuvert")
             .connect_timeout(Duration::from_secs(10));
-        let client = config.connect(NoTls).map_err(|e| Problem::NoServer {
+        let mut client = config.connect(NoTls).map_err(|e| Problem::NoServer {
             server: name.clone(),
             detail: e.to_string(),
         })?;
+        let login = client
+            .query_one("SELECT session_user::text", &[])?
+            .try_get(0)?;
         Ok(Self {
             client,
+            login,
             statements: RefCell::new(HashMap::new()),
             name,
             lock_timeout: super::BUSY_TIMEOUT,
@@ -64,6 +91,32 @@ impl Server {
     /// The server's address without its password.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The login the server authenticated (`session_user`, never changed by SET ROLE).
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+
+    /// The database's kind and schema version from its meta table; `None` when it has no
+    /// kuvert schema.
+    pub fn meta(&mut self) -> Result<Option<(String, String)>> {
+        let found = self.client.query_one(
+            "SELECT to_regclass('public.meta') IS NOT NULL, \
+                    to_regclass('public.audit_head') IS NOT NULL",
+            &[],
+        )?;
+        if !(found.try_get::<_, bool>(0)? && found.try_get::<_, bool>(1)?) {
+            return Ok(None);
+        }
+        let row = self.client.query_one(
+            "SELECT (SELECT value FROM meta WHERE key = 'kind'), \
+                    (SELECT value FROM meta WHERE key = 'schema')",
+            &[],
+        )?;
+        let kind: Option<String> = row.try_get(0)?;
+        let schema: Option<String> = row.try_get(1)?;
+        Ok(kind.zip(schema))
     }
 
     /// How long a write waits for another desk's lock before "database busy".
@@ -113,8 +166,8 @@ impl Server {
         tx.batch_execute(SCHEMA)?;
         tx.batch_execute(ROLES)?;
         tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('kind', $1), ('created', $2)",
-            &[&kind, &now],
+            "INSERT INTO meta(key, value) VALUES ('kind', $1), ('created', $2), ('schema', $3)",
+            &[&kind, &now, &SCHEMA_VERSION.to_string()],
         )?;
         tx.commit()?;
         Ok(())

@@ -9,14 +9,19 @@
 -- updates only some columns. A desk that bypasses kuvert with psql can therefore do no more
 -- than kuvert would let that person do, and sees only their own team's cases.
 
+-- Roles belong to the cluster, not the database: a second kuvert database (or a second
+-- init running at the same moment, which meets the first one's role as a duplicate key once
+-- that commits) finds them there.
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kuvert_caseworker') THEN
+    BEGIN
         CREATE ROLE kuvert_caseworker NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kuvert_lead') THEN
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
         CREATE ROLE kuvert_lead NOLOGIN;
-    END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
 END
 $$;
 

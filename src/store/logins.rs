@@ -1,0 +1,79 @@
+//! The server's login roles: on PostgreSQL a registered user is a login the server
+//! authenticates, a member of kuvert's group role for their role in kuvert (roles.sql).
+
+use super::Tx;
+use crate::error::{Problem, Result};
+use crate::model::{LoginGrant, Role};
+
+/// The group role a role in kuvert takes on the server.
+pub fn group_of(role: Role) -> &'static str {
+    match role {
+        Role::Caseworker => "kuvert_caseworker",
+        Role::Lead => "kuvert_lead",
+    }
+}
+
+/// Grants the user's group role to the login of that name, in the caller's transaction (so a
+/// refused grant registers no one): creating the login when this connection may create
+/// roles, else saying what IT must run. A group role of that name is refused: a person's
+/// account is their own login.
+pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
+    if !tx.on_server() {
+        return Ok(LoginGrant::NotOnServer);
+    }
+    let group = group_of(role);
+    let (login, may_create, may_grant): (Option<bool>, bool, bool) = tx.one(
+        "SELECT (SELECT rolcanlogin FROM pg_roles WHERE rolname = ?1), \
+                (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user), \
+                pg_has_role(current_user, ?2, 'USAGE WITH ADMIN OPTION')",
+        &[&account, &group],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let name = quote(account);
+    match login {
+        Some(false) => Err(Problem::NotALogin {
+            account: account.to_owned(),
+        }
+        .into()),
+        Some(true) if may_grant => {
+            tx.run(&format!("GRANT {group} TO {name}"), &[])?;
+            Ok(LoginGrant::Granted {
+                group: group.to_owned(),
+                created: false,
+            })
+        }
+        None if may_grant && may_create => {
+            tx.run(&format!("CREATE ROLE {name} LOGIN"), &[])?;
+            tx.run(&format!("GRANT {group} TO {name}"), &[])?;
+            Ok(LoginGrant::Granted {
+                group: group.to_owned(),
+                created: true,
+            })
+        }
+        Some(true) => Ok(LoginGrant::ForIt {
+            statement: format!("GRANT {group} TO {name};"),
+        }),
+        None => Ok(LoginGrant::ForIt {
+            statement: format!("CREATE ROLE {name} LOGIN IN ROLE {group};"),
+        }),
+    }
+}
+
+/// A role name as an SQL identifier: always quoted, so `anna.b` and `Anna` stay themselves.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_one_identifier_whatever_it_holds() {
+        assert_eq!(quote("anna.b"), "\"anna.b\"");
+        assert_eq!(
+            quote("x\"; DROP TABLE events; --"),
+            "\"x\"\"; DROP TABLE events; --\""
+        );
+    }
+}

@@ -1,0 +1,342 @@
+//! The command line on a PostgreSQL server, through the real binary: `init` by the owner, the
+//! first lead registered by the owner and every user after by a lead, the login as the
+//! user, a mailing from import to sealed, the audit against the head row, and what a desk
+//! hears when the server is not there or not kuvert's.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::pg::Cluster;
+use common::{printed_codes, stderr};
+use serde_json::Value;
+
+/// One test's server database and a folder standing in for the desk's home.
+struct Server {
+    pg: &'static Cluster,
+    db: String,
+    home: tempfile::TempDir,
+}
+
+impl Server {
+    fn new(pg: &'static Cluster, hint: &str) -> Self {
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(home.path().join("kuvert.toml"), "").expect("config");
+        Self {
+            pg,
+            db: pg.database(hint),
+            home,
+        }
+    }
+
+    /// The database's address as `login` connects to it.
+    fn url(&self, login: &str) -> String {
+        format!(
+            "postgresql:///{}?host={}&user={login}",
+            self.db,
+            self.pg.socket_dir().display()
+        )
+    }
+
+    /// A login name of this test only: roles belong to the whole cluster.
+    fn account(&self, name: &str) -> String {
+        format!("{name}_{}", self.db)
+    }
+
+    fn command(&self, login: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
+        cmd.args(args)
+            .env("KUVERT_DB", self.url(login))
+            .env("KUVERT_CONFIG", self.home.path().join("kuvert.toml"))
+            .env("HOME", self.home.path())
+            .env_remove("KUVERT_USER")
+            .env_remove("KUVERT_LANG");
+        cmd
+    }
+
+    fn run(&self, login: &str, args: &[&str]) -> Output {
+        self.command(login, args).output().expect("run kuvert")
+    }
+
+    fn json(&self, login: &str, args: &[&str], code: i32) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(login, &all);
+        assert_code(&out, args, code);
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    }
+
+    /// Runs and asserts the exit code; returns stderr.
+    fn fails(&self, login: &str, args: &[&str], code: i32) -> String {
+        let out = self.run(login, args);
+        assert_code(&out, args, code);
+        stderr(&out)
+    }
+}
+
+fn assert_code(out: &Output, args: &[&str], code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "kuvert {args:?}: stdout {} stderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
+}
+
+/// A manifest of one case of team A with one real PDF about its applicant.
+fn manifest(dir: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("docs")).expect("dir");
+    std::fs::copy(
+        common::fixture("lo-journalanteckning.pdf"),
+        dir.join("docs/intyg.pdf"),
+    )
+    .expect("copy");
+    let value = serde_json::json!({ "cases": [{
+        "case": "2026-500001", "benefit": "Sjukpenning", "team": "A",
+        "parties": [{
+            "ref": "sokande", "role": "applicant", "name": "Märta Åkesson",
+            "id_number": "19790313-1238",
+            "address": { "street": "Ängsvägen 7", "postal_code": "583 30", "city": "Linköping" }
+        }],
+        "documents": [{
+            "title": "Läkarintyg", "kind": "lakarintyg", "date": "2026-10-05",
+            "subject": "sokande", "file": "docs/intyg.pdf",
+        }],
+    }]});
+    let path = dir.join("manifest.json");
+    std::fs::write(&path, value.to_string()).expect("write");
+    path
+}
+
+#[test]
+fn an_office_on_a_server_from_init_to_a_sealed_mailing() {
+    let Some(pg) = Cluster::shared() else { return };
+    let s = Server::new(pg, "office");
+    let (lisa, bo, carl) = (s.account("lisa"), s.account("bo"), s.account("carl"));
+
+    // IT, the database's owner, creates the schema and the group roles.
+    let made = s.json("postgres", &["init"], 0);
+    assert_eq!(made["db"], s.url("postgres"));
+    let again = s.fails("postgres", &["init"], 2);
+    assert!(again.contains("redan tabeller"), "{again}");
+
+    // The owner registers the first lead; the owner may create roles, so the login is made.
+    let first = s.json(
+        "postgres",
+        &[
+            "user",
+            "add",
+            &lisa,
+            "--name",
+            "Lisa Lind",
+            "--role",
+            "lead",
+            "--team",
+            "A",
+        ],
+        0,
+    );
+    assert_eq!(first["account"], lisa.as_str());
+    assert_eq!(
+        first["login"],
+        serde_json::json!({ "granted": { "group": "kuvert_lead", "created": true } })
+    );
+    assert_eq!(
+        pg.lines(
+            &s.db,
+            &format!("SELECT pg_has_role('{lisa}', 'kuvert_lead', 'MEMBER')")
+        ),
+        ["t"]
+    );
+    // From now on only a lead registers users, and the owner is no user of kuvert.
+    let owner = s.fails(
+        "postgres",
+        &[
+            "user",
+            "add",
+            &bo,
+            "--name",
+            "Bo",
+            "--role",
+            "caseworker",
+            "--team",
+            "A",
+        ],
+        1,
+    );
+    assert!(owner.contains("Okänd användare"), "{owner}");
+
+    // A lead may grant kuvert_caseworker to a login IT made, but may not make logins.
+    pg.lines("postgres", &format!("CREATE ROLE \"{bo}\" LOGIN"));
+    let granted = s.json(
+        &lisa,
+        &[
+            "user",
+            "add",
+            &bo,
+            "--name",
+            "Bo Berg",
+            "--role",
+            "caseworker",
+            "--team",
+            "A",
+        ],
+        0,
+    );
+    assert_eq!(
+        granted["login"],
+        serde_json::json!({ "granted": { "group": "kuvert_caseworker", "created": false } })
+    );
+    let out = s.run(
+        &lisa,
+        &[
+            "user",
+            "add",
+            &carl,
+            "--name",
+            "Carl",
+            "--role",
+            "caseworker",
+            "--team",
+            "A",
+        ],
+    );
+    assert_code(&out, &["user", "add"], 0);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let statement = format!("CREATE ROLE \"{carl}\" LOGIN IN ROLE kuvert_caseworker;");
+    assert!(
+        said.contains("Be IT köra") && said.contains(&statement),
+        "{said}"
+    );
+    // Until IT runs it, carl cannot connect; then he is who the server says.
+    let before = s.fails(&carl, &["case", "list"], 3);
+    assert!(before.contains(&s.url(&carl)), "names the server: {before}");
+    pg.lines("postgres", &statement);
+    assert_eq!(
+        s.json(&carl, &["case", "list"], 0)["cases"],
+        serde_json::json!([])
+    );
+
+    // A login nobody registered hears the command that registers it.
+    let eve = s.account("eve");
+    pg.lines("postgres", &format!("CREATE ROLE \"{eve}\" LOGIN"));
+    let stranger = s.fails(&eve, &["case", "list"], 1);
+    assert!(
+        stranger.contains(&format!("kuvert user add {eve}")),
+        "{stranger}"
+    );
+
+    // The lead imports; the caseworker mails it, as his own login.
+    let dir = tempfile::tempdir().expect("tempdir");
+    s.json(
+        &lisa,
+        &["import", manifest(dir.path()).to_str().expect("utf-8")],
+        0,
+    );
+    let show = s.json(&bo, &["case", "show", "2026-500001"], 0);
+    let party = show["parties"][0]["id"]
+        .as_i64()
+        .expect("party")
+        .to_string();
+    let doc = show["documents"][0]["id"]
+        .as_i64()
+        .expect("doc")
+        .to_string();
+    s.json(&bo, &["mail", "start", "2026-500001", "--to", &party], 0);
+    assert_eq!(
+        s.json(&carl, &["case", "list"], 0)["cases"][0]["locked_by"],
+        bo.as_str()
+    );
+    s.json(&bo, &["mail", "attach", &doc], 0);
+    let printed = s.json(&bo, &["mail", "print"], 0);
+    let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
+    assert!(
+        pdf.starts_with(s.home.path().join(".local/share/kuvert/outbox")),
+        "a desk on a server keeps its outbox in its own data folder: {pdf:?}"
+    );
+    // KUVERT_USER cannot make bo someone else on a server.
+    let mut as_other = s.command(&bo, &["mail", "status"]);
+    as_other.env("KUVERT_USER", &carl);
+    let out = as_other.output().expect("run");
+    assert_code(&out, &["mail", "status"], 1);
+    assert!(stderr(&out).contains(&bo), "{}", stderr(&out));
+
+    for code in printed_codes(&pdf) {
+        s.json(&bo, &["mail", "scan", &code], 0);
+    }
+    assert_eq!(s.json(&bo, &["mail", "seal"], 0)["state"], "sealed");
+
+    // The chain verifies against the head row, and against a copy shipped elsewhere.
+    let verified = s.json(&lisa, &["audit", "verify"], 0);
+    assert_eq!(verified["ok"], true);
+    let events = verified["events"].as_i64().expect("events");
+    assert_eq!(verified["head"].as_i64(), Some(events));
+    let head = s.run(&lisa, &["audit", "head"]);
+    assert_code(&head, &["audit", "head"], 0);
+    let copy = dir.path().join("head");
+    std::fs::write(&copy, &head.stdout).expect("head copy");
+    let against = s.json(
+        &lisa,
+        &["audit", "verify", "--head", copy.to_str().expect("utf-8")],
+        0,
+    );
+    assert_eq!(against["ok"], true);
+
+    // The owner can still cut the newest event (triggers off); the head row says so.
+    pg.lines(
+        &s.db,
+        &format!(
+            "ALTER TABLE events DISABLE TRIGGER USER; DELETE FROM events WHERE seq = {events}"
+        ),
+    );
+    let cut = s.json(&lisa, &["audit", "verify"], 1);
+    assert_eq!(cut["ok"], false);
+    assert_eq!(cut["broken_at"].as_i64(), Some(events));
+}
+
+#[test]
+fn a_desk_hears_what_is_wrong_with_the_server() {
+    let Some(pg) = Cluster::shared() else { return };
+    let s = Server::new(pg, "wrong");
+
+    // An empty database is no kuvert database.
+    let empty = s.fails("postgres", &["case", "list"], 3);
+    assert!(empty.contains("ingen kuvert-databas"), "{empty}");
+    // A server that is not there is named (without its password), and nothing is made.
+    let gone = tempfile::tempdir().expect("tempdir");
+    let url = format!(
+        "postgresql://anna:hemligt@/kuvert?host={}",
+        gone.path().display()
+    );
+    let mut cmd = s.command("postgres", &["case", "list"]);
+    cmd.env("KUVERT_DB", &url);
+    let out = cmd.output().expect("run");
+    assert_code(&out, &["case", "list"], 3);
+    let text = stderr(&out);
+    assert!(
+        text.contains("postgresql://anna:***@/kuvert") && !text.contains("hemligt"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_dir(gone.path()).expect("dir").count(),
+        0,
+        "nothing written"
+    );
+    // An address that is no address, and a demo on a server, are usage errors.
+    let mut cmd = s.command("postgres", &["case", "list"]);
+    cmd.env("KUVERT_DB", "postgresql://db:port/kuvert");
+    assert_code(&cmd.output().expect("run"), &["case", "list"], 2);
+    let demo = s.fails("postgres", &["demo", "--no-tui"], 2);
+    assert!(demo.contains("SQLite-fil"), "{demo}");
+    assert!(
+        !Path::new("postgresql:").exists(),
+        "a server address is never a folder"
+    );
+    // A database of another schema version is refused before anything is done.
+    s.json("postgres", &["init"], 0);
+    pg.lines(&s.db, "UPDATE meta SET value = '99' WHERE key = 'schema'");
+    let newer = s.fails("postgres", &["case", "list"], 3);
+    assert!(newer.contains("schemaversion 99"), "{newer}");
+}
