@@ -402,6 +402,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             })?;
             Ok(if report.ok { 0 } else { 1 })
         }
+        Command::Migrate { to } => cmd_migrate(ctx, &to),
         Command::Audit {
             command: AuditCommand::Head,
         } => {
@@ -460,6 +461,18 @@ fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
     ctx.report(&json!({ "db": db.to_string() }), || {
         i18n::database_created(&db, ctx.lang)
     })?;
+    Ok(0)
+}
+
+fn cmd_migrate(ctx: &Ctx, to: &str) -> anyhow::Result<u8> {
+    if let Location::Server { name, .. } = ctx.database()? {
+        return Err(Error::from(Problem::MigrateFromServer { server: name }).into());
+    }
+    let Location::Server { url, name } = Location::parse(Path::new(to)) else {
+        return Err(Error::from(Problem::MigrateToFile { to: to.to_owned() }).into());
+    };
+    let done = ctx.workflow()?.migrate_to(&url, name)?;
+    ctx.report(&done, || text::migrated_text(&done, ctx.lang))?;
     Ok(0)
 }
 

@@ -55,6 +55,10 @@ pub enum Refusal {
         account: String,
     },
     ImpersonationRefused,
+    /// `migrate` of a database whose chain does not verify: it would carry the break over.
+    ChainBroken {
+        seq: i64,
+    },
     /// `KUVERT_USER` on a server, where the user is the login the server authenticated.
     ImpersonationOnServer {
         login: String,
@@ -112,6 +116,7 @@ impl Refusal {
             LeadOnly { what } => json!({ "rule": "lead_only", "what": what }),
             NotLocked { case } => json!({ "rule": "not_locked", "case": case }),
             UnknownUser { .. } => json!({ "rule": "unknown_user" }),
+            ChainBroken { seq } => json!({ "rule": "chain_broken", "seq": seq }),
             ImpersonationRefused | ImpersonationOnServer { .. } => {
                 json!({ "rule": "impersonation_refused" })
             }
@@ -210,6 +215,10 @@ pub enum Problem {
     NoServer { server: String, detail: String },
     /// `kuvert init` on a server database that already has tables (exit 2).
     ServerHasTables { server: String },
+    /// `migrate` from a database that is not a file (exit 2).
+    MigrateFromServer { server: String },
+    /// `migrate --to` something that is not a PostgreSQL address (exit 2).
+    MigrateToFile { to: String },
     /// `user add` of an account that is a group role on the server, not a login (exit 2).
     NotALogin { account: String },
     /// A server database without kuvert's schema (exit 3).
@@ -239,6 +248,8 @@ impl Problem {
             | BadServerUrl { .. }
             | DemoOnServer { .. }
             | NotALogin { .. }
+            | MigrateFromServer { .. }
+            | MigrateToFile { .. }
             | ServerHasTables { .. } => 2,
             NoDatabase { .. }
             | NotADatabase { .. }

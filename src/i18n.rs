@@ -25,7 +25,9 @@ pub use cli::{
     and_more_errors, document_not_read, document_too_large, document_unreadable,
     documents_repaired, manifest_has_errors,
 };
-pub use commands::{Label, database_created, demo_try_hint, label, login_grant, policy_text};
+pub use commands::{
+    Label, database_created, demo_try_hint, label, login_grant, migrated, policy_text,
+};
 pub use errors::{database_busy, describe, no_open_mailing, refusal, storage_fault};
 pub use ids::{
     applicant_needs_person, case_not_found, case_number_problem, id_number_problem,

@@ -340,3 +340,128 @@ fn a_desk_hears_what_is_wrong_with_the_server() {
     let newer = s.fails("postgres", &["case", "list"], 3);
     assert!(newer.contains("schemaversion 99"), "{newer}");
 }
+
+const CASEWORKER: &str = "handlaggare1";
+
+#[test]
+fn migrate_moves_an_office_over_with_its_chain_unchanged() {
+    let Some(pg) = Cluster::shared() else { return };
+    let env = common::Env::demo();
+    // A mailing in progress moves with the office.
+    let (case, party, doc) = common::plain_case(&env, Some(CASEWORKER));
+    let started = env.json(
+        Some(CASEWORKER),
+        &["mail", "start", &case, "--to", &party.to_string()],
+        0,
+    );
+    env.json(Some(CASEWORKER), &["mail", "attach", &doc.to_string()], 0);
+    let before = env.json(None, &["audit", "verify"], 0);
+    let head_before = env.run(None, &["audit", "head"]);
+    let s = Server::new(pg, "moved");
+
+    let moved = env.json(None, &["migrate", "--to", &s.url("postgres")], 0);
+    assert_eq!(moved["server"], s.url("postgres"));
+    assert_eq!(moved["head"]["seq"], before["events"]);
+    let login = |account: &str| {
+        moved["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["account"] == account)
+            .unwrap_or_else(|| panic!("{account} carried over: {moved}"))["login"]["granted"]
+            ["group"]
+            .clone()
+    };
+    assert_eq!(login(CASEWORKER), "kuvert_caseworker");
+    assert_eq!(login("teamledare1"), "kuvert_lead");
+    // Every row, table by table (the server's meta also says its schema version).
+    let lite = rusqlite::Connection::open(&env.db).expect("open the file");
+    for (table, n) in moved["rows"].as_object().expect("rows") {
+        let here: i64 = lite
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n.as_i64(), Some(here), "{table}");
+        let there = here + i64::from(table == "meta");
+        assert_eq!(
+            pg.lines(&s.db, &format!("SELECT count(*) FROM {table}")),
+            [there.to_string()],
+            "{table}"
+        );
+    }
+    // The same chain, the same head: audit verify on the server says what it says on the file.
+    let after = s.json("teamledare1", &["audit", "verify"], 0);
+    assert_eq!(after["ok"], true);
+    assert_eq!(after["events"], before["events"]);
+    assert_eq!(
+        after["head"], before["events"],
+        "checked against the head row"
+    );
+    assert_eq!(
+        s.run("teamledare1", &["audit", "head"]).stdout,
+        head_before.stdout
+    );
+
+    // The mailing resumes on the server, as the same person, and new ids follow the old.
+    let status = s.json(CASEWORKER, &["mail", "status"], 0);
+    assert_eq!(status["mailing"], started["mailing"], "{status}");
+    let printed = s.json(CASEWORKER, &["mail", "print"], 0);
+    for code in printed_codes(Path::new(printed["pdf"].as_str().expect("pdf"))) {
+        s.json(CASEWORKER, &["mail", "scan", &code], 0);
+    }
+    assert_eq!(s.json(CASEWORKER, &["mail", "seal"], 0)["state"], "sealed");
+    let (next, party, _) = common::plain_case(&env, Some("handlaggare2"));
+    let second = s.json(
+        "handlaggare2",
+        &["mail", "start", &next, "--to", &party.to_string()],
+        0,
+    );
+    let max: i64 = lite
+        .query_row("SELECT max(id) FROM mailings", [], |r| r.get(0))
+        .expect("max");
+    assert!(second["mailing"].as_i64().expect("id") > max, "{second}");
+    assert_eq!(s.json("teamledare1", &["audit", "verify"], 0)["ok"], true);
+
+    // Once is enough: the server database is no longer empty.
+    let again = env.fails(None, &["migrate", "--to", &s.url("postgres")], 2);
+    assert!(again.contains("redan tabeller"), "{again}");
+}
+
+#[test]
+fn a_migration_that_fails_leaves_the_server_empty() {
+    let Some(pg) = Cluster::shared() else { return };
+    let env = common::Env::demo();
+    let s = Server::new(pg, "failed");
+    let tables = || {
+        pg.lines(
+            &s.db,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+    };
+    let lite = rusqlite::Connection::open(&env.db).expect("open the file");
+    let one = |sql: &str| assert_eq!(lite.execute(sql, []).expect(sql), 1, "{sql}");
+    // SQLite text may hold a NUL, PostgreSQL text may not: the copy fails part way.
+    one(
+        "UPDATE cases SET benefit = 'Sjuk' || char(0) || 'penning' WHERE id = (SELECT max(id) FROM cases)",
+    );
+    let out = env.fails(None, &["migrate", "--to", &s.url("postgres")], 3);
+    assert!(!out.is_empty());
+    assert_eq!(tables(), ["0"], "nothing left behind: {out}");
+
+    // A chain that does not verify is not carried over.
+    one("UPDATE cases SET benefit = 'Sjukpenning' WHERE id = (SELECT max(id) FROM cases)");
+    lite.execute_batch("DROP TRIGGER events_no_update")
+        .expect("trigger");
+    one("UPDATE events SET detail = '{}' WHERE seq = 1");
+    let broken = env.fails(None, &["migrate", "--to", &s.url("postgres")], 1);
+    assert!(broken.contains("bruten vid händelse 1"), "{broken}");
+    assert_eq!(tables(), ["0"]);
+
+    // Neither from a server nor to a file.
+    let to_file = env.fails(None, &["migrate", "--to", "kontor.db"], 2);
+    assert!(to_file.contains("PostgreSQL-adress"), "{to_file}");
+    let from_server = s.fails("postgres", &["migrate", "--to", &s.url("postgres")], 2);
+    assert!(
+        from_server.contains("kopierar en SQLite-fil"),
+        "{from_server}"
+    );
+}

@@ -15,7 +15,8 @@ use super::usage;
 #[derive(Debug, Parser)]
 #[command(name = "kuvert", version, about, long_about = None)]
 pub struct Args {
-    /// Database file (default: the platform data folder).
+    /// Database file (default: the platform data folder), or a PostgreSQL address
+    /// (postgresql://…).
     #[arg(long, global = true, env = "KUVERT_DB", value_name = "PATH")]
     pub(super) db: Option<PathBuf>,
     /// Config file, kuvert.toml (default: the platform config folder).
@@ -123,6 +124,13 @@ pub(super) enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// IT: copy the --db SQLite database into an empty PostgreSQL database, every row and the
+    /// chain unchanged, the users' logins given their group roles; all or nothing.
+    Migrate {
+        /// The empty PostgreSQL database, connected to as its owner (postgresql://…).
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
 }
 

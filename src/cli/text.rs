@@ -4,6 +4,7 @@ use serde_json::json;
 
 use kuvert::i18n::{self, Label, Lang, Text};
 use kuvert::model::{CaseSummary, StraySheet};
+use kuvert::store::pg::migrate::Migrated;
 use kuvert::time_fmt;
 use kuvert::workflow::{Session, Workflow};
 
@@ -130,5 +131,19 @@ fn status_text(st: &kuvert::model::MailingStatus, lang: Lang) -> String {
         ));
     }
     out.push_str(&enclosure_text(st, lang));
+    out
+}
+
+/// `kuvert migrate`: what was copied, then each user's login on the server.
+pub(super) fn migrated_text(done: &Migrated, lang: Lang) -> String {
+    let rows = done.rows.values().sum();
+    let events = done.head.as_ref().map_or(0, |h| h.seq);
+    let mut out = i18n::migrated(&done.server, rows, events, lang);
+    for user in &done.users {
+        if let Some(said) = i18n::login_grant(&user.account, &user.login, lang) {
+            out.push('\n');
+            out.push_str(&said);
+        }
+    }
     out
 }

@@ -59,6 +59,9 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
         "audit head" => {
             "Skriv ut den senaste händelsens nummer och hash som en huvudfil (kuvert audit head > kopia), för att spara en kopia utanför maskinen och kontrollera mot den senare med audit verify --head."
         }
+        "migrate" => {
+            "IT: kopiera SQLite-databasen i --db till en tom PostgreSQL-databas, varje rad och kedjan oförändrade, och ge användarnas inloggningar deras grupproller; allt eller inget."
+        }
         _ => return None,
     })
 }
@@ -67,7 +70,7 @@ pub fn command_about_sv(path: &str) -> Option<&'static str> {
 pub fn arg_help_sv(path: &str, id: &str) -> Option<(&'static str, Option<&'static str>)> {
     Some(match (path, id) {
         ("", "db") => (
-            "Databasfil (standard: plattformens datamapp).",
+            "Databasfil (standard: plattformens datamapp), eller en PostgreSQL-adress (postgresql://…).",
             Some("SÖKVÄG"),
         ),
         ("", "config") => (
@@ -157,6 +160,10 @@ pub fn arg_help_sv(path: &str, id: &str) -> Option<(&'static str, Option<&'stati
         ("policy set", "value") => (
             "Nytt värde: true/false för dual_control, every-sheet eller cover-and-document-ends för verify.",
             Some("VÄRDE"),
+        ),
+        ("migrate", "to") => (
+            "Den tomma PostgreSQL-databasen, som du ansluter till som dess ägare (postgresql://…).",
+            Some("ADRESS"),
         ),
         ("audit verify", "head") => (
             "En huvudfil som förvaras någon annanstans (t.ex. skickad från maskinen) att kontrollera mot.",

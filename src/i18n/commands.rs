@@ -92,6 +92,18 @@ pub fn login_grant(account: &str, grant: &LoginGrant, lang: Lang) -> Option<Stri
     })
 }
 
+/// What `migrate` copied: rows, the chain's length, and how to check it on the server.
+pub fn migrated(server: &str, rows: u64, events: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "Kopierade {rows} rader till {server}; händelseloggen följde med oförändrad, till och med händelse {events}. Kontrollera med: kuvert --db ADRESS audit verify"
+        ),
+        Lang::En => format!(
+            "Copied {rows} rows to {server}; the event log came along unchanged, up to event {events}. Check with: kuvert --db URL audit verify"
+        ),
+    }
+}
+
 pub fn database_created(db: &impl std::fmt::Display, lang: Lang) -> String {
     match lang {
         Lang::Sv => format!(

@@ -89,6 +89,18 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (DemoOnServer { server }, Lang::En) => format!(
             "the demo database is a SQLite file on this computer and cannot live on the server {server}; nothing was created. Give a file with --db, or no --db at all"
         ),
+        (MigrateFromServer { server }, Lang::Sv) => format!(
+            "kuvert migrate kopierar en SQLite-fil, men --db är servern {server}; ange filen med --db och servern med --to"
+        ),
+        (MigrateFromServer { server }, Lang::En) => format!(
+            "kuvert migrate copies a SQLite file, but --db is the server {server}; give the file with --db and the server with --to"
+        ),
+        (MigrateToFile { to }, Lang::Sv) => format!(
+            "--to ska vara en PostgreSQL-adress (postgresql://…), inte {to}; inget har kopierats"
+        ),
+        (MigrateToFile { to }, Lang::En) => format!(
+            "--to must be a PostgreSQL address (postgresql://…), not {to}; nothing was copied"
+        ),
         (NotALogin { account }, Lang::Sv) => format!(
             "{account} är en grupproll på servern, inte en persons inloggning; ingen har registrerats. Registrera personens egen inloggning"
         ),
@@ -351,6 +363,12 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
         (StaleCover { case, generation, current }, Lang::En) => format!(
             "Old cover sheet: this sheet is from print {generation} of case {case}, but print {current} is the valid one. Set the old sheets aside and use the newest print."
         ),
+        (ChainBroken { seq }, Lang::Sv) => format!(
+            "Händelseloggen är bruten vid händelse {seq}, så den kopieras inte; inget har kopierats. Kör kuvert audit verify och kontakta IT."
+        ),
+        (ChainBroken { seq }, Lang::En) => format!(
+            "The event log is broken at event {seq}, so it is not copied; nothing was copied. Run kuvert audit verify and contact IT."
+        ),
         (ImpersonationOnServer { login }, Lang::Sv) => format!(
             "KUVERT_USER godtas inte mot en server: där är du den inloggning servern har godkänt ({login}). Ta bort KUVERT_USER ur miljön och försök igen."
         ),
@@ -434,6 +452,7 @@ mod tests {
             NotAwaitingSeal { .. } => 17,
             StaleCover { .. } => 18,
             ImpersonationOnServer { .. } => 19,
+            ChainBroken { .. } => 20,
         }
     }
 
@@ -485,6 +504,7 @@ mod tests {
             Refusal::ImpersonationOnServer {
                 login: "anna".into(),
             },
+            Refusal::ChainBroken { seq: 7 },
             Refusal::FourEyes { case: case() },
             Refusal::NotAwaitingSeal {
                 case: case(),
@@ -496,7 +516,7 @@ mod tests {
                 current: 2,
             },
         ];
-        let mut seen = [false; 20];
+        let mut seen = [false; 21];
         for r in &samples {
             seen[variant(r)] = true;
             let (sv, en) = (refusal(r, Lang::Sv), refusal(r, Lang::En));
@@ -551,6 +571,8 @@ mod tests {
             NotKuvertServer { .. } => 20,
             ServerSchema { .. } => 21,
             NotALogin { .. } => 22,
+            MigrateFromServer { .. } => 23,
+            MigrateToFile { .. } => 24,
         }
     }
 
@@ -618,13 +640,19 @@ mod tests {
             NotALogin {
                 account: "kuvert_lead".into(),
             },
+            MigrateFromServer {
+                server: "postgresql://db.fk.se/kuvert".into(),
+            },
+            MigrateToFile {
+                to: "kontor.db".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=22).collect::<Vec<_>>(),
+            (0..=24).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

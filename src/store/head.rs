@@ -16,7 +16,7 @@ use crate::error::{Error, Problem, Result};
 const MAGIC: &str = "kuvert-audit-head 1";
 
 /// The newest event as recorded outside the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Head {
     pub seq: i64,
     pub hash: String,

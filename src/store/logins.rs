@@ -43,11 +43,16 @@ pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
             })
         }
         None if may_grant && may_create => {
-            tx.run(&format!("CREATE ROLE {name} LOGIN"), &[])?;
+            let created = match tx.run_or_go_on(&format!("CREATE ROLE {name} LOGIN"), &[]) {
+                Ok(_) => true,
+                // Roles are the cluster's: another database's kuvert made it a moment ago.
+                Err(_) if is_login(tx, account)? => false,
+                Err(e) => return Err(e),
+            };
             tx.run(&format!("GRANT {group} TO {name}"), &[])?;
             Ok(LoginGrant::Granted {
                 group: group.to_owned(),
-                created: true,
+                created,
             })
         }
         Some(true) => Ok(LoginGrant::ForIt {
@@ -57,6 +62,14 @@ pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
             statement: format!("CREATE ROLE {name} LOGIN IN ROLE {group};"),
         }),
     }
+}
+
+fn is_login(tx: &Tx<'_>, account: &str) -> Result<bool> {
+    tx.one(
+        "SELECT count(*) FROM pg_roles WHERE rolname = ?1 AND rolcanlogin",
+        &[&account],
+        |r| Ok(r.get::<i64>(0)? > 0),
+    )
 }
 
 /// A role name as an SQL identifier: always quoted, so `anna.b` and `Anna` stay themselves.

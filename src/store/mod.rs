@@ -186,15 +186,6 @@ impl Store {
     /// without its password, for messages.
     pub fn create_on_server(url: &str, name: String, kind: DbKind, now: &str) -> Result<Self> {
         let mut server = pg::Server::connect(url, name)?;
-        let found = server.simple(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-        )?;
-        if found.first().map(String::as_str) != Some("0") {
-            return Err(Problem::ServerHasTables {
-                server: server.name().to_owned(),
-            }
-            .into());
-        }
         server.create_schema(kind.as_str(), now)?;
         Ok(Self {
             conn: Conn::Pg(Box::new(server)),

@@ -32,6 +32,15 @@ pub fn user(c: &Tx<'_>, account: &str) -> Result<Option<User>> {
     )
 }
 
+/// Every registered user, by account.
+pub fn users(c: &Tx<'_>) -> Result<Vec<User>> {
+    c.rows(
+        "SELECT account, name, role, team FROM users ORDER BY account",
+        &[],
+        user_from_row,
+    )
+}
+
 /// How many users are registered (the first one may register itself).
 pub fn user_count(c: &Tx<'_>) -> Result<i64> {
     c.one("SELECT count(*) FROM users", &[], |r| r.get(0))

@@ -1,4 +1,5 @@
-//! What only a team lead does at the desk: break a lock; and the audit of the event log.
+//! What only a team lead does at the desk: break a lock; the audit of the event log; and
+//! IT's move of an office's file onto a server.
 
 use std::path::Path;
 
@@ -6,6 +7,7 @@ use super::{Operation, Session, Workflow, ctx, team_case};
 use crate::audit::{self, Event};
 use crate::error::{Error, Problem, Refusal, Result};
 use crate::model::*;
+use crate::store::pg::migrate::Migrated;
 use crate::store::{cases, mailings};
 
 impl Workflow {
@@ -73,5 +75,21 @@ impl Workflow {
             let head = file.or(row.map(|(seq, hash)| crate::store::head::Head { seq, hash }));
             audit::verify_with_head(tx, head.as_ref())
         })
+    }
+}
+
+impl Workflow {
+    /// Copies this SQLite database into the empty PostgreSQL database at `url` (IT, as its
+    /// owner): only a chain that verifies is carried over, so the server starts from a log
+    /// that is whole. `name` is the address without its password.
+    pub fn migrate_to(&mut self, url: &str, name: String) -> Result<Migrated> {
+        let report = self.audit_verify()?;
+        if !report.ok {
+            return Err(Refusal::ChainBroken {
+                seq: report.broken_at.unwrap_or(0),
+            }
+            .into());
+        }
+        crate::store::pg::migrate::to_server(&mut self.store, url, name)
     }
 }

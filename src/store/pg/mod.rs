@@ -20,6 +20,8 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 /// The group roles and their privileges, run after the schema by its owner.
 pub const ROLES: &str = include_str!("roles.sql");
 
+pub mod migrate;
+
 type BoxError = Box<dyn StdError + Sync + Send>;
 
 /// The schema's version: that of the SQLite migrations it matches (tests/schema_parity.rs).
@@ -162,19 +164,37 @@ impl Server {
     /// Creates the schema, the group roles and the database's kind in one transaction: all
     /// of it, or nothing.
     pub fn create_schema(&mut self, kind: &str, now: &str) -> Result<()> {
-        let mut tx = self.client.transaction()?;
-        tx.batch_execute(SCHEMA)?;
-        tx.batch_execute(ROLES)?;
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('kind', $1), ('created', $2), ('schema', $3)",
+        let tx = self.fresh()?;
+        tx.run(
+            "INSERT INTO meta(key, value) VALUES ('kind', ?1), ('created', ?2), ('schema', ?3)",
             &[&kind, &now, &SCHEMA_VERSION.to_string()],
         )?;
-        tx.commit()?;
-        Ok(())
+        tx.commit()
+    }
+
+    /// A transaction that has loaded the schema and the group roles into this database, which
+    /// must have no tables yet: the start of `init` and of `migrate`.
+    pub(in crate::store) fn fresh(&mut self) -> Result<PgTx<'_>> {
+        let found = self.simple(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+        )?;
+        if found.first().map(String::as_str) != Some("0") {
+            return Err(Problem::ServerHasTables {
+                server: self.name.clone(),
+            }
+            .into());
+        }
+        let tx = PgTx {
+            tx: RefCell::new(self.client.transaction()?),
+            statements: &self.statements,
+        };
+        tx.batch(SCHEMA)?;
+        tx.batch(ROLES)?;
+        Ok(tx)
     }
 
     /// Runs statements outside any kuvert transaction (the schema check at open).
-    pub fn simple(&mut self, sql: &str) -> Result<Vec<String>> {
+    fn simple(&mut self, sql: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for m in self.client.simple_query(sql)? {
             if let postgres::SimpleQueryMessage::Row(r) = m {
