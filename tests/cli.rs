@@ -275,10 +275,9 @@ fn exit_codes_follow_the_contract() {
     missing.fails(CASEWORKER, &["case", "list"], 3);
 }
 
-#[test]
-fn a_malformed_scan_is_mistyped_not_a_usage_error() {
-    let env = Env::demo();
-    draft_with_one_document(&env);
+on_both!(a_malformed_scan_is_mistyped_not_a_usage_error);
+fn a_malformed_scan_is_mistyped_not_a_usage_error(env: &Env) {
+    draft_with_one_document(env);
     env.json(CASEWORKER, &["mail", "print"], 0);
     for garbage in ["hello", "KV1AAAAAAAAAAAAAAAAA", "åäö-123"] {
         let scan = env.json(CASEWORKER, &["mail", "scan", garbage], 1);

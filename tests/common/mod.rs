@@ -16,6 +16,49 @@ pub struct Env {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
     pub config: PathBuf,
+    /// The PostgreSQL database standing in for `db`, when the test runs on a server.
+    pub server: Option<ServerDb>,
+}
+
+/// A database of the test cluster.
+pub struct ServerDb {
+    pub pg: &'static pg::Cluster,
+    pub name: String,
+}
+
+impl ServerDb {
+    /// The address `login` connects to.
+    pub fn url(&self, login: &str) -> String {
+        self.pg.url(&self.name, login)
+    }
+}
+
+/// Which database a test body runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One test body on both backends: `on_both!(body)` makes the module `body` with the tests
+/// `sqlite` and `postgres`, each calling `body(&Env)` on a fresh demo office there (the
+/// PostgreSQL one is skipped only where no server can start and CI is not set).
+#[macro_export]
+macro_rules! on_both {
+    ($($body:ident),+ $(,)?) => {$(
+        mod $body {
+            #[test]
+            fn sqlite() {
+                super::$body(&$crate::common::Env::demo());
+            }
+            #[test]
+            fn postgres() {
+                if let Some(env) = $crate::common::Env::demo_on_server() {
+                    super::$body(&env);
+                }
+            }
+        }
+    )+};
 }
 
 impl Env {
@@ -24,7 +67,12 @@ impl Env {
         let db = dir.path().join("kuvert.db");
         let config = dir.path().join("kuvert.toml");
         std::fs::write(&config, "").expect("config");
-        Self { dir, db, config }
+        Self {
+            dir,
+            db,
+            config,
+            server: None,
+        }
     }
 
     /// An environment with a demo database: a copy of one made by `kuvert demo` once per
@@ -35,20 +83,89 @@ impl Env {
         env
     }
 
-    /// `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account), isolated in this
-    /// folder, for a test that changes one more thing before it runs.
+    /// The demo office moved onto a fresh database of the test cluster with the real
+    /// `kuvert migrate`, every demo user a login of their own. None where no server can start
+    /// outside CI.
+    pub fn demo_on_server() -> Option<Self> {
+        let pg = pg::Cluster::shared()?;
+        let mut env = Self::demo();
+        let server = ServerDb {
+            pg,
+            name: pg.database("office"),
+        };
+        let to = server.url("postgres");
+        let out = env.run(None, &["migrate", "--to", &to]);
+        expect_code(&out, &["migrate", "--to", &to], 0);
+        // From here on the file is not the office's database: nothing may use it by mistake.
+        std::fs::remove_file(&env.db).expect("remove the file");
+        env.server = Some(server);
+        Some(env)
+    }
+
+    /// Which backend the environment's database is on.
+    pub fn backend(&self) -> Backend {
+        match self.server {
+            Some(_) => Backend::Postgres,
+            None => Backend::Sqlite,
+        }
+    }
+
+    /// What `--db` / `KUVERT_DB` is for `user` (None = the OS account): the file, or on a
+    /// server the address with that login.
+    pub fn db_for(&self, user: Option<&str>) -> std::ffi::OsString {
+        match &self.server {
+            None => self.db.clone().into_os_string(),
+            Some(s) => s.url(&user.map_or_else(os_account, str::to_owned)).into(),
+        }
+    }
+
+    /// `kuvert ARGS` as `user` (None = the OS account), isolated in this folder, for a test
+    /// that changes one more thing before it runs. On SQLite the user is chosen through
+    /// KUVERT_USER (the demo allows it); on a server through the login, as in production.
     pub fn command(&self, user: Option<&str>, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
         cmd.args(args)
-            .env("KUVERT_DB", &self.db)
+            .env("KUVERT_DB", self.db_for(user))
             .env("KUVERT_CONFIG", &self.config)
             .env("HOME", self.dir.path())
             .env_remove("KUVERT_USER")
             .env_remove("KUVERT_LANG");
-        if let Some(u) = user {
+        if let (Some(u), None) = (user, &self.server) {
             cmd.env("KUVERT_USER", u);
         }
         cmd
+    }
+
+    /// SQL run on the environment's database as its owner, rows as `|`-separated lines (for
+    /// a test that looks underneath kuvert): sqlite3 semantics on the file, psql on a server.
+    pub fn sql(&self, sql: &str) -> Vec<String> {
+        match &self.server {
+            Some(s) => s.pg.lines(&s.name, sql),
+            None => {
+                let c = rusqlite::Connection::open(&self.db).expect("open the file");
+                let mut st = c.prepare(sql).expect(sql);
+                let n = st.column_count();
+                st.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => String::new(),
+                                rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                                rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    String::from_utf8_lossy(t).into_owned()
+                                }
+                                rusqlite::types::ValueRef::Blob(b) => format!("{} bytes", b.len()),
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .map(|v| v.join("|"))
+                })
+                .expect(sql)
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .expect(sql)
+            }
+        }
     }
 
     /// Runs `kuvert ARGS` as `user` (through KUVERT_USER; None = the OS account).
@@ -96,8 +213,13 @@ fn demo_template() -> &'static Path {
     path
 }
 
+/// The account this test process runs as: the OS login, which the demo registers too.
+pub fn os_account() -> String {
+    kuvert::account::os_account().expect("the OS account")
+}
+
 /// Asserts a run's exit code, showing what it printed when it differs.
-fn expect_code(out: &Output, args: &[&str], code: i32) {
+pub fn expect_code(out: &Output, args: &[&str], code: i32) {
     assert_eq!(
         out.status.code(),
         Some(code),

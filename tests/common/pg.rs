@@ -12,6 +12,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// A running cluster, reached through its socket folder.
 pub struct Cluster {
     socket: PathBuf,
+    /// The server programs and data folder of a cluster this process started (none for
+    /// one named by `KUVERT_TEST_PGHOST`), for a test that stops and starts it.
+    local: Option<(PathBuf, PathBuf)>,
 }
 
 static SHARED: OnceLock<Option<Cluster>> = OnceLock::new();
@@ -21,18 +24,47 @@ impl Cluster {
     /// The cluster of this test binary. None only when no server can start and CI is not
     /// set (the caller then skips, saying why); under `CI=true` a failure panics.
     pub fn shared() -> Option<&'static Cluster> {
-        SHARED
-            .get_or_init(|| match start() {
-                Ok(c) => Some(c),
-                Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
-                    panic!("CI=true and the test PostgreSQL server cannot start: {why}")
-                }
-                Err(why) => {
-                    eprintln!("skipping the PostgreSQL tests: {why}");
-                    None
-                }
-            })
-            .as_ref()
+        SHARED.get_or_init(|| or_skip(start(true))).as_ref()
+    }
+
+    /// A cluster of the caller's own, never `KUVERT_TEST_PGHOST`'s: for a test that stops
+    /// and starts the server under the other tests' feet. None as for `shared`.
+    pub fn own() -> Option<Cluster> {
+        or_skip(start(false))
+    }
+
+    /// Stops the server at once, as a crash or a power cut would (`-m immediate`).
+    pub fn stop(&self) {
+        let (bin, data) = self.local.as_ref().expect("a cluster of this process");
+        let out = as_postgres(bin, "pg_ctl")
+            .arg("-D")
+            .arg(data)
+            .args(["-w", "-m", "immediate", "stop"])
+            .output()
+            .expect("pg_ctl stop");
+        assert!(out.status.success(), "pg_ctl stop: {}", text(&out.stderr));
+    }
+
+    /// Starts the stopped server again (crash recovery runs first).
+    pub fn start(&self) {
+        let (bin, data) = self.local.as_ref().expect("a cluster of this process");
+        let out = as_postgres(bin, "pg_ctl")
+            .arg("-D")
+            .arg(data)
+            .arg("-l")
+            .arg(self.socket.join("log"))
+            .args(["-w", "-o", &options(&self.socket), "start"])
+            .output()
+            .expect("pg_ctl start");
+        assert!(out.status.success(), "pg_ctl start: {}", text(&out.stderr));
+    }
+
+    /// The address of database `db` as login `login` connects to it over the socket.
+    pub fn url(&self, db: &str, login: &str) -> String {
+        format!(
+            "postgresql:///{db}?host={}&user={login}",
+            self.socket.display()
+        )
     }
 
     pub fn socket_dir(&self) -> &Path {
@@ -111,10 +143,38 @@ fn bin_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| "no initdb under /usr/lib/postgresql".to_owned())
 }
 
-fn start() -> Result<Cluster, String> {
-    if let Ok(host) = std::env::var("KUVERT_TEST_PGHOST") {
+fn or_skip(started: Result<Cluster, String>) -> Option<Cluster> {
+    match started {
+        Ok(c) => Some(c),
+        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true and the test PostgreSQL server cannot start: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipping the PostgreSQL tests: {why}");
+            None
+        }
+    }
+}
+
+fn as_postgres(bin: &Path, program: &str) -> Command {
+    let mut c = Command::new("runuser");
+    c.args(["-u", "postgres", "--"]).arg(bin.join(program));
+    c
+}
+
+/// The server's settings: the socket in the test's folder, no TCP, no fsync.
+fn options(socket: &Path) -> String {
+    format!(
+        "-k {} -c listen_addresses= -c fsync=off -c max_connections=200",
+        socket.display()
+    )
+}
+
+fn start(shared: bool) -> Result<Cluster, String> {
+    if let (true, Ok(host)) = (shared, std::env::var("KUVERT_TEST_PGHOST")) {
         return Ok(Cluster {
             socket: PathBuf::from(host),
+            local: None,
         });
     }
     let bin = bin_dir()?;
@@ -123,11 +183,7 @@ fn start() -> Result<Cluster, String> {
         .tempdir()
         .map_err(|e| format!("temp folder: {e}"))?
         .keep();
-    let as_postgres = |program: &str| {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(bin.join(program));
-        c
-    };
+    let as_postgres = |program: &str| as_postgres(&bin, program);
     let chown = Command::new("chown")
         .args(["postgres:postgres"])
         .arg(&dir)
@@ -146,10 +202,7 @@ fn start() -> Result<Cluster, String> {
     if !init.status.success() {
         return Err(format!("initdb failed: {}", text(&init.stderr)));
     }
-    let options = format!(
-        "-k {} -c listen_addresses= -c fsync=off -c max_connections=200",
-        dir.display()
-    );
+    let options = options(&dir);
     let started = as_postgres("pg_ctl")
         .arg("-D")
         .arg(&data)
@@ -185,5 +238,8 @@ fn start() -> Result<Cluster, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("watchdog: {e}"))?;
-    Ok(Cluster { socket: dir })
+    Ok(Cluster {
+        socket: dir,
+        local: Some((bin, data)),
+    })
 }
