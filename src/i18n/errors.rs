@@ -107,6 +107,12 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (NotALogin { account }, Lang::En) => format!(
             "{account} is a group role on the server, not a person's login; no one was registered. Register the person's own login"
         ),
+        (ConnectionLost { server }, Lang::Sv) => format!(
+            "Anslutningen till servern {server} bröts. Det som inte hann sparas är inte sparat, och kuvert ansluter igen vid nästa steg; kontrollera försändelsens läge innan du går vidare"
+        ),
+        (ConnectionLost { server }, Lang::En) => format!(
+            "The connection to the server {server} was lost. What was not yet saved is not saved, and kuvert connects again at the next step; check the mailing's state before you go on"
+        ),
         (NotKuvertServer { server }, Lang::Sv) => format!(
             "databasen på {server} är ingen kuvert-databas. IT skapar den med `kuvert --db ADRESS init`, som databasens ägare"
         ),
@@ -573,6 +579,7 @@ mod tests {
             NotALogin { .. } => 22,
             MigrateFromServer { .. } => 23,
             MigrateToFile { .. } => 24,
+            ConnectionLost { .. } => 25,
         }
     }
 
@@ -646,13 +653,16 @@ mod tests {
             MigrateToFile {
                 to: "kontor.db".into(),
             },
+            ConnectionLost {
+                server: "postgresql://db.fk.se/kuvert".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=24).collect::<Vec<_>>(),
+            (0..=25).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

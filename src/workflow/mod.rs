@@ -209,6 +209,17 @@ impl Workflow {
         self.lang
     }
 
+    /// True while the database server cannot be reached (the desk shows it, and keeps its
+    /// work until the connection is back).
+    pub fn connection_lost(&self) -> bool {
+        self.store.connection_lost()
+    }
+
+    /// Tries to connect to the server again after the connection was lost.
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.store.reconnect()
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.config
