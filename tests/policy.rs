@@ -15,27 +15,22 @@ const LEAD: Option<&str> = Some("teamledare1");
 
 /// The kinds of events of the log, oldest first.
 fn event_kinds(env: &Env) -> Vec<String> {
-    let db = rusqlite::Connection::open(&env.db).expect("open");
-    let mut q = db
-        .prepare("SELECT kind FROM events ORDER BY seq")
-        .expect("query");
-    q.query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("kinds")
+    env.sql("SELECT kind FROM events ORDER BY seq")
 }
 
 /// The last event of `kind`, its detail parsed, and who wrote it.
 fn last_event(env: &Env, kind: &str) -> (Value, String) {
-    let db = rusqlite::Connection::open(&env.db).expect("open");
-    let (detail, account): (String, String) = db
-        .query_row(
-            "SELECT detail, account FROM events WHERE kind = ?1 ORDER BY seq DESC LIMIT 1",
-            [kind],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("event");
-    (serde_json::from_str(&detail).expect("json"), account)
+    let last = |column: &str| {
+        env.sql(&format!(
+            "SELECT {column} FROM events WHERE kind = '{kind}' ORDER BY seq DESC LIMIT 1"
+        ))
+        .pop()
+        .expect("event")
+    };
+    (
+        serde_json::from_str(&last("detail")).expect("json"),
+        last("account"),
+    )
 }
 
 /// The caseworker starts, attaches and prints a mailing; its sheet codes.
@@ -51,9 +46,8 @@ fn printed(env: &Env, user: Option<&str>) -> Vec<String> {
     printed_codes(Path::new(printed["pdf"].as_str().expect("pdf")))
 }
 
-#[test]
-fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
-    let env = Env::demo();
+on_both!(anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged);
+fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged(env: &Env) {
     let shown = env.json(CASEWORKER, &["policy", "show"], 0);
     assert_eq!(shown["dual_control"], false);
     assert_eq!(shown["verify"], "every-sheet");
@@ -106,9 +100,8 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
     assert_eq!(other["dual_control"], false);
 }
 
-#[test]
-fn a_desk_config_cannot_switch_four_eyes_off() {
-    let env = Env::demo();
+on_both!(a_desk_config_cannot_switch_four_eyes_off);
+fn a_desk_config_cannot_switch_four_eyes_off(env: &Env) {
     env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
     // The caseworker's own kuvert.toml says otherwise: it is not used, and kuvert says so.
     std::fs::write(
@@ -144,9 +137,8 @@ fn a_desk_config_cannot_switch_four_eyes_off() {
     assert_eq!(refused["rule"], "four_eyes");
 }
 
-#[test]
-fn the_verify_policy_decides_which_sheets_are_required() {
-    let env = Env::demo();
+on_both!(the_verify_policy_decides_which_sheets_are_required);
+fn the_verify_policy_decides_which_sheets_are_required(env: &Env) {
     let set = env.json(
         LEAD,
         &["policy", "set", "verify", "cover-and-document-ends"],

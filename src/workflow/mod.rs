@@ -448,8 +448,18 @@ fn same_team(s: &Session, case: &cases::CaseRow) -> Result<()> {
 fn team_case(c: &Tx<'_>, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
     let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
-    let case = cases::by_number(c, &number)?
-        .ok_or_else(|| Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)))?;
+    let Some(case) = cases::by_number(c, &number)? else {
+        // Not among the cases this desk may read: another team's, or none at all.
+        return Err(match cases::team_of(c, &number)? {
+            Some(team) => Refusal::OtherTeam {
+                case: number,
+                team,
+                yours: s.user.team.clone(),
+            }
+            .into(),
+            None => Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)),
+        });
+    };
     same_team(s, &case)?;
     Ok(case)
 }

@@ -77,6 +77,16 @@ $$;
 REVOKE ALL ON FUNCTION kuvert_mailing_by_token(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kuvert_mailing_by_token(text) TO kuvert_caseworker;
 
+-- A desk of team B that asks for a case of team A is told the case is another team's (the
+-- refusal it gets on SQLite too), not that it does not exist: this gives the case's team and
+-- nothing else. Case numbers are not secret; what is in the case stays behind row security.
+CREATE OR REPLACE FUNCTION kuvert_case_team(number text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team FROM cases WHERE cases.number = kuvert_case_team.number
+$$;
+REVOKE ALL ON FUNCTION kuvert_case_team(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kuvert_case_team(text) TO kuvert_caseworker;
+
 -- Purge removes the bytes no document references any more. Such a blob belongs to no case
 -- and so to no team: row security cannot admit it to anyone, and a lead's DELETE judged by
 -- the documents the lead can see would try to remove other teams' bytes (which their
