@@ -34,7 +34,7 @@ fn a_whole_mailing_from_demo_to_sealed(env: &Env) {
             .all(|c| c["team"] == "A" && c["locked_by"].is_null())
     );
 
-    let (case, party, doc) = common::plain_case(&env, CASEWORKER);
+    let (case, party, doc) = common::plain_case(env, CASEWORKER);
     let started = env.json(
         CASEWORKER,
         &["mail", "start", &case, "--to", &party.to_string()],
@@ -127,7 +127,7 @@ fn a_whole_mailing_from_demo_to_sealed(env: &Env) {
             assert!(s.get(key).is_some(), "session has {key}");
         }
     }
-    the_log_file_tells_it_what_happened_without_personal_data(&env, &case);
+    the_log_file_tells_it_what_happened_without_personal_data(env, &case);
 }
 
 /// The diagnostic log (logs/ beside a database file, in the desk's data folder when the
@@ -240,7 +240,7 @@ fn foreign_sheet_is_a_hard_stop_naming_the_other_case(env: &Env) {
 
 on_both!(exit_codes_follow_the_contract);
 fn exit_codes_follow_the_contract(env: &Env) {
-    let (case, party, _doc) = common::plain_case(&env, CASEWORKER);
+    let (case, party, _doc) = common::plain_case(env, CASEWORKER);
     let party = party.to_string();
     // 2: bad usage or input.
     env.fails(CASEWORKER, &["case", "show", "FK 1999-000000"], 2);
@@ -351,7 +351,7 @@ fn script(dir: &Path, name: &str, body: &str) -> String {
 
 on_both!(printer_failures_leave_the_mailing_in_draft);
 fn printer_failures_leave_the_mailing_in_draft(env: &Env) {
-    draft_with_one_document(&env);
+    draft_with_one_document(env);
     let dir = env.dir.path();
     let failing = script(
         dir,
@@ -419,7 +419,7 @@ fn printer_failures_leave_the_mailing_in_draft(env: &Env) {
 
 on_both!(a_reprint_needs_a_reason_and_makes_old_sheets_stale);
 fn a_reprint_needs_a_reason_and_makes_old_sheets_stale(env: &Env) {
-    draft_with_one_document(&env);
+    draft_with_one_document(env);
     let first = env.json(CASEWORKER, &["mail", "print"], 0);
     let old = printed_codes(Path::new(first["pdf"].as_str().expect("pdf")));
     env.fails(CASEWORKER, &["mail", "print"], 1);
@@ -444,12 +444,12 @@ fn a_reprint_needs_a_reason_and_makes_old_sheets_stale(env: &Env) {
     );
 }
 
+on_both!(commands_end_their_sessions_and_reads_leave_none_in_the_leads_list);
 /// Issue 11: a command's session is ended when the command ends, done or refused, and the
 /// lead's list shows only sessions in which something was mailed (a read-only run of
 /// commands leaves none there); a refusal is still logged with its session.
-on_both!(commands_end_their_sessions_and_reads_leave_none_in_the_leads_list);
 fn commands_end_their_sessions_and_reads_leave_none_in_the_leads_list(env: &Env) {
-    let (case, party, _) = common::plain_case(&env, CASEWORKER);
+    let (case, party, _) = common::plain_case(env, CASEWORKER);
     env.json(CASEWORKER, &["case", "show", &case], 0);
     env.json(CASEWORKER, &["mail", "status"], 0);
     env.json(LEAD, &["log", "--format", "json"], 0);
@@ -485,9 +485,9 @@ fn commands_end_their_sessions_and_reads_leave_none_in_the_leads_list(env: &Env)
     assert!(env.json(CASEWORKER, &["audit", "verify"], 0)["ok"] == true);
 }
 
+on_both!(a_sheet_of_a_sealed_envelope_is_told_to_its_owner_in_mail_status);
 /// Issue 11: `mail scan --json` says when a foreign sheet belongs to a sealed envelope, and
 /// its owner's `mail status` lists it under `strays` (and says it in text).
-on_both!(a_sheet_of_a_sealed_envelope_is_told_to_its_owner_in_mail_status);
 fn a_sheet_of_a_sealed_envelope_is_told_to_its_owner_in_mail_status(env: &Env) {
     let numbers: Vec<String> = env.json(OTHER, &["case", "list"], 0)["cases"]
         .as_array()

@@ -56,10 +56,10 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged(env:
     // A caseworker is refused, and the refusal is logged; nothing changes.
     let err = env.fails(CASEWORKER, &["policy", "set", "dual_control", "false"], 1);
     assert!(err.contains("teamledare"), "{err}");
-    let (refused, _) = last_event(&env, "refused");
+    let (refused, _) = last_event(env, "refused");
     assert_eq!(refused["rule"], "lead_only");
     assert_eq!(refused["operation"], "policy_set");
-    assert!(!event_kinds(&env).contains(&"policy_set".to_owned()));
+    assert!(!event_kinds(env).contains(&"policy_set".to_owned()));
 
     // Wrong keys and values say what is allowed, exit 2.
     let err = env.fails(LEAD, &["policy", "set", "four_eyes", "true"], 2);
@@ -72,7 +72,7 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged(env:
 
     let set = env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
     assert_eq!(set["dual_control"], true);
-    let (detail, account) = last_event(&env, "policy_set");
+    let (detail, account) = last_event(env, "policy_set");
     assert_eq!(account, "teamledare1");
     assert_eq!(detail["key"], "dual_control");
     assert_eq!(detail["from"], false);
@@ -80,7 +80,7 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged(env:
     assert_eq!(detail["team"], "A");
     // The same value again changes and logs nothing.
     env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
-    let kinds = event_kinds(&env);
+    let kinds = event_kinds(env);
     assert_eq!(kinds.iter().filter(|k| *k == "policy_set").count(), 1);
     let audit = env.json(None, &["audit", "verify"], 0);
     assert_eq!(audit["ok"], true);
@@ -125,7 +125,7 @@ fn a_desk_config_cannot_switch_four_eyes_off(env: &Env) {
     let second = env.run(CASEWORKER, &["case", "list"]);
     assert!(!common::stderr(&second).contains("används inte längre"));
 
-    let codes = printed(&env, CASEWORKER);
+    let codes = printed(env, CASEWORKER);
     // Every sheet is still required: the config's verify is not used either.
     let status = env.json(CASEWORKER, &["mail", "status"], 0);
     assert_eq!(status["required"].as_u64(), Some(codes.len() as u64));
@@ -133,7 +133,7 @@ fn a_desk_config_cannot_switch_four_eyes_off(env: &Env) {
     assert!(err.contains("Dubbelkontroll"), "{err}");
     let err = env.fails(CASEWORKER, &["mail", "seal"], 1);
     assert!(err.contains("Dubbelkontroll"), "{err}");
-    let (refused, _) = last_event(&env, "refused");
+    let (refused, _) = last_event(env, "refused");
     assert_eq!(refused["rule"], "four_eyes");
 }
 
