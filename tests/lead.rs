@@ -866,13 +866,13 @@ fn a_deviation_of_an_unknown_shape_still_counts(backend: Backend) {
     fx.execute(&format!(
         "INSERT INTO events(seq, time, session_id, account, mailing_id, case_no, kind, detail,
                             prev_hash, hash)
-         SELECT max(seq) + 1, '{}', {}, '{H1}', {m}, '{}', 'deviation', '{{\"kind\":\"smudged\"}}',
-                '{zeros}', '{zeros}'
-         FROM events",
+         SELECT seq + 1, '{}', {}, '{H1}', {m}, '{}', 'deviation', '{{\"kind\":\"smudged\"}}',
+                hash, '{}'
+         FROM events ORDER BY seq DESC LIMIT 1",
         fx.stamp(),
         s1.id,
         case.case,
-        zeros = "0".repeat(64),
+        "0".repeat(64),
     ))
     .expect("an event of a shape this version does not know");
 

@@ -24,8 +24,8 @@ use kuvert::model::{CaseDetail, Party, Role, ScanSource, User, Verdict};
 use kuvert::plan::PrintPlan;
 use kuvert::report::LogQuery;
 use kuvert::{Session, SessionKind};
-use time::macros::datetime;
 use time::Duration;
+use time::macros::datetime;
 
 const H1: &str = "handlaggare1";
 const H2: &str = "handlaggare2";
