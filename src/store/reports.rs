@@ -30,7 +30,8 @@ pub struct SessionFilter {
 /// The SQL of `sessions` (its plan is checked in a test). The casts give PostgreSQL the type
 /// of a filter that may be NULL, which it cannot tell from `? IS NULL` alone. A session in which nothing was
 /// mailed (no event of any mailing: only reads, such as `kuvert log` or `case show`) is left
-/// out: the lead's list is of who mailed what.
+/// out: the lead's list is of who mailed what. Each optional filter is cast where it is
+/// tested for NULL: PostgreSQL cannot tell a parameter's type from `IS NULL` alone.
 pub(crate) const SESSIONS_SQL: &str =
     "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
      FROM sessions s JOIN users u ON u.account = s.account

@@ -436,12 +436,16 @@ fn same_team(s: &Session, case: &cases::CaseRow) -> Result<()> {
     if case.team == s.user.team {
         return Ok(());
     }
-    Err(Refusal::OtherTeam {
-        case: case.number.clone(),
-        team: case.team.clone(),
+    Err(other_team(s, &case.number, &case.team))
+}
+
+pub(super) fn other_team(s: &Session, case: &str, team: &str) -> Error {
+    Refusal::OtherTeam {
+        case: case.to_owned(),
+        team: team.to_owned(),
         yours: s.user.team.clone(),
     }
-    .into())
+    .into()
 }
 
 /// A case by number, only within the user's team.
@@ -449,14 +453,10 @@ fn team_case(c: &Tx<'_>, s: &Session, number: &str, lang: Lang) -> Result<cases:
     let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
     let Some(case) = cases::by_number(c, &number)? else {
-        // Not among the cases this desk may read: another team's, or none at all.
+        // On a server row security hides another team's case: it is refused as such there
+        // too, not reported missing.
         return Err(match cases::team_of(c, &number)? {
-            Some(team) => Refusal::OtherTeam {
-                case: number,
-                team,
-                yours: s.user.team.clone(),
-            }
-            .into(),
+            Some(team) => other_team(s, &number, &team),
             None => Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)),
         });
     };

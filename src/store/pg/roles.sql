@@ -77,15 +77,24 @@ $$;
 REVOKE ALL ON FUNCTION kuvert_mailing_by_token(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kuvert_mailing_by_token(text) TO kuvert_caseworker;
 
--- A desk of team B that asks for a case of team A is told the case is another team's (the
--- refusal it gets on SQLite too), not that it does not exist: this gives the case's team and
--- nothing else. Case numbers are not secret; what is in the case stays behind row security.
+-- A case of another team is refused as another team's (DESIGN §5), on both backends, not
+-- reported missing: row security hides the case itself, so this gives a desk the team of a
+-- case number and nothing else. NULL for a number no case has.
 CREATE OR REPLACE FUNCTION kuvert_case_team(number text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT team FROM cases WHERE cases.number = kuvert_case_team.number
+    SELECT c.team FROM cases c WHERE c.number = kuvert_case_team.number
 $$;
 REVOKE ALL ON FUNCTION kuvert_case_team(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kuvert_case_team(text) TO kuvert_caseworker;
+
+-- Likewise a document of another team's case is refused as a document of another case
+-- (DESIGN §1): this gives the case a document id belongs to, not its title, subject or bytes.
+CREATE OR REPLACE FUNCTION kuvert_document_case(id bigint) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT d.case_id FROM documents d WHERE d.id = kuvert_document_case.id
+$$;
+REVOKE ALL ON FUNCTION kuvert_document_case(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kuvert_document_case(bigint) TO kuvert_caseworker;
 
 -- Purge removes the bytes no document references any more. Such a blob belongs to no case
 -- and so to no team: row security cannot admit it to anyone, and a lead's DELETE judged by
