@@ -1360,7 +1360,14 @@ mod sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resu
     }
 }
 
+/// One crash test at a time: the kills are timed against each command's typical duration,
+/// which two runs side by side on two cores would make a moving target.
+static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn crash_test(mut crash: Crash) {
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let started = Instant::now();
     let cases = plain_cases(&crash.env);
     assert!(cases.len() >= 3, "the demo has plain cases: {cases:?}");
