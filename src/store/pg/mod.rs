@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
+use postgres::{Client, IsolationLevel, Statement, Transaction};
 
 use super::sql::{self, Bind, Raw, Value};
 use crate::error::{Problem, Result};
@@ -21,6 +21,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub const ROLES: &str = include_str!("roles.sql");
 
 pub mod migrate;
+pub mod tls;
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -63,8 +64,10 @@ pub struct Server {
 }
 
 impl Server {
-    /// Connects; a server that cannot be reached is exit 3 naming it (without a password).
+    /// Connects, with TLS as the URL's sslmode asks (`tls`); a server that cannot be reached
+    /// or does not verify is exit 3 naming it (without a password).
     pub fn connect(url: &str, name: String) -> Result<Self> {
+        let (url, settings) = tls::split(url, &name)?;
         let mut config: postgres::Config =
             url.parse()
                 .map_err(|e: postgres::Error| Problem::BadServerUrl {
@@ -74,10 +77,7 @@ impl Server {
         config
             .application_name("kuvert")
             .connect_timeout(Duration::from_secs(10));
-        let mut client = config.connect(NoTls).map_err(|e| Problem::NoServer {
-            server: name.clone(),
-            detail: e.to_string(),
-        })?;
+        let mut client = tls::connect(&mut config, &settings, &name)?;
         let login = client
             .query_one("SELECT session_user::text", &[])?
             .try_get(0)?;
