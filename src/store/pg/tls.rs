@@ -349,7 +349,11 @@ fn refused(e: postgres::Error, server: &str) -> Problem {
                 presented,
             } => CertFault::WrongHost {
                 expected: expected.to_str().into_owned(),
-                presented: presented.join(", "),
+                presented: presented
+                    .iter()
+                    .map(|n| bare(n))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             },
             CertificateError::NotValidForName => CertFault::WrongHost {
                 expected: String::new(),
@@ -363,14 +367,24 @@ fn refused(e: postgres::Error, server: &str) -> Problem {
                 detail: format!("{alert:?}"),
             };
         }
+        // tokio-postgres shows a server's refusal as "db error" alone: its words instead.
         _ => {
-            return Problem::NoServer {
-                server,
-                detail: e.to_string(),
+            let detail = match e.as_db_error() {
+                Some(db) => format!("{}: {}", db.severity(), db.message()),
+                None => e.to_string(),
             };
+            return Problem::NoServer { server, detail };
         }
     };
     Problem::ServerCertRefused { server, fault }
+}
+
+/// A presented name as a person writes it: rustls gives `DnsName("db.fk.se")`.
+fn bare(name: &str) -> &str {
+    match name.split_once("(\"") {
+        Some((_, rest)) => rest.strip_suffix("\")").unwrap_or(rest),
+        None => name,
+    }
 }
 
 /// The alerts a server sends when it wants a client certificate or refuses kuvert's.
@@ -420,6 +434,12 @@ mod tests {
             Err(crate::error::Error::Problem(p)) => p,
             other => panic!("{url}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_presented_name_is_shown_bare() {
+        assert_eq!(bare("DnsName(\"localhost\")"), "localhost");
+        assert_eq!(bare("10.1.2.3"), "10.1.2.3");
     }
 
     #[test]
