@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -48,7 +49,9 @@ fn leaf(dir: &Path, file: &str, cn: &str, names: &[&str], ca: &CertifiedIssuer<'
     let key = KeyPair::generate().expect("key");
     let cert = params.signed_by(&key, ca).expect("sign");
     std::fs::write(dir.join(format!("{file}.crt")), cert.pem()).expect("write cert");
-    std::fs::write(dir.join(format!("{file}.key")), key.serialize_pem()).expect("write key");
+    let path = dir.join(format!("{file}.key"));
+    std::fs::write(&path, key.serialize_pem()).expect("write key");
+    std::fs::set_permissions(&path, PermissionsExt::from_mode(0o600)).expect("chmod");
 }
 
 /// The test's certificates: the office CA, a server certificate for `localhost` only (so
@@ -354,6 +357,18 @@ fn a_certificate_file_or_tls_parameter_that_cannot_be_used_is_exit_2_and_named()
         2,
     );
     assert!(said.contains("/nonexistent/client.key"), "{said}");
+    // A key others may read is refused, as libpq refuses it.
+    let open = home.path().join("open.key");
+    std::fs::copy(pki().file("client.key"), &open).expect("copy");
+    std::fs::set_permissions(&open, PermissionsExt::from_mode(0o644)).expect("chmod");
+    let key = key.replace("/nonexistent/client.key", &open.display().to_string());
+    let said = expect(
+        home.path(),
+        &url(pg, "localhost", &db, "postgres", &key),
+        &["init"],
+        2,
+    );
+    assert!(said.contains("chmod 0600"), "{said}");
 }
 
 #[test]

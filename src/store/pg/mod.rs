@@ -34,8 +34,23 @@ pub fn is_url(text: &str) -> bool {
     head.starts_with("postgresql://") || head.starts_with("postgres://")
 }
 
-/// A server address fit for a message: a password written in it becomes `***`.
+/// A server address fit for a message: a password written in it, before the host or as the
+/// `password=` parameter, becomes `***`.
 pub fn without_password(url: &str) -> String {
+    let Some((head, query)) = url.split_once('?') else {
+        return without_user_password(url);
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{}?{}", without_user_password(head), query.join("&"))
+}
+
+fn without_user_password(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
@@ -341,6 +356,18 @@ mod tests {
         assert_eq!(
             dollar_placeholders("SELECT '?1', \"a?\" FROM t WHERE a = ?1 AND b = ?12"),
             "SELECT '?1', \"a?\" FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn a_password_parameter_is_hidden_too() {
+        assert_eq!(
+            without_password("postgresql://db/k?user=anna&password=hemligt&sslmode=require"),
+            "postgresql://db/k?user=anna&password=***&sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgresql://anna:ab@db/k?password=x"),
+            "postgresql://anna:***@db/k?password=***"
         );
     }
 

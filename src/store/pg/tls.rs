@@ -210,6 +210,7 @@ pub fn client_config(
             };
             let chain = certificates(&cert, server)?;
             let bytes = read(&key, server)?;
+            private(&key, server)?;
             let der =
                 PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| tls_file(&key, server, e))?;
             builder
@@ -224,6 +225,28 @@ pub fn client_config(
 
 fn read(path: &Path, server: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| tls_file(path, server, e))
+}
+
+/// libpq's rule for a private key: no one else may read it (0600), or the group too when
+/// root owns it (0640).
+fn private(key: &Path, server: &str) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(key).map_err(|e| tls_file(key, server, e))?;
+    let others = match meta.uid() {
+        0 => 0o037,
+        _ => 0o077,
+    };
+    match meta.mode() & others {
+        0 => Ok(()),
+        _ => Err(tls_file(
+            key,
+            server,
+            format!(
+                "others may read the key (mode {:o}); chmod 0600 it",
+                meta.mode() & 0o777
+            ),
+        )),
+    }
 }
 
 fn tls_file(path: &Path, server: &str, e: impl std::fmt::Display) -> crate::error::Error {
