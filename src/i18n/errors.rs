@@ -272,6 +272,12 @@ fn cert_fault(f: &CertFault, lang: Lang) -> String {
                 "its certificate is not issued by any certificate authority in sslrootcert (unknown CA)",
             )
             .to_owned(),
+        (CertFault::WrongHost { expected, presented }, Lang::Sv) if presented.is_empty() => {
+            format!("certifikatet anger inget värdnamn, så det gäller inte {expected} (fel värdnamn)")
+        }
+        (CertFault::WrongHost { expected, presented }, Lang::En) if presented.is_empty() => {
+            format!("its certificate names no host, so it is not for {expected} (wrong host name)")
+        }
         (CertFault::WrongHost { expected, presented }, Lang::Sv) => {
             format!("certifikatet gäller {presented}, inte {expected} (fel värdnamn)")
         }
@@ -737,6 +743,10 @@ mod tests {
             refused(CertFault::WrongHost {
                 expected: "db.fk.se".into(),
                 presented: "x".into(),
+            }),
+            refused(CertFault::WrongHost {
+                expected: "db.fk.se".into(),
+                presented: String::new(),
             }),
             refused(CertFault::Other("Expired".into())),
             ServerWithoutTls { server: db() },
