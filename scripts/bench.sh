@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The whole-process figures of issue 7, on the agency-scale database:
+# The whole-process figures of issues 7 and 15, on the agency-scale database, on SQLite and
+# on PostgreSQL side by side (the same office moved onto a throwaway server over a unix
+# socket with `kuvert migrate`):
 #   - `kuvert case show` and `kuvert log --format json` (one team, one month) as processes;
 #   - the TUI's peak memory (VmHWM) with the large database open, in tmux;
 #   - the in-process benchmarks (`cargo bench --bench kuvert`), with qpdf --overlay run
-#     side by side on the same 100 pages.
-# Usage: scripts/bench.sh [DB]   (default target/bench/large.db, made if missing)
+#     side by side on the same 100 pages;
+#   - many desks at once (`cargo bench --bench desks`): 1, 4, 16 and 64 desks on both.
+# Usage: scripts/bench.sh [DB]   (default target/bench/large.db, made if missing; the
+# benchmarks change it: scans and mailings are added)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-test-deps.sh --bench
@@ -17,9 +21,25 @@ if [ ! -f "$DB" ]; then
   "$K" demo --scale large --db "$DB"
 fi
 work="$(mktemp -d)"
-trap 'tmux kill-session -t kuvert-bench 2>/dev/null || true; rm -rf "$work"' EXIT
+chown postgres "$work"
+PG="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+stop_pg() { runuser -u postgres -- "$PG/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true; }
+trap 'tmux kill-session -t kuvert-bench 2>/dev/null || true; stop_pg; rm -rf "$work"' EXIT
 : >"$work/kuvert.toml"
-export KUVERT_DB="$DB" KUVERT_CONFIG="$work/kuvert.toml"
+export KUVERT_CONFIG="$work/kuvert.toml"
+
+# A throwaway PostgreSQL server on a unix socket, with its defaults (fsync on), and the same
+# office moved onto it.
+runuser -u postgres -- "$PG/initdb" -D "$work/pg" -A trust -U postgres -E UTF8 >/dev/null
+runuser -u postgres -- "$PG/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+  -o "-k $work -c listen_addresses= -c max_connections=200 -c shared_buffers=512MB" start >/dev/null
+runuser -u postgres -- "$PG/createdb" -h "$work" bench
+SERVER="postgresql:///bench?host=$work"
+t0=$(date +%s%N)
+KUVERT_DB="$DB" "$K" migrate --to "$SERVER&user=postgres" >/dev/null
+echo "kuvert migrate of the large db onto the server: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+runuser -u postgres -- "$PG/psql" -h "$work" -d bench -qc "VACUUM ANALYZE" >/dev/null
+export KUVERT_DB="$DB"
 
 # Median and 99th percentile (nearest rank) of N runs of a command, in milliseconds.
 times() {
@@ -36,9 +56,11 @@ times() {
 CW=hl01001
 export KUVERT_USER=$CW
 CASE=$("$K" --json case list | python3 -c 'import json,sys; print(json.load(sys.stdin)["cases"][0]["case"])')
-echo "kuvert case show $CASE (whole process, large db): $(times 50 "$K" --json case show "$CASE")"
+echo "SQLite: kuvert case show $CASE (whole process, large db): $(times 50 "$K" --json case show "$CASE")"
+echo "PostgreSQL: kuvert case show $CASE (whole process, large db): $(KUVERT_DB="$SERVER&user=$CW" KUVERT_USER= times 50 "$K" --json case show "$CASE")"
 export KUVERT_USER=lead01
-echo "kuvert log --format json, team T01, October 2026: $(times 20 "$K" log --format json --since 2026-10-01 --until 2026-10-31)"
+echo "SQLite: kuvert log --format json, team T01, October 2026: $(times 20 "$K" log --format json --since 2026-10-01 --until 2026-10-31)"
+echo "PostgreSQL: kuvert log --format json, team T01, October 2026: $(KUVERT_DB="$SERVER&user=lead01" KUVERT_USER= times 20 "$K" log --format json --since 2026-10-01 --until 2026-10-31)"
 export KUVERT_USER=$CW
 
 # The TUI's peak memory: open it, open a case, start composing, read VmHWM.
@@ -55,6 +77,10 @@ pid=$(pgrep -n -f "$K tui")
 echo "TUI peak memory (VmHWM) on the large db: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status")"
 tmux send-keys -t kuvert-bench C-c
 
-# In process, with qpdf side by side on the same 100 pages.
-KUVERT_BENCH_DB="$DB" KUVERT_BENCH_QPDF=1 cargo bench --quiet --bench kuvert -- --noplot 2>&1 |
+# In process, with qpdf side by side on the same 100 pages, on both backends.
+KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" KUVERT_BENCH_QPDF=1 \
+  cargo bench --quiet --bench kuvert -- --noplot 2>&1 |
   grep -E 'time:|^[a-zA-Z].*(ms|s)\b|qpdf|scan|audit|lead log|^(cover|stamp|whole|TUI)'
+
+# Many desks at once, both backends side by side.
+KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" cargo bench --quiet --bench desks

@@ -244,6 +244,8 @@ pub enum Problem {
     MigrateToFile { to: String },
     /// `user add` of an account that is a group role on the server, not a login (exit 2).
     NotALogin { account: String },
+    /// The connection to the server broke under an operation (exit 3).
+    ConnectionLost { server: String },
     /// A server database without kuvert's schema (exit 3).
     NotKuvertServer { server: String },
     /// A server database of another schema version than this kuvert's (exit 3).
@@ -295,6 +297,7 @@ impl Problem {
             | LogFolder { .. }
             | NoOsAccount { .. }
             | NotKuvertServer { .. }
+            | ConnectionLost { .. }
             | ServerSchema { .. }
             | NoServer { .. }
             | ServerCertRefused { .. }

@@ -9,6 +9,14 @@
 //! the whole life of each command (1.2 × its typical duration: measured by an uninterrupted
 //! mailing at the start, then by the ordinary runs that resume, so it follows the machine's
 //! load); nothing is asserted about timing, only about what a kill left behind.
+//!
+//! The same test runs on the demo office moved onto a PostgreSQL server of the test's own
+//! (issue 15), where the checks look at the server as its owner and the chain is verified
+//! against its head row. There the server itself is also stopped at once under some runs
+//! (`pg_ctl -m immediate stop`, as a crash or a power cut would): the run finishes or ends
+//! with exit 3, the same command tried while the server is down is exit 3 naming the server
+//! and leaves nothing behind, and after the restart (crash recovery) the same checks hold and
+//! the mailing resumes.
 
 #![cfg(unix)]
 
@@ -17,11 +25,12 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Env, printed_codes};
-use rusqlite::{Connection, OptionalExtension};
+use common::pg::Cluster;
+use common::{Backend, Env, ServerDb, printed_codes};
+use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -32,21 +41,48 @@ const USERS: [&str; 2] = ["handlaggare1", "handlaggare2"];
 const PRINT_KILLS_PER_CYCLE: usize = 4;
 const SEAL_KILLS_PER_CYCLE: usize = 5;
 
-/// Cycles run until every operation was killed this often and all of them this often in
-/// all (or `MAX_CYCLES` is reached).
-const TARGET_KILLS_EACH: usize = 60;
-const TARGET_KILLS_TOTAL: usize = 220;
+/// How many kills a run aims at and requires.
+struct Targets {
+    /// Cycles run until every operation was killed this often and all of them this often in
+    /// all (or `MAX_CYCLES` is reached)...
+    kills_each: usize,
+    kills_total: usize,
+    /// ... and the test requires this many in the end.
+    required_each: usize,
+    required_total: usize,
+}
+
+/// On the demo file.
+const ON_FILE: Targets = Targets {
+    kills_each: 60,
+    kills_total: 220,
+    required_each: 50,
+    required_total: 200,
+};
+/// On a server: far fewer client kills (the file's run already covers the workflow's steps
+/// between the statements; here the server's transactions are what is new, each run there
+/// costs about three times as much, and CI time is shared), and besides them the server
+/// itself stopped under a run.
+const ON_SERVER: Targets = Targets {
+    kills_each: 8,
+    kills_total: 30,
+    required_each: 6,
+    required_total: 24,
+};
 const MAX_CYCLES: usize = 100;
+
+/// On a server, every this-many-th interrupted run of each operation has the server stopped
+/// under it (`pg_ctl -m immediate stop`, as a crash or a power cut would) instead of the
+/// client killed; the server is started again after a desk has heard that it is gone.
+const SERVER_STOP_EVERY: usize = 4;
+/// Server stops required under each operation.
+const REQUIRED_SERVER_STOPS_EACH: usize = 2;
 
 /// Uninterrupted mailings at the start, which measure how long each operation takes.
 const MEASURING_MAILINGS: usize = 3;
 
 /// Pages attached per mailing (print jobs of similar size print in similar time).
 const MAX_PAGES: i64 = 6;
-
-/// What the test requires in the end.
-const REQUIRED_KILLS_EACH: usize = 50;
-const REQUIRED_KILLS_TOTAL: usize = 200;
 
 const DEFAULT_SEED: u64 = 0x6b75_7665_7274_2d32;
 
@@ -109,12 +145,29 @@ struct Tally {
     killed_after_commit: usize,
     /// Runs that finished (exit 0) before the kill arrived.
     completed: usize,
+    /// Runs under which the server was stopped (`pg_ctl -m immediate`), on PostgreSQL.
+    server_stops: usize,
+    /// Of those, runs that lost the server mid-way (exit 3).
+    cut: usize,
+    /// Of those, runs whose change the server had committed all the same (the commit's
+    /// answer was lost with the server).
+    cut_after_commit: usize,
 }
 
 /// How an interrupted run ended.
 enum Ending {
+    /// SIGKILL mid-way.
     Killed,
+    /// The server was stopped mid-way: the run ended with exit 3.
+    Cut,
     Completed(Value),
+}
+
+impl Ending {
+    /// Whether the run was stopped before it could say it finished.
+    fn interrupted(&self) -> bool {
+        matches!(self, Ending::Killed | Ending::Cut)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +207,9 @@ struct PlainCase {
 /// The test's world: one demo database, its outbox, the PRNG and the counts.
 struct Crash {
     env: Env,
+    /// On PostgreSQL: the test's own cluster, which it stops and starts.
+    cluster: Option<&'static Cluster>,
+    targets: Targets,
     outbox: PathBuf,
     rng: Rng,
     seed: u64,
@@ -173,8 +229,8 @@ struct Crash {
 }
 
 impl Crash {
-    fn new() -> Self {
-        let env = Env::demo();
+    /// On the demo file, or (with its cluster) on the demo office moved onto a server.
+    fn new(env: Env, cluster: Option<&'static Cluster>) -> Self {
         let outbox = env
             .dir
             .path()
@@ -186,7 +242,12 @@ impl Crash {
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(DEFAULT_SEED);
         Self {
+            targets: match env.backend() {
+                Backend::Sqlite => ON_FILE,
+                Backend::Postgres => ON_SERVER,
+            },
             env,
+            cluster,
             outbox,
             rng: Rng(seed),
             seed,
@@ -199,11 +260,9 @@ impl Crash {
         }
     }
 
-    fn raw(&self) -> Connection {
-        let conn = Connection::open(&self.env.db).expect("open the database directly");
-        conn.busy_timeout(Duration::from_secs(10))
-            .expect("busy timeout");
-        conn
+    /// A fresh look underneath kuvert (a new connection: the server may have restarted).
+    fn look(&self) -> Look {
+        Look::open(&self.env)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -213,23 +272,12 @@ impl Crash {
     /// Runs `kuvert --json ARGS` as `user` and sends it SIGKILL after `delay` (unless it has
     /// finished by then). A finished run must have succeeded.
     fn run_and_kill(&self, user: &str, args: &[&str], delay: Duration) -> Ending {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kuvert"))
-            .arg("--json")
-            .args(args)
-            .env("KUVERT_DB", &self.env.db)
-            .env("KUVERT_CONFIG", &self.env.config)
-            .env("HOME", self.env.dir.path())
-            .env("KUVERT_USER", user)
-            .env_remove("KUVERT_LANG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start kuvert");
+        let mut child = self.spawn(user, args);
         std::thread::sleep(delay);
         // Not reaped yet, so this signals the process whether or not it is still running.
         child.kill().expect("send SIGKILL to kuvert");
         let out = child.wait_with_output().expect("wait for kuvert");
+        self.until_its_server_session_is_gone();
         match out.status.signal() {
             Some(9) => Ending::Killed,
             Some(other) => panic!(
@@ -254,6 +302,93 @@ impl Crash {
         }
     }
 
+    /// On a server, waits until the killed client's session has ended there: a COMMIT it
+    /// sent before the kill is then done (or never will be), so the checks see what stays.
+    fn until_its_server_session_is_gone(&self) {
+        let Some(server) = &self.env.server else {
+            return;
+        };
+        let mut look = self.look();
+        let waited = Instant::now();
+        while look.count(&format!(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE application_name = 'kuvert' AND datname = '{}'",
+            server.name
+        )) > 0
+        {
+            assert!(
+                waited.elapsed() < Duration::from_secs(30),
+                "the killed client's server session never ended"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Starts `kuvert --json ARGS` as `user`, its output piped.
+    fn spawn(&self, user: &str, args: &[&str]) -> Child {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        self.env
+            .command(Some(user), &all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start kuvert")
+    }
+
+    /// Runs `kuvert --json ARGS` as `user` and stops the server under it after `delay`. The
+    /// run either finished before (exit 0), or lost the server and ended with exit 3; never
+    /// a panic or a hang. While the server is down the same command, tried again, is exit 3
+    /// naming the server and leaves no file; then the server is started again.
+    fn run_and_stop_server(&self, user: &str, args: &[&str], delay: Duration) -> Ending {
+        let cluster = self.cluster.expect("a cluster of the test's own");
+        let child = self.spawn(user, args);
+        std::thread::sleep(delay);
+        cluster.stop();
+        let out = child.wait_with_output().expect("wait for kuvert");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = common::stderr(&out);
+        let ending = match out.status.code() {
+            Some(0) => Ending::Completed(
+                serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("kuvert {args:?} printed no JSON ({e}): {stdout}")),
+            ),
+            Some(3) if !stderr.contains("panicked") => Ending::Cut,
+            _ => panic!(
+                "kuvert {args:?} under a server that stopped: {}; stdout {stdout} stderr {stderr}",
+                out.status
+            ),
+        };
+
+        let outbox_before = outbox_listing(&self.outbox);
+        let out = self.env.run(Some(user), &[&["--json"], args].concat());
+        let stderr = common::stderr(&out);
+        let server = self.env.db_for(Some(user)).to_string_lossy().into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "kuvert {args:?} with the server down: stdout {} stderr {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            stderr.contains(&server),
+            "kuvert {args:?} with the server down names it ({server}): {stderr}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "kuvert {args:?} with the server down reported a result: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(
+            outbox_listing(&self.outbox),
+            outbox_before,
+            "kuvert {args:?} with the server down left a file in the outbox"
+        );
+        cluster.start();
+        ending
+    }
+
     /// The typical duration of `op`: the median of its latest uninterrupted runs.
     fn typical(&self, op: Op) -> Duration {
         let all = &self.samples[op.index()];
@@ -273,25 +408,39 @@ impl Crash {
         out
     }
 
-    /// One interrupted run of `op`: the delay is drawn over 1.2 × its typical duration.
+    /// One interrupted run of `op`: the delay is drawn over 1.2 × its typical duration. On a
+    /// server every `SERVER_STOP_EVERY`-th run of an operation has the server stopped under
+    /// it; the others are killed.
     fn interrupted(&mut self, op: Op, user: &str, args: &[&str]) -> Ending {
         let limit = self.typical(op).mul_f64(1.2);
         let delay = self.rng.delay(limit);
-        let ending = self.run_and_kill(user, args, delay);
+        let t = self.tally[op.index()];
+        let stop_server =
+            self.cluster.is_some() && t.attempts % SERVER_STOP_EVERY == SERVER_STOP_EVERY - 1;
+        let ending = if stop_server {
+            self.run_and_stop_server(user, args, delay)
+        } else {
+            self.run_and_kill(user, args, delay)
+        };
         let t = &mut self.tally[op.index()];
         t.attempts += 1;
+        t.server_stops += usize::from(stop_server);
         match ending {
             Ending::Killed => t.killed += 1,
+            Ending::Cut => t.cut += 1,
             Ending::Completed(_) => t.completed += 1,
         }
         ending
     }
 
-    /// Counts a kill that came after the commit (the state found is the one after).
+    /// Counts an interruption that came after the commit (the state found is the one after).
     fn after_commit(&mut self, op: Op, ending: &Ending, before: &Snap, after: &Snap) {
         let changed = after.state != before.state || after.scans != before.scans;
-        if matches!(ending, Ending::Killed) && changed {
-            self.tally[op.index()].killed_after_commit += 1;
+        let t = &mut self.tally[op.index()];
+        match ending {
+            Ending::Killed if changed => t.killed_after_commit += 1,
+            Ending::Cut if changed => t.cut_after_commit += 1,
+            _ => {}
         }
     }
 
@@ -307,14 +456,20 @@ impl Crash {
         // The event chain, by the binary.
         let out = self.env.run(Some(user), &["--json", "audit", "verify"]);
         if out.status.code() != Some(0) {
-            let head = self.env.db.with_extension("db.head");
+            let head = match self.env.backend() {
+                Backend::Sqlite => {
+                    let head = self.env.db.with_extension("db.head");
+                    format!("{}: {:?}", head.display(), std::fs::read_to_string(&head))
+                }
+                Backend::Postgres => {
+                    format!("{:?}", self.env.sql("SELECT seq, hash FROM audit_head"))
+                }
+            };
             panic!(
-                "{what}: audit verify exited {:?}: stdout {} stderr {}; head file {}: {:?}",
+                "{what}: audit verify exited {:?}: stdout {} stderr {}; head {head}",
                 out.status.code(),
                 String::from_utf8_lossy(&out.stdout),
                 common::stderr(&out),
-                head.display(),
-                std::fs::read_to_string(&head)
             );
         }
         let audit: Value = serde_json::from_slice(&out.stdout).expect("audit verify JSON");
@@ -324,28 +479,32 @@ impl Crash {
             "{what}: audit verify: {audit}"
         );
 
-        let conn = self.raw();
-        let integrity: Vec<String> = conn
-            .prepare("PRAGMA integrity_check")
-            .expect("prepare integrity_check")
-            .query_map([], |r| r.get(0))
-            .expect("run integrity_check")
-            .collect::<rusqlite::Result<_>>()
-            .expect("read integrity_check");
-        assert_eq!(integrity, ["ok"], "{what}: PRAGMA integrity_check");
-        let fk_problems = conn
-            .prepare("PRAGMA foreign_key_check")
-            .expect("prepare foreign_key_check")
-            .query_map([], |_| Ok(()))
-            .expect("run foreign_key_check")
-            .count();
-        assert_eq!(fk_problems, 0, "{what}: PRAGMA foreign_key_check");
+        let mut look = self.look();
+        // The file's pages and foreign keys; a server checks its own in every transaction
+        // and replays its write-ahead log after a crash.
+        if let Look::File(conn) = &look {
+            let integrity: Vec<String> = conn
+                .prepare("PRAGMA integrity_check")
+                .expect("prepare integrity_check")
+                .query_map([], |r| r.get(0))
+                .expect("run integrity_check")
+                .collect::<rusqlite::Result<_>>()
+                .expect("read integrity_check");
+            assert_eq!(integrity, ["ok"], "{what}: PRAGMA integrity_check");
+            let fk_problems = conn
+                .prepare("PRAGMA foreign_key_check")
+                .expect("prepare foreign_key_check")
+                .query_map([], |_| Ok(()))
+                .expect("run foreign_key_check")
+                .count();
+            assert_eq!(fk_problems, 0, "{what}: PRAGMA foreign_key_check");
+        }
 
-        let snap = snapshot(&conn, mailing, what);
-        events_agree_with_state(&conn, mailing, &snap, what);
-        self.print_jobs_are_complete(&conn, Some(mailing), false, what);
+        let snap = snapshot(&mut look, mailing, what);
+        events_agree_with_state(&mut look, mailing, &snap, what);
+        self.print_jobs_are_complete(&mut look, Some(mailing), false, what);
         self.outbox_holds_only_complete_jobs(what);
-        drop(conn);
+        drop(look);
 
         // What the user sees, by the binary.
         let status = self.env.json(Some(user), &["mail", "status"], 0);
@@ -379,13 +538,15 @@ impl Crash {
     /// The database checks only (no binary runs): integrity, the mailing's state and its
     /// events.
     fn quick_check(&mut self, mailing: i64, what: &str) -> Snap {
-        let conn = self.raw();
-        let integrity: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .expect("run quick_check");
-        assert_eq!(integrity, "ok", "{what}: PRAGMA quick_check");
-        let snap = snapshot(&conn, mailing, what);
-        events_agree_with_state(&conn, mailing, &snap, what);
+        let mut look = self.look();
+        if let Look::File(conn) = &look {
+            let integrity: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .expect("run quick_check");
+            assert_eq!(integrity, "ok", "{what}: PRAGMA quick_check");
+        }
+        let snap = snapshot(&mut look, mailing, what);
+        events_agree_with_state(&mut look, mailing, &snap, what);
         snap
     }
 
@@ -395,24 +556,20 @@ impl Crash {
     /// check is only seen to be there with its length unchanged.
     fn print_jobs_are_complete(
         &mut self,
-        conn: &Connection,
+        look: &mut Look,
         mailing: Option<i64>,
         rehash: bool,
         what: &str,
     ) {
-        let mut stmt = conn
-            .prepare(
+        let which = mailing.map_or_else(|| "1 = 1".to_owned(), |m| format!("mailing_id = {m}"));
+        let jobs: Vec<(i64, i64, String, String)> = look
+            .rows(&format!(
                 "SELECT mailing_id, generation, pdf_path, pdf_sha256 FROM print_jobs
-                 WHERE ?1 IS NULL OR mailing_id = ?1 ORDER BY mailing_id, generation",
-            )
-            .expect("prepare print_jobs");
-        let jobs: Vec<(i64, i64, String, String)> = stmt
-            .query_map([mailing], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .expect("query print_jobs")
-            .collect::<rusqlite::Result<_>>()
-            .expect("read print_jobs");
+                 WHERE {which} ORDER BY mailing_id, generation"
+            ))
+            .into_iter()
+            .map(|r| (int(&r[0]), int(&r[1]), text(&r[2]), text(&r[3])))
+            .collect();
         for (m, generation, path, sha) in jobs {
             let path = Path::new(&path);
             let name = path
@@ -590,8 +747,15 @@ impl Crash {
             }
             let ending = self.interrupted(Op::Scan, user, &["mail", "scan", code]);
             let after = self.check(user, mailing, &what);
-            let recorded =
-                scan_transition(&self.raw(), mailing, &snap, &after, &ending, code, &what);
+            let recorded = scan_transition(
+                &mut self.look(),
+                mailing,
+                &snap,
+                &after,
+                &ending,
+                code,
+                &what,
+            );
             self.after_commit(Op::Scan, &ending, &snap, &after);
             // Resume: the user scans the same sheet again; if the killed scan counted, this
             // one is a duplicate (no harm), else it is the first.
@@ -657,8 +821,10 @@ impl Crash {
     }
 
     fn enough(&self) -> bool {
-        self.tally.iter().all(|t| t.killed >= TARGET_KILLS_EACH)
-            && self.kills() >= TARGET_KILLS_TOTAL
+        self.tally
+            .iter()
+            .all(|t| t.killed >= self.targets.kills_each)
+            && self.kills() >= self.targets.kills_total
     }
 }
 
@@ -666,41 +832,129 @@ impl Crash {
 // Reading the database
 // ---------------------------------------------------------------------------------------------
 
-fn count(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> i64 {
-    conn.query_row(sql, params, |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+/// A look underneath kuvert as the database's owner: the demo file, or the server (whose
+/// owner row-level security hides nothing from). The values in the SQL are the test's own
+/// integers and words, written into the text; rows come back as text on both.
+enum Look {
+    File(Connection),
+    Server(postgres::Client),
 }
 
-fn snapshot(conn: &Connection, mailing: i64, what: &str) -> Snap {
-    let (state, generation, issued, round): (String, i64, i64, i64) = conn
-        .query_row(
-            "SELECT state, generation, issued, round FROM mailings WHERE id = ?1",
-            [mailing],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap_or_else(|e| panic!("{what}: mailing {mailing} is gone: {e}"));
-    let seen = count(
-        conn,
+impl Look {
+    fn open(env: &Env) -> Self {
+        match &env.server {
+            None => {
+                let conn = Connection::open(&env.db).expect("open the database directly");
+                conn.busy_timeout(Duration::from_secs(10))
+                    .expect("busy timeout");
+                Look::File(conn)
+            }
+            Some(server) => Look::Server(
+                postgres::Client::connect(&server.url("postgres"), postgres::NoTls)
+                    .expect("connect to the server as its owner"),
+            ),
+        }
+    }
+
+    fn rows(&mut self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            Look::File(conn) => {
+                let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => None,
+                                rusqlite::types::ValueRef::Integer(i) => Some(i.to_string()),
+                                rusqlite::types::ValueRef::Real(f) => Some(f.to_string()),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    Some(String::from_utf8_lossy(t).into_owned())
+                                }
+                                rusqlite::types::ValueRef::Blob(b) => {
+                                    Some(format!("{} bytes", b.len()))
+                                }
+                            })
+                        })
+                        .collect()
+                })
+                .and_then(|rows| rows.collect())
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Look::Server(client) => client
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .into_iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The first row, if any.
+    fn row(&mut self, sql: &str) -> Option<Vec<Option<String>>> {
+        self.rows(sql).into_iter().next()
+    }
+
+    fn count(&mut self, sql: &str) -> i64 {
+        let row = self.row(sql).unwrap_or_else(|| panic!("{sql}: no row"));
+        int(&row[0])
+    }
+
+    /// The integer `field` of an event's JSON detail `e.detail`, in this backend's SQL.
+    fn detail_int(&self, field: &str) -> String {
+        match self {
+            Look::File(_) => format!("json_extract(e.detail, '$.{field}')"),
+            Look::Server(_) => format!("(e.detail::jsonb ->> '{field}')::bigint"),
+        }
+    }
+
+    /// The text `field` of an event's JSON detail `e.detail`.
+    fn detail_text(&self, field: &str) -> String {
+        match self {
+            Look::File(_) => format!("json_extract(e.detail, '$.{field}')"),
+            Look::Server(_) => format!("(e.detail::jsonb ->> '{field}')"),
+        }
+    }
+}
+
+fn int(value: &Option<String>) -> i64 {
+    let text = value.as_deref().expect("an integer, not NULL");
+    text.parse()
+        .unwrap_or_else(|e| panic!("{text} is no integer: {e}"))
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().expect("a text, not NULL")
+}
+
+fn snapshot(look: &mut Look, mailing: i64, what: &str) -> Snap {
+    let row = look
+        .row(&format!(
+            "SELECT state, generation, issued, round FROM mailings WHERE id = {mailing}"
+        ))
+        .unwrap_or_else(|| panic!("{what}: mailing {mailing} is gone"));
+    let (state, generation, issued, round) =
+        (text(&row[0]), int(&row[1]), int(&row[2]), int(&row[3]));
+    let seen = look.count(&format!(
         "SELECT count(DISTINCT s.sheet) FROM scans s
          JOIN sheets h ON h.mailing_id = s.mailing_id AND h.generation = s.generation
                       AND h.sheet = s.sheet
-         WHERE s.mailing_id = ?1 AND s.round = ?2 AND s.generation = ?3 AND s.verdict = 'ok'
-           AND h.required = 1",
-        [mailing, round, generation],
-    );
-    let required = count(
-        conn,
-        "SELECT count(*) FROM sheets WHERE mailing_id = ?1 AND generation = ?2 AND required = 1",
-        [mailing, generation],
-    );
-    let job: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT sheets, pdf_path FROM print_jobs WHERE mailing_id = ?1 AND generation = ?2",
-            [mailing, generation],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .expect("read the current print job");
+         WHERE s.mailing_id = {mailing} AND s.round = {round} AND s.generation = {generation}
+           AND s.verdict = 'ok' AND h.required = 1"
+    ));
+    let required = look.count(&format!(
+        "SELECT count(*) FROM sheets WHERE mailing_id = {mailing} AND generation = {generation}
+           AND required = 1"
+    ));
+    let job = look.row(&format!(
+        "SELECT sheets, pdf_path FROM print_jobs
+         WHERE mailing_id = {mailing} AND generation = {generation}"
+    ));
     Snap {
         state,
         generation,
@@ -708,30 +962,24 @@ fn snapshot(conn: &Connection, mailing: i64, what: &str) -> Snap {
         round,
         seen,
         required,
-        sheets: job.as_ref().map_or(0, |j| j.0),
-        scans: count(
-            conn,
-            "SELECT count(*) FROM scans WHERE mailing_id = ?1",
-            [mailing],
-        ),
-        print_jobs: count(
-            conn,
-            "SELECT count(*) FROM print_jobs WHERE mailing_id = ?1",
-            [mailing],
-        ),
-        pdf: job.map(|j| j.1),
+        sheets: job.as_ref().map_or(0, |j| int(&j[0])),
+        scans: look.count(&format!(
+            "SELECT count(*) FROM scans WHERE mailing_id = {mailing}"
+        )),
+        print_jobs: look.count(&format!(
+            "SELECT count(*) FROM print_jobs WHERE mailing_id = {mailing}"
+        )),
+        pdf: job.map(|j| text(&j[1])),
     }
 }
 
 /// The events of the mailing tell the same story as its rows: every change and its events
 /// were committed together, or neither was.
-fn events_agree_with_state(conn: &Connection, mailing: i64, snap: &Snap, what: &str) {
-    let events = |kind: &str| {
-        count(
-            conn,
-            "SELECT count(*) FROM events WHERE mailing_id = ?1 AND kind = ?2",
-            rusqlite::params![mailing, kind],
-        )
+fn events_agree_with_state(look: &mut Look, mailing: i64, snap: &Snap, what: &str) {
+    let mut events = |kind: &str| {
+        look.count(&format!(
+            "SELECT count(*) FROM events WHERE mailing_id = {mailing} AND kind = '{kind}'"
+        ))
     };
     let ctx = format!("{what}: mailing {mailing} in state {snap:?}");
     // One print_started event per reserved generation.
@@ -739,57 +987,49 @@ fn events_agree_with_state(conn: &Connection, mailing: i64, snap: &Snap, what: &
     // One printed/reprinted event per recorded print job, naming its generation and hash.
     let prints = events("printed") + events("reprinted");
     assert_eq!(prints, snap.print_jobs, "{ctx}: printed events");
-    let unmatched = count(
-        conn,
-        "SELECT count(*) FROM print_jobs p WHERE p.mailing_id = ?1 AND (
-             SELECT count(*) FROM events e WHERE e.mailing_id = p.mailing_id
-                AND e.kind IN ('printed', 'reprinted')
-                AND json_extract(e.detail, '$.generation') = p.generation
-                AND json_extract(e.detail, '$.pdf_sha256') = p.pdf_sha256) != 1",
-        [mailing],
-    );
-    assert_eq!(unmatched, 0, "{ctx}: print jobs without their event");
-    let short = count(
-        conn,
-        "SELECT count(*) FROM print_jobs p WHERE p.mailing_id = ?1 AND p.sheets !=
-             (SELECT count(*) FROM sheets s WHERE s.mailing_id = p.mailing_id
-                 AND s.generation = p.generation)",
-        [mailing],
-    );
-    assert_eq!(short, 0, "{ctx}: print jobs with missing sheets");
     // One scan event per recorded scan.
     assert_eq!(events("scan"), snap.scans, "{ctx}: scan events");
-
     let verified = events("verified");
     let sealed = events("sealed");
     let unlocked = events("case_unlocked");
-    let locks = count(
-        conn,
-        "SELECT count(*) FROM case_locks WHERE mailing_id = ?1",
-        [mailing],
+    let (generation, sha) = (
+        look.detail_int("generation"),
+        look.detail_text("pdf_sha256"),
     );
-    let closed = count(
-        conn,
-        "SELECT count(*) FROM mailings WHERE id = ?1 AND closed IS NOT NULL",
-        [mailing],
-    );
-    let last: String = conn
-        .query_row(
-            "SELECT kind FROM events WHERE mailing_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [mailing],
-            |r| r.get(0),
-        )
+    let unmatched = look.count(&format!(
+        "SELECT count(*) FROM print_jobs p WHERE p.mailing_id = {mailing} AND (
+             SELECT count(*) FROM events e WHERE e.mailing_id = p.mailing_id
+                AND e.kind IN ('printed', 'reprinted')
+                AND {generation} = p.generation
+                AND {sha} = p.pdf_sha256) != 1"
+    ));
+    assert_eq!(unmatched, 0, "{ctx}: print jobs without their event");
+    let short = look.count(&format!(
+        "SELECT count(*) FROM print_jobs p WHERE p.mailing_id = {mailing} AND p.sheets !=
+             (SELECT count(*) FROM sheets s WHERE s.mailing_id = p.mailing_id
+                 AND s.generation = p.generation)"
+    ));
+    assert_eq!(short, 0, "{ctx}: print jobs with missing sheets");
+
+    let locks = look.count(&format!(
+        "SELECT count(*) FROM case_locks WHERE mailing_id = {mailing}"
+    ));
+    let closed = look.count(&format!(
+        "SELECT count(*) FROM mailings WHERE id = {mailing} AND closed IS NOT NULL"
+    ));
+    let last = look
+        .row(&format!(
+            "SELECT kind FROM events WHERE mailing_id = {mailing} ORDER BY seq DESC LIMIT 1"
+        ))
+        .map(|r| text(&r[0]))
         .expect("the mailing has events");
-    let last_print_generation: Option<i64> = conn
-        .query_row(
-            "SELECT json_extract(detail, '$.generation') FROM events
-             WHERE mailing_id = ?1 AND kind IN ('printed', 'reprinted')
-             ORDER BY seq DESC LIMIT 1",
-            [mailing],
-            |r| r.get(0),
-        )
-        .optional()
-        .expect("read the last print event");
+    let last_print_generation: Option<i64> = look
+        .row(&format!(
+            "SELECT {generation} FROM events e
+             WHERE e.mailing_id = {mailing} AND e.kind IN ('printed', 'reprinted')
+             ORDER BY e.seq DESC LIMIT 1"
+        ))
+        .map(|r| int(&r[0]));
 
     let open = ["draft", "printed", "verified"].contains(&snap.state.as_str());
     assert_eq!(locks, i64::from(open), "{ctx}: the case lock");
@@ -838,13 +1078,11 @@ fn events_agree_with_state(conn: &Connection, mailing: i64, snap: &Snap, what: &
                     assert_eq!(snap.seen, snap.required, "{ctx}: sealed with sheets unseen");
                     assert_eq!((verified, sealed, unlocked), (1, 1, 1), "{ctx}");
                     assert_eq!(last, "case_unlocked", "{ctx}: last event");
-                    let sealed_then_unlocked = count(
-                        conn,
+                    let sealed_then_unlocked = look.count(&format!(
                         "SELECT count(*) FROM events s JOIN events u
                             ON u.mailing_id = s.mailing_id AND u.kind = 'case_unlocked'
-                         WHERE s.mailing_id = ?1 AND s.kind = 'sealed' AND u.seq = s.seq + 1",
-                        [mailing],
-                    );
+                         WHERE s.mailing_id = {mailing} AND s.kind = 'sealed' AND u.seq = s.seq + 1"
+                    ));
                     assert_eq!(sealed_then_unlocked, 1, "{ctx}: sealed, then unlocked");
                 }
             }
@@ -865,7 +1103,7 @@ fn print_transition(before: &Snap, after: &Snap, ending: &Ending, what: &str) {
     match after.state.as_str() {
         "draft" => {
             assert!(
-                matches!(ending, Ending::Killed),
+                ending.interrupted(),
                 "{ctx}: a print that finished left a draft"
             );
             assert_eq!(after.generation, 0, "{ctx}");
@@ -894,7 +1132,7 @@ fn print_transition(before: &Snap, after: &Snap, ending: &Ending, what: &str) {
 /// scan: printed (seen s) → printed or verified (seen s + 1), or unchanged. Returns whether
 /// the scan was recorded.
 fn scan_transition(
-    conn: &Connection,
+    look: &mut Look,
     mailing: i64,
     before: &Snap,
     after: &Snap,
@@ -922,19 +1160,19 @@ fn scan_transition(
     let recorded = match after.scans - before.scans {
         0 => {
             assert!(
-                matches!(ending, Ending::Killed),
+                ending.interrupted(),
                 "{ctx}: a scan that finished was not recorded"
             );
             assert_eq!(after, before, "{ctx}: nothing recorded, yet changed");
             false
         }
         1 => {
-            let (stored, verdict): (String, String) = conn
-                .query_row(
-                    "SELECT code, verdict FROM scans WHERE mailing_id = ?1 ORDER BY id DESC LIMIT 1",
-                    [mailing],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+            let (stored, verdict) = look
+                .row(&format!(
+                    "SELECT code, verdict FROM scans WHERE mailing_id = {mailing}
+                     ORDER BY id DESC LIMIT 1"
+                ))
+                .map(|r| (text(&r[0]), text(&r[1])))
                 .expect("the recorded scan");
             assert_eq!(stored, code.to_uppercase(), "{ctx}: the scan recorded");
             assert_eq!(verdict, "ok", "{ctx}: the scan recorded");
@@ -968,7 +1206,7 @@ fn seal_transition(before: &Snap, after: &Snap, ending: &Ending, what: &str) {
     match after.state.as_str() {
         "verified" => {
             assert!(
-                matches!(ending, Ending::Killed),
+                ending.interrupted(),
                 "{ctx}: a seal that finished left the mailing open"
             );
             assert_eq!(after, before, "{ctx}: not sealed, yet changed");
@@ -1060,10 +1298,70 @@ fn plain_cases(env: &Env) -> Vec<PlainCase> {
 // The test
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resumable() {
+/// The names in the outbox (empty before the first print).
+fn outbox_listing(outbox: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(outbox)
+        .map(|entries| {
+            entries
+                .map(|e| {
+                    e.expect("outbox entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// The demo office moved onto a database of a cluster of this test's own (which it stops
+/// and starts), as `Env::demo_on_server` moves it onto the shared one; the outbox named in
+/// the desk's config, in the test's folder as on the file. None where no server can start
+/// outside CI.
+fn office_on_own_server() -> Option<(Env, &'static Cluster)> {
+    // The cluster lives as long as the test process; its watchdog removes it afterwards.
+    let pg: &'static Cluster = Box::leak(Box::new(Cluster::own()?));
+    let mut env = Env::demo();
+    let name = pg.database("crash");
+    let to = pg.url(&name, "postgres");
+    let out = env.run(None, &["migrate", "--to", &to]);
+    common::expect_code(&out, &["migrate", "--to", &to], 0);
+    std::fs::remove_file(&env.db).expect("remove the file");
+    env.server = Some(ServerDb { pg, name });
+    let outbox = env
+        .dir
+        .path()
+        .canonicalize()
+        .expect("canonical temp folder")
+        .join("outbox");
+    std::fs::write(
+        &env.config,
+        format!("outbox = {:?}\n", outbox.to_string_lossy()),
+    )
+    .expect("config");
+    Some((env, pg))
+}
+
+/// The same test on the demo file and on the demo office on a server.
+mod sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resumable {
+    #[test]
+    fn sqlite() {
+        super::crash_test(super::Crash::new(super::Env::demo(), None));
+    }
+
+    /// With the server, too, stopped under some of the runs and started again.
+    #[test]
+    fn postgres() {
+        if let Some((env, pg)) = super::office_on_own_server() {
+            super::crash_test(super::Crash::new(env, Some(pg)));
+        }
+    }
+}
+
+fn crash_test(mut crash: Crash) {
     let started = Instant::now();
-    let mut crash = Crash::new();
     let cases = plain_cases(&crash.env);
     assert!(cases.len() >= 3, "the demo has plain cases: {cases:?}");
 
@@ -1080,15 +1378,11 @@ fn sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resum
     }
 
     // The whole database at the end: every referenced print job complete, the chain whole.
-    let conn = crash.raw();
-    crash.print_jobs_are_complete(&conn, None, true, "at the end");
-    let sealed = count(
-        &conn,
-        "SELECT count(*) FROM mailings WHERE state = 'sealed'",
-        [],
-    );
-    let referenced = count(&conn, "SELECT count(*) FROM print_jobs", []) as usize;
-    drop(conn);
+    let mut look = crash.look();
+    crash.print_jobs_are_complete(&mut look, None, true, "at the end");
+    let sealed = look.count("SELECT count(*) FROM mailings WHERE state = 'sealed'");
+    let referenced = look.count("SELECT count(*) FROM print_jobs") as usize;
+    drop(look);
     crash.outbox_holds_only_complete_jobs("at the end");
     let audit = crash.env.json(Some(USERS[0]), &["audit", "verify"], 0);
     assert_eq!(audit["ok"], true, "at the end: {audit}");
@@ -1096,23 +1390,32 @@ fn sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resum
     let attempts: usize = crash.tally.iter().map(|t| t.attempts).sum();
     let completed: usize = crash.tally.iter().map(|t| t.completed).sum();
     eprintln!(
-        "crash test: seed {:#x}, {cycles} mailings sealed through kills ({sealed} sealed in all), \
+        "crash test on {:?}: seed {:#x}, {cycles} mailings sealed through kills ({sealed} sealed in all), \
          {attempts} interrupted runs, {} checks, {:.1} s",
+        crash.env.backend(),
         crash.seed,
         crash.checks,
         started.elapsed().as_secs_f64()
     );
     for op in Op::ALL {
         let t = crash.tally[op.index()];
+        let server = if crash.cluster.is_some() {
+            format!(
+                "; server stopped under {} ({} cut off mid-way, {} of them after the commit)",
+                t.server_stops, t.cut, t.cut_after_commit
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
             "  {:<5} typical {:>4} ms: {:>3} runs, {:>3} killed mid-way ({} after the commit), \
-             {:>3} finished before the kill",
+             {:>3} finished before the kill{server}",
             op.name(),
             crash.typical_overall(op).as_millis(),
             t.attempts,
             t.killed,
             t.killed_after_commit,
-            t.completed
+            t.completed,
         );
     }
     eprintln!(
@@ -1125,17 +1428,31 @@ fn sigkill_during_print_scan_and_seal_leaves_a_mailing_before_or_after_and_resum
         crash.temp_files.len()
     );
 
+    let Targets {
+        required_each,
+        required_total,
+        ..
+    } = crash.targets;
     for op in Op::ALL {
-        let killed = crash.tally[op.index()].killed;
+        let t = crash.tally[op.index()];
         assert!(
-            killed >= REQUIRED_KILLS_EACH,
-            "{} was killed mid-way only {killed} times (need {REQUIRED_KILLS_EACH})",
-            op.name()
+            t.killed >= required_each,
+            "{} was killed mid-way only {} times (need {required_each})",
+            op.name(),
+            t.killed
         );
+        if crash.cluster.is_some() {
+            assert!(
+                t.server_stops >= REQUIRED_SERVER_STOPS_EACH,
+                "the server was stopped under {} only {} times (need {REQUIRED_SERVER_STOPS_EACH})",
+                op.name(),
+                t.server_stops
+            );
+        }
     }
     assert!(
-        crash.kills() >= REQUIRED_KILLS_TOTAL,
-        "only {} kills in all (need {REQUIRED_KILLS_TOTAL})",
+        crash.kills() >= required_total,
+        "only {} kills in all (need {required_total})",
         crash.kills()
     );
 }

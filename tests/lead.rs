@@ -12,10 +12,13 @@
 //! (caseworker, team B), `teamledare1` (lead, team A).
 
 mod common;
+#[path = "support/fixture.rs"]
+mod fixture;
 
 use std::sync::{Arc, Mutex};
 
-use common::{Env, pdf_text, stderr};
+use common::{Backend, Env, pdf_text, stderr};
+use fixture::{Office, SharedClock};
 use kuvert::code::{MailingToken, SheetCode};
 use kuvert::config::Config;
 use kuvert::i18n::{Lang, deviation_name};
@@ -27,9 +30,8 @@ use kuvert::plan::PrintPlan;
 use kuvert::report::{
     self, Assessment, Deviator, Incident, LogQuery, SessionCounts, SessionEntry, Summary,
 };
-use kuvert::store::Store;
 use kuvert::time_fmt::{display, timestamp};
-use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
+use kuvert::{Error, Refusal, Session};
 use serde_json::Value;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -43,12 +45,12 @@ const H2_NAME: &str = "Björn Svensson";
 const H3_NAME: &str = "Cecilia Öberg";
 
 // ---------------------------------------------------------------------------------------------
-// Fixture: the demo database with a workflow over it and a clock the test moves
+// Fixture: the demo office, a desk per user, and a clock the test moves
 // ---------------------------------------------------------------------------------------------
 
 /// A clock that stands still until the test moves it.
 #[derive(Clone)]
-struct TestClock(Arc<Mutex<OffsetDateTime>>);
+struct TestClock(SharedClock);
 
 impl TestClock {
     fn now(&self) -> OffsetDateTime {
@@ -67,34 +69,37 @@ impl TestClock {
     }
 }
 
-/// A copy of the demo database, one workflow ("desk") over it, and the clock it reads.
+/// A fresh demo office, each user at a desk of their own (`Office`), and the clock every
+/// desk reads.
 struct Fixture {
-    env: Env,
-    wf: Workflow,
+    office: Office,
     clock: TestClock,
 }
 
+impl std::ops::Deref for Fixture {
+    type Target = Office;
+    fn deref(&self) -> &Office {
+        &self.office
+    }
+}
+
+impl std::ops::DerefMut for Fixture {
+    fn deref_mut(&mut self) -> &mut Office {
+        &mut self.office
+    }
+}
+
 impl Fixture {
-    /// The demo database with the clock standing at `start`.
-    fn at(start: OffsetDateTime) -> Self {
-        let env = Env::demo();
+    /// The demo office on `backend` with the clock standing at `start`.
+    fn at(backend: Backend, start: OffsetDateTime) -> Self {
         let clock = TestClock(Arc::new(Mutex::new(start)));
-        let read = clock.clone();
-        let store = Store::open(&env.db).expect("open the demo database");
-        let wf = Workflow::new(
-            store,
-            Config::default(),
-            Lang::En,
-            env.dir.path().join("outbox"),
-        )
-        .with_clock(Box::new(move || read.now()));
-        Self { env, wf, clock }
+        let office = Office::demo(backend, Config::default()).with_clock(Arc::clone(&clock.0));
+        Self { office, clock }
     }
 
-    /// Closes the workflow, leaving the database to the binary.
+    /// Closes the desks, leaving the database to the binary.
     fn into_env(self) -> Env {
-        drop(self.wf);
-        self.env
+        self.office.into_env()
     }
 
     /// The stored form of the clock's time: the time of the last operation.
@@ -104,13 +109,11 @@ impl Fixture {
 
     fn login(&mut self, account: &str) -> Session {
         self.clock.tick();
-        self.wf
-            .session(Some(account), &format!("tty-{account}"), SessionKind::Cli)
-            .expect("a session for a demo user")
+        self.office.login(account)
     }
 
     fn case(&mut self, s: &Session, number: &str) -> CaseDetail {
-        self.wf
+        self.desk(s)
             .show_case(s, number)
             .expect("show a case of the team")
     }
@@ -118,7 +121,7 @@ impl Fixture {
     /// Unlocked cases of the session's team whose applicant is not protected and has a
     /// document about the applicant, in case-number order.
     fn plain_cases(&mut self, s: &Session) -> Vec<CaseDetail> {
-        let list = self.wf.list_cases(s).expect("list the team's cases");
+        let list = self.desk(s).list_cases(s).expect("list the team's cases");
         let mut cases: Vec<CaseDetail> = list
             .iter()
             .map(|c| self.case(s, &c.case))
@@ -136,7 +139,7 @@ impl Fixture {
     fn start_plain(&mut self, s: &Session, case: &CaseDetail) -> MailingStatus {
         self.clock.tick();
         let started = self
-            .wf
+            .desk(s)
             .start(s, &case.case, applicant(case).id)
             .expect("start a mailing");
         assert_eq!(started.state, MailingState::Draft);
@@ -147,7 +150,7 @@ impl Fixture {
             .expect("a document about the applicant")
             .id;
         self.clock.tick();
-        let attached = self.wf.attach(s, &[doc], false).expect("attach");
+        let attached = self.desk(s).attach(s, &[doc], false).expect("attach");
         assert_eq!(attached.enclosures.len(), 1);
         attached
     }
@@ -155,12 +158,10 @@ impl Fixture {
     /// Prints through the three public steps, keeping the plan (and so the sheet codes).
     fn print(&mut self, s: &Session, reason: Option<&str>) -> PrintPlan {
         self.clock.tick();
-        let plan = self.wf.prepare_print(s, reason).expect("prepare print");
-        let job = self.wf.produce(&plan).expect("produce the print job");
-        let outcome = self
-            .wf
-            .complete_print(s, &plan, &job)
-            .expect("complete print");
+        let desk = self.desk(s);
+        let plan = desk.prepare_print(s, reason).expect("prepare print");
+        let job = desk.produce(&plan).expect("produce the print job");
+        let outcome = desk.complete_print(s, &plan, &job).expect("complete print");
         assert_eq!(outcome.state, MailingState::Printed);
         assert_eq!(outcome.sheets as usize, plan.sheets.len());
         plan
@@ -168,7 +169,7 @@ impl Fixture {
 
     fn scan(&mut self, s: &Session, code: &str, source: ScanSource) -> ScanOutcome {
         self.clock.tick();
-        self.wf
+        self.desk(s)
             .scan(s, code, source)
             .expect("a scan gives a verdict")
     }
@@ -190,20 +191,24 @@ impl Fixture {
             assert_eq!(out.verdict, Verdict::Ok, "sheet {sheet}: {out:?}");
             assert_eq!(out.seen, sheet, "sheet {sheet}");
         }
-        let status = self.wf.status(s).expect("status").expect("open mailing");
+        let status = self
+            .desk(s)
+            .status(s)
+            .expect("status")
+            .expect("open mailing");
         assert_eq!(status.state, MailingState::Verified);
     }
 
     fn seal(&mut self, s: &Session) -> MailingStatus {
         self.clock.tick();
-        let sealed = self.wf.seal(s).expect("seal a verified mailing");
+        let sealed = self.desk(s).seal(s).expect("seal a verified mailing");
         assert_eq!(sealed.state, MailingState::Sealed);
         sealed
     }
 
     fn void(&mut self, s: &Session, reason: &str) -> MailingStatus {
         self.clock.tick();
-        let voided = self.wf.void(s, reason).expect("void");
+        let voided = self.desk(s).void(s, reason).expect("void");
         assert_eq!(voided.state, MailingState::Voided);
         voided
     }
@@ -223,7 +228,7 @@ impl Fixture {
     }
 
     fn log(&mut self, lead: &Session, q: &LogQuery) -> Vec<SessionEntry> {
-        self.wf.session_log(lead, q).expect("a lead's log")
+        self.desk(lead).session_log(lead, q).expect("a lead's log")
     }
 }
 
@@ -285,14 +290,14 @@ fn deviations_of(
 // Per-session counts and the period's summary
 // ---------------------------------------------------------------------------------------------
 
+both!(session_counts_and_summary_of_a_known_day);
 /// A known working day of team A and team B. `session_log` counts each session's mailings
 /// by state, its deviations, reprints, overrides, scans and scans keyed by hand; `summarise`
 /// gives the period's figures with the rates and who had the most deviations; team B's
 /// session never shows in team A's log, nor team A's in team B's.
-#[test]
-fn session_counts_and_summary_of_a_known_day() {
+fn session_counts_and_summary_of_a_known_day(backend: Backend) {
     use ScanSource::{Keyed, Scanner};
-    let mut fx = Fixture::at(datetime!(2026-11-02 07:00 UTC));
+    let mut fx = Fixture::at(backend, datetime!(2026-11-02 07:00 UTC));
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let s3 = fx.login(H3);
@@ -480,17 +485,16 @@ fn session_counts_and_summary_of_a_known_day() {
     assert_eq!(sessions_of(&only_s1), vec![(s1.id, H1)]);
 
     // Team B's lead sees team B only.
-    fx.wf
-        .add_user(
-            Some(&lead),
-            &User {
-                account: "teamledare2".into(),
-                name: "Eva Berg".into(),
-                role: Role::Lead,
-                team: "B".into(),
-            },
-        )
-        .expect("a lead registers team B's lead");
+    fx.add_user(
+        &lead,
+        &User {
+            account: "teamledare2".into(),
+            name: "Eva Berg".into(),
+            role: Role::Lead,
+            team: "B".into(),
+        },
+    )
+    .expect("a lead registers team B's lead");
     let lead_b = fx.login("teamledare2");
     let log_b = fx.log(&lead_b, &LogQuery::default());
     assert_eq!(sessions_of(&log_b), vec![(s3.id, H3)]);
@@ -558,6 +562,7 @@ fn found_in(i: &Incident) -> (SessionId, &str, MailingId, &str, &str) {
     (i.session, &i.user, i.mailing, &i.case, &i.state)
 }
 
+both!(incidents_are_assessed_and_the_possible_ones_come_first);
 /// Five stray sheets turn up in H1's stack, each assessed:
 /// - a sheet of a mailing already sealed → may have happened, assess within 72 h;
 /// - a sheet of a verified mailing that is then sealed without it being scanned again →
@@ -567,10 +572,9 @@ fn found_in(i: &Incident) -> (SessionId, &str, MailingId, &str, &str) {
 /// - a sheet of H1's own earlier print (stale) → prevented, the other mailing is the same.
 ///
 /// Those that may have happened come first, each group by time.
-#[test]
-fn incidents_are_assessed_and_the_possible_ones_come_first() {
+fn incidents_are_assessed_and_the_possible_ones_come_first(backend: Backend) {
     use ScanSource::{Keyed, Scanner};
-    let mut fx = Fixture::at(datetime!(2026-11-03 08:00 UTC));
+    let mut fx = Fixture::at(backend, datetime!(2026-11-03 08:00 UTC));
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let a = fx.plain_cases(&s1);
@@ -607,7 +611,7 @@ fn incidents_are_assessed_and_the_possible_ones_come_first() {
     let lead = fx.login(LEAD);
     let q = LogQuery::default();
     let log = fx.log(&lead, &q);
-    let incidents = fx.wf.incidents(&lead, &log).expect("incidents");
+    let incidents = fx.desk(&lead).incidents(&lead, &log).expect("incidents");
     let ts = |t: OffsetDateTime| timestamp(t);
     let by72 = |t: OffsetDateTime| Some(timestamp(t + Duration::hours(72)));
     let case_m = a[4].case.clone();
@@ -679,7 +683,10 @@ fn incidents_are_assessed_and_the_possible_ones_come_first() {
     );
 
     // The whole report carries the same, with the team, the figures and the open lock.
-    let r = fx.wf.lead_report(&lead, &q).expect("the lead's report");
+    let r = fx
+        .desk(&lead)
+        .lead_report(&lead, &q)
+        .expect("the lead's report");
     assert_eq!((r.team.as_str(), r.lead.as_str()), ("A", LEAD));
     assert_eq!((r.since.clone(), r.until.clone()), (None, None));
     assert_eq!(
@@ -708,13 +715,13 @@ fn incidents_are_assessed_and_the_possible_ones_come_first() {
 // Open locks
 // ---------------------------------------------------------------------------------------------
 
+both!(open_locks_oldest_first_and_for_leads_only);
 /// `open_locks` lists every lock on the lead's team's cases with holder, mailing and state,
 /// oldest first (not by case number, not by mailing id); another team's lock is not listed;
 /// a broken lock is gone; caseworkers are refused the list, the log and the report.
-#[test]
-fn open_locks_oldest_first_and_for_leads_only() {
+fn open_locks_oldest_first_and_for_leads_only(backend: Backend) {
     // Long ago, so that the minutes held are counted against a later real clock.
-    let mut fx = Fixture::at(datetime!(2020-01-13 08:00 UTC));
+    let mut fx = Fixture::at(backend, datetime!(2020-01-13 08:00 UTC));
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let s3 = fx.login(H3);
@@ -735,7 +742,7 @@ fn open_locks_oldest_first_and_for_leads_only() {
     // H3 locks a case of team B.
     fx.start_plain(&s3, &b[0]);
 
-    let locks = fx.wf.open_locks(&lead).expect("open locks");
+    let locks = fx.desk(&lead).open_locks(&lead).expect("open locks");
     assert_eq!(
         locks
             .iter()
@@ -774,47 +781,47 @@ fn open_locks_oldest_first_and_for_leads_only() {
     );
 
     for s in [&s1, &s2, &s3] {
-        let r = refusal(fx.wf.open_locks(s));
+        let r = refusal(fx.desk(s).open_locks(s));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-        let r = refusal(fx.wf.session_log(s, &LogQuery::default()));
+        let r = refusal(fx.desk(s).session_log(s, &LogQuery::default()));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-        let r = refusal(fx.wf.lead_report(s, &LogQuery::default()));
+        let r = refusal(fx.desk(s).lead_report(s, &LogQuery::default()));
         assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
     }
     // A caseworker cannot break a lock either, and the lock stays.
-    let r = refusal(fx.wf.break_lock(&s2, &high.case, "I need the case"));
+    let r = refusal(fx.desk(&s2).break_lock(&s2, &high.case, "I need the case"));
     assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-    assert_eq!(fx.wf.open_locks(&lead).expect("locks").len(), 2);
+    assert_eq!(fx.desk(&lead).open_locks(&lead).expect("locks").len(), 2);
 
     fx.clock.tick();
     let broken = fx
-        .wf
+        .desk(&lead)
         .break_lock(&lead, &high.case, "Anna is on leave")
         .expect("the lead breaks the lock");
     assert_eq!((broken.mailing, broken.state), (m1, MailingState::Voided));
-    let left = fx.wf.open_locks(&lead).expect("open locks");
+    let left = fx.desk(&lead).open_locks(&lead).expect("open locks");
     assert_eq!(
         left.iter()
             .map(|l| (l.case.as_str(), l.mailing))
             .collect::<Vec<_>>(),
         vec![(low.case.as_str(), m2)]
     );
-    assert!(fx.wf.status(&s1).expect("status").is_none());
+    assert!(fx.desk(&s1).status(&s1).expect("status").is_none());
 }
 
+both!(a_broken_lock_is_one_override);
 /// A lead breaking a lock is one deliberate override of the rules, logged in the lead's
 /// session: the mailing it voids is part of that one act, not a second override. The
 /// holder's session shows the mailing voided, with no override of its own.
-#[test]
-fn a_broken_lock_is_one_override() {
-    let mut fx = Fixture::at(datetime!(2026-11-04 08:00 UTC));
+fn a_broken_lock_is_one_override(backend: Backend) {
+    let mut fx = Fixture::at(backend, datetime!(2026-11-04 08:00 UTC));
     let s1 = fx.login(H1);
     let lead = fx.login(LEAD);
     let case = fx.plain_cases(&s1)[0].clone();
     let m = fx.start_plain(&s1, &case).mailing;
     fx.print(&s1, None);
     fx.clock.tick();
-    fx.wf
+    fx.desk(&lead)
         .break_lock(&lead, &case.case, "Anna is on leave")
         .expect("the lead breaks the lock");
 
@@ -846,25 +853,28 @@ fn a_broken_lock_is_one_override() {
     );
 }
 
+both!(a_deviation_of_an_unknown_shape_still_counts);
 /// A deviation this version cannot read (written by a newer kuvert, say) still counts in the
 /// lead's log: a stop is never dropped from the report for its shape.
-#[test]
-fn a_deviation_of_an_unknown_shape_still_counts() {
-    let mut fx = Fixture::at(datetime!(2026-11-04 08:00 UTC));
+fn a_deviation_of_an_unknown_shape_still_counts(backend: Backend) {
+    let mut fx = Fixture::at(backend, datetime!(2026-11-04 08:00 UTC));
     let s1 = fx.login(H1);
     let lead = fx.login(LEAD);
     let case = fx.plain_cases(&s1)[0].clone();
     let m = fx.start_plain(&s1, &case).mailing;
     fx.print(&s1, None);
-    let c = rusqlite::Connection::open(&fx.env.db).expect("open the database");
-    c.execute(
-        "INSERT INTO events(time, session_id, account, mailing_id, case_no, kind, detail,
+    fx.execute(&format!(
+        "INSERT INTO events(seq, time, session_id, account, mailing_id, case_no, kind, detail,
                             prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'deviation', '{\"kind\":\"smudged\"}', ?6, ?6)",
-        rusqlite::params![fx.stamp(), s1.id, H1, m, case.case, "0".repeat(64)],
-    )
+         SELECT seq + 1, '{}', {}, '{H1}', {m}, '{}', 'deviation', '{{\"kind\":\"smudged\"}}',
+                hash, '{}'
+         FROM events ORDER BY seq DESC LIMIT 1",
+        fx.stamp(),
+        s1.id,
+        case.case,
+        "0".repeat(64),
+    ))
     .expect("an event of a shape this version does not know");
-    drop(c);
 
     let log = fx.log(&lead, &LogQuery::default());
     let entry = log
@@ -914,9 +924,9 @@ struct Known {
 
 /// Day 1 is 2026-05-06 (Swedish summer time, UTC+2); H2's second session starts at 00:30 on
 /// 2026-05-07 Swedish time, which is still the 6th in UTC.
-fn two_known_days() -> (Env, Known) {
+fn two_known_days(backend: Backend) -> (Env, Known) {
     use ScanSource::{Keyed, Scanner};
-    let mut fx = Fixture::at(datetime!(2026-05-06 07:00 UTC));
+    let mut fx = Fixture::at(backend, datetime!(2026-05-06 07:00 UTC));
     let s1 = fx.login(H1);
     let s1_started = fx.stamp();
     let s2 = fx.login(H2);
@@ -1008,12 +1018,12 @@ fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     head.iter().chain(tail).copied().collect()
 }
 
+both!(log_json_has_the_contract_keys_and_the_known_values);
 /// `kuvert log --format json` is an array of sessions with the contract's keys, holding
 /// exactly the known sessions, mailings and deviations of the period; `--json log` says the
 /// same.
-#[test]
-fn log_json_has_the_contract_keys_and_the_known_values() {
-    let (env, k) = two_known_days();
+fn log_json_has_the_contract_keys_and_the_known_values(backend: Backend) {
+    let (env, k) = two_known_days(backend);
     let text = stdout(&env, LEAD, &args(&["log", "--format", "json"], &PERIOD), 0);
     let log: Value = serde_json::from_str(&text).expect("one JSON value");
     let sessions = log.as_array().expect("an array of sessions");
@@ -1106,11 +1116,11 @@ fn log_json_has_the_contract_keys_and_the_known_values() {
     );
 }
 
+both!(log_csv_has_one_row_per_mailing_with_session_columns);
 /// `kuvert log --format csv`: a header row, then one row per mailing with its session's
 /// columns; the lead's own sessions (no mailings) and team B add no rows.
-#[test]
-fn log_csv_has_one_row_per_mailing_with_session_columns() {
-    let (env, k) = two_known_days();
+fn log_csv_has_one_row_per_mailing_with_session_columns(backend: Backend) {
+    let (env, k) = two_known_days(backend);
     let text = stdout(&env, LEAD, &args(&["log", "--format", "csv"], &PERIOD), 0);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -1232,12 +1242,12 @@ fn log_csv_has_one_row_per_mailing_with_session_columns() {
     );
 }
 
+both!(log_table_lines_up);
 /// The table lines up: every mailing row's columns start at the same offsets, whatever the
 /// width of the mailing id or the sheet count; sessions and deviations read as they happened
 /// (Swedish time).
-#[test]
-fn log_table_lines_up() {
-    let (env, k) = two_known_days();
+fn log_table_lines_up(backend: Backend) {
+    let (env, k) = two_known_days(backend);
     let text = stdout(&env, LEAD, &args(&["--lang", "en", "log"], &PERIOD), 0);
     let lines: Vec<&str> = text.lines().collect();
 
@@ -1322,12 +1332,12 @@ fn log_table_lines_up() {
     );
 }
 
+both!(log_filters_by_day_user_and_session);
 /// `--since`/`--until` are Swedish calendar days, inclusive, on the session's start;
 /// `--user` and `--session` narrow further; team B's caseworker and sessions are not found;
 /// a malformed date is bad input (exit 2).
-#[test]
-fn log_filters_by_day_user_and_session() {
-    let (env, k) = two_known_days();
+fn log_filters_by_day_user_and_session(backend: Backend) {
+    let (env, k) = two_known_days(backend);
     let sessions = |filter: &[&str]| -> Vec<i64> {
         let log = env.json(Some(LEAD), &args(&["log"], filter), 0);
         log.as_array()
@@ -1366,12 +1376,11 @@ fn log_filters_by_day_user_and_session() {
     env.fails(Some(LEAD), &["log", "--until", "yesterday"], 2);
 }
 
+on_both!(caseworkers_are_refused_log_and_lock_break);
 /// Caseworkers, of the lead's team or another, are refused the log in every format and the
 /// lock break, with exit 1 and a message naming the rule; nothing is printed on stdout, the
 /// lock stays, and the refusal is logged. The lead breaks the same lock.
-#[test]
-fn caseworkers_are_refused_log_and_lock_break() {
-    let env = Env::demo();
+fn caseworkers_are_refused_log_and_lock_break(env: &Env) {
     let list = env.json(Some(H1), &["case", "list"], 0);
     let case = list["cases"][0]["case"].as_str().expect("case").to_owned();
     let show = env.json(Some(H1), &["case", "show", &case], 0);
@@ -1432,18 +1441,14 @@ fn caseworkers_are_refused_log_and_lock_break() {
             .expect("the case is listed")["locked_by"]
             .clone()
     };
-    assert_eq!(locked_by(&env), H1);
+    assert_eq!(locked_by(env), H1);
 
     // Every refusal was logged with its rule.
-    let db = rusqlite::Connection::open(&env.db).expect("open the database");
-    let logged: i64 = db
-        .query_row(
-            "SELECT count(*) FROM events WHERE kind = 'refused'
-               AND json_extract(detail, '$.rule') = 'lead_only'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count refusals");
+    let logged = env
+        .sql("SELECT detail FROM events WHERE kind = 'refused'")
+        .iter()
+        .filter(|d| serde_json::from_str::<Value>(d).expect("json")["rule"] == "lead_only")
+        .count();
     assert_eq!(
         logged,
         3 * 4 + 3,
@@ -1460,7 +1465,7 @@ fn caseworkers_are_refused_log_and_lock_break() {
         0,
     );
     assert_eq!(broken["state"], "voided");
-    assert!(locked_by(&env).is_null());
+    assert!(locked_by(env).is_null());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1502,13 +1507,13 @@ fn entries(text: &str) -> Vec<String> {
     out
 }
 
+both!(pdf_report_shows_team_period_figures_and_deviations);
 /// `kuvert log --format pdf --out FILE` writes the lead's report: the team, the period, the
 /// period's figures, the possible incident flagged with its 72-hour deadline and both
 /// mailings, and every deviation with time, caseworker, case, mailing and kind; nothing of
 /// team B. The file is readable by its owner only.
-#[test]
-fn pdf_report_shows_team_period_figures_and_deviations() {
-    let (env, k) = two_known_days();
+fn pdf_report_shows_team_period_figures_and_deviations(backend: Backend) {
+    let (env, k) = two_known_days(backend);
     let pdf = env.dir.path().join("report.pdf");
     let pdf_arg = pdf.to_string_lossy().into_owned();
     let done = env.json(
@@ -1604,11 +1609,10 @@ fn pdf_report_shows_team_period_figures_and_deviations() {
     );
 }
 
+on_both!(pdf_report_needs_out);
 /// `--format pdf` without `--out` is bad usage (exit 2) naming `--out`; so is `--out` with
 /// another format; neither writes anything.
-#[test]
-fn pdf_report_needs_out() {
-    let env = Env::demo();
+fn pdf_report_needs_out(env: &Env) {
     let err = env.fails(Some(LEAD), &["--lang", "en", "log", "--format", "pdf"], 2);
     assert!(err.contains("--out"), "{err}");
     let file = env.dir.path().join("report.csv");
@@ -1635,11 +1639,11 @@ fn pdf_report_needs_out() {
     assert!(!missing.exists());
 }
 
+both!(pdf_report_refused_for_caseworker);
 /// A caseworker asking for the PDF report is refused (exit 1) and no file is written, even
 /// where a lead's report would have been.
-#[test]
-fn pdf_report_refused_for_caseworker() {
-    let (env, _) = two_known_days();
+fn pdf_report_refused_for_caseworker(backend: Backend) {
+    let (env, _) = two_known_days(backend);
     let pdf = env.dir.path().join("report.pdf");
     let pdf_arg = pdf.to_string_lossy().into_owned();
     for user in [H1, H3] {

@@ -9,21 +9,23 @@
 //! carry the real creation date, and name both sides of the foreign sheet.
 
 mod common;
+#[path = "support/fixture.rs"]
+mod fixture;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::{Env, tool};
+use common::{Backend, tool};
+use fixture::{Office, SharedClock};
 use kuvert::code::SheetCode;
 use kuvert::config::Config;
 use kuvert::i18n::Lang;
 use kuvert::model::{CaseDetail, Party, Role, ScanSource, User, Verdict};
 use kuvert::plan::PrintPlan;
 use kuvert::report::LogQuery;
-use kuvert::store::Store;
-use kuvert::{Session, SessionKind, Workflow};
+use kuvert::{Session, SessionKind};
+use time::Duration;
 use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
 
 const H1: &str = "handlaggare1";
 const H2: &str = "handlaggare2";
@@ -33,10 +35,23 @@ const LONG_NAME: &str = "Anna-Karin Maria Elisabeth Charlotta Lindqvist-Öberg a
 /// The right margin of the report: A4 is 210 mm, the text column ends 18 mm from the edge.
 const RIGHT_MARGIN_MM: f64 = 192.0;
 
+/// The demo office in Swedish, its desks reading a clock that moves a minute a step.
 struct Day {
-    env: Env,
-    wf: Workflow,
-    clock: Arc<Mutex<OffsetDateTime>>,
+    office: Office,
+    clock: SharedClock,
+}
+
+impl std::ops::Deref for Day {
+    type Target = Office;
+    fn deref(&self) -> &Office {
+        &self.office
+    }
+}
+
+impl std::ops::DerefMut for Day {
+    fn deref_mut(&mut self) -> &mut Office {
+        &mut self.office
+    }
 }
 
 impl Day {
@@ -46,21 +61,19 @@ impl Day {
 
     fn login(&mut self, account: &str, terminal: &str) -> Session {
         self.tick();
-        self.wf
-            .session(Some(account), terminal, SessionKind::Cli)
-            .expect("a session")
+        self.office.login_at(account, terminal, SessionKind::Cli)
     }
 
     /// A free case of the team whose applicant is not protected, not `except`.
     fn case(&mut self, s: &Session, except: &[&str]) -> CaseDetail {
-        let list = self.wf.list_cases(s).expect("cases");
+        let list = self.desk(s).list_cases(s).expect("cases");
         let mut numbers: Vec<String> = list.iter().map(|c| c.case.clone()).collect();
         numbers.sort();
         for n in numbers {
             if except.contains(&n.as_str()) {
                 continue;
             }
-            let c = self.wf.show_case(s, &n).expect("show");
+            let c = self.desk(s).show_case(s, &n).expect("show");
             let a = applicant(&c);
             if c.lock.is_none() && !a.protected && c.documents.iter().any(|d| d.subject == a.id) {
                 return c;
@@ -71,7 +84,7 @@ impl Day {
 
     fn start(&mut self, s: &Session, case: &CaseDetail) {
         self.tick();
-        self.wf
+        self.desk(s)
             .start(s, &case.case, applicant(case).id)
             .expect("start");
         let doc = case
@@ -81,20 +94,21 @@ impl Day {
             .expect("a document")
             .id;
         self.tick();
-        self.wf.attach(s, &[doc], false).expect("attach");
+        self.desk(s).attach(s, &[doc], false).expect("attach");
     }
 
     fn print(&mut self, s: &Session, reason: Option<&str>) -> PrintPlan {
         self.tick();
-        let plan = self.wf.prepare_print(s, reason).expect("prepare");
-        let job = self.wf.produce(&plan).expect("produce");
-        self.wf.complete_print(s, &plan, &job).expect("complete");
+        let desk = self.desk(s);
+        let plan = desk.prepare_print(s, reason).expect("prepare");
+        let job = desk.produce(&plan).expect("produce");
+        desk.complete_print(s, &plan, &job).expect("complete");
         plan
     }
 
     fn scan(&mut self, s: &Session, plan: &PrintPlan, sheet: u32) -> Verdict {
         self.tick();
-        self.wf
+        self.desk(s)
             .scan(s, &code(plan, sheet), ScanSource::Scanner)
             .expect("scan")
             .verdict
@@ -105,7 +119,7 @@ impl Day {
             assert_eq!(self.scan(s, plan, sheet), Verdict::Ok);
         }
         self.tick();
-        self.wf.seal(s).expect("seal");
+        self.desk(s).seal(s).expect("seal");
     }
 }
 
@@ -199,33 +213,27 @@ fn ink_past_margin(pdf: &Path, work: &Path) -> usize {
     dark
 }
 
-#[test]
-fn the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_sides() {
-    let env = Env::demo();
+both!(the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_sides);
+fn the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_sides(
+    backend: Backend,
+) {
     let clock = Arc::new(Mutex::new(datetime!(2026-11-10 07:00 UTC)));
-    let read = clock.clone();
-    let store = Store::open(&env.db).expect("open");
-    let wf = Workflow::new(
-        store,
-        Config::default(),
-        Lang::Sv,
-        env.dir.path().join("outbox"),
-    )
-    .with_clock(Box::new(move || *read.lock().expect("clock")));
-    let mut day = Day { env, wf, clock };
+    let office = Office::demo(backend, Config::default())
+        .with_lang(Lang::Sv)
+        .with_clock(Arc::clone(&clock));
+    let mut day = Day { office, clock };
 
     let lead = day.login(LEAD, "tty-lead");
-    day.wf
-        .add_user(
-            Some(&lead),
-            &User {
-                account: LONG.into(),
-                name: LONG_NAME.into(),
-                role: Role::Caseworker,
-                team: "A".into(),
-            },
-        )
-        .expect("the lead adds a caseworker");
+    day.add_user(
+        &lead,
+        &User {
+            account: LONG.into(),
+            name: LONG_NAME.into(),
+            role: Role::Caseworker,
+            team: "A".into(),
+        },
+    )
+    .expect("the lead adds a caseworker");
     let long = day.login(LONG, "tty-long");
     let h1 = day.login(H1, "tty-h1");
     let h2 = day.login(H2, "tty-h2");
@@ -252,7 +260,7 @@ fn the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_s
     day.start(&h1, &case_d);
     day.print(&h1, None);
     day.tick();
-    day.wf.void(&h1, "fel mottagare vald").expect("void");
+    day.desk(&h1).void(&h1, "fel mottagare vald").expect("void");
 
     // H1 prints a mailing before lunch and seals it in the afternoon, in a new session.
     let taken = [&case_a.case, &case_b.case, &case_c.case, &case_d.case];
@@ -276,13 +284,13 @@ fn the_pdf_report_wraps_counts_once_explains_overrides_is_dated_and_names_both_s
     day.start(&h2, &case_f);
     day.print(&h2, None);
     day.tick();
-    day.wf
+    day.desk(&lead)
         .break_lock(&lead, &case_f.case, "handläggaren är sjuk")
         .expect("break the lock");
 
     let report_lead = day.login(LEAD, "tty-lead");
     let r = day
-        .wf
+        .desk(&report_lead)
         .lead_report(&report_lead, &LogQuery::default())
         .expect("the report");
     assert_eq!(r.summary.mailings, 6, "each mailing once: {:#?}", r.summary);

@@ -98,10 +98,9 @@ fn print_to(env: &Env, want_protected: bool) -> (Value, Value) {
     panic!("no suitable case in the demo");
 }
 
-#[test]
-fn the_address_is_inside_the_window_band() {
-    let env = Env::demo();
-    let (printed, party) = print_to(&env, false);
+on_both!(the_address_is_inside_the_window_band);
+fn the_address_is_inside_the_window_band(env: &Env) {
+    let (printed, party) = print_to(env, false);
     let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
     let words = words_of_page(&pdf, 1);
     let address = &party["address"];
@@ -143,10 +142,9 @@ fn the_address_is_inside_the_window_band() {
     }
 }
 
-#[test]
-fn the_sorting_zone_is_empty_and_swedish_letters_survive() {
-    let env = Env::demo();
-    let (printed, _) = print_to(&env, false);
+on_both!(the_sorting_zone_is_empty_and_swedish_letters_survive);
+fn the_sorting_zone_is_empty_and_swedish_letters_survive(env: &Env) {
+    let (printed, _) = print_to(env, false);
     let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
     for w in words_of_page(&pdf, 1) {
         assert!(
@@ -211,10 +209,9 @@ fn the_sorting_zone_is_empty_and_swedish_letters_survive() {
     }
 }
 
-#[test]
-fn a_protected_recipient_gets_forwarding_and_an_inner_sheet() {
-    let env = Env::demo();
-    let (printed, party) = print_to(&env, true);
+on_both!(a_protected_recipient_gets_forwarding_and_an_inner_sheet);
+fn a_protected_recipient_gets_forwarding_and_an_inner_sheet(env: &Env) {
+    let (printed, party) = print_to(env, true);
     assert!(party.get("address").is_none(), "no address key: {party}");
     let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
     let sheets = printed["sheets"].as_u64().expect("sheets") as usize;
@@ -264,9 +261,8 @@ fn a_protected_recipient_gets_forwarding_and_an_inner_sheet() {
     assert_eq!(scanned[1], vec![codes[1].clone()]);
 }
 
-#[test]
-fn every_swedish_letter_of_the_address_extracts_as_printed() {
-    let env = Env::demo();
+on_both!(every_swedish_letter_of_the_address_extracts_as_printed);
+fn every_swedish_letter_of_the_address_extracts_as_printed(env: &Env) {
     let docs =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/docs/lakarintyg.pdf");
     let manifest = serde_json::json!({ "cases": [{
@@ -280,7 +276,7 @@ fn every_swedish_letter_of_the_address_extracts_as_printed() {
     let path = env.dir.path().join("m.json");
     std::fs::write(&path, manifest.to_string()).expect("manifest");
     env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
-    let (party, doc) = common::first_party_and_document(&env, CASEWORKER, "FK 2026-900200");
+    let (party, doc) = common::first_party_and_document(env, CASEWORKER, "FK 2026-900200");
     env.json(
         CASEWORKER,
         &["mail", "start", "FK 2026-900200", "--to", &party],
@@ -301,9 +297,8 @@ fn every_swedish_letter_of_the_address_extracts_as_printed() {
     assert!(pdf_text(&pdf).contains("Beslut om föräldrapenning"));
 }
 
-#[test]
-fn an_address_abroad_fills_the_window_with_its_country_on_the_last_line() {
-    let env = Env::demo();
+on_both!(an_address_abroad_fills_the_window_with_its_country_on_the_last_line);
+fn an_address_abroad_fills_the_window_with_its_country_on_the_last_line(env: &Env) {
     let docs =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/docs/lakarintyg.pdf");
     let manifest = serde_json::json!({ "cases": [{
@@ -318,7 +313,7 @@ fn an_address_abroad_fills_the_window_with_its_country_on_the_last_line() {
     let path = env.dir.path().join("m.json");
     std::fs::write(&path, manifest.to_string()).expect("manifest");
     env.json(Some("teamledare1"), &["import", &path.to_string_lossy()], 0);
-    let (party, doc) = common::first_party_and_document(&env, CASEWORKER, "FK 2026-900210");
+    let (party, doc) = common::first_party_and_document(env, CASEWORKER, "FK 2026-900210");
     env.json(
         CASEWORKER,
         &["mail", "start", "FK 2026-900210", "--to", &party],

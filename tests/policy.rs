@@ -15,27 +15,22 @@ const LEAD: Option<&str> = Some("teamledare1");
 
 /// The kinds of events of the log, oldest first.
 fn event_kinds(env: &Env) -> Vec<String> {
-    let db = rusqlite::Connection::open(&env.db).expect("open");
-    let mut q = db
-        .prepare("SELECT kind FROM events ORDER BY seq")
-        .expect("query");
-    q.query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("kinds")
+    env.sql("SELECT kind FROM events ORDER BY seq")
 }
 
 /// The last event of `kind`, its detail parsed, and who wrote it.
 fn last_event(env: &Env, kind: &str) -> (Value, String) {
-    let db = rusqlite::Connection::open(&env.db).expect("open");
-    let (detail, account): (String, String) = db
-        .query_row(
-            "SELECT detail, account FROM events WHERE kind = ?1 ORDER BY seq DESC LIMIT 1",
-            [kind],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("event");
-    (serde_json::from_str(&detail).expect("json"), account)
+    let last = |column: &str| {
+        env.sql(&format!(
+            "SELECT {column} FROM events WHERE kind = '{kind}' ORDER BY seq DESC LIMIT 1"
+        ))
+        .pop()
+        .expect("event")
+    };
+    (
+        serde_json::from_str(&last("detail")).expect("json"),
+        last("account"),
+    )
 }
 
 /// The caseworker starts, attaches and prints a mailing; its sheet codes.
@@ -51,9 +46,8 @@ fn printed(env: &Env, user: Option<&str>) -> Vec<String> {
     printed_codes(Path::new(printed["pdf"].as_str().expect("pdf")))
 }
 
-#[test]
-fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
-    let env = Env::demo();
+on_both!(anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged);
+fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged(env: &Env) {
     let shown = env.json(CASEWORKER, &["policy", "show"], 0);
     assert_eq!(shown["dual_control"], false);
     assert_eq!(shown["verify"], "every-sheet");
@@ -62,10 +56,10 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
     // A caseworker is refused, and the refusal is logged; nothing changes.
     let err = env.fails(CASEWORKER, &["policy", "set", "dual_control", "false"], 1);
     assert!(err.contains("teamledare"), "{err}");
-    let (refused, _) = last_event(&env, "refused");
+    let (refused, _) = last_event(env, "refused");
     assert_eq!(refused["rule"], "lead_only");
     assert_eq!(refused["operation"], "policy_set");
-    assert!(!event_kinds(&env).contains(&"policy_set".to_owned()));
+    assert!(!event_kinds(env).contains(&"policy_set".to_owned()));
 
     // Wrong keys and values say what is allowed, exit 2.
     let err = env.fails(LEAD, &["policy", "set", "four_eyes", "true"], 2);
@@ -78,7 +72,7 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
 
     let set = env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
     assert_eq!(set["dual_control"], true);
-    let (detail, account) = last_event(&env, "policy_set");
+    let (detail, account) = last_event(env, "policy_set");
     assert_eq!(account, "teamledare1");
     assert_eq!(detail["key"], "dual_control");
     assert_eq!(detail["from"], false);
@@ -86,7 +80,7 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
     assert_eq!(detail["team"], "A");
     // The same value again changes and logs nothing.
     env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
-    let kinds = event_kinds(&env);
+    let kinds = event_kinds(env);
     assert_eq!(kinds.iter().filter(|k| *k == "policy_set").count(), 1);
     let audit = env.json(None, &["audit", "verify"], 0);
     assert_eq!(audit["ok"], true);
@@ -106,9 +100,8 @@ fn anyone_reads_the_policy_only_a_lead_changes_it_and_each_change_is_logged() {
     assert_eq!(other["dual_control"], false);
 }
 
-#[test]
-fn a_desk_config_cannot_switch_four_eyes_off() {
-    let env = Env::demo();
+on_both!(a_desk_config_cannot_switch_four_eyes_off);
+fn a_desk_config_cannot_switch_four_eyes_off(env: &Env) {
     env.json(LEAD, &["policy", "set", "dual_control", "true"], 0);
     // The caseworker's own kuvert.toml says otherwise: it is not used, and kuvert says so.
     std::fs::write(
@@ -132,7 +125,7 @@ fn a_desk_config_cannot_switch_four_eyes_off() {
     let second = env.run(CASEWORKER, &["case", "list"]);
     assert!(!common::stderr(&second).contains("används inte längre"));
 
-    let codes = printed(&env, CASEWORKER);
+    let codes = printed(env, CASEWORKER);
     // Every sheet is still required: the config's verify is not used either.
     let status = env.json(CASEWORKER, &["mail", "status"], 0);
     assert_eq!(status["required"].as_u64(), Some(codes.len() as u64));
@@ -140,13 +133,12 @@ fn a_desk_config_cannot_switch_four_eyes_off() {
     assert!(err.contains("Dubbelkontroll"), "{err}");
     let err = env.fails(CASEWORKER, &["mail", "seal"], 1);
     assert!(err.contains("Dubbelkontroll"), "{err}");
-    let (refused, _) = last_event(&env, "refused");
+    let (refused, _) = last_event(env, "refused");
     assert_eq!(refused["rule"], "four_eyes");
 }
 
-#[test]
-fn the_verify_policy_decides_which_sheets_are_required() {
-    let env = Env::demo();
+on_both!(the_verify_policy_decides_which_sheets_are_required);
+fn the_verify_policy_decides_which_sheets_are_required(env: &Env) {
     let set = env.json(
         LEAD,
         &["policy", "set", "verify", "cover-and-document-ends"],

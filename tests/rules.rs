@@ -1,13 +1,20 @@
 //! The rules of shared/DESIGN.md §1–2, each driven through the public library API
-//! (`kuvert::workflow::Workflow`) against a fresh demo database, each showing both the
-//! refusal and that the refused operation left the database as it was.
+//! (`kuvert::workflow::Workflow`) against a fresh demo office, each showing both the
+//! refusal and that the refused operation left the database as it was. Every test runs
+//! twice, on the SQLite file and on PostgreSQL (`both!`), each user at a desk of their own.
 //!
 //! Demo users: `handlaggare1`, `handlaggare2` (caseworkers, team A), `handlaggare3`
-//! (caseworker, team B), `teamledare1` (lead, team A) and `tester` (caseworker, team A).
+//! (caseworker, team B), `teamledare1` (lead, team A) and the OS account (caseworker, team A).
+
+mod common;
+#[path = "support/fixture.rs"]
+mod fixture;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::Backend;
+use fixture::Office;
 use kuvert::code::{MailingToken, SheetCode};
 use kuvert::config::Config;
 use kuvert::i18n::Lang;
@@ -18,7 +25,6 @@ use kuvert::model::{
 use kuvert::plan::{Delivery, PrintPlan};
 use kuvert::store::{DbKind, Store};
 use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
-use rusqlite::Connection;
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -29,81 +35,72 @@ const H2: &str = "handlaggare2";
 const H3: &str = "handlaggare3";
 const LEAD: &str = "teamledare1";
 
-/// A fresh demo database in a temporary folder, with one workflow ("desk") over it.
+/// A fresh demo office, each user at a desk of their own (`Office`).
 struct Fixture {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    wf: Workflow,
+    office: Office,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = Office;
+    fn deref(&self) -> &Office {
+        &self.office
+    }
+}
+
+impl std::ops::DerefMut for Fixture {
+    fn deref_mut(&mut self) -> &mut Office {
+        &mut self.office
+    }
 }
 
 impl Fixture {
-    fn demo() -> Self {
-        Self::demo_with(Config::default())
+    fn demo(backend: Backend) -> Self {
+        Self::demo_with(backend, Config::default())
     }
 
-    fn demo_with(config: Config) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("kuvert.db");
-        std::fs::copy(demo_template(), &db).expect("copy the demo database");
-        let wf = open_desk(&db, dir.path(), config);
-        Self { dir, db, wf }
+    fn demo_with(backend: Backend, config: Config) -> Self {
+        Self {
+            office: Office::demo(backend, config),
+        }
     }
 
-    /// A second desk (another terminal, another connection) over the same database file.
-    fn other_desk(&self) -> Workflow {
-        open_desk(&self.db, self.dir.path(), Config::default())
-    }
-
-    fn login(&mut self, account: &str) -> Session {
-        login(&mut self.wf, account)
+    fn dir(&self) -> &Path {
+        self.env.dir.path()
     }
 
     /// Number of events in the log that record a change (refusals are logged too, but
     /// change nothing); also asserts the chain is intact.
     fn events(&mut self) -> i64 {
-        let report = self.wf.audit_verify().expect("audit verify");
+        let report = self.any_desk().audit_verify().expect("audit verify");
         assert!(report.ok, "event chain broken: {report:?}");
-        let refusals: i64 = self
-            .raw()
-            .query_row(
-                "SELECT count(*) FROM events WHERE kind = 'refused'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count refusals");
+        let refusals: i64 = self.value("SELECT count(*) FROM events WHERE kind = 'refused'");
         report.events - refusals
+    }
+
+    /// The details of the logged refusals, oldest first.
+    fn refusal_details(&self) -> Vec<serde_json::Value> {
+        self.sql("SELECT detail FROM events WHERE kind = 'refused' ORDER BY seq")
+            .iter()
+            .map(|d| serde_json::from_str(d).expect("json"))
+            .collect()
     }
 
     /// The rules named by the logged refusals, oldest first.
     fn refusals(&self) -> Vec<String> {
-        let c = self.raw();
-        let mut stmt = c
-            .prepare("SELECT detail FROM events WHERE kind = 'refused' ORDER BY seq")
-            .expect("prepare");
-        stmt.query_map([], |r| r.get::<_, String>(0))
-            .expect("query")
-            .map(|d| {
-                let v: serde_json::Value = serde_json::from_str(&d.expect("row")).expect("json");
-                v["rule"].as_str().expect("rule").to_owned()
-            })
+        self.refusal_details()
+            .iter()
+            .map(|v| v["rule"].as_str().expect("rule").to_owned())
             .collect()
     }
 
-    /// The database through a store of its own, as a second desk reads it.
+    /// The database through a store of its own, as another desk (the OS account's) reads
+    /// it: every user reads the whole log.
     fn store(&self) -> Store {
-        Store::open(&self.db).expect("open store")
-    }
-
-    /// A raw connection to the database file, bypassing the workflow.
-    fn raw(&self) -> Connection {
-        let c = Connection::open(&self.db).expect("raw connection");
-        c.busy_timeout(std::time::Duration::from_secs(10))
-            .expect("busy timeout");
-        c
+        self.connect(&common::os_account()).expect("a store")
     }
 
     fn case(&mut self, s: &Session, number: &str) -> CaseDetail {
-        self.wf.show_case(s, number).expect("show case")
+        self.desk(s).show_case(s, number).expect("show case")
     }
 
     fn lock_holder(&mut self, s: &Session, number: &str) -> Option<String> {
@@ -112,7 +109,7 @@ impl Fixture {
 
     /// Every case of the session's team, in full.
     fn team_cases(&mut self, s: &Session) -> Vec<CaseDetail> {
-        let list = self.wf.list_cases(s).expect("list cases");
+        let list = self.desk(s).list_cases(s).expect("list cases");
         list.iter().map(|c| self.case(s, &c.case)).collect()
     }
 
@@ -132,22 +129,20 @@ impl Fixture {
     /// applicant.
     fn start_plain(&mut self, s: &Session, case: &CaseDetail) -> MailingStatus {
         let a = applicant(case);
-        let started = self.wf.start(s, &case.case, a.id).expect("start");
+        let started = self.desk(s).start(s, &case.case, a.id).expect("start");
         assert_eq!(started.state, MailingState::Draft);
         let doc = own_documents(case)[0];
-        let status = self.wf.attach(s, &[doc], false).expect("attach");
+        let status = self.desk(s).attach(s, &[doc], false).expect("attach");
         assert_eq!(status.enclosures.len(), 1);
         status
     }
 
     /// Prints through the three public steps, keeping the plan (and so the sheet codes).
     fn print(&mut self, s: &Session, reason: Option<&str>) -> (PrintPlan, PrintOutcome) {
-        let plan = self.wf.prepare_print(s, reason).expect("prepare print");
-        let job = self.wf.produce(&plan).expect("produce print job");
-        let outcome = self
-            .wf
-            .complete_print(s, &plan, &job)
-            .expect("complete print");
+        let desk = self.desk(s);
+        let plan = desk.prepare_print(s, reason).expect("prepare print");
+        let job = desk.produce(&plan).expect("produce print job");
+        let outcome = desk.complete_print(s, &plan, &job).expect("complete print");
         assert_eq!(outcome.state, MailingState::Printed);
         assert_eq!(outcome.generation, plan.generation);
         assert_eq!(outcome.sheets as usize, plan.sheets.len());
@@ -155,7 +150,7 @@ impl Fixture {
     }
 
     fn scan(&mut self, s: &Session, code: &str) -> ScanOutcome {
-        self.wf
+        self.desk(s)
             .scan(s, code, ScanSource::Keyed)
             .expect("scan returns a verdict")
     }
@@ -181,36 +176,14 @@ impl Fixture {
         self.start_plain(s, case);
         let (plan, _) = self.print(s, None);
         self.scan_all(s, &plan);
-        let sealed = self.wf.seal(s).expect("seal");
+        let sealed = self.desk(s).seal(s).expect("seal");
         assert_eq!(sealed.state, MailingState::Sealed);
         sealed
     }
 
     fn state(&mut self, s: &Session) -> Option<MailingState> {
-        self.wf.status(s).expect("status").map(|m| m.state)
+        self.desk(s).status(s).expect("status").map(|m| m.state)
     }
-}
-
-/// One demo database per test binary, copied for each test (making it is the slow part).
-fn demo_template() -> &'static Path {
-    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("template.db");
-        assert!(kuvert::demo::ensure_demo_db(&db, false, "tester").expect("demo db"));
-        (dir, db)
-    });
-    path
-}
-
-fn open_desk(db: &Path, dir: &Path, config: Config) -> Workflow {
-    let store = Store::open(db).expect("open store");
-    Workflow::new(store, config, Lang::En, dir.join("outbox"))
-}
-
-fn login(wf: &mut Workflow, account: &str) -> Session {
-    wf.session(Some(account), &format!("tty-{account}"), SessionKind::Cli)
-        .expect("session")
 }
 
 fn applicant(case: &CaseDetail) -> &Party {
@@ -283,21 +256,16 @@ fn codes_in(text: &str) -> Vec<String> {
     found
 }
 
-fn is_constraint_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.code == rusqlite::ErrorCode::ConstraintViolation)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Two mailings are interleaved by one caseworker → one open mailing per caseworker
 // ---------------------------------------------------------------------------------------------
 
+both!(one_open_mailing_per_caseworker);
 /// DESIGN §1 "Two mailings are interleaved by one caseworker": a caseworker has at most one
 /// open mailing (draft, printed or verified); starting another, even on another case, is
 /// refused and changes nothing.
-#[test]
-fn one_open_mailing_per_caseworker() {
-    let mut fx = Fixture::demo();
+fn one_open_mailing_per_caseworker(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let cases = fx.plain_cases(&s);
     let (first, second) = (&cases[0], &cases[1]);
@@ -305,7 +273,7 @@ fn one_open_mailing_per_caseworker() {
 
     for expected_state in [MailingState::Draft, MailingState::Printed] {
         let before = fx.events();
-        let r = refusal(fx.wf.start(&s, &second.case, applicant(second).id));
+        let r = refusal(fx.desk(&s).start(&s, &second.case, applicant(second).id));
         assert_eq!(
             r,
             Refusal::OneOpenMailing {
@@ -317,7 +285,11 @@ fn one_open_mailing_per_caseworker() {
         // and nothing was appended to the log.
         assert_eq!(fx.lock_holder(&s, &second.case), None);
         assert_eq!(fx.lock_holder(&s, &first.case).as_deref(), Some(H1));
-        let status = fx.wf.status(&s).expect("status").expect("open mailing");
+        let status = fx
+            .desk(&s)
+            .status(&s)
+            .expect("status")
+            .expect("open mailing");
         assert_eq!(status.mailing, open.mailing);
         assert_eq!(status.state, expected_state);
         assert_eq!(fx.events(), before);
@@ -327,31 +299,31 @@ fn one_open_mailing_per_caseworker() {
     }
 
     // The same case again is refused by the same rule.
-    let r = refusal(fx.wf.start(&s, &first.case, applicant(first).id));
+    let r = refusal(fx.desk(&s).start(&s, &first.case, applicant(first).id));
     assert!(matches!(r, Refusal::OneOpenMailing { .. }), "{r:?}");
 
     // Once the open mailing is closed, the next may start.
-    fx.wf.void(&s, "test: start over").expect("void");
+    fx.desk(&s).void(&s, "test: start over").expect("void");
     let next = fx
-        .wf
+        .desk(&s)
         .start(&s, &second.case, applicant(second).id)
         .expect("start after void");
     assert_eq!(next.state, MailingState::Draft);
 }
 
+both!(open_mailing_survives_the_session);
 /// DESIGN §2 "A mailing survives a crash or a closed terminal": the caseworker's next
 /// session, at another terminal, finds the open mailing and still cannot open a second one.
-#[test]
-fn open_mailing_survives_the_session() {
-    let mut fx = Fixture::demo();
+fn open_mailing_survives_the_session(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let cases = fx.plain_cases(&s);
     let open = fx.start_plain(&s, &cases[0]);
-    fx.wf.end_session(&s).expect("end session");
+    fx.desk(&s).end_session(&s).expect("end session");
 
-    let mut desk = fx.other_desk();
-    let later = desk
-        .session(Some(H1), "another-tty", SessionKind::Tui)
+    let mut desk = fx.open_desk(H1);
+    let later = fx
+        .session_at(&mut desk, H1, "another-tty", SessionKind::Tui)
         .expect("new session");
     assert_ne!(later.id, s.id);
     let status = desk.status(&later).expect("status").expect("resumed");
@@ -365,18 +337,20 @@ fn open_mailing_survives_the_session() {
 // Two caseworkers mail from one case at once → the case lock
 // ---------------------------------------------------------------------------------------------
 
+both!(locked_case_refuses_second_caseworker_until_sealed);
 /// DESIGN §1 "Two caseworkers mail from one case at once": the case is locked by the open
 /// mailing; a second caseworker at another desk is refused (naming the holder) and nothing
 /// changes; after the holder seals, the lock is released and the other may start.
-#[test]
-fn locked_case_refuses_second_caseworker_until_sealed() {
-    let mut fx = Fixture::demo();
+fn locked_case_refuses_second_caseworker_until_sealed(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let case = fx.plain_cases(&s1)[0].clone();
     let open = fx.start_plain(&s1, &case);
 
-    let mut desk2 = fx.other_desk();
-    let s2 = login(&mut desk2, H2);
+    let mut desk2 = fx.open_desk(H2);
+    let s2 = fx
+        .session_at(&mut desk2, H2, "tty-h2", SessionKind::Cli)
+        .expect("session");
     let before = fx.events();
     let r = refusal(desk2.start(&s2, &case.case, applicant(&case).id));
     match &r {
@@ -392,14 +366,14 @@ fn locked_case_refuses_second_caseworker_until_sealed() {
     assert!(desk2.status(&s2).expect("status").is_none());
     let lock = fx.case(&s1, &case.case).lock.expect("still locked");
     assert_eq!((lock.account.as_str(), lock.mailing), (H1, open.mailing));
-    let listed = fx.wf.list_cases(&s1).expect("list");
+    let listed = fx.desk(&s1).list_cases(&s1).expect("list");
     let row = listed.iter().find(|c| c.case == case.case).expect("listed");
     assert_eq!(row.locked_by.as_deref(), Some(H1));
 
     // Seal through the whole flow: the lock goes with it.
     let (plan, _) = fx.print(&s1, None);
     fx.scan_all(&s1, &plan);
-    fx.wf.seal(&s1).expect("seal");
+    fx.desk(&s1).seal(&s1).expect("seal");
     assert_eq!(fx.lock_holder(&s1, &case.case), None);
 
     let m2 = desk2
@@ -409,23 +383,23 @@ fn locked_case_refuses_second_caseworker_until_sealed() {
     assert_eq!(fx.lock_holder(&s1, &case.case).as_deref(), Some(H2));
 }
 
+both!(locked_case_is_released_by_void);
 /// DESIGN §1/§2: voiding the open mailing releases the case lock in the same transaction,
 /// and another caseworker may then start on the case.
-#[test]
-fn locked_case_is_released_by_void() {
-    let mut fx = Fixture::demo();
+fn locked_case_is_released_by_void(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let case = fx.plain_cases(&s1)[0].clone();
     fx.start_plain(&s1, &case);
     fx.print(&s1, None);
-    let r = refusal(fx.wf.start(&s2, &case.case, applicant(&case).id));
+    let r = refusal(fx.desk(&s2).start(&s2, &case.case, applicant(&case).id));
     assert!(matches!(r, Refusal::CaseLocked { .. }), "{r:?}");
 
-    let voided = fx.wf.void(&s1, "wrong recipient").expect("void");
+    let voided = fx.desk(&s1).void(&s1, "wrong recipient").expect("void");
     assert_eq!(voided.state, MailingState::Voided);
     assert_eq!(fx.lock_holder(&s1, &case.case), None);
-    fx.wf
+    fx.desk(&s2)
         .start(&s2, &case.case, applicant(&case).id)
         .expect("start after void");
     assert_eq!(fx.lock_holder(&s2, &case.case).as_deref(), Some(H2));
@@ -435,11 +409,11 @@ fn locked_case_is_released_by_void() {
 // Teams
 // ---------------------------------------------------------------------------------------------
 
+both!(case_of_another_team_is_refused);
 /// DESIGN §5 "A caseworker opens only cases of their team": listing shows only the own
 /// team; showing or locking a case of another team is refused and locks nothing.
-#[test]
-fn case_of_another_team_is_refused() {
-    let mut fx = Fixture::demo();
+fn case_of_another_team_is_refused(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s3 = fx.login(H3);
     let b_case = fx.plain_cases(&s3)[0].clone();
@@ -447,15 +421,15 @@ fn case_of_another_team_is_refused() {
     let a_case = fx.plain_cases(&s1)[0].clone();
     assert_eq!(a_case.team, "A");
 
-    let listed = fx.wf.list_cases(&s1).expect("list");
+    let listed = fx.desk(&s1).list_cases(&s1).expect("list");
     assert!(!listed.is_empty());
     assert!(listed.iter().all(|c| c.team == "A"), "{listed:?}");
     assert!(listed.iter().all(|c| c.case != b_case.case));
 
     let before = fx.events();
-    let r = refusal(fx.wf.show_case(&s1, &b_case.case));
+    let r = refusal(fx.desk(&s1).show_case(&s1, &b_case.case));
     assert!(matches!(r, Refusal::OtherTeam { .. }), "{r:?}");
-    let r = refusal(fx.wf.start(&s1, &b_case.case, applicant(&b_case).id));
+    let r = refusal(fx.desk(&s1).start(&s1, &b_case.case, applicant(&b_case).id));
     assert_eq!(
         r,
         Refusal::OtherTeam {
@@ -466,11 +440,11 @@ fn case_of_another_team_is_refused() {
     );
     // Nothing locked, nothing opened, nothing logged.
     assert_eq!(fx.lock_holder(&s3, &b_case.case), None);
-    assert!(fx.wf.status(&s1).expect("status").is_none());
+    assert!(fx.desk(&s1).status(&s1).expect("status").is_none());
     assert_eq!(fx.events(), before);
 
     // And the other way round.
-    let r = refusal(fx.wf.start(&s3, &a_case.case, applicant(&a_case).id));
+    let r = refusal(fx.desk(&s3).start(&s3, &a_case.case, applicant(&a_case).id));
     assert!(matches!(r, Refusal::OtherTeam { .. }), "{r:?}");
     assert_eq!(fx.lock_holder(&s1, &a_case.case), None);
     assert_eq!(fx.events(), before);
@@ -480,12 +454,12 @@ fn case_of_another_team_is_refused() {
 // A document of case A reaches the recipient of case B
 // ---------------------------------------------------------------------------------------------
 
+both!(document_of_another_case_is_refused_all_or_nothing);
 /// DESIGN §1 "A document of case A reaches the recipient of case B": only documents of the
 /// locked case can be attached; a list mixing a valid and a foreign document is refused as a
 /// whole (nothing is attached), in either order.
-#[test]
-fn document_of_another_case_is_refused_all_or_nothing() {
-    let mut fx = Fixture::demo();
+fn document_of_another_case_is_refused_all_or_nothing(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s3 = fx.login(H3);
     let cases = fx.plain_cases(&s1);
@@ -493,7 +467,7 @@ fn document_of_another_case_is_refused_all_or_nothing() {
     let own = own_documents(mine)[0];
     let same_team_foreign = other.documents[0].id;
     let other_team_foreign = fx.plain_cases(&s3)[0].documents[0].id;
-    fx.wf
+    fx.desk(&s1)
         .start(&s1, &mine.case, applicant(mine).id)
         .expect("start");
 
@@ -505,7 +479,7 @@ fn document_of_another_case_is_refused_all_or_nothing() {
         vec![other_team_foreign],
         vec![own, other_team_foreign],
     ] {
-        let r = refusal(fx.wf.attach(&s1, &list, true));
+        let r = refusal(fx.desk(&s1).attach(&s1, &list, true));
         let foreign = *list.iter().find(|&&d| d != own).expect("a foreign id");
         assert_eq!(
             r,
@@ -515,20 +489,20 @@ fn document_of_another_case_is_refused_all_or_nothing() {
             },
             "attaching {list:?}"
         );
-        let status = fx.wf.status(&s1).expect("status").expect("open");
+        let status = fx.desk(&s1).status(&s1).expect("status").expect("open");
         assert!(status.enclosures.is_empty(), "{list:?}: {status:?}");
         assert_eq!(fx.events(), before);
     }
     // A document that does not exist is not found, and also attaches nothing.
     let err = fx
-        .wf
+        .desk(&s1)
         .attach(&s1, &[own, 9_999_999], false)
         .expect_err("no such doc");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert_eq!(fx.events(), before);
 
     // The valid document alone is attached.
-    let status = fx.wf.attach(&s1, &[own], false).expect("attach own");
+    let status = fx.desk(&s1).attach(&s1, &[own], false).expect("attach own");
     let attached: Vec<DocumentId> = status.enclosures.iter().map(|e| e.document).collect();
     assert_eq!(attached, vec![own]);
 }
@@ -537,12 +511,12 @@ fn document_of_another_case_is_refused_all_or_nothing() {
 // A document about another person
 // ---------------------------------------------------------------------------------------------
 
+both!(document_about_another_person_needs_confirmation);
 /// DESIGN §1 "A document about another person is sent by mistake": attaching a document
 /// that concerns someone other than the recipient needs an explicit confirmation; with it,
 /// the enclosure and the log record the confirmation.
-#[test]
-fn document_about_another_person_needs_confirmation() {
-    let mut fx = Fixture::demo();
+fn document_about_another_person_needs_confirmation(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx
         .plain_cases(&s)
@@ -562,11 +536,11 @@ fn document_about_another_person_needs_confirmation() {
         .expect("subject is a party")
         .role;
     let own = own_documents(&case)[0];
-    let m = fx.wf.start(&s, &case.case, recipient).expect("start");
+    let m = fx.desk(&s).start(&s, &case.case, recipient).expect("start");
 
     let before = fx.events();
     for list in [vec![doc.id], vec![own, doc.id]] {
-        let r = refusal(fx.wf.attach(&s, &list, false));
+        let r = refusal(fx.desk(&s).attach(&s, &list, false));
         assert_eq!(
             r,
             Refusal::OtherSubject {
@@ -575,12 +549,15 @@ fn document_about_another_person_needs_confirmation() {
                 subject_role: subject_role.as_str().to_owned(),
             }
         );
-        let status = fx.wf.status(&s).expect("status").expect("open");
+        let status = fx.desk(&s).status(&s).expect("status").expect("open");
         assert!(status.enclosures.is_empty(), "all or nothing: {status:?}");
         assert_eq!(fx.events(), before);
     }
 
-    let status = fx.wf.attach(&s, &[own, doc.id], true).expect("confirmed");
+    let status = fx
+        .desk(&s)
+        .attach(&s, &[own, doc.id], true)
+        .expect("confirmed");
     let by_id = |id| {
         status
             .enclosures
@@ -610,28 +587,31 @@ fn document_about_another_person_needs_confirmation() {
 // Printing
 // ---------------------------------------------------------------------------------------------
 
+both!(print_rules_and_reprint_makes_earlier_codes_stale);
 /// DESIGN §2/§4: printing with nothing attached is refused; a second print needs a reason;
 /// a reprint is a new generation, and the codes of the first generation then scan as stale
 /// (a deviation).
-#[test]
-fn print_rules_and_reprint_makes_earlier_codes_stale() {
-    let mut fx = Fixture::demo();
+fn print_rules_and_reprint_makes_earlier_codes_stale(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
-    fx.wf
+    fx.desk(&s)
         .start(&s, &case.case, applicant(&case).id)
         .expect("start");
 
     let before = fx.events();
-    assert_eq!(refusal(fx.wf.print(&s, None)), Refusal::NothingAttached);
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    assert_eq!(
+        refusal(fx.desk(&s).print(&s, None)),
+        Refusal::NothingAttached
+    );
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!((status.state, status.generation), (MailingState::Draft, 0));
     assert_eq!(fx.events(), before);
 
-    fx.wf
+    fx.desk(&s)
         .attach(&s, &[own_documents(&case)[0]], false)
         .expect("attach");
-    let first = fx.wf.print(&s, None).expect("first print");
+    let first = fx.desk(&s).print(&s, None).expect("first print");
     assert_eq!(first.generation, 1);
     assert_eq!(first.state, MailingState::Printed);
     assert!(Path::new(&first.pdf).is_file(), "{}", first.pdf);
@@ -639,12 +619,12 @@ fn print_rules_and_reprint_makes_earlier_codes_stale() {
     let before = fx.events();
     for reason in [None, Some(""), Some("   ")] {
         assert_eq!(
-            refusal(fx.wf.print(&s, reason)),
+            refusal(fx.desk(&s).print(&s, reason)),
             Refusal::ReprintNeedsReason,
             "reason {reason:?}"
         );
     }
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!(
         (status.state, status.generation),
         (MailingState::Printed, 1)
@@ -654,7 +634,7 @@ fn print_rules_and_reprint_makes_earlier_codes_stale() {
     let (plan, second) = fx.print(&s, Some("paper jam"));
     assert_eq!(second.generation, 2);
     assert_ne!(second.pdf, first.pdf);
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!(
         (status.state, status.generation),
         (MailingState::Printed, 2)
@@ -674,12 +654,12 @@ fn print_rules_and_reprint_makes_earlier_codes_stale() {
     assert_eq!(fx.events(), before + 2);
 }
 
+both!(every_printed_sheet_carries_its_own_code);
 /// DESIGN §4 "every printed page carries the mailing's code" and "the address seen through
 /// the window is on the same sheet as the QR": page N of the print job carries exactly the
 /// code of sheet N, and the cover sheet carries the recipient's address.
-#[test]
-fn every_printed_sheet_carries_its_own_code() {
-    let mut fx = Fixture::demo();
+fn every_printed_sheet_carries_its_own_code(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let recipient = applicant(&case).clone();
@@ -709,33 +689,33 @@ fn every_printed_sheet_carries_its_own_code() {
     assert!(pages[0].contains(&case.case), "cover:\n{}", pages[0]);
 }
 
+both!(every_sheet_qr_decodes_with_zbar_at_150_dpi);
 /// DESIGN §3 "all must decode with a common decoder (zbar) from a 150 dpi grey scan": the QR
 /// of each page, rendered at 150 dpi in grey and read by `zbarimg`, is that sheet's code.
-#[test]
-fn every_sheet_qr_decodes_with_zbar_at_150_dpi() {
-    let mut fx = Fixture::demo();
+fn every_sheet_qr_decodes_with_zbar_at_150_dpi(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx
         .team_cases(&s)
         .into_iter()
         .find(|c| applicant(c).protected && !own_documents(c).is_empty())
         .expect("a protected applicant: cover, inner sheet and pages");
-    fx.wf
+    fx.desk(&s)
         .start(&s, &case.case, applicant(&case).id)
         .expect("start");
-    fx.wf
+    fx.desk(&s)
         .attach(&s, &[own_documents(&case)[0]], false)
         .expect("attach");
     let (plan, outcome) = fx.print(&s, None);
 
-    let prefix = fx.dir.path().join("scan");
+    let prefix = fx.dir().join("scan");
     let status = Command::new("pdftoppm")
         .args(["-r", "150", "-gray", "-png", &outcome.pdf])
         .arg(&prefix)
         .status()
         .expect("pdftoppm (poppler-utils) runs");
     assert!(status.success());
-    let mut images: Vec<PathBuf> = std::fs::read_dir(fx.dir.path())
+    let mut images: Vec<PathBuf> = std::fs::read_dir(fx.dir())
         .expect("read dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
@@ -763,23 +743,26 @@ fn every_sheet_qr_decodes_with_zbar_at_150_dpi() {
 // Printing failures and races
 // ---------------------------------------------------------------------------------------------
 
+both!(printer_failure_leaves_the_mailing_in_draft);
 /// DESIGN §4 "A printer error leaves the mailing in draft with the error shown — never in
 /// printed without paper": the failure is an environment error (exit 3), logged; the retry
 /// needs no reason (nothing was printed) and the failed print's codes scan as stale.
-#[test]
-fn printer_failure_leaves_the_mailing_in_draft() {
-    let mut fx = Fixture::demo_with(Config {
-        printer_command: Some("false".into()),
-        ..Config::default()
-    });
+fn printer_failure_leaves_the_mailing_in_draft(backend: Backend) {
+    let mut fx = Fixture::demo_with(
+        backend,
+        Config {
+            printer_command: Some("false".into()),
+            ..Config::default()
+        },
+    );
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let m = fx.start_plain(&s, &case);
 
-    let err = fx.wf.print(&s, None).expect_err("the printer fails");
+    let err = fx.desk(&s).print(&s, None).expect_err("the printer fails");
     assert!(matches!(err, Error::Printer(_)), "{err:?}");
     assert_eq!(err.exit_code(), 3);
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!(status.state, MailingState::Draft);
     assert_eq!((status.generation, status.sheets), (0, 0));
     assert_eq!(status.pdf, None);
@@ -791,7 +774,7 @@ fn printer_failure_leaves_the_mailing_in_draft() {
     assert!(kinds.contains(&"print_failed"), "{kinds:?}");
     assert!(!kinds.contains(&"printed"), "{kinds:?}");
     assert_eq!(
-        refusal(fx.wf.seal(&s)),
+        refusal(fx.desk(&s).seal(&s)),
         Refusal::NotVerified {
             seen: 0,
             required: 0
@@ -799,8 +782,10 @@ fn printer_failure_leaves_the_mailing_in_draft() {
     );
 
     // The same caseworker at a desk whose printer works: a retry, not a reprint.
-    let mut desk = fx.other_desk();
-    let s_again = login(&mut desk, H1);
+    let mut desk = fx.open_desk_with(H1, Config::default());
+    let s_again = fx
+        .session_at(&mut desk, H1, "tty-h1", SessionKind::Cli)
+        .expect("session");
     let plan = desk
         .prepare_print(&s_again, None)
         .expect("retry needs no reason");
@@ -816,50 +801,53 @@ fn printer_failure_leaves_the_mailing_in_draft() {
     assert_eq!(out.verdict, Verdict::Stale);
 }
 
+both!(an_overtaken_print_cannot_become_current);
 /// DESIGN §2 "each print is a new generation": when a newer print was reserved while an older
 /// one was still rendering, the older one cannot be completed (it would make stale codes
 /// current); the newer one can, and the older codes scan as stale.
-#[test]
-fn an_overtaken_print_cannot_become_current() {
-    let mut fx = Fixture::demo();
+fn an_overtaken_print_cannot_become_current(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
 
-    let older = fx.wf.prepare_print(&s, None).expect("prepare 1");
-    let newer = fx.wf.prepare_print(&s, None).expect("prepare 2 (retry)");
+    let older = fx.desk(&s).prepare_print(&s, None).expect("prepare 1");
+    let newer = fx
+        .desk(&s)
+        .prepare_print(&s, None)
+        .expect("prepare 2 (retry)");
     assert_eq!((older.generation, newer.generation), (1, 2));
-    let older_job = fx.wf.produce(&older).expect("produce 1");
+    let older_job = fx.desk(&s).produce(&older).expect("produce 1");
     let err = fx
-        .wf
+        .desk(&s)
         .complete_print(&s, &older, &older_job)
         .expect_err("overtaken");
     assert_eq!(err.exit_code(), 3, "{err:?}");
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!((status.state, status.generation), (MailingState::Draft, 0));
 
-    let newer_job = fx.wf.produce(&newer).expect("produce 2");
+    let newer_job = fx.desk(&s).produce(&newer).expect("produce 2");
     let done = fx
-        .wf
+        .desk(&s)
         .complete_print(&s, &newer, &newer_job)
         .expect("complete 2");
     assert_eq!(done.generation, 2);
     let out = fx.scan(&s, &code(&older, 1));
     assert_eq!(out.verdict, Verdict::Stale);
     fx.scan_all(&s, &newer);
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Composition
 // ---------------------------------------------------------------------------------------------
 
+both!(attachments_are_fixed_once_printed);
 /// DESIGN §2 "draft: attach/detach freely": once printed, the enclosures are fixed (what was
 /// printed is what is verified); in draft a document is attached once and only an attached one
 /// can be detached; each refusal changes nothing.
-#[test]
-fn attachments_are_fixed_once_printed() {
-    let mut fx = Fixture::demo();
+fn attachments_are_fixed_once_printed(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx
         .plain_cases(&s)
@@ -867,14 +855,14 @@ fn attachments_are_fixed_once_printed() {
         .find(|c| own_documents(c).len() >= 2)
         .expect("a case with two documents about the applicant");
     let docs = own_documents(&case);
-    fx.wf
+    fx.desk(&s)
         .start(&s, &case.case, applicant(&case).id)
         .expect("start");
-    fx.wf.attach(&s, &[docs[0]], false).expect("attach");
+    fx.desk(&s).attach(&s, &[docs[0]], false).expect("attach");
 
     let before = fx.events();
     let err = fx
-        .wf
+        .desk(&s)
         .attach(&s, &[docs[1], docs[0]], false)
         .expect_err("twice");
     // Input to correct (exit 2), now the typed fact the catalogue words.
@@ -887,13 +875,13 @@ fn attachments_are_fixed_once_printed() {
     );
     assert_eq!(err.exit_code(), 2);
     let err = fx
-        .wf
+        .desk(&s)
         .detach(&s, &[docs[0], docs[1]])
         .expect_err("not attached");
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
-    let err = fx.wf.attach(&s, &[], false).expect_err("empty list");
+    let err = fx.desk(&s).attach(&s, &[], false).expect_err("empty list");
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     let attached: Vec<DocumentId> = status.enclosures.iter().map(|e| e.document).collect();
     assert_eq!(attached, vec![docs[0]]);
     assert_eq!(fx.events(), before);
@@ -901,35 +889,35 @@ fn attachments_are_fixed_once_printed() {
     fx.print(&s, None);
     let before = fx.events();
     assert_eq!(
-        refusal(fx.wf.attach(&s, &[docs[1]], false)),
+        refusal(fx.desk(&s).attach(&s, &[docs[1]], false)),
         Refusal::AlreadyPrinted
     );
     assert_eq!(
-        refusal(fx.wf.detach(&s, &[docs[0]])),
+        refusal(fx.desk(&s).detach(&s, &[docs[0]])),
         Refusal::AlreadyPrinted
     );
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     let attached: Vec<DocumentId> = status.enclosures.iter().map(|e| e.document).collect();
     assert_eq!(attached, vec![docs[0]]);
     assert_eq!(fx.events(), before);
 }
 
+both!(recipient_must_be_a_party_of_the_case);
 /// DESIGN §1 "A document of case A reaches the recipient of case B": the recipient must be a
 /// party of the case being locked; another case's party is not found and nothing is locked.
-#[test]
-fn recipient_must_be_a_party_of_the_case() {
-    let mut fx = Fixture::demo();
+fn recipient_must_be_a_party_of_the_case(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let cases = fx.plain_cases(&s);
     let (case, other) = (&cases[0], &cases[1]);
     let before = fx.events();
     let err = fx
-        .wf
+        .desk(&s)
         .start(&s, &case.case, applicant(other).id)
         .expect_err("party of another case");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert_eq!(fx.lock_holder(&s, &case.case), None);
-    assert!(fx.wf.status(&s).expect("status").is_none());
+    assert!(fx.desk(&s).status(&s).expect("status").is_none());
     assert_eq!(fx.events(), before);
 }
 
@@ -937,16 +925,16 @@ fn recipient_must_be_a_party_of_the_case() {
 // Sealing needs every sheet
 // ---------------------------------------------------------------------------------------------
 
+both!(seal_is_refused_until_every_sheet_is_scanned);
 /// DESIGN §1/§2: sealing requires every sheet of the current print scanned back; before
 /// that it is refused and the mailing, its lock and the log are unchanged.
-#[test]
-fn seal_is_refused_until_every_sheet_is_scanned() {
-    let mut fx = Fixture::demo();
+fn seal_is_refused_until_every_sheet_is_scanned(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
     // A document of several pages makes the point better: add the largest own document.
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     let extra = case
         .documents
         .iter()
@@ -955,12 +943,14 @@ fn seal_is_refused_until_every_sheet_is_scanned() {
         .max_by_key(|d| d.pages)
         .map(|d| d.id);
     if let Some(extra) = extra {
-        fx.wf.attach(&s, &[extra], false).expect("attach extra");
+        fx.desk(&s)
+            .attach(&s, &[extra], false)
+            .expect("attach extra");
     }
 
     let before = fx.events();
     assert_eq!(
-        refusal(fx.wf.seal(&s)),
+        refusal(fx.desk(&s).seal(&s)),
         Refusal::NotVerified {
             seen: 0,
             required: 0
@@ -975,7 +965,7 @@ fn seal_is_refused_until_every_sheet_is_scanned() {
     for sheet in 1..n {
         let before = fx.events();
         assert_eq!(
-            refusal(fx.wf.seal(&s)),
+            refusal(fx.desk(&s).seal(&s)),
             Refusal::NotVerified {
                 seen: sheet - 1,
                 required: n
@@ -988,22 +978,25 @@ fn seal_is_refused_until_every_sheet_is_scanned() {
     }
     let last = fx.scan(&s, &code(&plan, n));
     assert_eq!(last.state, MailingState::Verified);
-    let sealed = fx.wf.seal(&s).expect("seal");
+    let sealed = fx.desk(&s).seal(&s).expect("seal");
     assert_eq!(sealed.state, MailingState::Sealed);
     assert_eq!(fx.lock_holder(&s, &case.case), None);
-    assert!(fx.wf.status(&s).expect("status").is_none());
+    assert!(fx.desk(&s).status(&s).expect("status").is_none());
     // A sealed mailing is terminal: nothing left to seal or void.
-    assert!(matches!(fx.wf.seal(&s), Err(Error::NoOpenMailing)));
-    assert!(matches!(fx.wf.void(&s, "x"), Err(Error::NoOpenMailing)));
+    assert!(matches!(fx.desk(&s).seal(&s), Err(Error::NoOpenMailing)));
+    assert!(matches!(
+        fx.desk(&s).void(&s, "x"),
+        Err(Error::NoOpenMailing)
+    ));
 }
 
+both!(cover_and_document_ends_policy_requires_only_those_sheets);
 /// DESIGN §2 verification policy `cover-and-document-ends`: only the cover and the first and
 /// last page of each document are required; the others still scan as sheets of the mailing.
-#[test]
-fn cover_and_document_ends_policy_requires_only_those_sheets() {
-    let mut fx = Fixture::demo_with(Config::default());
+fn cover_and_document_ends_policy_requires_only_those_sheets(backend: Backend) {
+    let mut fx = Fixture::demo_with(backend, Config::default());
     let lead = fx.login(LEAD);
-    fx.wf
+    fx.desk(&lead)
         .set_policy(&lead, "verify", "cover-and-document-ends")
         .expect("policy");
     let s = fx.login(H1);
@@ -1022,8 +1015,8 @@ fn cover_and_document_ends_policy_requires_only_those_sheets() {
         .find(|d| d.subject == a && d.pages >= 3)
         .expect("document")
         .clone();
-    fx.wf.start(&s, &case.case, a).expect("start");
-    fx.wf.attach(&s, &[doc.id], false).expect("attach");
+    fx.desk(&s).start(&s, &case.case, a).expect("start");
+    fx.desk(&s).attach(&s, &[doc.id], false).expect("attach");
     let (plan, outcome) = fx.print(&s, None);
     assert_eq!(outcome.sheets, 1 + doc.pages);
     let required: Vec<u32> = plan
@@ -1040,7 +1033,7 @@ fn cover_and_document_ends_policy_requires_only_those_sheets() {
     fx.scan(&s, &code(&plan, 1));
     fx.scan(&s, &code(&plan, 2));
     assert!(matches!(
-        refusal(fx.wf.seal(&s)),
+        refusal(fx.desk(&s).seal(&s)),
         Refusal::NotVerified {
             seen: 2,
             required: 3
@@ -1048,18 +1041,18 @@ fn cover_and_document_ends_policy_requires_only_those_sheets() {
     ));
     let last = fx.scan(&s, &code(&plan, 1 + doc.pages));
     assert_eq!((last.seen, last.state), (3, MailingState::Verified));
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scan verdicts
 // ---------------------------------------------------------------------------------------------
 
+both!(scan_ok_and_duplicate);
 /// DESIGN §2/§3: ok and duplicate are harmless; decoding ignores letter case and surrounding
 /// whitespace; once every sheet is seen the mailing is verified and can be sealed.
-#[test]
-fn scan_ok_and_duplicate() {
-    let mut fx = Fixture::demo();
+fn scan_ok_and_duplicate(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
@@ -1089,18 +1082,18 @@ fn scan_ok_and_duplicate() {
         (dup.verdict, dup.state),
         (Verdict::Duplicate, MailingState::Verified)
     );
-    let status = fx.wf.status(&s).expect("status").expect("open");
+    let status = fx.desk(&s).status(&s).expect("status").expect("open");
     assert_eq!(status.seen_sheets, (1..=n).collect::<Vec<_>>());
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
+both!(foreign_sheet_is_a_hard_stop_naming_only_the_case);
 /// DESIGN §1 "A sheet picked up from a shared printer tray is enveloped": a sheet of another
 /// caseworker's mailing is a hard stop naming that mailing's case number and no person; it
 /// is logged as a deviation, drops a verified mailing back to printed with the scanned set
 /// cleared; after a whole rescan the mailing verifies and seals.
-#[test]
-fn foreign_sheet_is_a_hard_stop_naming_only_the_case() {
-    let mut fx = Fixture::demo();
+fn foreign_sheet_is_a_hard_stop_naming_only_the_case(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let s3 = fx.login(H3);
@@ -1160,11 +1153,11 @@ fn foreign_sheet_is_a_hard_stop_naming_only_the_case() {
         assert_eq!(detail["kind"], "foreign");
         assert_eq!(detail["other_case"], foreign_case.as_str());
 
-        let status = fx.wf.status(&s1).expect("status").expect("open");
+        let status = fx.desk(&s1).status(&s1).expect("status").expect("open");
         assert_eq!((status.state, status.seen), (MailingState::Printed, 0));
         assert!(status.seen_sheets.is_empty());
         assert!(matches!(
-            refusal(fx.wf.seal(&s1)),
+            refusal(fx.desk(&s1).seal(&s1)),
             Refusal::NotVerified { seen: 0, .. }
         ));
     }
@@ -1174,15 +1167,15 @@ fn foreign_sheet_is_a_hard_stop_naming_only_the_case() {
 
     // Rescanned whole, the stack verifies and seals.
     fx.scan_all(&s1, &plan);
-    fx.wf.seal(&s1).expect("seal after rescan");
+    fx.desk(&s1).seal(&s1).expect("seal after rescan");
 }
 
+both!(stale_sheet_is_a_hard_stop);
 /// DESIGN §1 "An old print of the same mailing is enveloped": after a reprint, a sheet of the
 /// earlier generation is a stale hard stop that resets a verified mailing; a rescan of the
 /// current print verifies it again.
-#[test]
-fn stale_sheet_is_a_hard_stop() {
-    let mut fx = Fixture::demo();
+fn stale_sheet_is_a_hard_stop(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
@@ -1198,14 +1191,14 @@ fn stale_sheet_is_a_hard_stop() {
         assert_eq!((out.seen, out.state), (0, MailingState::Printed));
         fx.scan_all(&s, &second);
     }
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
+both!(unknown_code_is_a_hard_stop);
 /// DESIGN §2/§3: a well-formed code no mailing printed (a random token, or this mailing's
 /// token with a sheet or generation that was never printed) is an unknown hard stop.
-#[test]
-fn unknown_code_is_a_hard_stop() {
-    let mut fx = Fixture::demo();
+fn unknown_code_is_a_hard_stop(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
@@ -1229,15 +1222,15 @@ fn unknown_code_is_a_hard_stop() {
         assert_eq!(fx.events(), before + 2, "scan and deviation logged");
     }
     fx.scan_all(&s, &plan);
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
+both!(mistyped_code_is_not_a_deviation);
 /// DESIGN §3 "a mistyped code is reported as mistyped, not as foreign": any single changed
 /// character (and any swap of two neighbours) is caught by the check character; garbage is
 /// mistyped too; neither is a deviation, so a verified mailing stays verified.
-#[test]
-fn mistyped_code_is_not_a_deviation() {
-    let mut fx = Fixture::demo();
+fn mistyped_code_is_not_a_deviation(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.start_plain(&s, &case);
@@ -1283,14 +1276,14 @@ fn mistyped_code_is_not_a_deviation() {
         );
         assert_eq!(out.other_case, None);
     }
-    fx.wf.seal(&s).expect("still sealable");
+    fx.desk(&s).seal(&s).expect("still sealable");
 }
 
+both!(scan_without_a_printed_mailing_or_code);
 /// Contract `mail scan`: no open mailing is an error (not a verdict), scanning a draft is
 /// refused, and an empty code is bad input; none of them changes anything.
-#[test]
-fn scan_without_a_printed_mailing_or_code() {
-    let mut fx = Fixture::demo();
+fn scan_without_a_printed_mailing_or_code(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let some_code = SheetCode::new(MailingToken(42), 1, 1)
@@ -1299,7 +1292,7 @@ fn scan_without_a_printed_mailing_or_code() {
 
     let before = fx.events();
     let err = fx
-        .wf
+        .desk(&s)
         .scan(&s, &some_code, ScanSource::Scanner)
         .expect_err("no open mailing");
     assert!(matches!(err, Error::NoOpenMailing), "{err:?}");
@@ -1308,11 +1301,11 @@ fn scan_without_a_printed_mailing_or_code() {
     fx.start_plain(&s, &case);
     let before_draft = fx.events();
     assert!(before_draft > before);
-    let r = refusal(fx.wf.scan(&s, &some_code, ScanSource::Scanner));
+    let r = refusal(fx.desk(&s).scan(&s, &some_code, ScanSource::Scanner));
     assert_eq!(r, Refusal::NotPrinted);
     for empty in ["", "   ", "\n\t"] {
         let err = fx
-            .wf
+            .desk(&s)
             .scan(&s, empty, ScanSource::Keyed)
             .expect_err("empty code");
         assert!(matches!(err, Error::Invalid(_)), "{empty:?}: {err:?}");
@@ -1326,12 +1319,12 @@ fn scan_without_a_printed_mailing_or_code() {
 // Protected identity
 // ---------------------------------------------------------------------------------------------
 
+both!(protected_identity_never_shows_an_address);
 /// DESIGN §1 "A protected person's address leaks" and §5: a protected party has no address
 /// (not even a JSON key); mail to them is forwarded through the configured service with an
 /// extra inner-envelope sheet; the print job shows the service's address.
-#[test]
-fn protected_identity_never_shows_an_address() {
-    let mut fx = Fixture::demo();
+fn protected_identity_never_shows_an_address(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let config = Config::default();
     let case = fx
@@ -1353,7 +1346,7 @@ fn protected_identity_never_shows_an_address() {
         .expect("party in case json");
     assert!(protected_json.get("address").is_none(), "{protected_json}");
 
-    let started = fx.wf.start(&s, &case.case, party.id).expect("start");
+    let started = fx.desk(&s).start(&s, &case.case, party.id).expect("start");
     assert!(started.recipient_protected);
     let doc = own_documents(&case)[0];
     let pages = case
@@ -1362,7 +1355,7 @@ fn protected_identity_never_shows_an_address() {
         .find(|d| d.id == doc)
         .expect("doc")
         .pages;
-    fx.wf.attach(&s, &[doc], false).expect("attach");
+    fx.desk(&s).attach(&s, &[doc], false).expect("attach");
 
     let (plan, outcome) = fx.print(&s, None);
     assert_eq!(
@@ -1409,47 +1402,47 @@ fn protected_identity_never_shows_an_address() {
     }
     // The inner sheet carries the sheet code too, and every sheet must be scanned.
     fx.scan_all(&s, &plan);
-    fx.wf.seal(&s).expect("seal");
+    fx.desk(&s).seal(&s).expect("seal");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Void and lock break
 // ---------------------------------------------------------------------------------------------
 
+both!(void_needs_a_reason_and_releases_the_lock);
 /// DESIGN §2: voiding needs a reason; without one nothing changes; with one the mailing is
 /// voided and the case lock released.
-#[test]
-fn void_needs_a_reason_and_releases_the_lock() {
-    let mut fx = Fixture::demo();
+fn void_needs_a_reason_and_releases_the_lock(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let open = fx.start_plain(&s, &case);
 
     let before = fx.events();
     for reason in ["", "   ", "\t"] {
-        let err = fx.wf.void(&s, reason).expect_err("reason required");
+        let err = fx.desk(&s).void(&s, reason).expect_err("reason required");
         assert!(matches!(err, Error::Invalid(_)), "{reason:?}: {err:?}");
     }
     assert_eq!(fx.state(&s), Some(MailingState::Draft));
     assert_eq!(fx.lock_holder(&s, &case.case).as_deref(), Some(H1));
     assert_eq!(fx.events(), before);
 
-    let voided = fx.wf.void(&s, "recipient moved").expect("void");
+    let voided = fx.desk(&s).void(&s, "recipient moved").expect("void");
     assert_eq!(
         (voided.mailing, voided.state),
         (open.mailing, MailingState::Voided)
     );
     assert_eq!(fx.lock_holder(&s, &case.case), None);
-    assert!(fx.wf.status(&s).expect("status").is_none());
+    assert!(fx.desk(&s).status(&s).expect("status").is_none());
     assert!(fx.events() > before);
 }
 
+both!(only_the_lead_breaks_a_lock);
 /// DESIGN §2 "A team lead may break a lock (reason required, logged), which voids the
 /// mailing": a caseworker is refused; the lead (of the case's team only) needs a reason; a
 /// broken lock voids the holder's mailing and frees the case.
-#[test]
-fn only_the_lead_breaks_a_lock() {
-    let mut fx = Fixture::demo();
+fn only_the_lead_breaks_a_lock(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let s3 = fx.login(H3);
@@ -1462,18 +1455,24 @@ fn only_the_lead_breaks_a_lock() {
     fx.start_plain(&s3, &b_case);
 
     let before = fx.events();
-    let r = refusal(fx.wf.break_lock(&s2, &case.case, "I need it"));
+    let r = refusal(fx.desk(&s2).break_lock(&s2, &case.case, "I need it"));
     assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
-    let r = refusal(fx.wf.break_lock(&s1, &case.case, "my own"));
+    let r = refusal(fx.desk(&s1).break_lock(&s1, &case.case, "my own"));
     assert!(matches!(r, Refusal::LeadOnly { .. }), "{r:?}");
     let err = fx
-        .wf
+        .desk(&lead)
         .break_lock(&lead, &case.case, " ")
         .expect_err("reason");
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
-    let r = refusal(fx.wf.break_lock(&lead, &b_case.case, "not my team"));
+    let r = refusal(
+        fx.desk(&lead)
+            .break_lock(&lead, &b_case.case, "not my team"),
+    );
     assert!(matches!(r, Refusal::OtherTeam { .. }), "{r:?}");
-    let r = refusal(fx.wf.break_lock(&lead, &free.case, "nothing to break"));
+    let r = refusal(
+        fx.desk(&lead)
+            .break_lock(&lead, &free.case, "nothing to break"),
+    );
     assert_eq!(
         r,
         Refusal::NotLocked {
@@ -1486,7 +1485,7 @@ fn only_the_lead_breaks_a_lock() {
     assert_eq!(fx.events(), before);
 
     let broken = fx
-        .wf
+        .desk(&lead)
         .break_lock(&lead, &case.case, "Anna is on leave")
         .expect("lead breaks the lock");
     assert_eq!(
@@ -1494,7 +1493,7 @@ fn only_the_lead_breaks_a_lock() {
         (held.mailing, MailingState::Voided)
     );
     assert_eq!(fx.lock_holder(&s1, &case.case), None);
-    assert!(fx.wf.status(&s1).expect("status").is_none());
+    assert!(fx.desk(&s1).status(&s1).expect("status").is_none());
     let events = fx
         .store()
         .read(|tx| kuvert::store::events::of_mailing(tx, held.mailing))
@@ -1509,10 +1508,10 @@ fn only_the_lead_breaks_a_lock() {
     assert_eq!(by_lead.account.as_deref(), Some(LEAD));
 
     // The case is free for the next caseworker, and the former holder may start anew.
-    fx.wf
+    fx.desk(&s2)
         .start(&s2, &case.case, applicant(&case).id)
         .expect("start on freed case");
-    fx.wf
+    fx.desk(&s1)
         .start(&s1, &free.case, applicant(&free).id)
         .expect("holder starts anew");
 }
@@ -1521,116 +1520,108 @@ fn only_the_lead_breaks_a_lock() {
 // The record is altered afterwards → append-only, hash-chained event log
 // ---------------------------------------------------------------------------------------------
 
+both!(event_log_is_append_only_and_an_edit_is_found);
 /// DESIGN §1 "The record is altered afterwards": after a full mailing the chain verifies;
-/// UPDATE and DELETE on the events table are refused by triggers even on a raw connection;
-/// an edit made after dropping the trigger is found at exactly that event.
-#[test]
-fn event_log_is_append_only_and_an_edit_is_found() {
-    let mut fx = Fixture::demo();
+/// UPDATE and DELETE on the events table are refused by triggers even to the database's
+/// owner underneath kuvert; an edit made with the trigger off is found at exactly that event.
+fn event_log_is_append_only_and_an_edit_is_found(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.full_mailing(&s, &case);
 
-    let report = fx.wf.audit_verify().expect("verify");
+    let report = fx.desk(&s).audit_verify().expect("verify");
     assert!(report.ok, "{report:?}");
     assert_eq!(report.broken_at, None);
-    let raw = fx.raw();
-    let count: i64 = raw
-        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
-        .expect("count");
+    let count: i64 = fx.value("SELECT count(*) FROM events");
     assert_eq!(report.events, count);
     assert!(count > 5);
 
     let target = count / 2;
-    let update = raw.execute("UPDATE events SET detail = '{}' WHERE seq = ?1", [target]);
-    let err = update.expect_err("UPDATE refused");
-    assert!(is_constraint_violation(&err), "{err:?}");
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = raw
-        .execute("DELETE FROM events WHERE seq = ?1", [target])
-        .expect_err("DELETE refused");
-    assert!(is_constraint_violation(&err), "{err:?}");
-    let err = raw
-        .execute("DELETE FROM events", [])
-        .expect_err("DELETE all refused");
-    assert!(is_constraint_violation(&err), "{err:?}");
+    let mut refused = vec![
+        format!("UPDATE events SET detail = '{{}}' WHERE seq = {target}"),
+        format!("DELETE FROM events WHERE seq = {target}"),
+        "DELETE FROM events".to_owned(),
+    ];
+    if backend == Backend::Postgres {
+        // TRUNCATE fires no row trigger: the server has a statement trigger for it.
+        refused.push("TRUNCATE events CASCADE".to_owned());
+    }
+    for statement in &refused {
+        let err = fx.execute(statement).expect_err(statement);
+        assert!(err.by_constraint, "{statement}: {err:?}");
+        assert!(err.message.contains("append-only"), "{statement}: {err:?}");
+    }
     assert_eq!(fx.events(), count, "nothing changed");
 
-    raw.execute_batch("DROP TRIGGER events_no_update")
-        .expect("drop trigger");
-    raw.execute(
-        "UPDATE events SET detail = '{\"edited\":true}' WHERE seq = ?1",
-        [target],
-    )
+    fx.without_trigger("events", "events_no_update");
+    fx.execute(&format!(
+        "UPDATE events SET detail = '{{\"edited\":true}}' WHERE seq = {target}"
+    ))
     .expect("tamper");
-    let report = fx.wf.audit_verify().expect("verify");
+    let report = fx.desk(&s).audit_verify().expect("verify");
     assert!(!report.ok);
     assert_eq!(report.broken_at, Some(target));
     assert_eq!(report.events, target);
 }
 
-/// DESIGN §1 "The record is altered afterwards": a deleted event (after dropping the
-/// trigger) breaks the chain at its sequence number.
-#[test]
-fn event_log_deletion_is_found() {
-    let mut fx = Fixture::demo();
+both!(event_log_deletion_is_found);
+/// DESIGN §1 "The record is altered afterwards": a deleted event (with the trigger off)
+/// breaks the chain at its sequence number.
+fn event_log_deletion_is_found(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.full_mailing(&s, &case);
     let count = fx.events();
 
-    let raw = fx.raw();
     let target = count - 3;
-    raw.execute_batch("DROP TRIGGER events_no_delete")
-        .expect("drop trigger");
-    raw.execute("DELETE FROM events WHERE seq = ?1", [target])
+    fx.without_trigger("events", "events_no_delete");
+    fx.execute(&format!("DELETE FROM events WHERE seq = {target}"))
         .expect("tamper");
-    let report = fx.wf.audit_verify().expect("verify");
+    let report = fx.desk(&s).audit_verify().expect("verify");
     assert!(!report.ok);
     assert_eq!(report.broken_at, Some(target));
 }
 
+both!(event_log_truncation_is_found);
 /// DESIGN §1 "The record is altered afterwards … `kuvert audit verify` proves it intact":
 /// removing the newest events (say, the deviation and the seal of a mailing) must not pass
 /// as an intact log.
-#[test]
-fn event_log_truncation_is_found() {
-    let mut fx = Fixture::demo();
+fn event_log_truncation_is_found(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let sealed = fx.full_mailing(&s, &case);
     let count = fx.events();
 
-    let raw = fx.raw();
-    raw.execute_batch("DROP TRIGGER events_no_delete")
-        .expect("drop trigger");
-    let removed = raw
-        .execute(
-            "DELETE FROM events WHERE mailing_id = ?1 AND kind IN ('sealed', 'case_unlocked')",
-            [sealed.mailing],
-        )
+    fx.without_trigger("events", "events_no_delete");
+    let removed = fx
+        .execute(&format!(
+            "DELETE FROM events WHERE mailing_id = {} AND kind IN ('sealed', 'case_unlocked')",
+            sealed.mailing
+        ))
         .expect("tamper");
     assert_eq!(removed, 2);
     // The mailing is still sealed in its table, but the log no longer says so.
-    let report = fx.wf.audit_verify().expect("verify");
+    let report = fx.desk(&s).audit_verify().expect("verify");
     assert!(
         !report.ok,
         "the last {removed} of {count} events are gone, yet the log verifies: {report:?}"
     );
-    // Caught by the head file beside the database, at the first missing event.
-    let newest: i64 = raw
-        .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
-        .expect("newest");
+    // Caught by the head (the file beside the database, the head row on a server), at the
+    // first missing event.
+    let newest: i64 = fx.value("SELECT max(seq) FROM events");
     assert_eq!(report.broken_at, Some(newest + 1), "{report:?}");
     assert!(report.head.is_some());
 }
 
+both!(event_log_rewrite_with_rehash_is_found);
 /// DESIGN §1 "The record is altered afterwards": an event edited behind kuvert's back must be
 /// found even when whoever edited it also recomputed the hashes after it (the chain's hash
 /// is a public function of public data, so this takes one loop).
-#[test]
-fn event_log_rewrite_with_rehash_is_found() {
-    let mut fx = Fixture::demo();
+fn event_log_rewrite_with_rehash_is_found(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     let sealed = fx.full_mailing(&s, &case);
@@ -1650,9 +1641,7 @@ fn event_log_rewrite_with_rehash_is_found() {
         .expect("attach event");
 
     // Rewrite: the attach event now claims another document; then re-chain everything after.
-    let raw = fx.raw();
-    raw.execute_batch("DROP TRIGGER events_no_update")
-        .expect("drop trigger");
+    fx.without_trigger("events", "events_no_update");
     events[target].detail = events[target]
         .detail
         .replace("\"document\":", "\"document\":9");
@@ -1661,13 +1650,16 @@ fn event_log_rewrite_with_rehash_is_found() {
         e.prev_hash = prev;
         e.hash = kuvert::audit::hash_of(e);
         prev = e.hash.clone();
-        raw.execute(
-            "UPDATE events SET detail = ?2, prev_hash = ?3, hash = ?4 WHERE seq = ?1",
-            (e.seq, &e.detail, &e.prev_hash, &e.hash),
-        )
+        fx.execute(&format!(
+            "UPDATE events SET detail = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.detail.replace('\'', "''"),
+            e.prev_hash,
+            e.hash,
+            e.seq
+        ))
         .expect("rewrite");
     }
-    let report = fx.wf.audit_verify().expect("verify");
+    let report = fx.desk(&s).audit_verify().expect("verify");
     assert!(
         !report.ok,
         "event {} was rewritten, yet the log verifies: {report:?}",
@@ -1679,13 +1671,13 @@ fn event_log_rewrite_with_rehash_is_found() {
 // The database itself enforces one open mailing per user and one lock per case
 // ---------------------------------------------------------------------------------------------
 
+both!(database_enforces_one_open_mailing_and_one_lock);
 /// DESIGN §1 "a lock is held by exactly one open mailing (enforced by the database, not only
-/// by code)": bypassing the workflow with raw SQL, a second lock on a locked case, a second
-/// open mailing on a case, and re-opening a closed mailing of a user who has an open one are
-/// all refused by constraints.
-#[test]
-fn database_enforces_one_open_mailing_and_one_lock() {
-    let mut fx = Fixture::demo();
+/// by code)": bypassing the workflow as the database's owner, a second lock on a locked
+/// case, a second open mailing on a case, and re-opening a closed mailing of a user who has
+/// an open one are all refused by constraints.
+fn database_enforces_one_open_mailing_and_one_lock(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s1 = fx.login(H1);
     let s2 = fx.login(H2);
     let cases = fx.plain_cases(&s1);
@@ -1693,76 +1685,68 @@ fn database_enforces_one_open_mailing_and_one_lock() {
 
     // handlaggare1: a voided mailing on `first`, then an open one on `locked`.
     let voided = fx.start_plain(&s1, &first).mailing;
-    fx.wf.void(&s1, "test").expect("void");
+    fx.desk(&s1).void(&s1, "test").expect("void");
     let open = fx.start_plain(&s1, &locked).mailing;
     // handlaggare2: an open mailing on `theirs`.
     let their_open = fx.start_plain(&s2, &theirs).mailing;
 
-    let raw = fx.raw();
     let case_id = |number: &str| -> i64 {
-        raw.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| {
-            r.get(0)
-        })
-        .expect("case id")
+        fx.value(&format!("SELECT id FROM cases WHERE number = '{number}'"))
     };
     let locked_id = case_id(&locked.case);
     let first_id = case_id(&first.case);
     let before = fx.events();
 
-    // A second lock on a locked case, held by another open mailing.
-    let err = raw
-        .execute(
-            "INSERT INTO case_locks(case_id, mailing_id, account, since)
-             VALUES (?1, ?2, 'handlaggare2', '2026-01-01T00:00:00.000Z')",
-            (locked_id, their_open),
-        )
-        .expect_err("second lock on a case");
-    assert!(is_constraint_violation(&err), "{err:?}");
-    // A second open mailing on the locked case, by another user.
-    let err = raw
-        .execute(
-            "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token, started)
-             VALUES (?1, 'tester', ?2, ?3, 'draft', 'ZZZZZZZZZZZZ1', '2026-01-01T00:00:00.000Z')",
-            (locked_id, s2.id, applicant(&locked).id),
-        )
-        .expect_err("second open mailing on a case");
-    assert!(is_constraint_violation(&err), "{err:?}");
-    // handlaggare1's voided mailing back to draft while another is open.
-    let err = raw
-        .execute(
-            "UPDATE mailings SET state = 'draft', closed = NULL, close_reason = NULL
-             WHERE id = ?1",
-            [voided],
-        )
-        .expect_err("second open mailing of a user");
-    assert!(is_constraint_violation(&err), "{err:?}");
-    // A lock for a closed mailing.
-    let err = raw
-        .execute(
-            "INSERT INTO case_locks(case_id, mailing_id, account, since)
-             VALUES (?1, ?2, 'handlaggare1', '2026-01-01T00:00:00.000Z')",
-            (first_id, voided),
-        )
-        .expect_err("lock for a voided mailing");
-    assert!(is_constraint_violation(&err), "{err:?}");
+    let other_user = common::os_account();
+    for (what, statement) in [
+        (
+            "a second lock on a locked case, held by another open mailing",
+            format!(
+                "INSERT INTO case_locks(case_id, mailing_id, account, since)
+                 VALUES ({locked_id}, {their_open}, 'handlaggare2', '2026-01-01T00:00:00.000Z')"
+            ),
+        ),
+        (
+            "a second open mailing on the locked case, by another user",
+            format!(
+                "INSERT INTO mailings(case_id, account, session_id, recipient_id, state, token, started)
+                 VALUES ({locked_id}, '{other_user}', {}, {}, 'draft', 'ZZZZZZZZZZZZ1',
+                         '2026-01-01T00:00:00.000Z')",
+                s2.id,
+                applicant(&locked).id
+            ),
+        ),
+        (
+            "handlaggare1's voided mailing back to draft while another is open",
+            format!(
+                "UPDATE mailings SET state = 'draft', closed = NULL, close_reason = NULL
+                 WHERE id = {voided}"
+            ),
+        ),
+        (
+            "a lock for a closed mailing",
+            format!(
+                "INSERT INTO case_locks(case_id, mailing_id, account, since)
+                 VALUES ({first_id}, {voided}, 'handlaggare1', '2026-01-01T00:00:00.000Z')"
+            ),
+        ),
+    ] {
+        let err = fx.execute(&statement).expect_err(what);
+        assert!(err.by_constraint, "{what}: {err:?}");
+    }
 
     // Nothing changed.
     let lock = fx.case(&s1, &locked.case).lock.expect("locked");
     assert_eq!((lock.account.as_str(), lock.mailing), (H1, open));
     assert_eq!(fx.lock_holder(&s1, &first.case), None);
-    let status = fx.wf.status(&s1).expect("status").expect("open");
+    let status = fx.desk(&s1).status(&s1).expect("status").expect("open");
     assert_eq!(status.mailing, open);
     assert_eq!(
-        fx.wf.status_of(voided).expect("voided").state,
+        fx.desk(&s1).status_of(voided).expect("voided").state,
         MailingState::Voided
     );
-    let open_count: i64 = raw
-        .query_row(
-            "SELECT count(*) FROM mailings WHERE state IN ('draft', 'printed', 'verified')",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let open_count: i64 =
+        fx.value("SELECT count(*) FROM mailings WHERE state IN ('draft', 'printed', 'verified')");
     assert_eq!(open_count, 2);
     assert_eq!(fx.events(), before);
 }
@@ -1771,60 +1755,110 @@ fn database_enforces_one_open_mailing_and_one_lock() {
 // Identity
 // ---------------------------------------------------------------------------------------------
 
-/// Contract "Global": impersonation (`KUVERT_USER`) is honoured only on a demo database; on a
-/// production database it is refused, whoever is named.
-#[test]
-fn impersonation_is_refused_on_a_production_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("prod.db");
-    let store = Store::create(&db, DbKind::Production, "2026-01-01T00:00:00.000Z").expect("create");
-    let mut wf = Workflow::new(
-        store,
-        Config::default(),
-        Lang::En,
-        dir.path().join("outbox"),
-    );
+both!(impersonation_is_refused_on_production_and_on_a_server);
+/// Contract "Global": impersonation (`KUVERT_USER`) is honoured only on a demo database file;
+/// on a production file it is refused, whoever is named, and on a server, where the user is
+/// the login, it is refused always, the demo office there included. Nothing is logged.
+fn impersonation_is_refused_on_production_and_on_a_server(backend: Backend) {
+    let (mut wf, expected, _office) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let db = dir.path().join("prod.db");
+            let store =
+                Store::create(&db, DbKind::Production, "2026-01-01T00:00:00.000Z").expect("create");
+            let wf = Workflow::new(
+                store,
+                Config::default(),
+                Lang::En,
+                dir.path().join("outbox"),
+            );
+            (wf, Refusal::ImpersonationRefused, Err(dir))
+        }
+        Backend::Postgres => {
+            let fx = Fixture::demo(backend);
+            let refused = Refusal::ImpersonationOnServer { login: H1.into() };
+            (fx.open_desk(H1), refused, Ok(fx))
+        }
+    };
+    let before = wf.audit_verify().expect("verify").events;
     for who in [H1, "root", "nobody-at-all"] {
         let r = refusal(wf.session(Some(who), "tty", SessionKind::Cli));
-        assert_eq!(r, Refusal::ImpersonationRefused, "{who}");
+        assert_eq!(r, expected, "{who}");
     }
     let report = wf.audit_verify().expect("verify");
-    assert_eq!((report.ok, report.events), (true, 0));
+    assert_eq!((report.ok, report.events), (true, before));
 }
 
+both!(unknown_account_is_refused_on_a_demo_database);
 /// DESIGN §5 "Users": only registered accounts get a session; an unknown account is refused
-/// on a demo database and nothing is logged.
-#[test]
-fn unknown_account_is_refused_on_a_demo_database() {
-    let mut fx = Fixture::demo();
+/// on a demo database and nothing is logged. On a server the account is the login: one in
+/// kuvert's group but not registered, and one in no group at all, are both the unknown user.
+fn unknown_account_is_refused_on_a_demo_database(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let before = fx.events();
-    let r = refusal(fx.wf.session(Some("mallory"), "tty", SessionKind::Cli));
-    assert_eq!(
-        r,
-        Refusal::UnknownUser {
-            account: "mallory".into()
+    let unknown = |account: &str| Refusal::UnknownUser {
+        account: account.into(),
+    };
+    match backend {
+        Backend::Sqlite => {
+            let r = refusal(
+                fx.any_desk()
+                    .session(Some("mallory"), "tty", SessionKind::Cli),
+            );
+            assert_eq!(r, unknown("mallory"));
         }
-    );
+        Backend::Postgres => {
+            for (login, group) in [("mallory", Some("kuvert_caseworker")), ("eve", None)] {
+                fx.execute(&format!(
+                    "DO $$ BEGIN CREATE ROLE {login} LOGIN;
+                     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+                ))
+                .expect("a login");
+                if let Some(group) = group {
+                    fx.execute(&format!("GRANT {group} TO {login}"))
+                        .expect("grant");
+                }
+                let r = match fx.connect(login) {
+                    Ok(store) => {
+                        let mut wf = Workflow::new(
+                            store,
+                            Config::default(),
+                            Lang::En,
+                            fx.dir().join("outbox"),
+                        );
+                        refusal(wf.session(None, "tty", SessionKind::Cli))
+                    }
+                    Err(e) => refusal::<()>(Err(e)),
+                };
+                assert_eq!(r, unknown(login), "{login} in {group:?}");
+            }
+        }
+    }
     assert_eq!(fx.events(), before);
     // A registered account is fine, and opens a session.
-    let s = fx.login("tester");
+    let s = fx.login(&common::os_account());
     assert_eq!(s.user.team, "A");
     assert!(fx.events() > before);
 }
 
+both!(every_refusal_is_logged_by_its_rule);
 /// DESIGN §1: every refusal says which rule refused and is logged, without personal data.
-#[test]
-fn every_refusal_is_logged_by_its_rule() {
-    let mut fx = Fixture::demo();
+fn every_refusal_is_logged_by_its_rule(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let h1 = fx.login(H1);
     let h3 = fx.login(H3);
     let cases = fx.plain_cases(&h1);
     let a = applicant(&cases[0]).clone();
-    refusal(fx.wf.show_case(&h3, &cases[0].case));
-    fx.wf.start(&h1, &cases[0].case, a.id).expect("start");
-    refusal(fx.wf.start(&h1, &cases[1].case, applicant(&cases[1]).id));
-    refusal(fx.wf.seal(&h1));
-    refusal(fx.wf.prepare_print(&h1, None));
+    refusal(fx.desk(&h3).show_case(&h3, &cases[0].case));
+    fx.desk(&h1)
+        .start(&h1, &cases[0].case, a.id)
+        .expect("start");
+    refusal(
+        fx.desk(&h1)
+            .start(&h1, &cases[1].case, applicant(&cases[1]).id),
+    );
+    refusal(fx.desk(&h1).seal(&h1));
+    refusal(fx.desk(&h1).prepare_print(&h1, None));
     assert_eq!(
         fx.refusals(),
         [
@@ -1834,42 +1868,34 @@ fn every_refusal_is_logged_by_its_rule() {
             "nothing_attached"
         ]
     );
-    let c = fx.raw();
-    let details: Vec<String> = c
-        .prepare("SELECT detail FROM events WHERE kind = 'refused'")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .map(|d| d.expect("row"))
-        .collect();
-    for d in details {
+    for d in fx.sql("SELECT detail FROM events WHERE kind = 'refused'") {
         assert!(!d.contains(&a.name), "no names in the log: {d}");
     }
 }
 
+both!(every_lead_only_operation_is_refused_and_logged_for_a_caseworker);
 /// Issue 14: the lead-only rule has one home, the workflow's run, so every lead-only
 /// operation refuses a caseworker the same way and logs it, import and purge included
 /// (an import refusal used to go unlogged), and nothing is read or changed.
-#[test]
-fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
-    let mut fx = Fixture::demo();
+fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let h1 = fx.login(H1);
     let case = fx.plain_cases(&h1)[0].case.clone();
-    let missing = fx.dir.path().join("no-such-manifest.json");
+    let missing = fx.dir().join("no-such-manifest.json");
     let what = |r: Refusal| match r {
         Refusal::LeadOnly { what } => what,
         other => panic!("not the lead-only rule: {other:?}"),
     };
     let before = fx.events();
     let refused = [
-        what(refusal(fx.wf.import(&h1, &missing))),
-        what(refusal(fx.wf.purge(&h1, "2026-01-01", false))),
-        what(refusal(fx.wf.purge(&h1, "2026-01-01", true))),
-        what(refusal(fx.wf.session_log(&h1, &Default::default()))),
-        what(refusal(fx.wf.open_locks(&h1))),
-        what(refusal(fx.wf.set_policy(&h1, "dual_control", "on"))),
-        what(refusal(fx.wf.break_lock(&h1, &case, "a reason"))),
-        what(refusal(fx.wf.add_user(
+        what(refusal(fx.desk(&h1).import(&h1, &missing))),
+        what(refusal(fx.desk(&h1).purge(&h1, "2026-01-01", false))),
+        what(refusal(fx.desk(&h1).purge(&h1, "2026-01-01", true))),
+        what(refusal(fx.desk(&h1).session_log(&h1, &Default::default()))),
+        what(refusal(fx.desk(&h1).open_locks(&h1))),
+        what(refusal(fx.desk(&h1).set_policy(&h1, "dual_control", "on"))),
+        what(refusal(fx.desk(&h1).break_lock(&h1, &case, "a reason"))),
+        what(refusal(fx.desk(&h1).add_user(
             Some(&h1),
             &kuvert::model::User {
                 account: "ny.handlaggare".into(),
@@ -1895,13 +1921,10 @@ fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
     // Nothing changed, and one refusal logged for each.
     assert_eq!(fx.events(), before);
     assert_eq!(fx.refusals(), vec!["lead_only"; refused.len()]);
-    let c = fx.raw();
-    let operations: Vec<String> = c
-        .prepare("SELECT json_extract(detail, '$.operation') FROM events WHERE kind = 'refused'")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .map(|d| d.expect("row"))
+    let operations: Vec<String> = fx
+        .refusal_details()
+        .iter()
+        .map(|d| d["operation"].as_str().expect("operation").to_owned())
         .collect();
     assert_eq!(
         operations,
@@ -1918,22 +1941,22 @@ fn every_lead_only_operation_is_refused_and_logged_for_a_caseworker() {
     );
 }
 
+both!(review_of_an_empty_draft_is_refused_and_logged);
 /// Issue 14: asking to review a draft with nothing attached is refused by the print rule,
 /// and logged, as the terminal's F5 now asks the workflow instead of checking itself.
-#[test]
-fn review_of_an_empty_draft_is_refused_and_logged() {
-    let mut fx = Fixture::demo();
+fn review_of_an_empty_draft_is_refused_and_logged(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s).remove(0);
-    fx.wf
+    fx.desk(&s)
         .start(&s, &case.case, applicant(&case).id)
         .expect("start");
-    assert_eq!(refusal(fx.wf.review(&s)), Refusal::NothingAttached);
+    assert_eq!(refusal(fx.desk(&s).review(&s)), Refusal::NothingAttached);
     assert_eq!(fx.refusals(), ["nothing_attached"]);
-    fx.wf
+    fx.desk(&s)
         .attach(&s, &own_documents(&case)[..1], false)
         .expect("attach");
-    fx.wf
+    fx.desk(&s)
         .review(&s)
         .expect("something attached: may be reviewed");
 }
@@ -1942,60 +1965,59 @@ fn review_of_an_empty_draft_is_refused_and_logged() {
 // Sealing station and dual control (issue 4)
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn a_colleague_of_the_team_verifies_and_seals_at_a_station() {
-    let mut f = Fixture::demo();
+both!(a_colleague_of_the_team_verifies_and_seals_at_a_station);
+fn a_colleague_of_the_team_verifies_and_seals_at_a_station(backend: Backend) {
+    let mut f = Fixture::demo(backend);
     let h1 = f.login(H1);
     let h2 = f.login(H2);
     let case = f.plain_cases(&h1).remove(0);
     f.start_plain(&h1, &case);
     let (plan, _) = f.print(&h1, None);
-    let waiting = f.wf.awaiting_seal(&h2).expect("awaiting");
+    let waiting = f.desk(&h2).awaiting_seal(&h2).expect("awaiting");
     assert_eq!(waiting.len(), 1);
     assert_eq!(
         (waiting[0].mailing, waiting[0].printed_by.as_str()),
         (plan.mailing, H1)
     );
 
-    let opened =
-        f.wf.open_at_station(&h2, &code(&plan, 1))
-            .expect("open by cover");
+    let opened = f
+        .desk(&h2)
+        .open_at_station(&h2, &code(&plan, 1))
+        .expect("open by cover");
     assert_eq!(opened.mailing, plan.mailing);
     // The cover that opened it counts (issue 11); the rest are scanned at the station.
     assert_eq!(opened.seen_sheets, vec![1]);
     let desk = kuvert::workflow::Desk::Station(plan.mailing);
     for sheet in 2..=plan.sheets.len() as u32 {
-        let out =
-            f.wf.scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
-                .expect("scan");
+        let out = f
+            .desk(&h2)
+            .scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
+            .expect("scan");
         assert_eq!(out.verdict, Verdict::Ok);
     }
-    let sealed = f.wf.seal_at(&h2, desk).expect("seal at station");
+    let sealed = f.desk(&h2).seal_at(&h2, desk).expect("seal at station");
     assert_eq!(sealed.state, MailingState::Sealed);
     assert!(
-        f.wf.status(&h1).expect("status").is_none(),
+        f.desk(&h1).status(&h1).expect("status").is_none(),
         "h1 may start again"
     );
     assert_eq!(f.lock_holder(&h1, &case.case), None);
     // Both people are in the log: the printer in h1's session, the sealer in h2's.
-    let c = f.raw();
     let who = |kind: &str| -> String {
-        c.query_row(
-            "SELECT account FROM events WHERE kind = ?1 AND mailing_id = ?2",
-            (kind, plan.mailing),
-            |r| r.get(0),
-        )
-        .expect(kind)
+        f.value(&format!(
+            "SELECT account FROM events WHERE kind = '{kind}' AND mailing_id = {}",
+            plan.mailing
+        ))
     };
     assert_eq!(who("printed"), H1);
     assert_eq!(who("station_opened"), H2);
     assert_eq!(who("sealed"), H2);
-    assert!(f.wf.awaiting_seal(&h2).expect("awaiting").is_empty());
+    assert!(f.desk(&h2).awaiting_seal(&h2).expect("awaiting").is_empty());
 }
 
-#[test]
-fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
-    let mut f = Fixture::demo();
+both!(a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage);
+fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage(backend: Backend) {
+    let mut f = Fixture::demo(backend);
     let h1 = f.login(H1);
     let h3 = f.login(H3);
     let case = f.plain_cases(&h1).remove(0);
@@ -2004,7 +2026,7 @@ fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
     let before = f.events();
     // Another team's station cannot open it.
     assert!(matches!(
-        refusal(f.wf.open_at_station(&h3, &code(&first, 1))),
+        refusal(f.desk(&h3).open_at_station(&h3, &code(&first, 1))),
         Refusal::OtherTeam { .. }
     ));
     // A reprint makes the first cover stale.
@@ -2012,7 +2034,7 @@ fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
     let h2 = f.login(H2);
     let after_reprint = f.events();
     assert!(matches!(
-        refusal(f.wf.open_at_station(&h2, &code(&first, 1))),
+        refusal(f.desk(&h2).open_at_station(&h2, &code(&first, 1))),
         Refusal::StaleCover {
             generation: 1,
             current: 2,
@@ -2021,31 +2043,36 @@ fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
     ));
     // Unreadable and unknown codes say what is wrong, and change nothing.
     assert!(matches!(
-        f.wf.open_at_station(&h2, "KV1-not-a-code"),
+        f.desk(&h2).open_at_station(&h2, "KV1-not-a-code"),
         Err(Error::Invalid(_))
     ));
     let nobody = SheetCode::new(MailingToken(42), 1, 1)
         .expect("code")
         .encode();
     assert!(matches!(
-        f.wf.open_at_station(&h2, &nobody),
+        f.desk(&h2).open_at_station(&h2, &nobody),
         Err(Error::NotFound(_))
     ));
     assert_eq!(f.events(), after_reprint);
     assert!(after_reprint > before);
     // Once voided by its owner, the station cannot act on it, even if it was opened before.
-    f.wf.open_at_station(&h2, &code(&second, 1)).expect("open");
-    f.wf.void(&h1, "wrong recipient").expect("void");
+    f.desk(&h2)
+        .open_at_station(&h2, &code(&second, 1))
+        .expect("open");
+    f.desk(&h1).void(&h1, "wrong recipient").expect("void");
     let desk = kuvert::workflow::Desk::Station(second.mailing);
     assert!(matches!(
-        refusal(f.wf.scan_at(&h2, desk, &code(&second, 1), ScanSource::Keyed)),
+        refusal(
+            f.desk(&h2)
+                .scan_at(&h2, desk, &code(&second, 1), ScanSource::Keyed)
+        ),
         Refusal::NotAwaitingSeal {
             state: MailingState::Voided,
             ..
         }
     ));
     assert!(matches!(
-        refusal(f.wf.seal_at(&h2, desk)),
+        refusal(f.desk(&h2).seal_at(&h2, desk)),
         Refusal::NotAwaitingSeal { .. }
     ));
     let rules = f.refusals();
@@ -2053,11 +2080,12 @@ fn a_station_refuses_other_teams_closed_mailings_old_covers_and_garbage() {
     assert!(rules.contains(&"not_awaiting_seal".to_owned()), "{rules:?}");
 }
 
-#[test]
-fn dual_control_keeps_the_printer_from_verifying_or_sealing() {
-    let mut f = Fixture::demo_with(Config::default());
+both!(dual_control_keeps_the_printer_from_verifying_or_sealing);
+fn dual_control_keeps_the_printer_from_verifying_or_sealing(backend: Backend) {
+    let mut f = Fixture::demo_with(backend, Config::default());
     let lead = f.login(LEAD);
-    f.wf.set_policy(&lead, "dual_control", "true")
+    f.desk(&lead)
+        .set_policy(&lead, "dual_control", "true")
         .expect("policy");
     let h1 = f.login(H1);
     let case = f.plain_cases(&h1).remove(0);
@@ -2066,73 +2094,86 @@ fn dual_control_keeps_the_printer_from_verifying_or_sealing() {
     let before = f.events();
     // Neither at their own desk nor at a station.
     assert!(matches!(
-        refusal(f.wf.scan(&h1, &code(&plan, 1), ScanSource::Scanner)),
+        refusal(f.desk(&h1).scan(&h1, &code(&plan, 1), ScanSource::Scanner)),
         Refusal::FourEyes { .. }
     ));
-    assert!(matches!(refusal(f.wf.seal(&h1)), Refusal::FourEyes { .. }));
     assert!(matches!(
-        refusal(f.wf.open_at_station(&h1, &code(&plan, 1))),
+        refusal(f.desk(&h1).seal(&h1)),
+        Refusal::FourEyes { .. }
+    ));
+    assert!(matches!(
+        refusal(f.desk(&h1).open_at_station(&h1, &code(&plan, 1))),
         Refusal::FourEyes { .. }
     ));
     assert_eq!(f.events(), before, "refused: nothing changed");
     assert_eq!(f.state(&h1), Some(MailingState::Printed));
     // A colleague does it; the sealed event names both.
     let h2 = f.login(H2);
-    f.wf.open_at_station(&h2, &code(&plan, 1)).expect("open");
+    f.desk(&h2)
+        .open_at_station(&h2, &code(&plan, 1))
+        .expect("open");
     let desk = kuvert::workflow::Desk::Station(plan.mailing);
     for sheet in 1..=plan.sheets.len() as u32 {
-        f.wf.scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
+        f.desk(&h2)
+            .scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Scanner)
             .expect("scan");
     }
-    f.wf.seal_at(&h2, desk).expect("seal");
-    let detail: String = f
-        .raw()
-        .query_row(
-            "SELECT detail FROM events WHERE kind = 'sealed' AND mailing_id = ?1",
-            [plan.mailing],
-            |r| r.get(0),
-        )
-        .expect("sealed event");
+    f.desk(&h2).seal_at(&h2, desk).expect("seal");
+    let detail: String = f.value(&format!(
+        "SELECT detail FROM events WHERE kind = 'sealed' AND mailing_id = {}",
+        plan.mailing
+    ));
     let detail: serde_json::Value = serde_json::from_str(&detail).expect("json");
     assert_eq!(detail["printed_by"], H1);
     assert_eq!(detail["dual_control"], true);
     assert_eq!(f.refusals(), ["four_eyes", "four_eyes", "four_eyes"]);
 }
 
-/// The head file copied off the machine still catches a rewrite after whoever rewrote the
-/// log also rewrote the head file beside it.
-#[test]
-fn a_head_kept_elsewhere_catches_a_rewritten_head_file() {
-    let mut fx = Fixture::demo();
+both!(a_head_kept_elsewhere_catches_a_rewritten_head);
+/// A head copied off the machine still catches a rewrite after whoever rewrote the log also
+/// rewrote the head kuvert keeps with it: the file beside the database, the head row on a
+/// server.
+fn a_head_kept_elsewhere_catches_a_rewritten_head(backend: Backend) {
+    let mut fx = Fixture::demo(backend);
     let s = fx.login(H1);
     let case = fx.plain_cases(&s)[0].clone();
     fx.full_mailing(&s, &case);
-    let beside = kuvert::store::head::path_for(&fx.db);
-    let kept = fx.dir.path().join("shipped.head");
-    std::fs::copy(&beside, &kept).expect("ship the head");
-    // Truncate the log and move the head beside it back to match.
-    let raw = fx.raw();
-    raw.execute_batch("DROP TRIGGER events_no_delete")
-        .expect("drop trigger");
-    let newest: i64 = raw
-        .query_row("SELECT max(seq) FROM events", [], |r| r.get(0))
-        .expect("newest");
-    raw.execute("DELETE FROM events WHERE seq > ?1", [newest - 3])
+    let kept = fx.dir().join("shipped.head");
+    let head = fx.desk(&s).audit_head().expect("head").expect("a head");
+    std::fs::write(&kept, kuvert::store::head::file_text(&head)).expect("ship the head");
+    // Truncate the log and move the head kept with it back to match.
+    fx.without_trigger("events", "events_no_delete");
+    let newest: i64 = fx.value("SELECT max(seq) FROM events");
+    assert_eq!(newest, head.seq);
+    fx.execute(&format!("DELETE FROM events WHERE seq > {}", newest - 3))
         .expect("truncate");
-    let hash: String = raw
-        .query_row(
-            "SELECT hash FROM events WHERE seq = ?1",
-            [newest - 3],
-            |r| r.get(0),
+    let hash: String = fx.value(&format!(
+        "SELECT hash FROM events WHERE seq = {}",
+        newest - 3
+    ));
+    let forged = kuvert::store::head::Head {
+        seq: newest - 3,
+        hash,
+    };
+    match backend {
+        Backend::Sqlite => std::fs::write(
+            kuvert::store::head::path_for(&fx.env.db),
+            kuvert::store::head::file_text(&forged),
         )
-        .expect("hash");
-    std::fs::write(
-        &beside,
-        format!("kuvert-audit-head 1\n{} {hash}\n", newest - 3),
-    )
-    .expect("forge the head");
-    assert!(fx.wf.audit_verify().expect("verify").ok, "fooled beside");
-    let report = fx.wf.audit_verify_against(&kept).expect("verify");
+        .expect("forge the head file"),
+        Backend::Postgres => {
+            fx.execute(&format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}'",
+                forged.seq, forged.hash
+            ))
+            .expect("forge the head row");
+        }
+    }
+    assert!(
+        fx.desk(&s).audit_verify().expect("verify").ok,
+        "fooled beside"
+    );
+    let report = fx.desk(&s).audit_verify_against(&kept).expect("verify");
     assert!(!report.ok);
     assert_eq!(report.broken_at, Some(newest - 2));
 }

@@ -2,52 +2,55 @@
 //! (a possible personal-data incident, flagged on its own mailing for its owner), and the
 //! cover scan that opens an envelope at a sealing station counting as that sheet's scan.
 
-use std::path::{Path, PathBuf};
+mod common;
+#[path = "support/fixture.rs"]
+mod fixture;
 
+use common::Backend;
+use fixture::Office;
 use kuvert::config::Config;
 use kuvert::i18n::{self, Lang};
 use kuvert::model::{
     CaseDetail, MailingState, PartyRole, ScanOutcome, ScanSource, StraySheet, Verdict,
 };
 use kuvert::plan::PrintPlan;
-use kuvert::store::Store;
 use kuvert::workflow::Desk;
-use kuvert::{Error, Refusal, Session, SessionKind, Workflow};
-use rusqlite::Connection;
+use kuvert::{Error, Refusal, Session};
 
 const H1: &str = "handlaggare1";
 const H2: &str = "handlaggare2";
 
+/// A fresh demo office, each user at a desk of their own (`Office`).
 struct Fixture {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    wf: Workflow,
+    office: Office,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = Office;
+    fn deref(&self) -> &Office {
+        &self.office
+    }
+}
+
+impl std::ops::DerefMut for Fixture {
+    fn deref_mut(&mut self) -> &mut Office {
+        &mut self.office
+    }
 }
 
 impl Fixture {
-    fn new(config: Config) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("kuvert.db");
-        std::fs::copy(demo_template(), &db).expect("copy the demo database");
-        let wf = desk(&db, dir.path(), config);
-        Self { dir, db, wf }
-    }
-
-    fn login(&mut self, account: &str) -> Session {
-        self.wf
-            .session(Some(account), &format!("tty-{account}"), SessionKind::Cli)
-            .expect("session")
-    }
-
-    fn raw(&self) -> Connection {
-        Connection::open(&self.db).expect("raw connection")
+    fn new(backend: Backend) -> Self {
+        Self {
+            office: Office::demo(backend, Config::default()),
+        }
     }
 
     /// Unlocked team cases with an unprotected applicant and a document about them.
     fn plain_cases(&mut self, s: &Session) -> Vec<CaseDetail> {
-        let list = self.wf.list_cases(s).expect("list");
+        let desk = self.desk(s);
+        let list = desk.list_cases(s).expect("list");
         list.iter()
-            .map(|c| self.wf.show_case(s, &c.case).expect("show"))
+            .map(|c| desk.show_case(s, &c.case).expect("show"))
             .filter(|c| {
                 c.lock.is_none()
                     && c.parties.iter().any(|p| {
@@ -72,16 +75,17 @@ impl Fixture {
             .find(|d| d.subject == a.id)
             .expect("document")
             .id;
-        self.wf.start(s, &case.case, a.id).expect("start");
-        self.wf.attach(s, &[doc], false).expect("attach");
-        let plan = self.wf.prepare_print(s, None).expect("prepare");
-        let job = self.wf.produce(&plan).expect("produce");
-        self.wf.complete_print(s, &plan, &job).expect("complete");
+        let desk = self.desk(s);
+        desk.start(s, &case.case, a.id).expect("start");
+        desk.attach(s, &[doc], false).expect("attach");
+        let plan = desk.prepare_print(s, None).expect("prepare");
+        let job = desk.produce(&plan).expect("produce");
+        desk.complete_print(s, &plan, &job).expect("complete");
         plan
     }
 
     fn scan(&mut self, s: &Session, plan: &PrintPlan, sheet: u32) -> ScanOutcome {
-        self.wf
+        self.desk(s)
             .scan(s, &code(plan, sheet), ScanSource::Scanner)
             .expect("a verdict")
     }
@@ -90,56 +94,34 @@ impl Fixture {
         for sheet in 1..=plan.sheets.len() as u32 {
             assert_eq!(self.scan(s, plan, sheet).verdict, Verdict::Ok);
         }
-        self.wf.seal(s).expect("seal");
+        self.desk(s).seal(s).expect("seal");
     }
 
     /// Events of a kind on a mailing.
     fn events(&self, kind: &str, mailing: i64) -> i64 {
-        self.raw()
-            .query_row(
-                "SELECT count(*) FROM events WHERE kind = ?1 AND mailing_id = ?2",
-                (kind, mailing),
-                |r| r.get(0),
-            )
-            .expect("count")
+        self.value(&format!(
+            "SELECT count(*) FROM events WHERE kind = '{kind}' AND mailing_id = {mailing}"
+        ))
     }
 
     /// (sheet, verdict, source, session) of every scan of a mailing, in order.
     fn scans(&self, mailing: i64) -> Vec<(i64, String, String, i64)> {
-        let c = self.raw();
-        let mut stmt = c
-            .prepare(
-                "SELECT sheet, verdict, source, session_id FROM scans
-                 WHERE mailing_id = ?1 ORDER BY id",
+        self.sql(&format!(
+            "SELECT sheet, verdict, source, session_id FROM scans
+             WHERE mailing_id = {mailing} ORDER BY id"
+        ))
+        .iter()
+        .map(|row| {
+            let f: Vec<&str> = row.split('|').collect();
+            (
+                f[0].parse().expect("sheet"),
+                f[1].to_owned(),
+                f[2].to_owned(),
+                f[3].parse().expect("session"),
             )
-            .expect("prepare");
-        stmt.query_map([mailing], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
-        .expect("query")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows")
+        .collect()
     }
-}
-
-fn demo_template() -> &'static Path {
-    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("template.db");
-        assert!(kuvert::demo::ensure_demo_db(&db, false, "tester").expect("demo db"));
-        (dir, db)
-    });
-    path
-}
-
-fn desk(db: &Path, dir: &Path, config: Config) -> Workflow {
-    Workflow::new(
-        Store::open(db).expect("open store"),
-        config,
-        Lang::En,
-        dir.join("outbox"),
-    )
 }
 
 fn code(plan: &PrintPlan, sheet: u32) -> String {
@@ -150,12 +132,12 @@ fn code(plan: &PrintPlan, sheet: u32) -> String {
 // A sheet from an envelope that is already sealed
 // ---------------------------------------------------------------------------------------------
 
+both!(a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of);
 /// H2 seals an envelope; one of its sheets then turns up in H1's stack. The stop says it may
 /// be a personal-data incident, H2's mailing is flagged in the same transaction, and H2 (only
 /// H2) is told, for 30 days.
-#[test]
-fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
-    let mut f = Fixture::new(Config::default());
+fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of(backend: Backend) {
+    let mut f = Fixture::new(backend);
     let h1 = f.login(H1);
     let h2 = f.login(H2);
     let cases = f.plain_cases(&h1);
@@ -187,17 +169,10 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
 
     // Flagged on H2's mailing, durably; the chain still holds.
     assert_eq!(f.events("sheet_found_elsewhere", theirs.mailing), 1);
-    assert!(f.wf.audit_verify().expect("verify").ok);
-    let time: String = f
-        .raw()
-        .query_row(
-            "SELECT time FROM events WHERE kind = 'sheet_found_elsewhere'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("time");
+    assert!(f.any_desk().audit_verify().expect("verify").ok);
+    let time: String = f.value("SELECT time FROM events WHERE kind = 'sheet_found_elsewhere'");
     assert_eq!(
-        f.wf.stray_sheets(&h2).expect("strays"),
+        f.desk(&h2).stray_sheets(&h2).expect("strays"),
         vec![StraySheet {
             mailing: theirs.mailing,
             case: cases[1].case.clone(),
@@ -208,8 +183,8 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
             time,
         }]
     );
-    assert!(f.wf.stray_sheets(&h1).expect("strays").is_empty());
-    let told = i18n::stray_text(&f.wf.stray_sheets(&h2).expect("strays")[0], Lang::Sv);
+    assert!(f.desk(&h1).stray_sheets(&h1).expect("strays").is_empty());
+    let told = i18n::stray_text(&f.desk(&h2).stray_sheets(&h2).expect("strays")[0], Lang::Sv);
     assert!(
         told.contains(&cases[0].case) && told.contains("Ark 2"),
         "{told}"
@@ -218,7 +193,10 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
     // The lead's log does not count the flag as an event of H1's session's mailings.
     let h1_mailings: Vec<i64> = {
         let lead = f.login("teamledare1");
-        let log = f.wf.session_log(&lead, &Default::default()).expect("log");
+        let log = f
+            .desk(&lead)
+            .session_log(&lead, &Default::default())
+            .expect("log");
         log.iter()
             .filter(|s| s.session == h1.id)
             .flat_map(|s| s.mailings.iter().map(|m| m.mailing))
@@ -227,18 +205,17 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_hears_of() {
     assert_eq!(h1_mailings, vec![mine.mailing]);
 
     // Shown for 30 days, then no longer.
-    let later = desk(&f.db, f.dir.path(), Config::default()).with_clock(Box::new(|| {
+    let mut later = f.open_desk(H2).with_clock(Box::new(|| {
         time::OffsetDateTime::now_utc() + time::Duration::days(31)
     }));
-    let mut later = later;
     assert!(later.stray_sheets(&h2).expect("strays").is_empty());
 }
 
+both!(a_sheet_of_a_printed_envelope_is_the_ordinary_hard_stop);
 /// A sheet of a mailing that is only printed (not sealed) is the ordinary hard stop: no
 /// incident wording and no flag on its mailing.
-#[test]
-fn a_sheet_of_a_printed_envelope_is_the_ordinary_hard_stop() {
-    let mut f = Fixture::new(Config::default());
+fn a_sheet_of_a_printed_envelope_is_the_ordinary_hard_stop(backend: Backend) {
+    let mut f = Fixture::new(backend);
     let h1 = f.login(H1);
     let h2 = f.login(H2);
     let cases = f.plain_cases(&h1);
@@ -253,7 +230,7 @@ fn a_sheet_of_a_printed_envelope_is_the_ordinary_hard_stop() {
         i18n::verdict_text(Verdict::Foreign, stop.other_case.as_deref(), Lang::Sv)
     );
     assert_eq!(f.events("sheet_found_elsewhere", theirs.mailing), 0);
-    assert!(f.wf.stray_sheets(&h2).expect("strays").is_empty());
+    assert!(f.desk(&h2).stray_sheets(&h2).expect("strays").is_empty());
     // Still flagged on the mailing being sealed, as before.
     assert_eq!(f.events("deviation", mine.mailing), 1);
 }
@@ -262,75 +239,83 @@ fn a_sheet_of_a_printed_envelope_is_the_ordinary_hard_stop() {
 // A cover scan at a station counts
 // ---------------------------------------------------------------------------------------------
 
+both!(the_cover_scan_that_opens_a_station_counts_as_scanned);
 /// The cover that opens an envelope at a station is recorded as that station's scan of
 /// sheet 1, with its source, in the same transaction; scanning it again is a duplicate.
-#[test]
-fn the_cover_scan_that_opens_a_station_counts_as_scanned() {
-    let mut f = Fixture::new(Config::default());
+fn the_cover_scan_that_opens_a_station_counts_as_scanned(backend: Backend) {
+    let mut f = Fixture::new(backend);
     let h1 = f.login(H1);
     let h2 = f.login(H2);
     let cases = f.plain_cases(&h1);
     let plan = f.printed(&h1, &cases[0]);
-    let opened =
-        f.wf.open_at_station_from(&h2, &code(&plan, 1), ScanSource::Scanner)
-            .expect("open by cover");
+    let opened = f
+        .desk(&h2)
+        .open_at_station_from(&h2, &code(&plan, 1), ScanSource::Scanner)
+        .expect("open by cover");
     assert_eq!((opened.seen, opened.seen_sheets.clone()), (1, vec![1]));
     assert_eq!(
         f.scans(plan.mailing),
         vec![(1, "ok".into(), "scanner".into(), h2.id)]
     );
     let desk = Desk::Station(plan.mailing);
-    let again =
-        f.wf.scan_at(&h2, desk, &code(&plan, 1), ScanSource::Scanner)
-            .expect("scan");
+    let again = f
+        .desk(&h2)
+        .scan_at(&h2, desk, &code(&plan, 1), ScanSource::Scanner)
+        .expect("scan");
     assert_eq!(again.verdict, Verdict::Duplicate);
     let n = plan.sheets.len() as u32;
     for sheet in 2..=n {
-        let out =
-            f.wf.scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Keyed)
-                .expect("scan");
+        let out = f
+            .desk(&h2)
+            .scan_at(&h2, desk, &code(&plan, sheet), ScanSource::Keyed)
+            .expect("scan");
         assert_eq!(out.verdict, Verdict::Ok, "sheet {sheet}");
     }
     assert_eq!(
-        f.wf.status_of(plan.mailing).expect("status").state,
+        f.desk(&h2).status_of(plan.mailing).expect("status").state,
         MailingState::Verified,
         "the rest of the sheets verify it: the cover was not needed twice"
     );
-    f.wf.seal_at(&h2, desk).expect("seal");
-    assert!(f.wf.audit_verify().expect("verify").ok);
+    f.desk(&h2).seal_at(&h2, desk).expect("seal");
+    assert!(f.any_desk().audit_verify().expect("verify").ok);
 
     // The two-argument form counts it too (source unspecified).
     let plan = f.printed(&h1, &cases[1]);
-    let opened = f.wf.open_at_station(&h2, &code(&plan, 1)).expect("open");
+    let opened = f
+        .desk(&h2)
+        .open_at_station(&h2, &code(&plan, 1))
+        .expect("open");
     assert_eq!(opened.seen, 1);
     assert_eq!(f.scans(plan.mailing)[0].2, "unspecified");
 }
 
+both!(dual_control_counts_no_cover_scan_of_the_printer);
 /// With dual control the printer opening their own envelope at a station is refused like a
 /// scan at their desk: nothing is counted.
-#[test]
-fn dual_control_counts_no_cover_scan_of_the_printer() {
-    let mut f = Fixture::new(Config::default());
+fn dual_control_counts_no_cover_scan_of_the_printer(backend: Backend) {
+    let mut f = Fixture::new(backend);
     let lead = f.login("teamledare1");
-    f.wf.set_policy(&lead, "dual_control", "true")
+    f.desk(&lead)
+        .set_policy(&lead, "dual_control", "true")
         .expect("policy");
     let h1 = f.login(H1);
     let cases = f.plain_cases(&h1);
     let plan = f.printed(&h1, &cases[0]);
     match f
-        .wf
+        .desk(&h1)
         .open_at_station_from(&h1, &code(&plan, 1), ScanSource::Scanner)
     {
         Err(Error::Refused(Refusal::FourEyes { .. })) => {}
         other => panic!("expected four eyes, got {other:?}"),
     }
     assert!(f.scans(plan.mailing).is_empty());
-    assert_eq!(f.wf.status_of(plan.mailing).expect("status").seen, 0);
+    assert_eq!(f.desk(&h1).status_of(plan.mailing).expect("status").seen, 0);
     // A colleague's opening counts.
     let h2 = f.login(H2);
-    let opened =
-        f.wf.open_at_station_from(&h2, &code(&plan, 1), ScanSource::Keyed)
-            .expect("open");
+    let opened = f
+        .desk(&h2)
+        .open_at_station_from(&h2, &code(&plan, 1), ScanSource::Keyed)
+        .expect("open");
     assert_eq!(opened.seen, 1);
     assert_eq!(
         f.scans(plan.mailing),

@@ -465,3 +465,36 @@ fn a_migration_that_fails_leaves_the_server_empty() {
         "{from_server}"
     );
 }
+
+/// The README's recipe: IT makes an owner role that may create roles but is no superuser,
+/// and an empty database it owns; kuvert init as that owner sets everything up, and the
+/// owner registers the first lead, whose login it creates.
+#[test]
+fn an_owner_who_is_no_superuser_sets_up_the_office() {
+    let Some(pg) = Cluster::shared() else { return };
+    let s = Server::new(pg, "owned");
+    let owner = s.account("it");
+    pg.lines(
+        "postgres",
+        &format!(
+            "CREATE ROLE \"{owner}\" LOGIN CREATEROLE; ALTER DATABASE \"{}\" OWNER TO \"{owner}\"",
+            s.db
+        ),
+    );
+    pg.lines(&s.db, &format!("ALTER SCHEMA public OWNER TO \"{owner}\""));
+    s.json(&owner, &["init"], 0);
+    let lead = s.account("alice");
+    let added = s.json(
+        &owner,
+        &[
+            "user", "add", &lead, "--name", "Alice A", "--role", "lead", "--team", "A",
+        ],
+        0,
+    );
+    assert_eq!(added["login"]["granted"]["created"], true, "{added}");
+    assert_eq!(
+        s.json(&lead, &["case", "list"], 0)["cases"],
+        serde_json::json!([])
+    );
+    assert_eq!(s.json(&lead, &["audit", "verify"], 0)["ok"], true);
+}

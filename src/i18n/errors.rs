@@ -107,6 +107,12 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (NotALogin { account }, Lang::En) => format!(
             "{account} is a group role on the server, not a person's login; no one was registered. Register the person's own login"
         ),
+        (ConnectionLost { server }, Lang::Sv) => format!(
+            "Anslutningen till servern {server} bröts. Det som inte hann sparas är inte sparat, och kuvert ansluter igen vid nästa steg; kontrollera försändelsens läge innan du går vidare"
+        ),
+        (ConnectionLost { server }, Lang::En) => format!(
+            "The connection to the server {server} was lost. What was not yet saved is not saved, and kuvert connects again at the next step; check the mailing's state before you go on"
+        ),
         (NotKuvertServer { server }, Lang::Sv) => format!(
             "databasen på {server} är ingen kuvert-databas. IT skapar den med `kuvert --db ADRESS init`, som databasens ägare"
         ),
@@ -641,12 +647,13 @@ mod tests {
             NotALogin { .. } => 22,
             MigrateFromServer { .. } => 23,
             MigrateToFile { .. } => 24,
-            BadTlsParameter { .. } => 25,
-            NoRootCert { .. } => 26,
-            TlsFile { .. } => 27,
-            ServerCertRefused { .. } => 28,
-            ServerWithoutTls { .. } => 29,
-            ClientCertRefused { .. } => 30,
+            ConnectionLost { .. } => 25,
+            BadTlsParameter { .. } => 26,
+            NoRootCert { .. } => 27,
+            TlsFile { .. } => 28,
+            ServerCertRefused { .. } => 29,
+            ServerWithoutTls { .. } => 30,
+            ClientCertRefused { .. } => 31,
         }
     }
 
@@ -725,6 +732,9 @@ mod tests {
             MigrateToFile {
                 to: "kontor.db".into(),
             },
+            ConnectionLost {
+                server: "postgresql://db.fk.se/kuvert".into(),
+            },
             BadTlsParameter {
                 server: db(),
                 key: "sslmode".into(),
@@ -760,7 +770,7 @@ mod tests {
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=30).collect::<Vec<_>>(),
+            (0..=31).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

@@ -26,6 +26,8 @@ pub enum Ui {
     Pages,
     Concerns,
     TooSmall,
+    /// The banner while the server cannot be reached.
+    ConnectionLost,
     HelpTitle,
     KeyBack,
     KeyQuit,
@@ -197,6 +199,10 @@ pub fn ui(u: Ui, lang: Lang) -> &'static str {
         Ui::TooSmall => lang.pick(
             "Fönstret är för litet: gör det minst 80 × 24 tecken.",
             "The window is too small: make it at least 80 × 24 characters.",
+        ),
+        Ui::ConnectionLost => lang.pick(
+            "Anslutningen till servern är bruten. Din försändelse finns kvar; kuvert försöker ansluta igen var tredje sekund.",
+            "The connection to the server is lost. Your mailing is kept; kuvert tries to connect again every three seconds.",
         ),
         Ui::HelpTitle => lang.pick("Tangenter", "Keys"),
         Ui::KeyBack => lang.pick("tillbaka", "back"),

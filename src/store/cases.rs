@@ -66,6 +66,30 @@ pub fn by_number(c: &Tx<'_>, number: &str) -> Result<Option<CaseRow>> {
     )
 }
 
+/// The team of case `number`, whichever team's it is, for the refusal that names it. On
+/// PostgreSQL row security hides other teams' cases from a desk, so the server's
+/// `kuvert_case_team` (roles.sql) answers with that one fact.
+pub fn team_of(c: &Tx<'_>, number: &str) -> Result<Option<String>> {
+    let sql = if c.on_server() {
+        "SELECT kuvert_case_team(?1)"
+    } else {
+        "SELECT team FROM cases WHERE number = ?1"
+    };
+    Ok(c.row(sql, &[&number], |r| r.get::<Option<String>>(0))?
+        .flatten())
+}
+
+/// The case a document belongs to, whichever team's (`kuvert_case_team`'s twin on a server,
+/// `kuvert_document_case`): for the refusal of a document of another case.
+pub fn case_of_document(c: &Tx<'_>, id: DocumentId) -> Result<Option<i64>> {
+    let sql = if c.on_server() {
+        "SELECT kuvert_document_case(?1)"
+    } else {
+        "SELECT case_id FROM documents WHERE id = ?1"
+    };
+    Ok(c.row(sql, &[&id], |r| r.get::<Option<i64>>(0))?.flatten())
+}
+
 /// A case by id.
 pub fn by_id(c: &Tx<'_>, id: i64) -> Result<CaseRow> {
     c.one(

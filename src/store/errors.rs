@@ -121,6 +121,30 @@ pub(crate) fn is_permission_denied(e: &Error) -> bool {
         if pg_state(e) == Some(&SqlState::INSUFFICIENT_PRIVILEGE))
 }
 
+/// True when the connection to the server broke under the operation: closed, an I/O error,
+/// or the server shutting down or refusing connections while it starts (SQL states 08xxx,
+/// 57P01–57P03).
+pub(crate) fn is_connection_lost(e: &Error) -> bool {
+    let Error::Database(DatabaseError(DbCause::Pg(e))) = e else {
+        return false;
+    };
+    if e.is_closed() {
+        return true;
+    }
+    match pg_state(e) {
+        Some(s) => {
+            s.code().starts_with("08")
+                || [
+                    SqlState::ADMIN_SHUTDOWN,
+                    SqlState::CRASH_SHUTDOWN,
+                    SqlState::CANNOT_CONNECT_NOW,
+                ]
+                .contains(s)
+        }
+        None => std::error::Error::source(e).is_some_and(|c| c.is::<std::io::Error>()),
+    }
+}
+
 /// True when the error is a violated foreign key: a row that points at nothing, or at a row
 /// of another case.
 pub(crate) fn is_foreign_key_violation(e: &Error) -> bool {

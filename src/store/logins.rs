@@ -22,45 +22,59 @@ pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
         return Ok(LoginGrant::NotOnServer);
     }
     let group = group_of(role);
-    let (login, may_create, may_grant): (Option<bool>, bool, bool) = tx.one(
+    let (login, may_create): (Option<bool>, bool) = tx.one(
         "SELECT (SELECT rolcanlogin FROM pg_roles WHERE rolname = ?1), \
-                (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user), \
-                pg_has_role(current_user, ?2, 'USAGE WITH ADMIN OPTION')",
-        &[&account, &group],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user)",
+        &[&account],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let name = quote(account);
+    let granted = |created| LoginGrant::Granted {
+        group: group.to_owned(),
+        created,
+    };
+    let grant = format!("GRANT {group} TO {name}");
+    // Whether this connection may grant the group depends on the server's version and on
+    // who holds ADMIN OPTION: the server decides, under a savepoint, and a refusal becomes
+    // the statement for IT.
+    let try_run = |sql: &str| match tx.run_or_go_on(sql, &[]) {
+        Ok(_) => Ok(true),
+        Err(e) if super::is_permission_denied(&e) => Ok(false),
+        Err(e) => Err(e),
+    };
     match login {
         Some(false) => Err(Problem::NotALogin {
             account: account.to_owned(),
         }
         .into()),
-        Some(true) if may_grant => {
-            tx.run(&format!("GRANT {group} TO {name}"), &[])?;
-            Ok(LoginGrant::Granted {
-                group: group.to_owned(),
-                created: false,
-            })
-        }
-        None if may_grant && may_create => {
-            let created = match tx.run_or_go_on(&format!("CREATE ROLE {name} LOGIN"), &[]) {
-                Ok(_) => true,
+        Some(true) => Ok(match try_run(&grant)? {
+            true => granted(false),
+            false => LoginGrant::ForIt {
+                statement: format!("{grant};"),
+            },
+        }),
+        None => {
+            let create = format!("CREATE ROLE {name} LOGIN IN ROLE {group}");
+            if !may_create {
+                return Ok(LoginGrant::ForIt {
+                    statement: format!("{create};"),
+                });
+            }
+            match tx.run_or_go_on(&create, &[]) {
+                Ok(_) => Ok(granted(true)),
+                Err(e) if super::is_permission_denied(&e) => Ok(LoginGrant::ForIt {
+                    statement: format!("{create};"),
+                }),
                 // Roles are the cluster's: another database's kuvert made it a moment ago.
-                Err(_) if is_login(tx, account)? => false,
-                Err(e) => return Err(e),
-            };
-            tx.run(&format!("GRANT {group} TO {name}"), &[])?;
-            Ok(LoginGrant::Granted {
-                group: group.to_owned(),
-                created,
-            })
+                Err(_) if is_login(tx, account)? => Ok(match try_run(&grant)? {
+                    true => granted(false),
+                    false => LoginGrant::ForIt {
+                        statement: format!("{grant};"),
+                    },
+                }),
+                Err(e) => Err(e),
+            }
         }
-        Some(true) => Ok(LoginGrant::ForIt {
-            statement: format!("GRANT {group} TO {name};"),
-        }),
-        None => Ok(LoginGrant::ForIt {
-            statement: format!("CREATE ROLE {name} LOGIN IN ROLE {group};"),
-        }),
     }
 }
 

@@ -36,10 +36,14 @@ mod errors;
 pub use errors::DatabaseError;
 use errors::DbCause;
 pub(in crate::store) use errors::bad_column;
-pub(crate) use errors::{is_foreign_key_violation, is_permission_denied, is_unique_violation};
+pub(crate) use errors::{
+    is_connection_lost, is_foreign_key_violation, is_permission_denied, is_unique_violation,
+};
 
 /// How long a desk waits for another desk's write before giving up with "database busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// A server connection idle this long is tried before it is used.
+const IDLE_PROBE: Duration = Duration::from_secs(2);
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -89,6 +93,14 @@ pub struct Store {
     conn: Conn,
     path: PathBuf,
     kind: DbKind,
+    /// A server's address as given (password and all), to connect again after it was lost.
+    url: Option<String>,
+    /// How long a write waits for another desk; kept for a new connection.
+    busy_timeout: Duration,
+    /// True from a lost connection until a new one is made.
+    lost: bool,
+    /// When the connection was last used (an idle one is tried before a step).
+    last_used: std::time::Instant,
     /// The newest event this store put in the head file (saves rewriting it needlessly).
     head_written: i64,
 }
@@ -187,12 +199,12 @@ impl Store {
     pub fn create_on_server(url: &str, name: String, kind: DbKind, now: &str) -> Result<Self> {
         let mut server = pg::Server::connect(url, name)?;
         server.create_schema(kind.as_str(), now)?;
-        Ok(Self {
-            conn: Conn::Pg(Box::new(server)),
-            path: PathBuf::new(),
+        Ok(Self::over(
+            Conn::Pg(Box::new(server)),
+            PathBuf::new(),
             kind,
-            head_written: 0,
-        })
+            Some(url),
+        ))
     }
 
     /// Connects to a PostgreSQL database kuvert created, of the schema version this kuvert
@@ -223,12 +235,79 @@ impl Store {
             }
             .into());
         }
-        Ok(Self {
-            conn: Conn::Pg(Box::new(server)),
-            path: PathBuf::new(),
+        Ok(Self::over(
+            Conn::Pg(Box::new(server)),
+            PathBuf::new(),
             kind,
+            Some(url),
+        ))
+    }
+
+    fn over(conn: Conn, path: PathBuf, kind: DbKind, url: Option<&str>) -> Self {
+        Self {
+            conn,
+            path,
+            kind,
+            url: url.map(str::to_owned),
+            busy_timeout: BUSY_TIMEOUT,
+            lost: false,
+            last_used: std::time::Instant::now(),
             head_written: 0,
-        })
+        }
+    }
+
+    /// True while the connection to the server is lost: the last operation failed for it,
+    /// and no new connection has been made since (the desk says so, and keeps its work).
+    pub fn connection_lost(&self) -> bool {
+        self.lost
+    }
+
+    /// Connects again when the connection was lost; Ok once there is a connection. A
+    /// connection idle for a while is tried first, so a server restarted meanwhile costs the
+    /// desk nothing but a new connection, not a failed step.
+    pub fn reconnect(&mut self) -> Result<()> {
+        let idle = std::mem::replace(&mut self.last_used, std::time::Instant::now()).elapsed();
+        let (Conn::Pg(server), Some(url)) = (&mut self.conn, &self.url) else {
+            return Ok(());
+        };
+        if !self.lost && !server.is_closed() {
+            if idle < IDLE_PROBE {
+                return Ok(());
+            }
+            match server.ping() {
+                Ok(()) => return Ok(()),
+                Err(e) if is_connection_lost(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let again = Self::connect(url, server.name().to_owned())?;
+        let Conn::Pg(mut server) = again.conn else {
+            return Ok(());
+        };
+        server.set_lock_timeout(self.busy_timeout);
+        self.conn = Conn::Pg(server);
+        self.lost = false;
+        Ok(())
+    }
+
+    /// Notes a lost connection, and says it as one: the desk connects again at its next
+    /// step, and what was not committed is not saved.
+    fn noting_loss<T>(&mut self, result: Result<T>) -> Result<T> {
+        match result {
+            Err(e) if is_connection_lost(&e) => {
+                self.lost = true;
+                let server = match &self.conn {
+                    Conn::Pg(s) => s.name().to_owned(),
+                    Conn::Lite(_) => String::new(),
+                };
+                Err(Problem::ConnectionLost { server }.into())
+            }
+            Err(e @ Error::Problem(Problem::NoServer { .. })) => {
+                self.lost = true;
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     /// Whether the database is on a PostgreSQL server (whose head is a row, not a file).
@@ -262,12 +341,7 @@ impl Store {
         // except for the last transactions on power loss, never corrupting.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(Self {
-            conn: Conn::Lite(conn),
-            path: path.to_owned(),
-            kind,
-            head_written: 0,
-        })
+        Ok(Self::over(Conn::Lite(conn), path.to_owned(), kind, None))
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -280,6 +354,7 @@ impl Store {
     /// How long to wait for another desk's write before "database busy" (default
     /// `BUSY_TIMEOUT`; `busy_timeout_ms` in the config).
     pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        self.busy_timeout = timeout;
         match &mut self.conn {
             Conn::Lite(c) => c.busy_timeout(timeout)?,
             Conn::Pg(server) => server.set_lock_timeout(timeout),
@@ -300,6 +375,11 @@ impl Store {
     /// Runs `f` in one write transaction: all of it happens, or none of it. Afterwards the
     /// head file follows the event log (see `head`).
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let done = self.reconnect().and_then(|()| self.write_once(f));
+        self.noting_loss(done)
+    }
+
+    fn write_once<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.begin(true)?;
         let value = f(&tx)?;
         // On a server the head row moved with the chain, in this transaction; a file has
@@ -336,15 +416,19 @@ impl Store {
     /// Runs `f` as a write transaction and rolls it back: what it would do, done to nothing
     /// (a dry run).
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.begin(true)?;
-        let value = f(&tx)?;
-        tx.rollback()?;
-        Ok(value)
+        let done = self.reconnect().and_then(|()| self.undone(true, f));
+        self.noting_loss(done)
     }
 
     /// Runs `f` in one read transaction: a consistent snapshot, no write lock.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.begin(false)?;
+        let done = self.reconnect().and_then(|()| self.undone(false, f));
+        self.noting_loss(done)
+    }
+
+    /// `f` in a transaction that is rolled back.
+    fn undone<T>(&mut self, write: bool, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.begin(write)?;
         let value = f(&tx)?;
         tx.rollback()?;
         Ok(value)

@@ -27,17 +27,19 @@ pub struct SessionFilter {
     pub until: Option<String>,
 }
 
-/// The SQL of `sessions` (its plan is checked in a test). A session in which nothing was
+/// The SQL of `sessions` (its plan is checked in a test). The casts give PostgreSQL the type
+/// of a filter that may be NULL, which it cannot tell from `? IS NULL` alone. A session in which nothing was
 /// mailed (no event of any mailing: only reads, such as `kuvert log` or `case show`) is left
-/// out: the lead's list is of who mailed what.
+/// out: the lead's list is of who mailed what. Each optional filter is cast where it is
+/// tested for NULL: PostgreSQL cannot tell a parameter's type from `IS NULL` alone.
 pub(crate) const SESSIONS_SQL: &str =
     "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
      FROM sessions s JOIN users u ON u.account = s.account
      WHERE u.team = ?1
-       AND (?2 IS NULL OR s.id = ?2)
-       AND (?3 IS NULL OR s.account = ?3)
-       AND (?4 IS NULL OR s.started >= ?4)
-       AND (?5 IS NULL OR s.started < ?5)
+       AND (CAST(?2 AS BIGINT) IS NULL OR s.id = ?2)
+       AND (CAST(?3 AS TEXT) IS NULL OR s.account = ?3)
+       AND (CAST(?4 AS TEXT) IS NULL OR s.started >= ?4)
+       AND (CAST(?5 AS TEXT) IS NULL OR s.started < ?5)
        AND EXISTS (SELECT 1 FROM events e
                    WHERE e.session_id = s.id AND e.mailing_id IS NOT NULL)
      ORDER BY s.started, s.id";

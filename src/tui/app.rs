@@ -281,9 +281,13 @@ impl App {
         }
     }
 
-    /// Reads again what other desks may have changed.
+    /// Reads again what other desks may have changed; while the server cannot be reached,
+    /// tries to connect again first (the screens keep what they show meanwhile).
     pub fn refresh(&mut self) {
         self.refreshed = Instant::now();
+        if self.ctx.wf.connection_lost() && self.ctx.wf.reconnect().is_err() {
+            return;
+        }
         let effect = self.on_top(|s, ctx| s.refresh(ctx));
         self.apply(effect);
     }

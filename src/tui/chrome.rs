@@ -44,13 +44,23 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let footer = keys::footer(&p.table, ctx.lang, area.width);
     let notice_rows = if p.notice.is_some() { 2 } else { 0 };
     let tab_rows = u16::from(ctx.has_lead_tab());
-    let [tabs, body, notice, foot] = Layout::vertical([
+    let lost = ctx.wf.connection_lost();
+    let [banner, tabs, body, notice, foot] = Layout::vertical([
+        Constraint::Length(if lost { 2 } else { 0 }),
         Constraint::Length(tab_rows),
         Constraint::Min(0),
         Constraint::Length(notice_rows),
         Constraint::Length(footer.len() as u16),
     ])
     .areas(area);
+    if lost {
+        frame.render_widget(
+            Paragraph::new(ctx.t(Ui::ConnectionLost))
+                .wrap(Wrap { trim: true })
+                .style(Style::new().fg(Color::White).bg(Color::Red).bold()),
+            banner,
+        );
+    }
     if ctx.has_lead_tab() {
         draw_tabs(frame, tabs, ctx, p.top.kind() == Kind::Lead);
     }

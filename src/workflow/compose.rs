@@ -108,8 +108,18 @@ impl Workflow {
             |tx, env, ()| {
                 let m = open_draft(tx, s)?;
                 for &doc_id in documents {
-                    let (doc, case_id) = cases::document(tx, doc_id)?
-                        .ok_or_else(|| Error::NotFound(i18n::no_such_document(doc_id, env.lang)))?;
+                    let Some((doc, case_id)) = cases::document(tx, doc_id)? else {
+                        // On a server row security hides another team's document: it is
+                        // refused as another case's there too, not reported missing.
+                        return Err(match cases::case_of_document(tx, doc_id)? {
+                            Some(_) => Refusal::DocumentOfOtherCase {
+                                document: doc_id,
+                                case: m.case_no.clone(),
+                            }
+                            .into(),
+                            None => Error::NotFound(i18n::no_such_document(doc_id, env.lang)),
+                        });
+                    };
                     if case_id != m.case_id {
                         return Err(Refusal::DocumentOfOtherCase {
                             document: doc_id,

@@ -209,6 +209,17 @@ impl Workflow {
         self.lang
     }
 
+    /// True while the database server cannot be reached (the desk shows it, and keeps its
+    /// work until the connection is back).
+    pub fn connection_lost(&self) -> bool {
+        self.store.connection_lost()
+    }
+
+    /// Tries to connect to the server again after the connection was lost.
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.store.reconnect()
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.config
@@ -425,20 +436,30 @@ fn same_team(s: &Session, case: &cases::CaseRow) -> Result<()> {
     if case.team == s.user.team {
         return Ok(());
     }
-    Err(Refusal::OtherTeam {
-        case: case.number.clone(),
-        team: case.team.clone(),
+    Err(other_team(s, &case.number, &case.team))
+}
+
+pub(super) fn other_team(s: &Session, case: &str, team: &str) -> Error {
+    Refusal::OtherTeam {
+        case: case.to_owned(),
+        team: team.to_owned(),
         yours: s.user.team.clone(),
     }
-    .into())
+    .into()
 }
 
 /// A case by number, only within the user's team.
 fn team_case(c: &Tx<'_>, s: &Session, number: &str, lang: Lang) -> Result<cases::CaseRow> {
     let bare = crate::case_number::is_bare(number);
     let number = normalise_case_number(number);
-    let case = cases::by_number(c, &number)?
-        .ok_or_else(|| Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)))?;
+    let Some(case) = cases::by_number(c, &number)? else {
+        // On a server row security hides another team's case: it is refused as such there
+        // too, not reported missing.
+        return Err(match cases::team_of(c, &number)? {
+            Some(team) => other_team(s, &number, &team),
+            None => Error::NotFound(crate::i18n::case_not_found(&number, bare, lang)),
+        });
+    };
     same_team(s, &case)?;
     Ok(case)
 }

@@ -74,8 +74,10 @@ impl Workflow {
             },
             |tx, env, code| {
                 let now = &env.stamp;
-                let m = mailings::by_token(tx, &code.token.to_base36())?
-                    .ok_or_else(|| Error::NotFound(i18n::unknown_cover(env.lang).to_owned()))?;
+                let token = code.token.to_base36();
+                let Some(m) = mailings::by_token(tx, &token)? else {
+                    return Err(hidden_cover(tx, s, &token, env.lang)?);
+                };
                 // Dual control refuses the printer here, so a refused opening counts nothing.
                 let (m, _) = desk_mailing(tx, s, Desk::Station(m.id))?;
                 if code.generation != m.generation {
@@ -309,4 +311,16 @@ fn record_scan(
         other_case: other.map(|o| o.case_no),
         problem,
     })
+}
+
+/// Why a cover no mailing of the desk's has opens nothing: on a server row security hides
+/// another team's mailing, which is refused as another team's there too (as the station's
+/// team check does on a file); else no mailing has the code.
+fn hidden_cover(tx: &Tx<'_>, s: &Session, token: &str, lang: Lang) -> Result<Error> {
+    if let Some(other) = mailings::other_by_token(tx, token)?
+        && let Some(team) = crate::store::cases::team_of(tx, &other.case_no)?
+    {
+        return Ok(super::other_team(s, &other.case_no, &team));
+    }
+    Ok(Error::NotFound(i18n::unknown_cover(lang).to_owned()))
 }

@@ -87,7 +87,11 @@ impl Env {
     /// `kuvert migrate`, every demo user a login of their own. None where no server can start
     /// outside CI.
     pub fn demo_on_server() -> Option<Self> {
-        let pg = pg::Cluster::shared()?;
+        Some(Self::demo_on(pg::Cluster::shared()?))
+    }
+
+    /// The demo office moved onto a fresh database of the cluster `pg`.
+    pub fn demo_on(pg: &'static pg::Cluster) -> Self {
         let mut env = Self::demo();
         let server = ServerDb {
             pg,
@@ -99,7 +103,7 @@ impl Env {
         // From here on the file is not the office's database: nothing may use it by mistake.
         std::fs::remove_file(&env.db).expect("remove the file");
         env.server = Some(server);
-        Some(env)
+        env
     }
 
     /// Which backend the environment's database is on.

@@ -110,6 +110,18 @@ impl Server {
         &self.name
     }
 
+    /// True once the connection is gone (the server stopped, the network broke): only a new
+    /// connection goes on.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// One empty round trip: whether an idle connection still reaches the server.
+    pub fn ping(&mut self) -> Result<()> {
+        self.client.simple_query("")?;
+        Ok(())
+    }
+
     /// The login the server authenticated (`session_user`, never changed by SET ROLE).
     pub fn login(&self) -> &str {
         &self.login

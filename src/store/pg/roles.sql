@@ -77,6 +77,25 @@ $$;
 REVOKE ALL ON FUNCTION kuvert_mailing_by_token(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kuvert_mailing_by_token(text) TO kuvert_caseworker;
 
+-- A case of another team is refused as another team's (DESIGN §5), on both backends, not
+-- reported missing: row security hides the case itself, so this gives a desk the team of a
+-- case number and nothing else. NULL for a number no case has.
+CREATE OR REPLACE FUNCTION kuvert_case_team(number text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT c.team FROM cases c WHERE c.number = kuvert_case_team.number
+$$;
+REVOKE ALL ON FUNCTION kuvert_case_team(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kuvert_case_team(text) TO kuvert_caseworker;
+
+-- Likewise a document of another team's case is refused as a document of another case
+-- (DESIGN §1): this gives the case a document id belongs to, not its title, subject or bytes.
+CREATE OR REPLACE FUNCTION kuvert_document_case(id bigint) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT d.case_id FROM documents d WHERE d.id = kuvert_document_case.id
+$$;
+REVOKE ALL ON FUNCTION kuvert_document_case(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kuvert_document_case(bigint) TO kuvert_caseworker;
+
 -- Purge removes the bytes no document references any more. Such a blob belongs to no case
 -- and so to no team: row security cannot admit it to anyone, and a lead's DELETE judged by
 -- the documents the lead can see would try to remove other teams' bytes (which their
