@@ -6,7 +6,8 @@
 #   libtasn1-doc   a real third-party PDF (pdfTeX) to stamp and merge
 #   tmux           drives the terminal UI end to end
 #   postgresql     initdb, pg_ctl and psql: a throwaway PostgreSQL cluster for the second
-#                  backend's tests (tests/common/pg.rs starts and stops it)
+#                  backend's tests (tests/common/pg.rs starts and stops it; with ssl=on for
+#                  tests/tls.rs, whose certificates the test makes with rcgen: no openssl)
 #   util-linux     runuser: the cluster runs as the postgres user
 # With --bench also what scripts/bench.sh needs:
 #   qpdf           the side-by-side comparison of stamping 100 pages

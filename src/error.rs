@@ -213,6 +213,29 @@ pub enum Problem {
     BadServerUrl { server: String, detail: String },
     /// A PostgreSQL server that cannot be reached or refuses the login (exit 3).
     NoServer { server: String, detail: String },
+    /// A TLS parameter of the address that kuvert (as libpq) cannot use, e.g. `sslmode=allow`
+    /// or `sslrootcert=system` with a mode weaker than verify-full (exit 2).
+    BadTlsParameter {
+        server: String,
+        key: String,
+        value: String,
+    },
+    /// `sslmode=verify-ca|verify-full` with no root certificate to verify against: none
+    /// named and libpq's default file `path` missing (exit 2).
+    NoRootCert { server: String, path: PathBuf },
+    /// A certificate or key file the address names (or libpq's default one) that cannot be
+    /// read or holds no certificate or key; `why` is the reader's words (exit 2).
+    TlsFile {
+        server: String,
+        file: PathBuf,
+        why: String,
+    },
+    /// The server's certificate does not verify; never a fallback to plaintext (exit 3).
+    ServerCertRefused { server: String, fault: CertFault },
+    /// TLS is required and the server offers none (exit 3).
+    ServerWithoutTls { server: String },
+    /// The server wants a client certificate, or refused the one given (exit 3).
+    ClientCertRefused { server: String, detail: String },
     /// `kuvert init` on a server database that already has tables (exit 2).
     ServerHasTables { server: String },
     /// `migrate` from a database that is not a file (exit 2).
@@ -233,6 +256,17 @@ pub enum Problem {
     },
 }
 
+/// Why the server's certificate was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertFault {
+    /// Not signed by any root kuvert trusts (sslrootcert).
+    UnknownCa,
+    /// Signed, but for other names than the host kuvert connected to.
+    WrongHost { expected: String, presented: String },
+    /// Expired, not yet valid, not for a server…: rustls' words.
+    Other(String),
+}
+
 impl Problem {
     fn exit_code(&self) -> i32 {
         use Problem::*;
@@ -248,6 +282,9 @@ impl Problem {
             | BadVariable { .. }
             | BadOut { .. }
             | BadServerUrl { .. }
+            | BadTlsParameter { .. }
+            | NoRootCert { .. }
+            | TlsFile { .. }
             | DemoOnServer { .. }
             | NotALogin { .. }
             | MigrateFromServer { .. }
@@ -262,7 +299,10 @@ impl Problem {
             | NotKuvertServer { .. }
             | ConnectionLost { .. }
             | ServerSchema { .. }
-            | NoServer { .. } => 3,
+            | NoServer { .. }
+            | ServerCertRefused { .. }
+            | ServerWithoutTls { .. }
+            | ClientCertRefused { .. } => 3,
         }
     }
 }

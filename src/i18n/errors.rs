@@ -2,7 +2,7 @@
 //! only the facts; this is where they are translated, at the edge.
 
 use super::{Lang, role_text_str, state_text};
-use crate::error::{Error, Problem, Refusal, StorageFault};
+use crate::error::{CertFault, Error, Problem, Refusal, StorageFault};
 
 /// The message of any error in the user's language.
 pub fn describe(e: &Error, lang: Lang) -> String {
@@ -151,6 +151,48 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         (NoServer { server, detail }, Lang::En) => format!(
             "cannot connect to the PostgreSQL server {server} ({detail}); nothing was changed. Check that the server is running and that your login may connect, or contact IT"
         ),
+        (BadTlsParameter { server, key, value }, Lang::Sv) => format!(
+            "{key}={value} i adressen {server} går inte att använda: sslmode ska vara disable, prefer, require, verify-ca eller verify-full, sslrootcert=system kräver sslmode=verify-full, och sslrootcert, sslcert och sslkey ska ange en fil"
+        ),
+        (BadTlsParameter { server, key, value }, Lang::En) => format!(
+            "{key}={value} in the address {server} cannot be used: sslmode must be disable, prefer, require, verify-ca or verify-full, sslrootcert=system needs sslmode=verify-full, and sslrootcert, sslcert and sslkey must name a file"
+        ),
+        (NoRootCert { server, path }, Lang::Sv) => format!(
+            "sslmode=verify-ca och verify-full kontrollerar serverns certifikat mot ett rotcertifikat, men adressen {server} anger inget och {} finns inte; ingen anslutning gjordes. Ange sslrootcert=FIL (CA-certifikatet från IT) eller sslrootcert=system",
+            path.display()
+        ),
+        (NoRootCert { server, path }, Lang::En) => format!(
+            "sslmode=verify-ca and verify-full check the server's certificate against a root certificate, but the address {server} names none and {} does not exist; no connection was made. Give sslrootcert=FILE (the CA certificate from IT) or sslrootcert=system",
+            path.display()
+        ),
+        (TlsFile { server, file, why }, Lang::Sv) => format!(
+            "certifikatfilen {} för {server} går inte att använda ({why}); ingen anslutning gjordes. Kontrollera sslrootcert, sslcert och sslkey i adressen, eller be IT om filen",
+            file.display()
+        ),
+        (TlsFile { server, file, why }, Lang::En) => format!(
+            "the certificate file {} for {server} cannot be used ({why}); no connection was made. Check sslrootcert, sslcert and sslkey in the address, or ask IT for the file",
+            file.display()
+        ),
+        (ServerCertRefused { server, fault }, Lang::Sv) => format!(
+            "servern {server} godkändes inte: {}. Ingen anslutning gjordes och inget skickades okrypterat; kontakta IT",
+            cert_fault(fault, lang)
+        ),
+        (ServerCertRefused { server, fault }, Lang::En) => format!(
+            "the server {server} was not accepted: {}. No connection was made and nothing was sent unencrypted; contact IT",
+            cert_fault(fault, lang)
+        ),
+        (ServerWithoutTls { server }, Lang::Sv) => format!(
+            "servern {server} erbjuder ingen TLS, men adressen kräver krypterad anslutning (sslmode); ingen anslutning gjordes och inget skickades okrypterat. Kontakta IT"
+        ),
+        (ServerWithoutTls { server }, Lang::En) => format!(
+            "the server {server} offers no TLS, but the address requires an encrypted connection (sslmode); no connection was made and nothing was sent unencrypted. Contact IT"
+        ),
+        (ClientCertRefused { server, detail }, Lang::Sv) => format!(
+            "servern {server} kräver ett klientcertifikat eller godtog inte det som angavs ({detail}); ingen anslutning gjordes. Ange sslcert och sslkey med ditt certifikat från IT"
+        ),
+        (ClientCertRefused { server, detail }, Lang::En) => format!(
+            "the server {server} wants a client certificate or did not accept the one given ({detail}); no connection was made. Give sslcert and sslkey with your certificate from IT"
+        ),
         (ServerHasTables { server }, Lang::Sv) => format!(
             "databasen på {server} har redan tabeller; inget har ändrats. kuvert init behöver en tom databas (CREATE DATABASE)"
         ),
@@ -224,6 +266,32 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
             "--out {}: give a file in a folder that exists",
             out.display()
         ),
+    }
+}
+
+/// Why a server's certificate was refused, naming the fault as IT would look for it.
+fn cert_fault(f: &CertFault, lang: Lang) -> String {
+    match (f, lang) {
+        (CertFault::UnknownCa, _) => lang
+            .pick(
+                "certifikatet är inte utfärdat av någon certifikatutfärdare i sslrootcert (okänd CA)",
+                "its certificate is not issued by any certificate authority in sslrootcert (unknown CA)",
+            )
+            .to_owned(),
+        (CertFault::WrongHost { expected, presented }, Lang::Sv) if presented.is_empty() => {
+            format!("certifikatet anger inget värdnamn, så det gäller inte {expected} (fel värdnamn)")
+        }
+        (CertFault::WrongHost { expected, presented }, Lang::En) if presented.is_empty() => {
+            format!("its certificate names no host, so it is not for {expected} (wrong host name)")
+        }
+        (CertFault::WrongHost { expected, presented }, Lang::Sv) => {
+            format!("certifikatet gäller {presented}, inte {expected} (fel värdnamn)")
+        }
+        (CertFault::WrongHost { expected, presented }, Lang::En) => {
+            format!("its certificate is for {presented}, not {expected} (wrong host name)")
+        }
+        (CertFault::Other(d), Lang::Sv) => format!("certifikatet godtas inte ({d})"),
+        (CertFault::Other(d), Lang::En) => format!("its certificate is not accepted ({d})"),
     }
 }
 
@@ -580,6 +648,12 @@ mod tests {
             MigrateFromServer { .. } => 23,
             MigrateToFile { .. } => 24,
             ConnectionLost { .. } => 25,
+            BadTlsParameter { .. } => 26,
+            NoRootCert { .. } => 27,
+            TlsFile { .. } => 28,
+            ServerCertRefused { .. } => 29,
+            ServerWithoutTls { .. } => 30,
+            ClientCertRefused { .. } => 31,
         }
     }
 
@@ -587,6 +661,11 @@ mod tests {
     fn every_problem_has_both_languages_and_they_differ() {
         use Problem::*;
         let path = || std::path::PathBuf::from("/srv/kuvert/kontor.db");
+        let db = || "postgresql://db.fk.se/kuvert".to_owned();
+        let refused = |fault| ServerCertRefused {
+            server: db(),
+            fault,
+        };
         let samples = [
             NoDatabase { path: path() },
             NotADatabase { path: path() },
@@ -656,13 +735,42 @@ mod tests {
             ConnectionLost {
                 server: "postgresql://db.fk.se/kuvert".into(),
             },
+            BadTlsParameter {
+                server: db(),
+                key: "sslmode".into(),
+                value: "allow".into(),
+            },
+            NoRootCert {
+                server: db(),
+                path: path(),
+            },
+            TlsFile {
+                server: db(),
+                file: path(),
+                why: "No such file or directory".into(),
+            },
+            refused(CertFault::UnknownCa),
+            refused(CertFault::WrongHost {
+                expected: "db.fk.se".into(),
+                presented: "x".into(),
+            }),
+            refused(CertFault::WrongHost {
+                expected: "db.fk.se".into(),
+                presented: String::new(),
+            }),
+            refused(CertFault::Other("Expired".into())),
+            ServerWithoutTls { server: db() },
+            ClientCertRefused {
+                server: db(),
+                detail: "CertificateRequired".into(),
+            },
         ];
         let mut seen: Vec<usize> = samples.iter().map(problem_variant).collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=25).collect::<Vec<_>>(),
+            (0..=31).collect::<Vec<_>>(),
             "a sample of every problem"
         );
         for p in &samples {

@@ -1,7 +1,8 @@
 //! A throwaway PostgreSQL cluster for the tests: `initdb` and `pg_ctl` as the `postgres`
-//! user, on a unix socket in a temp folder, no TCP, no fsync (about 0.6 s). One per test
-//! binary; a watchdog stops it and removes its folder when the test process ends, however it
-//! ends. `scripts/test.sh` may start one for the whole run instead (`KUVERT_TEST_PGHOST`).
+//! user, on a unix socket in a temp folder, no TCP, no fsync (about 0.6 s); `own_tcp` also
+//! on 127.0.0.1, with TLS if asked (tests/tls.rs). One per test binary; a watchdog stops it
+//! and removes its folder when the test process ends, however it ends. `scripts/test.sh` may
+//! start one for the whole run instead (`KUVERT_TEST_PGHOST`).
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,23 @@ pub struct Cluster {
     /// The server programs and data folder of a cluster this process started (none for
     /// one named by `KUVERT_TEST_PGHOST`), for a test that stops and starts it.
     local: Option<(PathBuf, PathBuf)>,
+    /// The TCP port on 127.0.0.1 of a cluster made by `own_tcp` (its socket has it too).
+    port: Option<u16>,
+}
+
+/// What a cluster of `Cluster::own_tcp` serves on 127.0.0.1 besides its socket.
+pub struct Tcp {
+    /// TLS (`ssl=on`) with these PEM texts, or none.
+    pub tls: Option<ServerTls>,
+    /// pg_hba.conf's lines after `local all all trust`, e.g. `hostssl all all 127.0.0.1/32 trust`.
+    pub hba: Vec<String>,
+}
+
+/// The server's certificate and key, and the CA its client certificates must come from.
+pub struct ServerTls {
+    pub cert: String,
+    pub key: String,
+    pub client_ca: Option<String>,
 }
 
 static SHARED: OnceLock<Option<Cluster>> = OnceLock::new();
@@ -24,13 +42,24 @@ impl Cluster {
     /// The cluster of this test binary. None only when no server can start and CI is not
     /// set (the caller then skips, saying why); under `CI=true` a failure panics.
     pub fn shared() -> Option<&'static Cluster> {
-        SHARED.get_or_init(|| or_skip(start(true))).as_ref()
+        SHARED.get_or_init(|| or_skip(start(true, None))).as_ref()
     }
 
     /// A cluster of the caller's own, never `KUVERT_TEST_PGHOST`'s: for a test that stops
     /// and starts the server under the other tests' feet. None as for `shared`.
     pub fn own() -> Option<Cluster> {
-        or_skip(start(false))
+        or_skip(start(false, None))
+    }
+
+    /// A cluster of the caller's own that also listens on 127.0.0.1 at a free port, with
+    /// TLS and pg_hba as `tcp` says. None as for `shared`.
+    pub fn own_tcp(tcp: &Tcp) -> Option<Cluster> {
+        or_skip(start(false, Some(tcp)))
+    }
+
+    /// The TCP port of a cluster made by `own_tcp`.
+    pub fn port(&self) -> u16 {
+        self.port.expect("a cluster of own_tcp")
     }
 
     /// Stops the server at once, as a crash or a power cut would (`-m immediate`).
@@ -53,7 +82,7 @@ impl Cluster {
             .arg(data)
             .arg("-l")
             .arg(self.socket.join("log"))
-            .args(["-w", "-o", &options(&self.socket), "start"])
+            .args(["-w", "-o", &options(&self.socket, self.port), "start"])
             .output()
             .expect("pg_ctl start");
         assert!(out.status.success(), "pg_ctl start: {}", text(&out.stderr));
@@ -61,8 +90,9 @@ impl Cluster {
 
     /// The address of database `db` as login `login` connects to it over the socket.
     pub fn url(&self, db: &str, login: &str) -> String {
+        let port = self.port.map(|p| format!("&port={p}")).unwrap_or_default();
         format!(
-            "postgresql:///{db}?host={}&user={login}",
+            "postgresql:///{db}?host={}&user={login}{port}",
             self.socket.display()
         )
     }
@@ -97,6 +127,7 @@ impl Cluster {
             .args(["-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1"])
             .arg("-h")
             .arg(&self.socket)
+            .args(["-p", &self.port.unwrap_or(5432).to_string()])
             .args(["-U", role, "-d", db, "-c", sql])
             .output()
             .expect("run psql")
@@ -162,19 +193,76 @@ fn as_postgres(bin: &Path, program: &str) -> Command {
     c
 }
 
-/// The server's settings: the socket in the test's folder, no TCP, no fsync.
-fn options(socket: &Path) -> String {
+/// The server's settings: the socket in the test's folder, no TCP (or 127.0.0.1 at `port`),
+/// no fsync.
+fn options(socket: &Path, port: Option<u16>) -> String {
+    let listen = match port {
+        Some(port) => format!("127.0.0.1 -c port={port}"),
+        None => String::new(),
+    };
     format!(
-        "-k {} -c listen_addresses= -c fsync=off -c max_connections=200",
+        "-k {} -c listen_addresses={listen} -c fsync=off -c max_connections=200",
         socket.display()
     )
 }
 
-fn start(shared: bool) -> Result<Cluster, String> {
+/// A port on 127.0.0.1 that nothing listens on now.
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("port: {e}"))
+}
+
+/// Writes the TLS files and pg_hba.conf of a TCP cluster into its folder and data folder,
+/// owned by the postgres user (the server refuses a key others may read).
+fn tcp_files(dir: &Path, data: &Path, tcp: &Tcp) -> Result<(), String> {
+    let write = |path: &Path, text: &str| -> Result<(), String> {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let status = Command::new("chown")
+            .arg("postgres:postgres")
+            .arg(path)
+            .status()
+            .map_err(|e| format!("chown: {e}"))?;
+        status.success().then_some(()).ok_or("chown failed".into())
+    };
+    let mut hba = String::from("local all all trust\n");
+    for line in &tcp.hba {
+        hba.push_str(line);
+        hba.push('\n');
+    }
+    write(&data.join("pg_hba.conf"), &hba)?;
+    let Some(tls) = &tcp.tls else { return Ok(()) };
+    let (cert, key) = (dir.join("server.crt"), dir.join("server.key"));
+    write(&cert, &tls.cert)?;
+    write(&key, &tls.key)?;
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| format!("chmod: {e}"))?;
+    let mut conf = format!(
+        "\nssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+        cert.display(),
+        key.display()
+    );
+    if let Some(ca) = &tls.client_ca {
+        let path = dir.join("client-ca.crt");
+        write(&path, ca)?;
+        conf.push_str(&format!("ssl_ca_file = '{}'\n", path.display()));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(data.join("postgresql.conf"))
+        .map_err(|e| format!("postgresql.conf: {e}"))?;
+    std::io::Write::write_all(&mut file, conf.as_bytes())
+        .map_err(|e| format!("postgresql.conf: {e}"))
+}
+
+fn start(shared: bool, tcp: Option<&Tcp>) -> Result<Cluster, String> {
     if let (true, Ok(host)) = (shared, std::env::var("KUVERT_TEST_PGHOST")) {
         return Ok(Cluster {
             socket: PathBuf::from(host),
             local: None,
+            port: None,
         });
     }
     let bin = bin_dir()?;
@@ -202,7 +290,14 @@ fn start(shared: bool) -> Result<Cluster, String> {
     if !init.status.success() {
         return Err(format!("initdb failed: {}", text(&init.stderr)));
     }
-    let options = options(&dir);
+    let port = match tcp {
+        Some(tcp) => {
+            tcp_files(&dir, &data, tcp)?;
+            Some(free_port()?)
+        }
+        None => None,
+    };
+    let options = options(&dir, port);
     let started = as_postgres("pg_ctl")
         .arg("-D")
         .arg(&data)
@@ -241,5 +336,6 @@ fn start(shared: bool) -> Result<Cluster, String> {
     Ok(Cluster {
         socket: dir,
         local: Some((bin, data)),
+        port,
     })
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
+use postgres::{Client, IsolationLevel, Statement, Transaction};
 
 use super::sql::{self, Bind, Raw, Value};
 use crate::error::{Problem, Result};
@@ -21,6 +21,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub const ROLES: &str = include_str!("roles.sql");
 
 pub mod migrate;
+pub mod tls;
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -33,8 +34,23 @@ pub fn is_url(text: &str) -> bool {
     head.starts_with("postgresql://") || head.starts_with("postgres://")
 }
 
-/// A server address fit for a message: a password written in it becomes `***`.
+/// A server address fit for a message: a password written in it, before the host or as the
+/// `password=` parameter, becomes `***`.
 pub fn without_password(url: &str) -> String {
+    let Some((head, query)) = url.split_once('?') else {
+        return without_user_password(url);
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{}?{}", without_user_password(head), query.join("&"))
+}
+
+fn without_user_password(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
@@ -63,8 +79,10 @@ pub struct Server {
 }
 
 impl Server {
-    /// Connects; a server that cannot be reached is exit 3 naming it (without a password).
+    /// Connects, with TLS as the URL's sslmode asks (`tls`); a server that cannot be reached
+    /// or does not verify is exit 3 naming it (without a password).
     pub fn connect(url: &str, name: String) -> Result<Self> {
+        let (url, settings) = tls::split(url, &name)?;
         let mut config: postgres::Config =
             url.parse()
                 .map_err(|e: postgres::Error| Problem::BadServerUrl {
@@ -74,10 +92,7 @@ impl Server {
         config
             .application_name("kuvert")
             .connect_timeout(Duration::from_secs(10));
-        let mut client = config.connect(NoTls).map_err(|e| Problem::NoServer {
-            server: name.clone(),
-            detail: e.to_string(),
-        })?;
+        let mut client = tls::connect(&mut config, &settings, &name)?;
         let login = client
             .query_one("SELECT session_user::text", &[])?
             .try_get(0)?;
@@ -353,6 +368,18 @@ mod tests {
         assert_eq!(
             dollar_placeholders("SELECT '?1', \"a?\" FROM t WHERE a = ?1 AND b = ?12"),
             "SELECT '?1', \"a?\" FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn a_password_parameter_is_hidden_too() {
+        assert_eq!(
+            without_password("postgresql://db/k?user=anna&password=hemligt&sslmode=require"),
+            "postgresql://db/k?user=anna&password=***&sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgresql://anna:ab@db/k?password=x"),
+            "postgresql://anna:***@db/k?password=***"
         );
     }
 
