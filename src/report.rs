@@ -156,15 +156,22 @@ pub fn filter(team: &str, q: &LogQuery, lang: Lang) -> Result<SessionFilter> {
 pub fn session_log(tx: &Tx<'_>, filter: &SessionFilter) -> Result<Vec<SessionEntry>> {
     {
         let mut out = Vec::new();
+        // Three queries for the whole log, not some a session and one a mailing: on a server
+        // each query is a round trip.
+        let mut events_of = reports::log_events(tx, filter)?;
+        let facts = reports::log_mailings(tx, filter)?;
         for row in reports::sessions(tx, filter)? {
-            let events = reports::mailing_events_of_session(tx, row.id)?;
+            let events = events_of.remove(&row.id).unwrap_or_default();
             let mut mailings: Vec<MailingEntry> = Vec::new();
             for e in events {
                 let Some(id) = e.mailing else { continue };
                 let idx = match mailings.iter().position(|m| m.mailing == id) {
                     Some(i) => i,
                     None => {
-                        let (case, state, sheets, role) = reports::mailing_facts(tx, id)?;
+                        let (case, state, sheets, role) = match facts.get(&id) {
+                            Some(f) => f.clone(),
+                            None => reports::mailing_facts(tx, id)?,
+                        };
                         mailings.push(MailingEntry {
                             mailing: id,
                             case,

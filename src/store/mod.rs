@@ -694,7 +694,7 @@ mod tests {
         crate::scale::build(&db, crate::scale::Scale::SMALL, 1).expect("build");
         let store = Store::open(&db).expect("open");
         // What each may read whole: only the users table (a few hundred rows at most).
-        let queries: [(&str, String, &[&str]); 6] = [
+        let queries: [(&str, String, &[&str]); 7] = [
             ("scan: mailing by token", mailings::by_token_sql(), &[]),
             (
                 "scan: sheets seen",
@@ -712,9 +712,14 @@ mod tests {
                 &["SCAN u"],
             ),
             (
-                "log: events of a session",
-                reports::SESSION_EVENTS_SQL.to_owned(),
-                &[],
+                "log: events of the sessions",
+                reports::LOG_EVENTS_SQL.to_owned(),
+                &["SCAN u"],
+            ),
+            (
+                "log: mailings of the sessions",
+                reports::LOG_MAILINGS_SQL.to_owned(),
+                &["SCAN u"],
             ),
             (
                 "start: sheets of mine found elsewhere",

@@ -1,5 +1,7 @@
 //! Queries behind the team leads' logs.
 
+use std::collections::HashMap;
+
 use super::Tx;
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
@@ -27,28 +29,58 @@ pub struct SessionFilter {
     pub until: Option<String>,
 }
 
-/// The SQL of `sessions` (its plan is checked in a test). The casts give PostgreSQL the type
-/// of a filter that may be NULL, which it cannot tell from `? IS NULL` alone. A session in which nothing was
-/// mailed (no event of any mailing: only reads, such as `kuvert log` or `case show`) is left
-/// out: the lead's list is of who mailed what. Each optional filter is cast where it is
-/// tested for NULL: PostgreSQL cannot tell a parameter's type from `IS NULL` alone.
-pub(crate) const SESSIONS_SQL: &str =
-    "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
-     FROM sessions s JOIN users u ON u.account = s.account
-     WHERE u.team = ?1
+/// The sessions a log covers: `sessions s JOIN users u` under this condition, shared by the
+/// log's queries. A session in which nothing was mailed (no event of any mailing: only reads,
+/// such as `kuvert log` or `case show`) is left out: the lead's list is of who mailed what.
+/// Each optional filter is cast where it is tested for NULL: PostgreSQL cannot tell a
+/// parameter's type from `IS NULL` alone.
+macro_rules! log_sessions {
+    () => {
+        "u.team = ?1
        AND (CAST(?2 AS BIGINT) IS NULL OR s.id = ?2)
        AND (CAST(?3 AS TEXT) IS NULL OR s.account = ?3)
        AND (CAST(?4 AS TEXT) IS NULL OR s.started >= ?4)
        AND (CAST(?5 AS TEXT) IS NULL OR s.started < ?5)
        AND EXISTS (SELECT 1 FROM events e
-                   WHERE e.session_id = s.id AND e.mailing_id IS NOT NULL)
-     ORDER BY s.started, s.id";
+                   WHERE e.session_id = s.id AND e.mailing_id IS NOT NULL)"
+    };
+}
 
-/// The flag a scan puts on another (sealed) mailing is no event of the scanning session's
-/// own mailings, so it is left out here (the incidents list reads the deviation instead).
-pub(crate) const SESSION_EVENTS_SQL: &str = "SELECT seq, time, mailing_id, kind, detail FROM events
-     WHERE session_id = ?1 AND mailing_id IS NOT NULL AND kind <> 'sheet_found_elsewhere'
-     ORDER BY seq";
+/// The SQL of `sessions` (its plan is checked in a test).
+pub(crate) const SESSIONS_SQL: &str = concat!(
+    "SELECT s.id, s.account, u.name, s.terminal, s.kind, s.started, s.ended
+     FROM sessions s JOIN users u ON u.account = s.account WHERE ",
+    log_sessions!(),
+    " ORDER BY s.started, s.id"
+);
+
+/// The events of every mailing of the log's sessions, in one query (one a session would cost
+/// a round trip each on a server). The flag a scan puts on another (sealed) mailing is no
+/// event of the scanning session's own mailings, so it is left out here (the incidents list
+/// reads the deviation instead).
+pub(crate) const LOG_EVENTS_SQL: &str = concat!(
+    "SELECT e.session_id, e.seq, e.time, e.mailing_id, e.kind, e.detail
+     FROM sessions s JOIN users u ON u.account = s.account
+     JOIN events e ON e.session_id = s.id
+     WHERE e.mailing_id IS NOT NULL AND e.kind <> 'sheet_found_elsewhere' AND ",
+    log_sessions!(),
+    " ORDER BY e.session_id, e.seq"
+);
+
+/// The current facts of every mailing the log's sessions worked on, in one query.
+pub(crate) const LOG_MAILINGS_SQL: &str = concat!(
+    "SELECT m.id, c.number, m.state,
+            coalesce((SELECT p.sheets FROM print_jobs p
+                      WHERE p.mailing_id = m.id AND p.generation = m.generation), 0),
+            r.role
+     FROM mailings m JOIN cases c ON c.id = m.case_id JOIN parties r ON r.id = m.recipient_id
+     WHERE m.id IN (SELECT e.mailing_id
+                    FROM sessions s JOIN users u ON u.account = s.account
+                    JOIN events e ON e.session_id = s.id
+                    WHERE e.mailing_id IS NOT NULL AND ",
+    log_sessions!(),
+    ")"
+);
 
 /// Sessions of a team's users, oldest first.
 pub fn sessions(c: &Tx<'_>, f: &SessionFilter) -> Result<Vec<SessionRow>> {
@@ -72,6 +104,7 @@ pub fn sessions(c: &Tx<'_>, f: &SessionFilter) -> Result<Vec<SessionRow>> {
 /// One event of a session, for the log.
 #[derive(Debug, Clone)]
 pub struct LogEvent {
+    pub session: SessionId,
     pub seq: i64,
     pub time: String,
     pub mailing: Option<MailingId>,
@@ -79,17 +112,44 @@ pub struct LogEvent {
     pub detail: String,
 }
 
-/// The events of a session that concern a mailing, in order.
-pub fn mailing_events_of_session(c: &Tx<'_>, session: SessionId) -> Result<Vec<LogEvent>> {
-    c.rows(SESSION_EVENTS_SQL, &[&session], |r| {
-        Ok(LogEvent {
-            seq: r.get(0)?,
-            time: r.get(1)?,
-            mailing: r.get(2)?,
-            kind: r.get(3)?,
-            detail: r.get(4)?,
-        })
-    })
+/// The mailing events of every session of the log, by session, oldest first.
+pub fn log_events(c: &Tx<'_>, f: &SessionFilter) -> Result<HashMap<SessionId, Vec<LogEvent>>> {
+    let mut out: HashMap<SessionId, Vec<LogEvent>> = HashMap::new();
+    c.each(
+        LOG_EVENTS_SQL,
+        &[&f.team, &f.session, &f.account, &f.since, &f.until],
+        |r| {
+            let e = LogEvent {
+                session: r.get(0)?,
+                seq: r.get(1)?,
+                time: r.get(2)?,
+                mailing: r.get(3)?,
+                kind: r.get(4)?,
+                detail: r.get(5)?,
+            };
+            out.entry(e.session).or_default().push(e);
+            Ok(true)
+        },
+    )?;
+    Ok(out)
+}
+
+/// A mailing's current facts for the log: case number, state, sheets of the current print,
+/// recipient role.
+pub type MailingFacts = (String, String, u32, String);
+
+/// The current facts of every mailing of the log's sessions.
+pub fn log_mailings(c: &Tx<'_>, f: &SessionFilter) -> Result<HashMap<MailingId, MailingFacts>> {
+    let mut out = HashMap::new();
+    c.each(
+        LOG_MAILINGS_SQL,
+        &[&f.team, &f.session, &f.account, &f.since, &f.until],
+        |r| {
+            out.insert(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+            Ok(true)
+        },
+    )?;
+    Ok(out)
 }
 
 /// Current facts of a mailing for the log: case number, state, sheets of the current print,
