@@ -38,8 +38,12 @@ fn event_row(r: &Row<'_>) -> Result<EventRow> {
     })
 }
 
-/// The newest event's sequence number and hash: the head of the chain.
+/// The newest event's sequence number and hash: the head of the chain. A write on a server
+/// has it already, from the head row it locked.
 pub fn head(c: &Tx<'_>) -> Result<Option<(i64, String)>> {
+    if let Some((seq, hash)) = c.locked_head() {
+        return Ok((seq > 0).then_some((seq, hash)));
+    }
     c.row(
         "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
         &[],
@@ -54,12 +58,23 @@ pub fn hash_at(c: &Tx<'_>, seq: i64) -> Result<Option<String>> {
     })
 }
 
-/// Appends an event whose hash the caller computed.
+/// Appends an event whose hash the caller computed. On a server the head row every write
+/// locked first moves with the chain in the same statement (on SQLite the head file follows
+/// after the commit).
 pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
+    let insert = format!(
+        "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    );
+    let sql = if c.on_server() {
+        format!(
+            "WITH e AS ({insert} RETURNING seq, hash)
+             UPDATE audit_head SET seq = e.seq, hash = e.hash FROM e WHERE audit_head.id = 1"
+        )
+    } else {
+        insert
+    };
     c.run(
-        &format!(
-            "INSERT INTO events({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        ),
+        &sql,
         &[
             &e.seq,
             &e.time,
@@ -73,14 +88,7 @@ pub fn insert(c: &Tx<'_>, e: &EventRow) -> Result<()> {
             &e.hash,
         ],
     )?;
-    if c.on_server() {
-        // The head row every write locked first moves with the chain, in the same
-        // transaction (on SQLite the head file follows after the commit).
-        c.run(
-            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
-            &[&e.seq, &e.hash],
-        )?;
-    }
+    c.moved_head(e.seq, &e.hash);
     Ok(())
 }
 

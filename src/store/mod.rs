@@ -581,6 +581,22 @@ impl Tx<'_> {
         }
     }
 
+    /// The chain's head as a write on a server locked it (and its appends moved it); None on
+    /// a file and in a read.
+    pub(in crate::store) fn locked_head(&self) -> Option<(i64, String)> {
+        match &self.0 {
+            TxInner::Pg(tx) => tx.head(),
+            TxInner::Lite(_) => None,
+        }
+    }
+
+    /// Notes an append's new head in a write on a server.
+    pub(in crate::store) fn moved_head(&self, seq: i64, hash: &str) {
+        if let TxInner::Pg(tx) = &self.0 {
+            tx.moved_head(seq, hash);
+        }
+    }
+
     /// Whether this transaction is on a PostgreSQL server (where the head row of the chain
     /// is kept in the database).
     pub(in crate::store) fn on_server(&self) -> bool {

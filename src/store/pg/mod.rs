@@ -173,11 +173,20 @@ impl Server {
         let tx = PgTx {
             tx: RefCell::new(tx),
             statements: &self.statements,
+            head: RefCell::new(None),
         };
-        // One round trip: the wait, then the head row locked.
-        tx.batch(&format!(
-            "SET LOCAL lock_timeout = {ms}; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"
+        // One round trip: the wait, then the head row locked, and what it says.
+        let answer = tx.tx.borrow_mut().simple_query(&format!(
+            "SET LOCAL lock_timeout = {ms}; SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
         ))?;
+        let head = answer.iter().find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => {
+                let seq = r.get(0)?.parse().ok()?;
+                Some((seq, r.get(1)?.to_owned()))
+            }
+            _ => None,
+        });
+        *tx.head.borrow_mut() = head;
         Ok(tx)
     }
 
@@ -192,6 +201,7 @@ impl Server {
         Ok(PgTx {
             tx: RefCell::new(tx),
             statements: &self.statements,
+            head: RefCell::new(None),
         })
     }
 
@@ -221,6 +231,7 @@ impl Server {
         let tx = PgTx {
             tx: RefCell::new(self.client.transaction()?),
             statements: &self.statements,
+            head: RefCell::new(None),
         };
         tx.batch(SCHEMA)?;
         tx.batch(ROLES)?;
@@ -243,6 +254,9 @@ impl Server {
 pub struct PgTx<'c> {
     tx: RefCell<Transaction<'c>>,
     statements: &'c RefCell<HashMap<String, Statement>>,
+    /// In a write: the head row as locked by its first statement, and as this transaction's
+    /// appends moved it (seq 0 is the empty chain), so an append needs no query for it.
+    head: RefCell<Option<(i64, String)>>,
 }
 
 impl PgTx<'_> {
@@ -283,6 +297,18 @@ impl PgTx<'_> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(self.tx.borrow_mut().execute(&st, &refs)?)
+    }
+
+    /// The chain's head as this write transaction holds it (None in a read).
+    pub(in crate::store) fn head(&self) -> Option<(i64, String)> {
+        self.head.borrow().clone()
+    }
+
+    /// The head moved by an append of this transaction.
+    pub(in crate::store) fn moved_head(&self, seq: i64, hash: &str) {
+        if let Some(h) = self.head.borrow_mut().as_mut() {
+            *h = (seq, hash.to_owned());
+        }
     }
 
     pub(in crate::store) fn batch(&self, sql: &str) -> Result<()> {
