@@ -21,8 +21,11 @@ use std::time::{Duration, Instant};
 use kuvert::config::Config;
 use kuvert::i18n::Lang;
 use kuvert::model::ScanSource;
-use kuvert::store::Store;
 use kuvert::{Session, SessionKind, Workflow};
+
+#[path = "support/backend.rs"]
+mod backend;
+use backend::Backend;
 
 const OPERATIONS: [&str; 5] = ["start", "attach", "print", "scan", "seal"];
 
@@ -42,36 +45,18 @@ struct Tally {
     refused: usize,
 }
 
-/// Where the desks work.
-#[derive(Clone)]
-enum Backend {
-    File(PathBuf),
-    Server(String),
-}
-
-impl Backend {
-    fn name(&self) -> &'static str {
-        match self {
-            Backend::File(_) => "SQLite",
-            Backend::Server(_) => "PostgreSQL",
-        }
-    }
-
-    fn desk(&self, account: &str, outbox: &Path) -> (Workflow, Session) {
-        let (store, impersonate) = match self {
-            Backend::File(db) => (Store::open(db).expect("open the file"), Some(account)),
-            Backend::Server(url) => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                let url = format!("{url}{sep}user={account}");
-                (Store::connect(&url, url.clone()).expect("connect"), None)
-            }
-        };
-        let mut wf = Workflow::new(store, Config::default(), Lang::Sv, outbox.to_owned());
-        let s = wf
-            .session(impersonate, &format!("bench-{account}"), SessionKind::Tui)
-            .expect("session");
-        (wf, s)
-    }
+/// `account`'s desk on `backend`, with its session.
+fn desk(backend: &Backend, account: &str, outbox: &Path) -> (Workflow, Session) {
+    let (store, named) = backend.store(account);
+    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, outbox.to_owned());
+    let s = wf
+        .session(
+            named.then_some(account),
+            &format!("bench-{account}"),
+            SessionKind::Tui,
+        )
+        .expect("session");
+    (wf, s)
 }
 
 /// `desks` caseworkers spread over the teams, each with cases of their own team that no other
@@ -124,7 +109,7 @@ fn run_desk(
     until: Duration,
     limit: usize,
 ) -> Tally {
-    let (mut wf, s) = backend.desk(&m.account, outbox);
+    let (mut wf, s) = desk(backend, &m.account, outbox);
     // A mailing this caseworker left open in the data set is voided first.
     if wf.status(&s).expect("status").is_some() {
         wf.void(&s, "benchmark").expect("void");

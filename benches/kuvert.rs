@@ -27,6 +27,10 @@ use kuvert::{SessionKind, Workflow};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+#[path = "support/backend.rs"]
+mod backend;
+use backend::Backend;
+
 /// The database to measure on, and the folder that keeps a small one alive.
 fn bench_db() -> (PathBuf, Option<tempfile::TempDir>) {
     if let Ok(p) = std::env::var("KUVERT_BENCH_DB") {
@@ -236,46 +240,18 @@ fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
-/// Where the database figures run: the file, and the same office moved onto a server when
-/// `KUVERT_BENCH_SERVER` names one (a `postgresql://` URL without `user`; each desk joins as
-/// its own login, as in production).
-#[derive(Clone)]
-enum Backend {
-    File(PathBuf),
-    Server(String),
+/// `account`'s desk on `backend`, with its session.
+fn desk(backend: &Backend, account: &str, kind: SessionKind) -> (Workflow, kuvert::Session) {
+    let (store, named) = backend.store(account);
+    let mut wf = Workflow::new(store, Config::default(), Lang::Sv, std::env::temp_dir());
+    let s = wf
+        .session(named.then_some(account), "bench", kind)
+        .expect("session");
+    (wf, s)
 }
 
-impl Backend {
-    fn name(&self) -> &'static str {
-        match self {
-            Backend::File(_) => "SQLite",
-            Backend::Server(_) => "PostgreSQL",
-        }
-    }
-
-    /// `account`'s desk, with its session.
-    fn desk(&self, account: &str, kind: SessionKind) -> (Workflow, kuvert::Session) {
-        let (store, impersonate) = match self {
-            Backend::File(db) => (
-                Store::open(db).expect("open the bench database"),
-                Some(account),
-            ),
-            Backend::Server(url) => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                let url = format!("{url}{sep}user={account}");
-                (
-                    Store::connect(&url, url.clone()).expect("connect to the bench server"),
-                    None,
-                )
-            }
-        };
-        let mut wf = Workflow::new(store, Config::default(), Lang::Sv, std::env::temp_dir());
-        let s = wf.session(impersonate, "bench", kind).expect("session");
-        (wf, s)
-    }
-}
-
-/// The backends to measure: the file, and the server when one is named.
+/// The backends to measure: the file, and the server when one is named
+/// (`KUVERT_BENCH_SERVER`, a `postgresql://` URL without `user`).
 fn backends(db: &Path) -> Vec<Backend> {
     let mut all = vec![Backend::File(db.to_owned())];
     if let Ok(url) = std::env::var("KUVERT_BENCH_SERVER") {
@@ -309,7 +285,7 @@ fn database_figures(db: &Path, quick: bool) {
     let token = MailingToken::from_base36(&token).expect("token");
     for backend in backends(db) {
         let name = backend.name();
-        let (mut wf, s) = backend.desk(&account, SessionKind::Tui);
+        let (mut wf, s) = desk(&backend, &account, SessionKind::Tui);
         let n = if quick { 20 } else { 2000 };
         let mut times = Vec::with_capacity(n);
         for i in 0..n {
@@ -325,7 +301,7 @@ fn database_figures(db: &Path, quick: bool) {
             "{name}: scan → verdict ({n} scans): median {median:.3} ms, p99 {p99:.3} ms (target p99 < 2 ms on SQLite, < 5 ms on PostgreSQL)"
         );
 
-        let (mut wf, ls) = backend.desk(&lead, SessionKind::Cli);
+        let (mut wf, ls) = desk(&backend, &lead, SessionKind::Cli);
         let query = kuvert::report::LogQuery {
             session: None,
             user: None,
