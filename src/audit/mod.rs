@@ -53,6 +53,13 @@ pub fn append(c: &Tx<'_>, ctx: &EventContext<'_>, event: &Event, now: &str) -> R
 
 /// The hash an event must carry.
 pub fn hash_of(e: &EventRow) -> String {
+    hex(&Sha256::digest(hashed_bytes(e)))
+}
+
+/// The bytes an event's hash covers: the previous event's hash, a newline, and the event's
+/// canonical JSON (seq, time, session, account, mailing, case number, kind, detail). Public
+/// so the benchmark can hash the same bytes with no database (issue 16).
+pub fn hashed_bytes(e: &EventRow) -> Vec<u8> {
     #[derive(Serialize)]
     struct Canonical<'a>(
         i64,
@@ -74,14 +81,13 @@ pub fn hash_of(e: &EventRow) -> String {
         &e.kind,
         &e.detail,
     );
-    // Serialising a tuple of plain values cannot fail; an empty vector would only weaken
+    let mut bytes = Vec::with_capacity(e.prev_hash.len() + 1 + 64 + e.detail.len());
+    bytes.extend_from_slice(e.prev_hash.as_bytes());
+    bytes.push(b'\n');
+    // Serialising a tuple of plain values cannot fail; an empty JSON would only weaken
     // (never falsely pass) the chain, and the prev_hash link still binds the event.
-    let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(e.prev_hash.as_bytes());
-    h.update(b"\n");
-    h.update(&bytes);
-    hex(&h.finalize())
+    let _ = serde_json::to_writer(&mut bytes, &canonical);
+    bytes
 }
 
 /// Lower-case hex of bytes.
@@ -255,6 +261,57 @@ mod tests {
         let report = store.read(verify).expect("verify");
         assert!(!report.ok);
         assert_eq!(report.broken_at, Some(3));
+    }
+
+    /// The chain's bytes never change: databases in use depend on them. The expected hashes
+    /// were computed outside kuvert (Python's hashlib over prev_hash, a newline and the
+    /// compact JSON array).
+    #[test]
+    fn an_events_hash_is_the_same_bytes_as_ever() {
+        let event = |seq,
+                     session,
+                     account: Option<&str>,
+                     mailing,
+                     case_no: Option<&str>,
+                     kind: &str,
+                     detail: &str| EventRow {
+            seq,
+            time: "2026-12-04T09:30:00Z".into(),
+            session,
+            account: account.map(Into::into),
+            mailing,
+            case_no: case_no.map(Into::into),
+            kind: kind.into(),
+            detail: detail.into(),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        };
+        let scanned = event(
+            7,
+            Some(3),
+            Some("handlaggare1"),
+            Some(12),
+            Some("FK 2026-104037"),
+            "scanned",
+            r#"{"sheet":1,"verdict":"ok"}"#,
+        );
+        assert_eq!(
+            hash_of(&scanned),
+            "fcb9df3cfcf8e394329512c2c718b2f8df9afbf6940813b55af69ae54efcd3ca"
+        );
+        let started = event(
+            1,
+            None,
+            None,
+            None,
+            None,
+            "session_started",
+            r#"{"kind":"tui","terminal":"tty-å"}"#,
+        );
+        assert_eq!(
+            hash_of(&started),
+            "56c29b19c55f5886c6943c481e52573fa6be5adf8e52d5a9957fe3ebbbab9625"
+        );
     }
 
     #[test]
