@@ -48,21 +48,12 @@ struct Ctx {
 impl Ctx {
     /// The database this command works on.
     fn database(&self) -> anyhow::Result<Location> {
-        Ok(paths::database(
-            self.args_db.as_deref(),
-            &self.config,
-            false,
-        )?)
+        Ok(paths::database(self.args_db.as_deref(), &self.config)?)
     }
 
     /// The demo database: always a file on this host.
     fn demo_file(&self) -> anyhow::Result<PathBuf> {
-        match paths::database(self.args_db.as_deref(), &self.config, true)? {
-            Location::File(path) => Ok(path),
-            Location::Server { name, .. } => {
-                Err(Error::from(Problem::DemoOnServer { server: name }).into())
-            }
-        }
+        Ok(paths::demo_database(self.args_db.as_deref())?)
     }
 
     fn workflow(&self) -> anyhow::Result<Workflow> {

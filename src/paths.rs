@@ -39,27 +39,22 @@ pub fn load_config(flag: Option<&Path>) -> Result<Config> {
     Config::load(&path)
 }
 
-/// The database: `--db`/`KUVERT_DB`, else `db` in the config, else the data folder. The
-/// demo is always a file on this host.
-pub fn database(flag: Option<&Path>, config: &Config, demo: bool) -> Result<Location> {
-    let chosen = match (flag, &config.db) {
-        (Some(p), _) => Location::parse(p),
-        (None, Some(p)) if !demo => Location::parse(p),
-        _ => {
-            return Ok(Location::File(dirs()?.data_dir().join(if demo {
-                DEMO_DB_FILE
-            } else {
-                DB_FILE
-            })));
-        }
-    };
-    if let (true, Location::Server { name, .. }) = (demo, &chosen) {
-        return Err(Problem::DemoOnServer {
-            server: name.clone(),
-        }
-        .into());
+/// The database: `--db`/`KUVERT_DB`, else `db` in the config, else the data folder.
+pub fn database(flag: Option<&Path>, config: &Config) -> Result<Location> {
+    Ok(match flag.or(config.db.as_deref()) {
+        Some(p) => Location::parse(p),
+        None => Location::File(dirs()?.data_dir().join(DB_FILE)),
+    })
+}
+
+/// The demo database: `--db`/`KUVERT_DB`, else the data folder (never the config's `db`,
+/// which is the office's). Always a file on this host: a server is refused.
+pub fn demo_database(flag: Option<&Path>) -> Result<PathBuf> {
+    match flag.map(Location::parse) {
+        Some(Location::File(path)) => Ok(path),
+        Some(Location::Server { name, .. }) => Err(Problem::DemoOnServer { server: name }.into()),
+        None => Ok(dirs()?.data_dir().join(DEMO_DB_FILE)),
     }
-    Ok(chosen)
 }
 
 pub use crate::store::pg::is_url as is_server_url;
@@ -104,21 +99,21 @@ mod tests {
             "POSTGRES://db.example/kuvert",
         ] {
             assert!(is_server_url(url), "{url}");
-            let at = database(Some(Path::new(url)), &Config::default(), false).expect("server");
+            let at = database(Some(Path::new(url)), &Config::default()).expect("server");
             assert!(matches!(at, Location::Server { .. }), "{at:?}");
-            let e = database(Some(Path::new(url)), &Config::default(), true).expect_err("demo");
+            let e = demo_database(Some(Path::new(url))).expect_err("demo");
             assert_eq!(e.exit_code(), 2, "the demo is a file");
         }
         for file in ["postgresql.db", "/srv/kuvert/kuvert.db", "postgres"] {
             assert!(!is_server_url(file), "{file}");
-            let at = database(Some(Path::new(file)), &Config::default(), false).expect("file");
+            let at = database(Some(Path::new(file)), &Config::default()).expect("file");
             assert_eq!(at, Location::File(PathBuf::from(file)));
         }
         let config = Config {
             db: Some(PathBuf::from("postgresql://anna:hemligt@db/kuvert")),
             ..Config::default()
         };
-        let Location::Server { url, name } = database(None, &config, false).expect("server") else {
+        let Location::Server { url, name } = database(None, &config).expect("server") else {
             panic!("the config's db is a server too");
         };
         assert_eq!(url, "postgresql://anna:hemligt@db/kuvert");

@@ -851,16 +851,7 @@ fn sample(env: &Env, stop: &AtomicBool) -> (u64, Vec<String>) {
 /// from an earlier run) and the lead's `user add` grants kuvert_caseworker to.
 fn register_desk(env: &Env, account: &str, name: &str) {
     if let Some(server) = &env.server {
-        server.pg.lines(
-            "postgres",
-            &format!(
-                "DO $$ BEGIN
-                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{account}') THEN
-                     CREATE ROLE \"{account}\" LOGIN;
-                   END IF;
-                 END $$"
-            ),
-        );
+        server.pg.ensure_login(account);
     }
     env.fails(
         LEAD,

@@ -1809,11 +1809,12 @@ fn unknown_account_is_refused_on_a_demo_database(backend: Backend) {
         }
         Backend::Postgres => {
             for (login, group) in [("mallory", Some("kuvert_caseworker")), ("eve", None)] {
-                fx.execute(&format!(
-                    "DO $$ BEGIN CREATE ROLE {login} LOGIN;
-                     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-                ))
-                .expect("a login");
+                fx.env
+                    .server
+                    .as_ref()
+                    .expect("a server")
+                    .pg
+                    .ensure_login(login);
                 if let Some(group) = group {
                     fx.execute(&format!("GRANT {group} TO {login}"))
                         .expect("grant");

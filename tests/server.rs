@@ -9,34 +9,31 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::pg::Cluster;
-use common::{printed_codes, stderr};
+use common::{Env, ServerDb, expect_code as assert_code, printed_codes, stderr};
 use serde_json::Value;
 
-/// One test's server database and a folder standing in for the desk's home.
+/// One test's server database, and the desk's environment over it (its own home folder and
+/// config; the user chosen by login).
 struct Server {
     pg: &'static Cluster,
     db: String,
-    home: tempfile::TempDir,
+    env: Env,
 }
 
 impl Server {
     fn new(pg: &'static Cluster, hint: &str) -> Self {
-        let home = tempfile::tempdir().expect("tempdir");
-        std::fs::write(home.path().join("kuvert.toml"), "").expect("config");
-        Self {
+        let db = pg.database(hint);
+        let mut env = Env::new();
+        env.server = Some(ServerDb {
             pg,
-            db: pg.database(hint),
-            home,
-        }
+            name: db.clone(),
+        });
+        Self { pg, db, env }
     }
 
     /// The database's address as `login` connects to it.
     fn url(&self, login: &str) -> String {
-        format!(
-            "postgresql:///{}?host={}&user={login}",
-            self.db,
-            self.pg.socket_dir().display()
-        )
+        self.pg.url(&self.db, login)
     }
 
     /// A login name of this test only: roles belong to the whole cluster.
@@ -45,44 +42,21 @@ impl Server {
     }
 
     fn command(&self, login: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
-        cmd.args(args)
-            .env("KUVERT_DB", self.url(login))
-            .env("KUVERT_CONFIG", self.home.path().join("kuvert.toml"))
-            .env("HOME", self.home.path())
-            .env_remove("KUVERT_USER")
-            .env_remove("KUVERT_LANG");
-        cmd
+        self.env.command(Some(login), args)
     }
 
     fn run(&self, login: &str, args: &[&str]) -> Output {
-        self.command(login, args).output().expect("run kuvert")
+        self.env.run(Some(login), args)
     }
 
     fn json(&self, login: &str, args: &[&str], code: i32) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.run(login, &all);
-        assert_code(&out, args, code);
-        serde_json::from_slice(&out.stdout).expect("JSON")
+        self.env.json(Some(login), args, code)
     }
 
     /// Runs and asserts the exit code; returns stderr.
     fn fails(&self, login: &str, args: &[&str], code: i32) -> String {
-        let out = self.run(login, args);
-        assert_code(&out, args, code);
-        stderr(&out)
+        self.env.fails(Some(login), args, code)
     }
-}
-
-fn assert_code(out: &Output, args: &[&str], code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "kuvert {args:?}: stdout {} stderr {}",
-        String::from_utf8_lossy(&out.stdout),
-        stderr(out)
-    );
 }
 
 /// A manifest of one case of team A with one real PDF about its applicant.
@@ -253,7 +227,7 @@ fn an_office_on_a_server_from_init_to_a_sealed_mailing() {
     let printed = s.json(&bo, &["mail", "print"], 0);
     let pdf = Path::new(printed["pdf"].as_str().expect("pdf")).to_owned();
     assert!(
-        pdf.starts_with(s.home.path().join(".local/share/kuvert/outbox")),
+        pdf.starts_with(s.env.dir.path().join(".local/share/kuvert/outbox")),
         "a desk on a server keeps its outbox in its own data folder: {pdf:?}"
     );
     // KUVERT_USER cannot make bo someone else on a server.

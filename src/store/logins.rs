@@ -29,17 +29,20 @@ pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let name = quote(account);
-    let granted = |created| LoginGrant::Granted {
-        group: group.to_owned(),
-        created,
-    };
     let grant = format!("GRANT {group} TO {name}");
+    let create = format!("CREATE ROLE {name} LOGIN IN ROLE {group}");
+    let for_it = |sql: &str| LoginGrant::ForIt {
+        statement: format!("{sql};"),
+    };
     // Whether this connection may grant the group depends on the server's version and on
     // who holds ADMIN OPTION: the server decides, under a savepoint, and a refusal becomes
     // the statement for IT.
-    let try_run = |sql: &str| match tx.run_or_go_on(sql, &[]) {
-        Ok(_) => Ok(true),
-        Err(e) if super::is_permission_denied(&e) => Ok(false),
+    let attempt = |sql: &str, created: bool| match tx.run_or_go_on(sql, &[]) {
+        Ok(_) => Ok(LoginGrant::Granted {
+            group: group.to_owned(),
+            created,
+        }),
+        Err(e) if super::is_permission_denied(&e) => Ok(for_it(sql)),
         Err(e) => Err(e),
     };
     match login {
@@ -47,34 +50,13 @@ pub fn grant(tx: &Tx<'_>, account: &str, role: Role) -> Result<LoginGrant> {
             account: account.to_owned(),
         }
         .into()),
-        Some(true) => Ok(match try_run(&grant)? {
-            true => granted(false),
-            false => LoginGrant::ForIt {
-                statement: format!("{grant};"),
-            },
-        }),
-        None => {
-            let create = format!("CREATE ROLE {name} LOGIN IN ROLE {group}");
-            if !may_create {
-                return Ok(LoginGrant::ForIt {
-                    statement: format!("{create};"),
-                });
-            }
-            match tx.run_or_go_on(&create, &[]) {
-                Ok(_) => Ok(granted(true)),
-                Err(e) if super::is_permission_denied(&e) => Ok(LoginGrant::ForIt {
-                    statement: format!("{create};"),
-                }),
-                // Roles are the cluster's: another database's kuvert made it a moment ago.
-                Err(_) if is_login(tx, account)? => Ok(match try_run(&grant)? {
-                    true => granted(false),
-                    false => LoginGrant::ForIt {
-                        statement: format!("{grant};"),
-                    },
-                }),
-                Err(e) => Err(e),
-            }
-        }
+        Some(true) => attempt(&grant, false),
+        None if !may_create => Ok(for_it(&create)),
+        None => match attempt(&create, true) {
+            // Roles are the cluster's: another database's kuvert made it a moment ago.
+            Err(_) if is_login(tx, account)? => attempt(&grant, false),
+            other => other,
+        },
     }
 }
 

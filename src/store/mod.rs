@@ -210,6 +210,17 @@ impl Store {
     /// Connects to a PostgreSQL database kuvert created, of the schema version this kuvert
     /// knows: there are no migrations on a server yet, so another version is refused.
     pub fn connect(url: &str, name: String) -> Result<Self> {
+        let (server, kind) = Self::checked_server(url, name)?;
+        Ok(Self::over(
+            Conn::Pg(Box::new(server)),
+            PathBuf::new(),
+            kind,
+            Some(url),
+        ))
+    }
+
+    /// A connection to a server database kuvert created, and its kind.
+    fn checked_server(url: &str, name: String) -> Result<(pg::Server, DbKind)> {
         let mut server = pg::Server::connect(url, name)?;
         let refused = |server: &pg::Server| -> Error {
             Problem::NotKuvertServer {
@@ -235,12 +246,7 @@ impl Store {
             }
             .into());
         }
-        Ok(Self::over(
-            Conn::Pg(Box::new(server)),
-            PathBuf::new(),
-            kind,
-            Some(url),
-        ))
+        Ok((server, kind))
     }
 
     fn over(conn: Conn, path: PathBuf, kind: DbKind, url: Option<&str>) -> Self {
@@ -280,12 +286,9 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
-        let again = Self::connect(url, server.name().to_owned())?;
-        let Conn::Pg(mut server) = again.conn else {
-            return Ok(());
-        };
-        server.set_lock_timeout(self.busy_timeout);
-        self.conn = Conn::Pg(server);
+        let (mut again, _) = Self::checked_server(url, server.name().to_owned())?;
+        again.set_lock_timeout(self.busy_timeout);
+        self.conn = Conn::Pg(Box::new(again));
         self.lost = false;
         Ok(())
     }

@@ -133,18 +133,22 @@ impl Cluster {
             .expect("run psql")
     }
 
-    /// A login role `role` (made once per cluster), a member of `group` in database `db`.
-    pub fn login(&self, db: &str, role: &str, group: &str) {
+    /// A login role `role`, made once per cluster: roles belong to the whole cluster, so
+    /// another test or an earlier run may have made it, even at the same moment (which the
+    /// loser meets as a duplicate key).
+    pub fn ensure_login(&self, role: &str) {
         self.lines(
             "postgres",
             &format!(
-                "DO $$ BEGIN
-                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
-                     CREATE ROLE \"{role}\" LOGIN;
-                   END IF;
-                 END $$"
+                "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
             ),
         );
+    }
+
+    /// A login role `role` (made once per cluster), a member of `group` in database `db`.
+    pub fn login(&self, db: &str, role: &str, group: &str) {
+        self.ensure_login(role);
         self.lines(db, &format!("GRANT {group} TO \"{role}\""));
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
+use rusqlite::OptionalExtension;
 use rusqlite::types::ValueRef;
 use serde::Serialize;
 
@@ -92,12 +93,8 @@ pub fn to_server(source: &mut Store, url: &str, name: String) -> Result<Migrated
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
-    if copied != head.clone().map(|h| (h.seq, h.hash)) {
+        .optional()?;
+    if copied != head.as_ref().map(|h| (h.seq, h.hash.clone())) {
         return Err(crate::error::Error::Environment(format!(
             "the copied chain ends at {head:?}, the file's at {copied:?}; nothing was copied"
         )));

@@ -170,11 +170,7 @@ impl Server {
             .build_transaction()
             .isolation_level(IsolationLevel::ReadCommitted)
             .start()?;
-        let tx = PgTx {
-            tx: RefCell::new(tx),
-            statements: &self.statements,
-            head: RefCell::new(None),
-        };
+        let tx = PgTx::new(tx, &self.statements);
         // One round trip: the wait, then the head row locked, and what it says.
         let answer = tx.tx.borrow_mut().simple_query(&format!(
             "SET LOCAL lock_timeout = {ms}; SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
@@ -198,11 +194,7 @@ impl Server {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        Ok(PgTx {
-            tx: RefCell::new(tx),
-            statements: &self.statements,
-            head: RefCell::new(None),
-        })
+        Ok(PgTx::new(tx, &self.statements))
     }
 
     /// Creates the schema, the group roles and the database's kind in one transaction: all
@@ -219,34 +211,23 @@ impl Server {
     /// A transaction that has loaded the schema and the group roles into this database, which
     /// must have no tables yet: the start of `init` and of `migrate`.
     pub(in crate::store) fn fresh(&mut self) -> Result<PgTx<'_>> {
-        let found = self.simple(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-        )?;
-        if found.first().map(String::as_str) != Some("0") {
+        let tables: i64 = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                &[],
+            )?
+            .try_get(0)?;
+        if tables != 0 {
             return Err(Problem::ServerHasTables {
                 server: self.name.clone(),
             }
             .into());
         }
-        let tx = PgTx {
-            tx: RefCell::new(self.client.transaction()?),
-            statements: &self.statements,
-            head: RefCell::new(None),
-        };
+        let tx = PgTx::new(self.client.transaction()?, &self.statements);
         tx.batch(SCHEMA)?;
         tx.batch(ROLES)?;
         Ok(tx)
-    }
-
-    /// Runs statements outside any kuvert transaction (the schema check at open).
-    fn simple(&mut self, sql: &str) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for m in self.client.simple_query(sql)? {
-            if let postgres::SimpleQueryMessage::Row(r) = m {
-                out.push(r.get(0).unwrap_or_default().to_owned());
-            }
-        }
-        Ok(out)
     }
 }
 
@@ -259,7 +240,15 @@ pub struct PgTx<'c> {
     head: RefCell<Option<(i64, String)>>,
 }
 
-impl PgTx<'_> {
+impl<'c> PgTx<'c> {
+    fn new(tx: Transaction<'c>, statements: &'c RefCell<HashMap<String, Statement>>) -> Self {
+        Self {
+            tx: RefCell::new(tx),
+            statements,
+            head: RefCell::new(None),
+        }
+    }
+
     fn statement(&self, sql: &str) -> Result<Statement> {
         if let Some(st) = self.statements.borrow().get(sql) {
             return Ok(st.clone());
