@@ -589,7 +589,7 @@ mod tests {
         assert_eq!(store.integrity_check().expect("integrity"), "ok");
         let head = crate::store::head::read(&db).expect("head");
         let report = store
-            .read(|tx| audit::verify_with_head(tx, head.as_ref()))
+            .read(|tx| audit::verify_with_head(tx, head.as_ref(), &mut []))
             .expect("verify");
         assert!(report.ok && report.head == Some(made.events), "{report:?}");
         let broken: i64 = store

@@ -10,11 +10,12 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::model::{MailingId, SessionId};
-use crate::store::Tx;
-use crate::store::events::{self, EventRow};
+use crate::store::events::{self, EventRef, EventRow};
 use crate::store::head::Head;
+use crate::store::{Store, Tx};
 
 mod event;
+mod verify;
 
 pub use event::{Event, Print};
 
@@ -53,13 +54,15 @@ pub fn append(c: &Tx<'_>, ctx: &EventContext<'_>, event: &Event, now: &str) -> R
 
 /// The hash an event must carry.
 pub fn hash_of(e: &EventRow) -> String {
-    hex(&Sha256::digest(hashed_bytes(e)))
+    let mut bytes = Vec::with_capacity(256);
+    write_hashed(&e.as_ref(), &mut bytes);
+    hex(&Sha256::digest(bytes))
 }
 
-/// The bytes an event's hash covers: the previous event's hash, a newline, and the event's
-/// canonical JSON (seq, time, session, account, mailing, case number, kind, detail). Public
-/// so the benchmark can hash the same bytes with no database (issue 16).
-pub fn hashed_bytes(e: &EventRow) -> Vec<u8> {
+/// Appends the bytes an event's hash covers: the previous event's hash, a newline, and the
+/// event's canonical JSON (seq, time, session, account, mailing, case number, kind,
+/// detail). Public so the benchmark can hash the same bytes with no database (issue 16).
+pub fn write_hashed(e: &EventRef<'_>, bytes: &mut Vec<u8>) {
     #[derive(Serialize)]
     struct Canonical<'a>(
         i64,
@@ -72,22 +75,13 @@ pub fn hashed_bytes(e: &EventRow) -> Vec<u8> {
         &'a str,
     );
     let canonical = Canonical(
-        e.seq,
-        &e.time,
-        e.session,
-        e.account.as_deref(),
-        e.mailing,
-        e.case_no.as_deref(),
-        &e.kind,
-        &e.detail,
+        e.seq, e.time, e.session, e.account, e.mailing, e.case_no, e.kind, e.detail,
     );
-    let mut bytes = Vec::with_capacity(e.prev_hash.len() + 1 + 64 + e.detail.len());
     bytes.extend_from_slice(e.prev_hash.as_bytes());
     bytes.push(b'\n');
     // Serialising a tuple of plain values cannot fail; an empty JSON would only weaken
     // (never falsely pass) the chain, and the prev_hash link still binds the event.
-    let _ = serde_json::to_writer(&mut bytes, &canonical);
-    bytes
+    let _ = serde_json::to_writer(bytes, &canonical);
 }
 
 /// Lower-case hex of bytes.
@@ -124,58 +118,19 @@ pub struct AuditReport {
 
 /// Walks the chain from the first event and stops at the first broken link.
 pub fn verify(c: &Tx<'_>) -> Result<AuditReport> {
-    let mut expected_prev = GENESIS.to_owned();
-    let mut expected_seq = 1;
-    let mut checked = 0;
-    let mut broken: Option<(i64, String)> = None;
-    events::for_each(c, |e| {
-        checked += 1;
-        let problem = if e.seq != expected_seq {
-            Some(format!(
-                "event {expected_seq} is missing (next is {})",
-                e.seq
-            ))
-        } else if e.prev_hash != expected_prev {
-            Some("its link to the previous event does not match".to_owned())
-        } else if hash_of(&e) != e.hash {
-            Some("its content does not match its hash (changed after it was written)".to_owned())
-        } else {
-            None
-        };
-        match problem {
-            Some(p) => {
-                broken = Some((expected_seq.min(e.seq), p));
-                false
-            }
-            None => {
-                expected_prev = e.hash;
-                expected_seq += 1;
-                true
-            }
-        }
-    })?;
-    Ok(match broken {
-        Some((seq, problem)) => AuditReport {
-            ok: false,
-            events: checked,
-            broken_at: Some(seq),
-            problem: Some(problem),
-            head: None,
-        },
-        None => AuditReport {
-            ok: true,
-            events: checked,
-            broken_at: None,
-            problem: None,
-            head: None,
-        },
-    })
+    verify::verify_on(c, &mut [])
 }
 
 /// Walks the chain, then holds it against the head recorded outside the database: the
 /// newest events must still be there, with the hash they had when written.
-pub fn verify_with_head(c: &Tx<'_>, head: Option<&Head>) -> Result<AuditReport> {
-    let mut report = verify(c)?;
+/// `helpers` are more connections to the same database, each to walk a stretch of the
+/// chain on a thread of its own (none: one walk here).
+pub fn verify_with_head(
+    c: &Tx<'_>,
+    head: Option<&Head>,
+    helpers: &mut [Store],
+) -> Result<AuditReport> {
+    let mut report = verify::verify_on(c, helpers)?;
     let Some(head) = head else {
         return Ok(report);
     };

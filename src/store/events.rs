@@ -20,6 +20,39 @@ pub struct EventRow {
     pub hash: String,
 }
 
+/// A stored event as its row holds it, uncopied: what the audit hashes, millions at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    pub seq: i64,
+    pub time: &'a str,
+    pub session: Option<SessionId>,
+    pub account: Option<&'a str>,
+    pub mailing: Option<MailingId>,
+    pub case_no: Option<&'a str>,
+    pub kind: &'a str,
+    pub detail: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl EventRow {
+    /// The event as the audit reads it.
+    pub fn as_ref(&self) -> EventRef<'_> {
+        EventRef {
+            seq: self.seq,
+            time: &self.time,
+            session: self.session,
+            account: self.account.as_deref(),
+            mailing: self.mailing,
+            case_no: self.case_no.as_deref(),
+            kind: &self.kind,
+            detail: &self.detail,
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+}
+
 const EVENT_COLUMNS: &str =
     "seq, time, session_id, account, mailing_id, case_no, kind, detail, prev_hash, hash";
 
@@ -111,6 +144,34 @@ pub fn for_each(c: &Tx<'_>, mut f: impl FnMut(EventRow) -> bool) -> Result<()> {
         &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"),
         &[],
         |r| Ok(f(event_row(r)?)),
+    )
+}
+
+/// Walks the events with `after < seq <= upto` in order, uncopied; `f` returns false to
+/// stop early. Stretches of the chain are walked side by side, each on its own connection.
+pub fn walk(
+    c: &Tx<'_>,
+    after: i64,
+    upto: i64,
+    mut f: impl FnMut(&EventRef<'_>) -> bool,
+) -> Result<()> {
+    c.each(
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq"),
+        &[&after, &upto],
+        |r| {
+            Ok(f(&EventRef {
+                seq: r.get(0)?,
+                time: r.str(1)?,
+                session: r.get(2)?,
+                account: r.text(3)?,
+                mailing: r.get(4)?,
+                case_no: r.text(5)?,
+                kind: r.str(6)?,
+                detail: r.str(7)?,
+                prev_hash: r.str(8)?,
+                hash: r.str(9)?,
+            }))
+        },
     )
 }
 

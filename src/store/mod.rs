@@ -13,6 +13,7 @@ pub mod mailings;
 pub mod people;
 pub mod pg;
 pub mod policies;
+mod reader;
 pub mod reports;
 pub mod retention;
 pub mod scale;
@@ -660,28 +661,41 @@ enum RowInner<'r> {
 impl Row<'_> {
     /// Column `index` as a `T`; a column holding something else is a damaged database.
     pub fn get<T: Column>(&self, index: usize) -> Result<T> {
-        let row = match self.0 {
-            RowInner::Lite(row) => row,
-            RowInner::Pg(row) => {
-                let raw: Raw<'_> = row.try_get(index)?;
-                return sql::column(index, raw)
-                    .map_err(|e| Error::Database(DatabaseError(DbCause::Column(e))));
-            }
-        };
-        let raw = match row.get_ref(index)? {
-            ValueRef::Null => Raw::Null,
-            ValueRef::Integer(i) => Raw::Int(i),
-            ValueRef::Real(r) => Raw::Real(r),
-            ValueRef::Text(t) => Raw::Text(std::str::from_utf8(t).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    index,
-                    rusqlite::types::Type::Text,
-                    e.into(),
-                )
-            })?),
-            ValueRef::Blob(b) => Raw::Blob(b),
-        };
+        let raw = self.raw(index)?;
         sql::column(index, raw).map_err(|e| Error::Database(DatabaseError(DbCause::Column(e))))
+    }
+
+    /// Text column `index` as it is in the row, uncopied (`None` for NULL).
+    pub fn text(&self, index: usize) -> Result<Option<&str>> {
+        let raw = self.raw(index)?;
+        sql::text(index, raw).map_err(|e| Error::Database(DatabaseError(DbCause::Column(e))))
+    }
+
+    /// Text column `index`, uncopied; NULL is a damaged database, as for `get::<String>`.
+    pub fn str(&self, index: usize) -> Result<&str> {
+        match self.text(index)? {
+            Some(s) => Ok(s),
+            None => self.get::<String>(index).map(|_| ""),
+        }
+    }
+
+    fn raw(&self, index: usize) -> Result<Raw<'_>> {
+        Ok(match self.0 {
+            RowInner::Lite(row) => match row.get_ref(index)? {
+                ValueRef::Null => Raw::Null,
+                ValueRef::Integer(i) => Raw::Int(i),
+                ValueRef::Real(r) => Raw::Real(r),
+                ValueRef::Text(t) => Raw::Text(std::str::from_utf8(t).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        index,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?),
+                ValueRef::Blob(b) => Raw::Blob(b),
+            },
+            RowInner::Pg(row) => row.try_get(index)?,
+        })
     }
 }
 

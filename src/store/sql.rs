@@ -205,16 +205,29 @@ impl fmt::Display for ColumnError {
 
 impl std::error::Error for ColumnError {}
 
+/// Reads a text column without copying it (the audit walks millions of rows).
+pub(super) fn text(index: usize, raw: Raw<'_>) -> Result<Option<&str>, ColumnError> {
+    match raw {
+        Raw::Null => Ok(None),
+        Raw::Text(s) => Ok(Some(s)),
+        other => Err(mismatch::<String>(index, other)),
+    }
+}
+
 /// Reads a column, naming what it held when that was not a `T`.
 pub(super) fn column<T: Column>(index: usize, raw: Raw<'_>) -> Result<T, ColumnError> {
-    T::from_raw(raw).ok_or_else(|| ColumnError {
+    T::from_raw(raw).ok_or_else(|| mismatch::<T>(index, raw))
+}
+
+fn mismatch<T: Column>(index: usize, raw: Raw<'_>) -> ColumnError {
+    ColumnError {
         index,
         wanted: T::WANTED,
         found: match raw {
             Raw::Int(i) => format!("the integer {i}"),
             other => other.kind().to_owned(),
         },
-    })
+    }
 }
 
 #[cfg(test)]
@@ -240,5 +253,8 @@ mod tests {
         assert_eq!(e.wanted, "a count (0 to 4294967295)");
         assert!(column::<String>(0, Raw::Blob(b"x")).is_err());
         assert!(column::<i64>(0, Raw::Null).is_err());
+        assert_eq!(text(2, Raw::Text("a")), Ok(Some("a")));
+        assert_eq!(text(2, Raw::Null), Ok(None));
+        assert_eq!(text(2, Raw::Int(5)).expect_err("no text").wanted, "text");
     }
 }

@@ -10,6 +10,9 @@ use crate::model::*;
 use crate::store::pg::migrate::Migrated;
 use crate::store::{cases, mailings};
 
+/// At most this many connections walk the chain side by side (a server has its limits).
+const MAX_CHAIN_READERS: usize = 8;
+
 impl Workflow {
     /// A lead breaks the lock on a case of their team; the holding mailing is voided.
     pub fn break_lock(&mut self, s: &Session, number: &str, reason: &str) -> Result<MailingStatus> {
@@ -51,8 +54,26 @@ impl Workflow {
             crate::store::head::read_file(head_file)?.ok_or_else(|| Problem::NoHeadFile {
                 path: head_file.to_owned(),
             })?;
+        let mut helpers = self.chain_readers();
         self.store
-            .read(|tx| audit::verify_with_head(tx, Some(&head)))
+            .read(|tx| audit::verify_with_head(tx, Some(&head), &mut helpers))
+    }
+
+    /// A connection more for each core but this one, so the chain is checked on every core;
+    /// fewer when the database takes no more (the walk then has fewer stretches, no error).
+    fn chain_readers(&self) -> Vec<crate::store::Store> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut readers = Vec::new();
+        for _ in 1..cores.min(MAX_CHAIN_READERS) {
+            match self.store.reader() {
+                Ok(reader) => readers.push(reader),
+                Err(e) => {
+                    tracing::warn!("audit verify on {} connections: {e}", readers.len() + 1);
+                    break;
+                }
+            }
+        }
+        readers
     }
 
     /// The newest event in the database itself (not the head file): what a copy kept
@@ -70,10 +91,11 @@ impl Workflow {
             true => None,
             false => crate::store::head::read(self.store.path())?,
         };
+        let mut helpers = self.chain_readers();
         self.store.read(|tx| {
             let row = crate::store::events::head_row(tx)?;
             let head = file.or(row.map(|(seq, hash)| crate::store::head::Head { seq, hash }));
-            audit::verify_with_head(tx, head.as_ref())
+            audit::verify_with_head(tx, head.as_ref(), &mut helpers)
         })
     }
 }
