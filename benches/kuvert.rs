@@ -30,6 +30,8 @@ use ratatui::backend::TestBackend;
 #[path = "support/backend.rs"]
 mod backend;
 use backend::Backend;
+#[path = "support/terminal.rs"]
+mod terminal;
 
 /// The database to measure on, and the folder that keeps a small one alive.
 fn bench_db() -> (PathBuf, Option<tempfile::TempDir>) {
@@ -323,6 +325,8 @@ fn database_figures(db: &Path, quick: bool) {
             "{name}: lead log, one team, October 2026 ({sessions} sessions) as JSON, in process: median {median:.1} ms, max {p99:.1} ms"
         );
 
+        terminal::figures(&backend, db, if quick { 10 } else { 1000 }, percentiles);
+
         let t = Instant::now();
         let report = wf.audit_verify().expect("verify");
         let verify = t.elapsed().as_secs_f64();
@@ -404,6 +408,44 @@ fn raw_sha256(db: &Path, verify: f64) {
     );
 }
 
+/// `audit verify` at ten million events (`KUVERT_BENCH_10M=PATH`, made there if missing: the
+/// agency's shape with 18,000 sessions), with the same yardstick as on the large database.
+fn ten_million(db: &Path) {
+    if !db.exists() {
+        let scale = kuvert::scale::Scale {
+            sessions: 18_000,
+            ..kuvert::scale::Scale::LARGE
+        };
+        let made = kuvert::scale::build(db, scale, 10).expect("the 10 M event database");
+        println!(
+            "made {} with {} events in {:.0} s",
+            db.display(),
+            made.events,
+            made.seconds
+        );
+    }
+    let lead: String = rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT account FROM users WHERE role = 'lead' ORDER BY account LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("a lead");
+    let (mut wf, _) = desk(&Backend::File(db.to_owned()), &lead, SessionKind::Cli);
+    let t = Instant::now();
+    let report = wf.audit_verify().expect("verify");
+    let verify = t.elapsed().as_secs_f64();
+    println!(
+        "SQLite, 10 M: audit verify: {} events in {verify:.2} s ({:.2} M events/s), ok = {}",
+        report.events,
+        report.events as f64 / 1e6 / verify,
+        report.ok
+    );
+    raw_sha256(db, verify);
+}
+
 /// Stamping 100 pages: kuvert in process, and qpdf --overlay putting a stamps-only PDF of
 /// the same stamps on the same 100 pages, run side by side (`KUVERT_BENCH_QPDF=1`).
 fn qpdf_side_by_side() {
@@ -451,6 +493,9 @@ fn main() {
     let (db, _keep) = bench_db();
     benches();
     database_figures(&db, quick);
+    if let Some(db) = std::env::var_os("KUVERT_BENCH_10M") {
+        ten_million(Path::new(&db));
+    }
     if std::env::var_os("KUVERT_BENCH_QPDF").is_some() {
         qpdf_side_by_side();
     }

@@ -3,7 +3,8 @@
 # on PostgreSQL side by side (the same office moved onto a throwaway server over a unix
 # socket with `kuvert migrate`):
 #   - `kuvert case show` and `kuvert log --format json` (one team, one month) as processes;
-#   - the TUI's peak memory (VmHWM) with the large database open, in tmux;
+#   - the TUI's peak memory (VmHWM) with the large database open, in tmux, and the time
+#     from process start to its first frame (scripts/first-frame.py, in a pseudo-terminal);
 #   - the in-process benchmarks (`cargo bench --bench kuvert`), with qpdf --overlay run
 #     side by side on the same 100 pages;
 #   - many desks at once (`cargo bench --bench desks`): 1, 4, 16 and 64 desks on both.
@@ -63,6 +64,11 @@ echo "SQLite: kuvert log --format json, team T01, October 2026: $(times 20 "$K" 
 echo "PostgreSQL: kuvert log --format json, team T01, October 2026: $(KUVERT_DB="$SERVER&user=lead01" KUVERT_USER= times 20 "$K" log --format json --since 2026-10-01 --until 2026-10-31)"
 export KUVERT_USER=$CW
 
+# The TUI from process start to its first frame, in a fresh 120x40 pseudo-terminal each
+# run (the footer's last word, which ratatui draws last, has reached the terminal).
+echo "SQLite: TUI, process start to the first frame (large db): $(KUVERT_DB="$DB" python3 scripts/first-frame.py 30 'först)' "$K" tui)"
+echo "PostgreSQL: TUI, process start to the first frame (large db): $(KUVERT_DB="$SERVER&user=$CW" KUVERT_USER= python3 scripts/first-frame.py 30 'först)' "$K" tui)"
+
 # The TUI's peak memory: open it, open a case, start composing, read VmHWM.
 tmux new-session -d -s kuvert-bench -x 120 -y 40 \
   "KUVERT_DB='$DB' KUVERT_CONFIG='$work/kuvert.toml' KUVERT_USER=$CW '$K' tui"
@@ -80,7 +86,7 @@ tmux send-keys -t kuvert-bench C-c
 # In process, with qpdf side by side on the same 100 pages, on both backends.
 KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" KUVERT_BENCH_QPDF=1 \
   cargo bench --quiet --bench kuvert -- --noplot 2>&1 |
-  grep -E 'time:|^[a-zA-Z].*(ms|s)\b|qpdf|scan|audit|lead log|^(cover|stamp|whole|TUI)'
+  grep -E 'time:|^[a-zA-Z].*(ms|s)\b|qpdf|scan|audit|SHA|reading|lead log|TUI|^(cover|stamp|whole)'
 
 # Many desks at once, both backends side by side.
 KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" cargo bench --quiet --bench desks

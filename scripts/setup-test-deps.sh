@@ -11,12 +11,15 @@
 #   util-linux     runuser: the cluster runs as the postgres user
 # With --bench also what scripts/bench.sh needs:
 #   qpdf           the side-by-side comparison of stamping 100 pages
+#   python3        scripts/first-frame.py (a pseudo-terminal for the TUI's first frame) and
+#                  the JSON the script picks its case from
 # Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
 need=()
 if [ "${1:-}" = "--bench" ]; then
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
