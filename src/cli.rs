@@ -446,7 +446,15 @@ fn cmd_init(ctx: &Ctx) -> anyhow::Result<u8> {
             Store::create_with_mode(path, DbKind::Production, &now, ctx.config.file_mode())?;
         }
         Location::Server { url, name } => {
-            Store::create_on_server(url, name.clone(), DbKind::Production, &now)?;
+            let init = Store::init_on_server(url, name.clone(), DbKind::Production, &now)?;
+            if let kuvert::store::pg::Init::Upgraded { from } = init {
+                let to = kuvert::store::pg::SCHEMA_VERSION;
+                ctx.report(
+                    &json!({ "db": db.to_string(), "upgraded": { "from": from, "to": to } }),
+                    || i18n::database_upgraded(&db, from, to, ctx.lang),
+                )?;
+                return Ok(0);
+            }
         }
     }
     ctx.report(&json!({ "db": db.to_string() }), || {

@@ -254,6 +254,13 @@ pub enum Problem {
         found: String,
         wanted: i64,
     },
+    /// `init` on a server database of an older schema, by a login that does not own it
+    /// (exit 3: IT's to do).
+    UpgradeNotOwner {
+        server: String,
+        found: i64,
+        wanted: i64,
+    },
 }
 
 /// Why the server's certificate was refused.
@@ -299,6 +306,7 @@ impl Problem {
             | NotKuvertServer { .. }
             | ConnectionLost { .. }
             | ServerSchema { .. }
+            | UpgradeNotOwner { .. }
             | NoServer { .. }
             | ServerCertRefused { .. }
             | ServerWithoutTls { .. }

@@ -26,7 +26,8 @@ pub use cli::{
     documents_repaired, manifest_has_errors,
 };
 pub use commands::{
-    Label, database_created, demo_try_hint, label, login_grant, migrated, policy_text,
+    Label, database_created, database_upgraded, demo_try_hint, label, login_grant, migrated,
+    policy_text,
 };
 pub use errors::{database_busy, describe, no_open_mailing, refusal, storage_fault};
 pub use ids::{

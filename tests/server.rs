@@ -313,6 +313,80 @@ fn a_desk_hears_what_is_wrong_with_the_server() {
     pg.lines(&s.db, "UPDATE meta SET value = '99' WHERE key = 'schema'");
     let newer = s.fails("postgres", &["case", "list"], 3);
     assert!(newer.contains("schemaversion 99"), "{newer}");
+    assert!(
+        newer.contains("den kuvert-version som servern har"),
+        "{newer}"
+    );
+    let upgrade = s.fails("postgres", &["init"], 3);
+    assert!(upgrade.contains("schemaversion 99"), "{upgrade}");
+}
+
+#[test]
+fn the_owner_upgrades_an_older_server_database_and_no_one_else_can() {
+    let Some(pg) = Cluster::shared() else { return };
+    let s = Server::new(pg, "upgrade");
+    let lisa = s.account("lisa");
+    s.json("postgres", &["init"], 0);
+    s.json(
+        "postgres",
+        &[
+            "user",
+            "add",
+            &lisa,
+            "--name",
+            "Lisa Lind",
+            "--role",
+            "lead",
+            "--team",
+            "A",
+        ],
+        0,
+    );
+    // The database as kuvert of schema 6 made it: without the index version 7 added.
+    pg.lines(
+        &s.db,
+        "DROP INDEX events_found_elsewhere; UPDATE meta SET value = '6' WHERE key = 'schema'",
+    );
+    let index = "SELECT count(*) FROM pg_indexes WHERE indexname = 'events_found_elsewhere'";
+    // A desk is told that IT upgrades it, and how; nothing is done.
+    let desk = s.fails(&lisa, &["case", "list"], 3);
+    assert!(
+        desk.contains("schemaversion 6") && desk.contains("kuvert --db ADRESS init"),
+        "{desk}"
+    );
+    // A lead is no owner: refused, nothing changed.
+    let not_owner = s.fails(&lisa, &["init"], 3);
+    assert!(not_owner.contains("bara databasens ägare"), "{not_owner}");
+    assert_eq!(pg.lines(&s.db, index), ["0"]);
+    assert_eq!(
+        pg.lines(&s.db, "SELECT value FROM meta WHERE key = 'schema'"),
+        ["6"]
+    );
+    // The owner upgrades it in one step, and the desk works again.
+    let done = s.json("postgres", &["init"], 0);
+    assert_eq!(done["upgraded"], serde_json::json!({ "from": 6, "to": 7 }));
+    assert_eq!(pg.lines(&s.db, index), ["1"]);
+    assert_eq!(
+        pg.lines(&s.db, "SELECT value FROM meta WHERE key = 'schema'"),
+        ["7"]
+    );
+    let cases = s.json(&lisa, &["case", "list"], 0);
+    assert!(cases["cases"].is_array(), "{cases}");
+    // Current now: a second init is refused as on any database with tables.
+    let again = s.fails("postgres", &["init"], 2);
+    assert!(again.contains("redan tabeller"), "{again}");
+    // The English text of the upgrade, for IT's scripts that read it.
+    pg.lines(
+        &s.db,
+        "DROP INDEX events_found_elsewhere; UPDATE meta SET value = '6' WHERE key = 'schema'",
+    );
+    let out = s.run("postgres", &["--lang", "en", "init"]);
+    assert_code(&out, &["init"], 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("upgraded from schema version 6 to 7"),
+        "{text}"
+    );
 }
 
 const CASEWORKER: &str = "handlaggare1";

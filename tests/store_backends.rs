@@ -10,6 +10,7 @@ use kuvert::model::{Address, MailingState, PartyRole, Role, User};
 use kuvert::policy::Policy;
 use kuvert::store::cases::{self, NewDocument, NewParty};
 use kuvert::store::events::{self, EventRow};
+use kuvert::store::pg::Init;
 use kuvert::store::{DbKind, Store, mailings, people, policies, retention};
 
 const NOW: &str = "2026-03-01T09:00:00.000Z";
@@ -254,8 +255,9 @@ fn on_postgresql() {
         "postgresql:///{db}?host={}&user=postgres",
         pg.socket_dir().display()
     );
-    let mut owner =
-        Store::create_on_server(&url, db.clone(), DbKind::Production, NOW).expect("create");
+    let init = Store::init_on_server(&url, db.clone(), DbKind::Production, NOW).expect("create");
+    assert_eq!(init, Init::Created);
+    let mut owner = Store::connect(&url, db.clone()).expect("connect as the owner");
     assert_eq!(
         pg.lines(&db, "SELECT value FROM meta WHERE key = 'kind'"),
         ["production"]
@@ -282,7 +284,7 @@ fn on_postgresql() {
     })
     .expect("bo reads");
     // A second init on the same database changes nothing.
-    let again = Store::create_on_server(&url, db, DbKind::Production, NOW);
+    let again = Store::init_on_server(&url, db, DbKind::Production, NOW);
     assert!(
         matches!(again, Err(Error::Problem(Problem::ServerHasTables { .. }))),
         "{:?}",

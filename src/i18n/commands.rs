@@ -115,6 +115,18 @@ pub fn database_created(db: &impl std::fmt::Display, lang: Lang) -> String {
     }
 }
 
+/// What `kuvert init` says after it brought a server database up to this kuvert's schema.
+pub fn database_upgraded(db: &impl std::fmt::Display, from: i64, to: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Sv => format!(
+            "Databasen {db} är uppgraderad från schemaversion {from} till {to}; inget annat har ändrats, och alla kan ansluta igen"
+        ),
+        Lang::En => format!(
+            "The database {db} is upgraded from schema version {from} to {to}; nothing else changed, and everyone can connect again"
+        ),
+    }
+}
+
 /// The policies as a caseworker reads them, with the names `policy set` takes.
 pub fn policy_text(team: &str, p: &Policy, lang: Lang) -> String {
     let (dual, verify) = match lang {

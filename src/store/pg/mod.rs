@@ -21,12 +21,15 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub const ROLES: &str = include_str!("roles.sql");
 
 pub mod migrate;
+mod upgrade;
+
+pub use upgrade::Init;
 pub mod tls;
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
 /// The schema's version: that of the SQLite migrations it matches (tests/schema_parity.rs).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Whether a `--db` value is a PostgreSQL address (`postgresql://` or `postgres://`).
 pub fn is_url(text: &str) -> bool {

@@ -1,4 +1,4 @@
--- kuvert schema for PostgreSQL: the final state of SQLite's schema_v1.sql .. schema_v5.sql,
+-- kuvert schema for PostgreSQL: the final state of SQLite's schema_v1.sql .. schema_v7.sql,
 -- table for table and column for column, so that one store and one chain serve both
 -- backends (tests/schema_parity.rs compares the two). Privileges, row-level security and the
 -- group roles are in roles.sql, run after this file by the database owner.
@@ -217,6 +217,8 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_session ON events(session_id);
 CREATE INDEX events_by_mailing ON events(mailing_id);
+-- A caseworker's sheets found in another envelope (schema version 7, see schema_v7.sql).
+CREATE INDEX events_found_elsewhere ON events(mailing_id) WHERE kind = 'sheet_found_elsewhere';
 
 -- PostgreSQL only: the head of the chain, one row. Every write transaction starts with
 --   SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE
