@@ -7,7 +7,10 @@
 //! and of the import against the document's size, both ratios and their targets:
 //! print ≤ 4× cp, peak memory ≤ the document + 64 MB.
 //!
-//! - `KUVERT_BENCH_PAGES` (default 150): the journal's length.
+//! - `KUVERT_BENCH_PAGES` (default 150): the journal's length;
+//! - `KUVERT_BENCH_KEEP=DIR`: work in DIR (made anew) and leave it there, for profiling the
+//!   print by hand (`KUVERT_DB=DIR/kuvert.db KUVERT_CONFIG=DIR/kuvert.toml
+//!   KUVERT_USER=handlaggare1 kuvert mail print --reason …`).
 //!
 //! Without `--bench` (`cargo test --all-targets`, and so CI) it runs once, quickly: a
 //! 3-page journal, one print and one copy. It asserts no timing.
@@ -270,7 +273,12 @@ fn main() {
     };
     let runs = if quick { 1 } else { 9 };
     let scratch = scratch();
-    let office = office(scratch.path(), pages);
+    let kept = std::env::var_os("KUVERT_BENCH_KEEP").map(PathBuf::from);
+    if let Some(dir) = &kept {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).expect("KUVERT_BENCH_KEEP");
+    }
+    let office = office(kept.as_deref().unwrap_or(scratch.path()), pages);
     let size_mb = std::fs::metadata(&office.journal).expect("journal").len() as f64 / 1048576.0;
 
     // Import: timed, then its peak memory (into a second, identical office: the case exists).
@@ -316,7 +324,6 @@ fn main() {
     draft(&office);
     let print_peak = peak_mb(office.command(CASEWORKER, &["mail", "print"]));
     let job_mb = std::fs::metadata(&job).expect("the job").len() as f64 / 1048576.0;
-    let _ = office.outbox.as_path();
 
     let (print, copy) = (median(prints), median(copies));
     println!(

@@ -426,13 +426,13 @@ fn load_pdf(
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| i18n::document_not_read(named, &e, lang))?;
-    let read = crate::pdf::read_document(&bytes).map_err(|why| {
+    let read = crate::pdf::read_document_owned(bytes).map_err(|why| {
         tracing::info!(%why, "document refused on import");
         i18n::document_unreadable(named, &why, lang)
     })?;
     // A form field whose value cannot be drawn faithfully is refused now, not left blank
     // on paper.
-    if let Ok(mut doc) = lopdf::Document::load_mem(&read.bytes) {
+    if let Ok(mut doc) = crate::pdf::load_structure(&read.bytes) {
         let fields = crate::pdf::unprintable_fields(&doc);
         if !fields.is_empty() {
             let said: Vec<String> = fields

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::audit::sha256_hex;
+use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::PrintPlan;
@@ -34,19 +34,24 @@ impl Producer {
         Self { config, outbox }
     }
 
-    /// The PDF, the outbox file, the printer.
+    /// The PDF, the outbox file, the printer. The job is made and checked first, then
+    /// written straight into the outbox file (hashed as it is written), never held whole.
     pub fn produce(&self, plan: &PrintPlan) -> Result<PrintedJob> {
         let started = std::time::Instant::now();
-        let rendered_job = crate::pdf::render_print_job(plan, &self.config)?;
+        let prepared = crate::pdf::prepare_print_job(plan, &self.config)?;
         let rendered = started.elapsed();
-        let bytes = &rendered_job.pdf;
-        let job = deliver(plan, bytes, &self.outbox, &self.config);
+        let mut bytes = 0;
+        let job = deliver_with(plan, &self.outbox, &self.config, |w| {
+            prepared.write_to(w)?;
+            bytes = w.written;
+            Ok(())
+        });
         tracing::info!(
             mailing = plan.mailing,
             generation = plan.generation,
             sheets = plan.sheets.len(),
-            bytes = bytes.len(),
-            resized = rendered_job.resized_text(),
+            bytes,
+            resized = prepared.resized_text(),
             render_ms = rendered.as_millis() as u64,
             total_ms = started.elapsed().as_millis() as u64,
             ok = job.is_ok(),
@@ -63,7 +68,51 @@ pub fn job_file_name(plan: &PrintPlan) -> String {
 
 /// Writes the job to the outbox and sends it to the configured printer.
 pub fn deliver(plan: &PrintPlan, pdf: &[u8], outbox: &Path, config: &Config) -> Result<PrintedJob> {
-    let path = write_atomically(outbox, &job_file_name(plan), pdf)?;
+    deliver_with(plan, outbox, config, |w| w.write_all(pdf))
+}
+
+/// A file being written, hashed (SHA-256) and counted as it goes.
+pub struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    /// Bytes written so far.
+    pub written: u64,
+}
+
+impl<W: Write> HashingWriter<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            written: 0,
+        }
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The writer a job is written through: buffered into the outbox's temporary file, hashed.
+pub type JobWriter = HashingWriter<std::io::BufWriter<std::fs::File>>;
+
+/// [`deliver`] with the job written by `write`, straight into the outbox file.
+pub fn deliver_with(
+    plan: &PrintPlan,
+    outbox: &Path,
+    config: &Config,
+    write: impl FnOnce(&mut JobWriter) -> std::io::Result<()>,
+) -> Result<PrintedJob> {
+    let (path, sha256) = write_atomically_with(outbox, &job_file_name(plan), write)?;
     let printer_job = match &config.printer_command {
         Some(cmd) => Some(send_to_printer(
             cmd,
@@ -75,7 +124,7 @@ pub fn deliver(plan: &PrintPlan, pdf: &[u8], outbox: &Path, config: &Config) -> 
     };
     Ok(PrintedJob {
         path,
-        sha256: sha256_hex(pdf),
+        sha256,
         printer_job: printer_job.flatten(),
     })
 }
@@ -83,6 +132,16 @@ pub fn deliver(plan: &PrintPlan, pdf: &[u8], outbox: &Path, config: &Config) -> 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so the final name
 /// only ever holds a complete file.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    write_atomically_with(dir, name, |w| w.write_all(bytes)).map(|(path, _)| path)
+}
+
+/// [`write_atomically`] with the bytes written by `write`; returns the path and the
+/// SHA-256 (hex) of what was written.
+pub fn write_atomically_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut JobWriter) -> std::io::Result<()>,
+) -> Result<(PathBuf, String)> {
     create_private_dir(dir)?;
     let dir = dir
         .canonicalize()
@@ -91,7 +150,7 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf>
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // A temp file left by a killed process of the same pid would block create_new.
     let _ = std::fs::remove_file(&tmp);
-    let result = (|| -> std::io::Result<()> {
+    let result = (|| -> std::io::Result<String> {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -100,16 +159,23 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf>
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut f = options.open(&tmp)?;
-        f.write_all(bytes)?;
+        let f = options.open(&tmp)?;
+        let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(256 * 1024, f));
+        write(&mut w)?;
+        w.flush()?;
+        let HashingWriter { inner, hasher, .. } = w;
+        let f = inner.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &target)
+        std::fs::rename(&tmp, &target)?;
+        Ok(crate::audit::hex(&hasher.finalize()))
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(format!("writing {}", target.display()), e));
+    match result {
+        Ok(sha256) => Ok((target, sha256)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(format!("writing {}", target.display()), e))
+        }
     }
-    Ok(target)
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
@@ -241,11 +307,24 @@ mod tests {
         let out = dir.path().join("outbox");
         let p = write_atomically(&out, "a.pdf", b"%PDF-1.7").expect("write");
         assert_eq!(std::fs::read(&p).expect("read"), b"%PDF-1.7");
+
         let names: Vec<_> = std::fs::read_dir(&out)
             .expect("dir")
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_job_written_in_pieces_is_hashed_as_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, sha) = write_atomically_with(dir.path(), "b.pdf", |w| {
+            w.write_all(b"%PDF-")?;
+            w.write_all(b"1.7")
+        })
+        .expect("write");
+        assert_eq!(std::fs::read(&path).expect("read"), b"%PDF-1.7");
+        assert_eq!(sha, crate::audit::sha256_hex(b"%PDF-1.7"));
     }
 }
