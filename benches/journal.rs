@@ -213,7 +213,11 @@ fn peak_mb(cmd: Command) -> Option<f64> {
         .map(|(k, v)| (k.to_owned(), v.map(ToOwned::to_owned)))
         .collect();
     let mut timed = Command::new(time);
-    timed.arg("-f").arg("KUVERT_PEAK_KB %M").arg(program).args(args);
+    timed
+        .arg("-f")
+        .arg("KUVERT_PEAK_KB %M")
+        .arg(program)
+        .args(args);
     for (k, v) in envs {
         match v {
             Some(v) => timed.env(k, v),
@@ -221,7 +225,11 @@ fn peak_mb(cmd: Command) -> Option<f64> {
         };
     }
     let out = timed.output().expect("run /usr/bin/time");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     let kb: f64 = err
         .lines()
@@ -239,8 +247,14 @@ fn draft(office: &Office) {
         office.run(CASEWORKER, &["mail", "void", "--reason", "nästa mätning"]);
     }
     let show = office.json(CASEWORKER, &["case", "show", CASE]);
-    let party = show["parties"][0]["id"].as_i64().expect("party").to_string();
-    let doc = show["documents"][0]["id"].as_i64().expect("doc").to_string();
+    let party = show["parties"][0]["id"]
+        .as_i64()
+        .expect("party")
+        .to_string();
+    let doc = show["documents"][0]["id"]
+        .as_i64()
+        .expect("doc")
+        .to_string();
     office.json(CASEWORKER, &["mail", "start", CASE, "--to", &party]);
     office.json(CASEWORKER, &["mail", "attach", &doc]);
 }
@@ -249,7 +263,11 @@ fn timed(mut cmd: Command) -> Duration {
     let started = Instant::now();
     let out = cmd.output().expect("run");
     let took = started.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     took
 }
 
@@ -315,7 +333,11 @@ fn main() {
         let started = Instant::now();
         let out = print.output().expect("print");
         prints.push(started.elapsed());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let printed: Value = serde_json::from_slice(&out.stdout).expect("print JSON");
         job = PathBuf::from(printed["pdf"].as_str().expect("pdf"));
         let _ = std::fs::remove_file(&copy_of_journal);
@@ -332,7 +354,10 @@ fn main() {
         ms(print),
         ms(copy),
         ms(print) / ms(copy),
-        scratch.path().parent().map_or("?".into(), |p| p.display().to_string()),
+        scratch
+            .path()
+            .parent()
+            .map_or("?".into(), |p| p.display().to_string()),
     );
     println!(
         "import: kuvert import {:.1} ms, cp {:.1} ms: {:.2}× (target ≤ 4×); one run",

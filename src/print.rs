@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::PrintPlan;
+use sha2::{Digest, Sha256};
 
 /// A print job that exists: in the outbox and, with a printer, queued there.
 #[derive(Debug, Clone)]

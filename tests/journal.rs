@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Env, first_party_and_document, fixture_manifest, on_both, scanned_codes, tool};
+use common::{Env, first_party_and_document, fixture_manifest, scanned_codes, tool};
 
 const LEAD: Option<&str> = Some("teamledare1");
 const CASEWORKER: Option<&str> = Some("handlaggare1");
@@ -30,8 +30,13 @@ fn scanned_page(n: usize) -> Vec<u8> {
             let paper = 238 + (state >> 60) as u8;
             let text = y > H / 8 && y < H * 3 / 4 && x > W / 10 && x < W * 9 / 10;
             let line = (y / 8 + n) % 5 < 2 && (x / 6) % 4 != 0;
-            let signature = x > W * 3 / 4 && x < W * 19 / 20 && y > H * 92 / 100 && y < H * 97 / 100;
-            grey[y * W + x] = if (text && line) || signature { 40 } else { paper };
+            let signature =
+                x > W * 3 / 4 && x < W * 19 / 20 && y > H * 92 / 100 && y < H * 97 / 100;
+            grey[y * W + x] = if (text && line) || signature {
+                40
+            } else {
+                paper
+            };
         }
     }
     let mut jpeg = Vec::new();
@@ -102,7 +107,18 @@ fn render(pdf: &Path, page: usize, dir: &Path) -> (usize, usize, Vec<u8>) {
     let p = page.to_string();
     let pdf = pdf.to_string_lossy();
     let prefix_text = prefix.to_string_lossy();
-    let args = ["-r", "30", "-gray", "-singlefile", "-f", &p, "-l", &p, &pdf, &prefix_text];
+    let args = [
+        "-r",
+        "30",
+        "-gray",
+        "-singlefile",
+        "-f",
+        &p,
+        "-l",
+        &p,
+        &pdf,
+        &prefix_text,
+    ];
     tool("pdftoppm", &args);
     let bytes = std::fs::read(prefix.with_extension("pgm")).expect("pgm");
     let header: Vec<&[u8]> = bytes
@@ -171,7 +187,10 @@ fn a_scanned_journal_prints_its_images_as_they_are(env: &Env) {
         };
         // The signature (bottom right) is still there, uncovered.
         let signature = dark(w * 78 / 100, w * 93 / 100, h * 93 / 100, h * 96 / 100);
-        assert!(signature > 50, "sheet {page}: the signature is covered ({signature})");
+        assert!(
+            signature > 50,
+            "sheet {page}: the signature is covered ({signature})"
+        );
         // The QR's dark modules are in the bottom left.
         let qr = dark(w * 3 / 100, w * 15 / 100, h * 88 / 100, h * 97 / 100);
         assert!(qr > 20, "sheet {page}: no stamp bottom left ({qr})");

@@ -51,7 +51,13 @@ impl<'s> Pixels<'s> {
 
     /// True when the image drawn with `ctm` puts no ink inside `region` (both in the same
     /// space). An image that does not reach the region is blank there.
-    pub fn blank_under(&mut self, doc: &Document, id: ObjectId, ctm: &Matrix, region: &Area) -> bool {
+    pub fn blank_under(
+        &mut self,
+        doc: &Document,
+        id: ObjectId,
+        ctm: &Matrix,
+        region: &Area,
+    ) -> bool {
         let Some(inverse) = invert(ctm) else {
             return true; // a degenerate transform draws nothing
         };
@@ -161,10 +167,16 @@ fn decode(doc: &Document, stream: &Stream, sources: &[&[u8]], buffer: Vec<u8>) -
     let filters: Vec<&[u8]> = stream.filters().unwrap_or_default();
     let mask = boolean(dict, b"ImageMask").unwrap_or(false);
     match filters.as_slice() {
-        [b"DCTDecode" | b"DCT"] => jpeg(super::raw::content(stream, sources)?, width, height, buffer),
-        [b"CCITTFaxDecode" | b"CCF"] => {
-            ccitt(doc, stream, super::raw::content(stream, sources)?, width, height)
+        [b"DCTDecode" | b"DCT"] => {
+            jpeg(super::raw::content(stream, sources)?, width, height, buffer)
         }
+        [b"CCITTFaxDecode" | b"CCF"] => ccitt(
+            doc,
+            stream,
+            super::raw::content(stream, sources)?,
+            width,
+            height,
+        ),
         _ => {
             let known = filters.iter().all(|f| {
                 matches!(

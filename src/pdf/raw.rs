@@ -128,7 +128,11 @@ fn data_start(bytes: &[u8], offset: usize, m: &Marker) -> Option<usize> {
             continue;
         };
         let rest = &bytes[start + m.len..];
-        let rest = rest.strip_prefix(b"\r\n").or_else(|| rest.strip_prefix(b"\n")).or_else(|| rest.strip_prefix(b"\r")).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix(b"\r\n")
+            .or_else(|| rest.strip_prefix(b"\n"))
+            .or_else(|| rest.strip_prefix(b"\r"))
+            .unwrap_or(rest);
         if fingerprint(data) == (m.head, m.tail) && rest.starts_with(b"endstream") {
             return Some(start);
         }
@@ -364,7 +368,9 @@ mod tests {
         });
         doc.objects.insert(
             pages,
-            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
         );
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
         doc.trailer.set("Root", catalog);
@@ -395,7 +401,10 @@ mod tests {
             .collect();
         assert_eq!(images.len(), 1);
         assert_eq!(images[0].content, data);
-        assert!(!images[0].dict.has(SOURCE_KEY), "the marker is never written");
+        assert!(
+            !images[0].dict.has(SOURCE_KEY),
+            "the marker is never written"
+        );
         assert_eq!(again.get_pages().len(), 1);
     }
 
@@ -403,9 +412,11 @@ mod tests {
     fn a_small_image_is_loaded_as_usual() {
         let (bytes, data) = with_image(1_000);
         let doc = load(&bytes, 0).expect("load");
-        assert!(doc.objects.values().any(
-            |o| matches!(o, Object::Stream(s) if s.content == data && !in_source(s))
-        ));
+        assert!(
+            doc.objects
+                .values()
+                .any(|o| matches!(o, Object::Stream(s) if s.content == data && !in_source(s)))
+        );
     }
 
     #[test]
