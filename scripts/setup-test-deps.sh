@@ -11,12 +11,14 @@
 #   util-linux     runuser: the cluster runs as the postgres user
 # With --bench also what scripts/bench.sh needs:
 #   qpdf           the side-by-side comparison of stamping 100 pages
+#   time           GNU time (/usr/bin/time -f %M): the scanned journal's peak memory
 # Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
 need=()
 if [ "${1:-}" = "--bench" ]; then
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+  [ -x /usr/bin/time ] || need+=(time)
 fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)

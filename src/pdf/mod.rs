@@ -81,12 +81,6 @@ pub enum Unreadable {
     NoPages,
 }
 
-/// Loads a document for a look at its structure (form fields, layers), its large
-/// images' data left in `bytes` (never needed for that).
-pub fn load_structure(bytes: &[u8]) -> std::result::Result<lopdf::Document, String> {
-    raw::load(bytes, 0).map_err(|e| e.to_string())
-}
-
 /// Whether the layers of `doc` that are off for printing can be taken out of it, checked at
 /// import so that a document whose hidden content cannot be removed is refused there, with
 /// what to do, rather than when its mailing is printed. `Err` carries lopdf's reason, for
@@ -107,36 +101,60 @@ pub fn read_document(bytes: &[u8]) -> std::result::Result<ReadDocument, Unreadab
 /// [`read_document`] of bytes the caller gives up: a document kept as it is, is kept in
 /// them, not copied (a scanned journal is tens of megabytes).
 pub fn read_document_owned(bytes: Vec<u8>) -> std::result::Result<ReadDocument, Unreadable> {
+    read_document_for_import(bytes).map(|(read, _)| read)
+}
+
+/// [`read_document_owned`], with the document as lopdf reads what is stored, for import's
+/// look at its form fields and layers: the file is parsed once (its large images' data
+/// left in the bytes, see `raw`).
+pub fn read_document_for_import(
+    bytes: Vec<u8>,
+) -> std::result::Result<(ReadDocument, lopdf::Document), Unreadable> {
     // Poppler, too, looks for the header only in the first kilobyte.
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(Unreadable::NotPdf);
     }
     let first = raw::load(&bytes, 0);
     let mut why = String::new();
-    if let Ok(doc) = &first {
-        if doc.is_encrypted() {
-            return Err(Unreadable::NeedsPassword);
-        }
-        match intact_pages(doc) {
-            Ok(pages) if all_objects_loaded(doc) => {
-                return if pages == 0 {
-                    Err(Unreadable::NoPages)
-                } else {
-                    drop(first);
-                    Ok(ReadDocument {
-                        bytes,
-                        pages,
-                        repaired: false,
-                    })
-                };
+    let whole = match &first {
+        Ok(doc) if doc.is_encrypted() => return Err(Unreadable::NeedsPassword),
+        Ok(doc) => match intact_pages(doc) {
+            Ok(pages) if all_objects_loaded(doc) => Some(pages),
+            Ok(_) => {
+                why = "objects of the cross-reference table are missing".into();
+                None
             }
-            Ok(_) => why = "objects of the cross-reference table are missing".into(),
-            Err(e) => why = e,
+            Err(e) => {
+                why = e;
+                None
+            }
+        },
+        Err(e) => {
+            why = e.to_string();
+            None
         }
+    };
+    match (whole, first) {
+        (Some(0), _) => return Err(Unreadable::NoPages),
+        (Some(pages), Ok(doc)) => {
+            let read = ReadDocument {
+                bytes,
+                pages,
+                repaired: false,
+            };
+            return Ok((read, doc));
+        }
+        (_, first) => repaired_or_not(bytes, first, why),
     }
-    if let Err(e) = &first {
-        why = e.to_string();
-    }
+}
+
+/// A document lopdf does not load whole: rebuilt from its objects, or, when that fails
+/// and the pages lopdf did load are whole, the original.
+fn repaired_or_not(
+    bytes: Vec<u8>,
+    first: lopdf::Result<lopdf::Document>,
+    why: String,
+) -> std::result::Result<(ReadDocument, lopdf::Document), Unreadable> {
     let repaired = repair::rebuild(&bytes)
         .map_err(|f| format!("{f:?}"))
         .and_then(|rebuilt| lopdf::Document::load_mem(&rebuilt).map_err(|e| e.to_string()));
@@ -148,22 +166,27 @@ pub fn read_document_owned(bytes: Vec<u8>) -> std::result::Result<ReadDocument, 
                 let mut out = Vec::new();
                 doc.save_to(&mut out)
                     .map_err(|e| Unreadable::Damaged(format!("{why}; saving: {e}")))?;
-                Ok(ReadDocument {
+                let read = ReadDocument {
                     bytes: out,
                     pages,
                     repaired: true,
-                })
+                };
+                Ok((read, doc))
             }
             Err(e) => Err(Unreadable::Damaged(format!("{why}; repaired: {e}"))),
         },
-        Err(e) => match first.as_ref().map(intact_pages) {
+        Err(e) => match first {
             // The rebuild failed but the pages lopdf did load are whole: what is missing is
             // not on the pages (an unused object), so the original stands.
-            Ok(Ok(pages)) if pages > 0 => Ok(ReadDocument {
-                bytes,
-                pages,
-                repaired: false,
-            }),
+            Ok(doc) if intact_pages(&doc).is_ok_and(|pages| pages > 0) => {
+                let pages = intact_pages(&doc).unwrap_or_default();
+                let read = ReadDocument {
+                    bytes,
+                    pages,
+                    repaired: false,
+                };
+                Ok((read, doc))
+            }
             _ => Err(Unreadable::Damaged(format!("{why}; repair: {e}"))),
         },
     }

@@ -216,8 +216,11 @@ fn jpeg(data: &[u8], width: usize, height: usize, mut buffer: Vec<u8>) -> Option
     if size != w * h {
         return None; // not one grey sample a pixel
     }
-    buffer.clear();
-    buffer.resize(size, 0);
+    // The decoder writes every sample: a buffer of the right size is not cleared first.
+    if buffer.len() != size {
+        buffer.clear();
+        buffer.resize(size, 0);
+    }
     decoder.decode_into(&mut buffer).ok()?;
     Some(Image {
         width: w,
