@@ -135,14 +135,14 @@ pub fn read_document_for_import(
         }
     };
     match (whole, first) {
-        (Some(0), _) => return Err(Unreadable::NoPages),
+        (Some(0), _) => Err(Unreadable::NoPages),
         (Some(pages), Ok(doc)) => {
             let read = ReadDocument {
                 bytes,
                 pages,
                 repaired: false,
             };
-            return Ok((read, doc));
+            Ok((read, doc))
         }
         (_, first) => repaired_or_not(bytes, first, why),
     }

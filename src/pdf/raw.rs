@@ -229,7 +229,7 @@ pub fn write<W: Write>(doc: &Document, sources: &[&[u8]], w: &mut W) -> io::Resu
             continue;
         }
         offsets[id as usize] = Some((w.written, generation));
-        write!(w, "{id} {generation} obj\n")?;
+        writeln!(w, "{id} {generation} obj")?;
         match object {
             Object::Stream(s) if in_source(s) => {
                 let data = content(s, sources).ok_or_else(|| {
@@ -260,7 +260,7 @@ pub fn write<W: Write>(doc: &Document, sources: &[&[u8]], w: &mut W) -> io::Resu
     w.write_all(b"0000000000 65535 f \n")?;
     for entry in &offsets[1..] {
         match entry {
-            Some((offset, generation)) => write!(w, "{offset:010} {generation:05} n \n")?,
+            Some((offset, generation)) => writeln!(w, "{offset:010} {generation:05} n ")?,
             None => w.write_all(b"0000000000 65535 f \n")?,
         }
     }
