@@ -8,6 +8,7 @@
 //! ratios and their targets: ≤ 4× cp, peak memory ≤ the document + 64 MB.
 //!
 //! - `KUVERT_BENCH_PAGES` (default 150): the journal's length;
+//! - `KUVERT_BENCH_BIN`: another kuvert binary to measure (an earlier commit's, say);
 //! - `KUVERT_BENCH_KEEP=DIR`: work in DIR (made anew) and leave it there, for profiling the
 //!   print by hand (`KUVERT_DB=DIR/kuvert.db KUVERT_CONFIG=DIR/kuvert.toml
 //!   KUVERT_USER=handlaggare1 kuvert mail print --reason …`).
@@ -111,7 +112,9 @@ struct Office {
 
 impl Office {
     fn command(&self, user: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kuvert"));
+        let binary = std::env::var_os("KUVERT_BENCH_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_kuvert").into());
+        let mut cmd = Command::new(binary);
         cmd.args(args)
             .env("KUVERT_DB", &self.db)
             .env("KUVERT_CONFIG", &self.config)
