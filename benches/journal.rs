@@ -203,7 +203,7 @@ fn office(dir: &Path, pages: usize) -> Office {
     office
 }
 
-/// Peak resident memory of `cmd` in MB, by GNU time; None where it is not installed.
+/// Peak resident memory of `cmd` in MiB, by GNU time; None where it is not installed.
 fn peak_mb(cmd: Command) -> Option<f64> {
     let time = Path::new("/usr/bin/time");
     if !time.exists() {
@@ -382,7 +382,7 @@ fn main() {
     );
     let show = |what: &str, peak: Option<f64>| match peak {
         Some(p) => println!(
-            "{what} peak memory: {p:.1} MB for a {size_mb:.1} MB document: {:+.1} MB over it \
+            "{what} peak memory: {p:.1} MiB for a {size_mb:.1} MiB document: {:+.1} MiB over it \
              (target ≤ document + 64 MB)",
             p - size_mb
         ),
@@ -390,5 +390,5 @@ fn main() {
     };
     show("print", print_peak);
     show("import", import_peak);
-    println!("the print job: {job_mb:.1} MB for {size_mb:.1} MB of document");
+    println!("the print job: {job_mb:.1} MiB for {size_mb:.1} MiB of document");
 }

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::PrintPlan;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
 use sha2::{Digest, Sha256};
 
 /// A print job that exists: in the outbox and, with a printer, queued there.
@@ -71,39 +73,90 @@ pub fn deliver(plan: &PrintPlan, pdf: &[u8], outbox: &Path, config: &Config) -> 
     deliver_with(plan, outbox, config, |w| w.write_all(pdf))
 }
 
-/// A file being written, hashed (SHA-256) and counted as it goes.
-pub struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Sha256,
+/// How much of a job is written (and hashed) at a time.
+const CHUNK: usize = 1 << 20;
+
+/// What a job is written through: into the outbox's temporary file a chunk at a time, each
+/// chunk hashed (SHA-256) on a thread of its own while the next is made and written, so
+/// the hash of a 57 MB job costs no time of its own.
+pub struct JobWriter {
+    file: std::fs::File,
+    chunk: Vec<u8>,
+    to_hasher: SyncSender<Vec<u8>>,
+    /// Chunks the hasher is done with, for reuse.
+    returned: Receiver<Vec<u8>>,
     /// Bytes written so far.
     pub written: u64,
 }
 
-impl<W: Write> HashingWriter<W> {
-    /// Wraps `inner`.
-    pub fn new(inner: W) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-            written: 0,
+impl JobWriter {
+    fn ship(&mut self) -> std::io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
         }
+        self.file.write_all(&self.chunk)?;
+        let next = self
+            .returned
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let full = std::mem::replace(&mut self.chunk, next);
+        self.to_hasher
+            .send(full)
+            .map_err(|_| std::io::Error::other("the print job's hashing stopped"))
     }
 }
 
-impl<W: Write> Write for HashingWriter<W> {
+impl Write for JobWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.written += n as u64;
-        Ok(n)
+        self.chunk.extend_from_slice(buf);
+        self.written += buf.len() as u64;
+        if self.chunk.len() >= CHUNK {
+            self.ship()?;
+        }
+        Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        self.ship()?;
+        self.file.flush()
     }
 }
 
-/// The writer a job is written through: buffered into the outbox's temporary file, hashed.
-pub type JobWriter = HashingWriter<std::io::BufWriter<std::fs::File>>;
+/// Writes through a [`JobWriter`] into `file`; the SHA-256 of what was written.
+fn write_hashed(
+    file: std::fs::File,
+    write: impl FnOnce(&mut JobWriter) -> std::io::Result<()>,
+) -> std::io::Result<(std::fs::File, Vec<u8>)> {
+    let (to_hasher, chunks) = sync_channel::<Vec<u8>>(4);
+    let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(move || {
+            let mut hasher = Sha256::new();
+            for mut chunk in chunks {
+                hasher.update(&chunk);
+                chunk.clear();
+                let _ = give_back.send(chunk);
+            }
+            hasher.finalize().to_vec()
+        });
+        let mut w = JobWriter {
+            file,
+            chunk: Vec::with_capacity(CHUNK),
+            to_hasher,
+            returned,
+            written: 0,
+        };
+        let wrote = write(&mut w).and_then(|()| w.flush());
+        let JobWriter {
+            file, to_hasher, ..
+        } = w;
+        // The sender gone, the hasher's loop ends.
+        drop(to_hasher);
+        let digest = hashing
+            .join()
+            .map_err(|_| std::io::Error::other("the print job's hashing failed"))?;
+        wrote.map(|()| (file, digest))
+    })
+}
 
 /// [`deliver`] with the job written by `write`, straight into the outbox file.
 pub fn deliver_with(
@@ -159,15 +212,10 @@ pub fn write_atomically_with(
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let f = options.open(&tmp)?;
-        let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(256 * 1024, f));
-        write(&mut w)?;
-        w.flush()?;
-        let HashingWriter { inner, hasher, .. } = w;
-        let f = inner.into_inner().map_err(|e| e.into_error())?;
+        let (f, digest) = write_hashed(options.open(&tmp)?, write)?;
         f.sync_all()?;
         std::fs::rename(&tmp, &target)?;
-        Ok(crate::audit::hex(&hasher.finalize()))
+        Ok(crate::audit::hex(&digest))
     })();
     match result {
         Ok(sha256) => Ok((target, sha256)),
@@ -319,12 +367,31 @@ mod tests {
     #[test]
     fn a_job_written_in_pieces_is_hashed_as_written() {
         let dir = tempfile::tempdir().expect("tempdir");
+        // Small pieces and large ones, over several chunks and not a whole number of them.
+        let big: Vec<u8> = (0..3 * CHUNK + 12_345).map(|i| (i % 251) as u8).collect();
         let (path, sha) = write_atomically_with(dir.path(), "b.pdf", |w| {
             w.write_all(b"%PDF-")?;
-            w.write_all(b"1.7")
+            w.write_all(b"1.7")?;
+            for piece in big.chunks(CHUNK / 3) {
+                w.write_all(piece)?;
+            }
+            Ok(())
         })
         .expect("write");
-        assert_eq!(std::fs::read(&path).expect("read"), b"%PDF-1.7");
-        assert_eq!(sha, crate::audit::sha256_hex(b"%PDF-1.7"));
+        let mut whole = b"%PDF-1.7".to_vec();
+        whole.extend_from_slice(&big);
+        assert_eq!(std::fs::read(&path).expect("read"), whole);
+        assert_eq!(sha, crate::audit::sha256_hex(&whole));
+    }
+
+    #[test]
+    fn a_job_that_fails_to_write_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let failed = write_atomically_with(dir.path(), "c.pdf", |w| {
+            w.write_all(&vec![1u8; 2 * CHUNK])?;
+            Err(std::io::Error::other("the job could not be made"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
     }
 }
