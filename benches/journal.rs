@@ -14,7 +14,7 @@
 //!   KUVERT_USER=handlaggare1 kuvert mail print --reason …`).
 //!
 //! Without `--bench` (`cargo test --all-targets`, and so CI) it runs once, quickly: a
-//! 3-page journal, one print and one copy. It asserts no timing.
+//! 3-page journal, one import and one print, each with one copy. It asserts no timing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
