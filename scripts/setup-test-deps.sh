@@ -11,14 +11,12 @@
 #   util-linux     runuser: the cluster runs as the postgres user
 # With --bench also what scripts/bench.sh needs:
 #   qpdf           the side-by-side comparison of stamping 100 pages
-#   time           GNU time (/usr/bin/time -f %M): the scanned journal's peak memory
 # Idempotent. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 
 need=()
 if [ "${1:-}" = "--bench" ]; then
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
-  [ -x /usr/bin/time ] || need+=(time)
 fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
@@ -29,6 +27,10 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && command -v psql >/dev/null 2>&1 \
   || need+=(postgresql)
+# With --bench, GNU time too: /usr/bin/time -f %M gives the scanned journal's peak memory.
+if [ "${1:-}" = "--bench" ]; then
+  [ -x /usr/bin/time ] || need+=(time)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
