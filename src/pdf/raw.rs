@@ -35,7 +35,13 @@ pub fn load(bytes: &[u8], part: usize) -> lopdf::Result<Document> {
         Err(e) => {
             // Not where the cross-reference table says: held in memory as lopdf reads it.
             tracing::info!(%e, "images loaded whole");
-            Document::load_mem(bytes)
+            let mut doc = Document::load_mem(bytes)?;
+            for object in doc.objects.values_mut() {
+                if let Object::Stream(s) = object {
+                    s.dict.remove(SOURCE_KEY);
+                }
+            }
+            Ok(doc)
         }
     }
 }
@@ -51,6 +57,10 @@ fn fingerprint(data: &[u8]) -> (i64, i64) {
 
 /// lopdf's load filter: a large image stream keeps its dictionary and where its data is.
 fn leave_in_source(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(s) = object {
+        // A marker is kuvert's alone: one a file brings along would point elsewhere.
+        s.dict.remove(SOURCE_KEY);
+    }
     if let Object::Stream(s) = object
         && s.content.len() >= LEFT_IN_SOURCE
         && s.dict
@@ -349,16 +359,24 @@ mod tests {
 
     /// A one-page PDF drawing one image of `len` bytes of a recognisable pattern.
     fn with_image(len: usize) -> (Vec<u8>, Vec<u8>) {
+        with_image_forged(len, false)
+    }
+
+    /// [`with_image`], the image's dictionary carrying a marker of its own when `forged`.
+    fn with_image_forged(len: usize, forged: bool) -> (Vec<u8>, Vec<u8>) {
         let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let mut doc = Document::with_version("1.5");
         let pages = doc.new_object_id();
-        let image = doc.add_object(Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
-                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
-            },
-            data.clone(),
-        ));
+        let mut dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        };
+        if forged {
+            let points_elsewhere: Vec<Object> =
+                vec![0.into(), 0.into(), 8.into(), 0.into(), 0.into()];
+            dict.set(SOURCE_KEY, points_elsewhere);
+        }
+        let image = doc.add_object(Stream::new(dict, data.clone()));
         let content = doc.add_object(Stream::new(dictionary! {}, b"q /Im0 Do Q".to_vec()));
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages,
@@ -406,6 +424,19 @@ mod tests {
             "the marker is never written"
         );
         assert_eq!(again.get_pages().len(), 1);
+    }
+
+    #[test]
+    fn a_marker_a_file_brings_along_is_not_taken() {
+        let (bytes, data) = with_image_forged(1_000, true);
+        let doc = load(&bytes, 0).expect("load");
+        let image = doc
+            .objects
+            .values()
+            .find_map(|o| o.as_stream().ok().filter(|s| s.dict.has(b"Width")))
+            .expect("the image");
+        assert!(!in_source(image));
+        assert_eq!(content(image, &[b"elsewhere"]), Some(data.as_slice()));
     }
 
     #[test]
