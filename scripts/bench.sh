@@ -7,7 +7,9 @@
 #     from process start to its first frame (scripts/first-frame.py, in a pseudo-terminal);
 #   - the in-process benchmarks (`cargo bench --bench kuvert`), with qpdf --overlay run
 #     side by side on the same 100 pages;
-#   - many desks at once (`cargo bench --bench desks`): 1, 4, 16 and 64 desks on both.
+#   - many desks at once (`cargo bench --bench desks`): 1, 4, 16 and 64 desks on both;
+#   - the scanned journal (`cargo bench --bench journal`): print and import of a 57 MB scan
+#     as processes against `cp` of the same bytes on tmpfs, and their peak memory.
 # Usage: scripts/bench.sh [DB]   (default target/bench/large.db, made if missing; the
 # benchmarks change it: scans and mailings are added)
 set -euo pipefail
@@ -90,3 +92,6 @@ KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" KUVERT_BENCH_QPDF=1 \
 
 # Many desks at once, both backends side by side.
 KUVERT_BENCH_DB="$DB" KUVERT_BENCH_SERVER="$SERVER" cargo bench --quiet --bench desks
+
+# The scanned journal: a document it makes itself, in a throwaway demo office on tmpfs.
+cargo bench --quiet --bench journal

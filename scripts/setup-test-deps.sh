@@ -30,6 +30,10 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && command -v psql >/dev/null 2>&1 \
   || need+=(postgresql)
+# With --bench, GNU time too: /usr/bin/time -f %M gives the scanned journal's peak memory.
+if [ "${1:-}" = "--bench" ]; then
+  [ -x /usr/bin/time ] || need+=(time)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -426,27 +426,25 @@ fn load_pdf(
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| i18n::document_not_read(named, &e, lang))?;
-    let read = crate::pdf::read_document(&bytes).map_err(|why| {
+    let (read, mut doc) = crate::pdf::read_document_for_import(bytes).map_err(|why| {
         tracing::info!(%why, "document refused on import");
         i18n::document_unreadable(named, &why, lang)
     })?;
     // A form field whose value cannot be drawn faithfully is refused now, not left blank
     // on paper.
-    if let Ok(mut doc) = lopdf::Document::load_mem(&read.bytes) {
-        let fields = crate::pdf::unprintable_fields(&doc);
-        if !fields.is_empty() {
-            let said: Vec<String> = fields
-                .iter()
-                .map(|f| i18n::unprintable_field(f, named, lang))
-                .collect();
-            return Err(said.join("\n  "));
-        }
-        // Hidden layers are taken out at print; one whose content cannot be read is
-        // refused now rather than when its mailing is printed.
-        if let Err(why) = crate::pdf::check_hidden_layers(&mut doc) {
-            tracing::info!(%why, "document with unremovable hidden layers refused on import");
-            return Err(i18n::hidden_layers_unreadable(named, lang));
-        }
+    let fields = crate::pdf::unprintable_fields(&doc);
+    if !fields.is_empty() {
+        let said: Vec<String> = fields
+            .iter()
+            .map(|f| i18n::unprintable_field(f, named, lang))
+            .collect();
+        return Err(said.join("\n  "));
+    }
+    // Hidden layers are taken out at print; one whose content cannot be read is
+    // refused now rather than when its mailing is printed.
+    if let Err(why) = crate::pdf::check_hidden_layers(&mut doc) {
+        tracing::info!(%why, "document with unremovable hidden layers refused on import");
+        return Err(i18n::hidden_layers_unreadable(named, lang));
     }
     Ok(read)
 }

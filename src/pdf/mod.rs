@@ -11,6 +11,7 @@ mod layers;
 pub mod page;
 mod pixels;
 pub mod qr;
+mod raw;
 mod repair;
 mod report;
 mod stamp;
@@ -41,7 +42,7 @@ pub const A4_MM: (f32, f32) = (210.0, 297.0);
 
 /// The number of pages of a PDF; an error if it does not parse or has none.
 pub fn page_count(bytes: &[u8]) -> Result<u32> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| Error::Pdf(e.to_string()))?;
+    let doc = raw::load(bytes, 0).map_err(|e| Error::Pdf(e.to_string()))?;
     if doc.is_encrypted() {
         return Err(Error::Pdf("the PDF is encrypted".into()));
     }
@@ -94,36 +95,67 @@ pub fn check_hidden_layers(doc: &mut lopdf::Document) -> std::result::Result<(),
 /// whose cross-reference table, offsets or stream lengths are damaged (as scanners and some
 /// exports write them) is rebuilt from its objects, as poppler, qpdf and pdf.js would show it.
 pub fn read_document(bytes: &[u8]) -> std::result::Result<ReadDocument, Unreadable> {
+    read_document_owned(bytes.to_vec())
+}
+
+/// [`read_document`] of bytes the caller gives up: a document kept as it is, is kept in
+/// them, not copied (a scanned journal is tens of megabytes).
+pub fn read_document_owned(bytes: Vec<u8>) -> std::result::Result<ReadDocument, Unreadable> {
+    read_document_for_import(bytes).map(|(read, _)| read)
+}
+
+/// [`read_document_owned`], with the document as lopdf reads what is stored, for import's
+/// look at its form fields and layers: the file is parsed once (its large images' data
+/// left in the bytes, see `raw`).
+pub fn read_document_for_import(
+    bytes: Vec<u8>,
+) -> std::result::Result<(ReadDocument, lopdf::Document), Unreadable> {
     // Poppler, too, looks for the header only in the first kilobyte.
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(Unreadable::NotPdf);
     }
-    let first = lopdf::Document::load_mem(bytes);
+    let first = raw::load(&bytes, 0);
     let mut why = String::new();
-    if let Ok(doc) = &first {
-        if doc.is_encrypted() {
-            return Err(Unreadable::NeedsPassword);
-        }
-        match intact_pages(doc) {
-            Ok(pages) if all_objects_loaded(doc) => {
-                return if pages == 0 {
-                    Err(Unreadable::NoPages)
-                } else {
-                    Ok(ReadDocument {
-                        bytes: bytes.to_vec(),
-                        pages,
-                        repaired: false,
-                    })
-                };
+    let whole = match &first {
+        Ok(doc) if doc.is_encrypted() => return Err(Unreadable::NeedsPassword),
+        Ok(doc) => match intact_pages(doc) {
+            Ok(pages) if all_objects_loaded(doc) => Some(pages),
+            Ok(_) => {
+                why = "objects of the cross-reference table are missing".into();
+                None
             }
-            Ok(_) => why = "objects of the cross-reference table are missing".into(),
-            Err(e) => why = e,
+            Err(e) => {
+                why = e;
+                None
+            }
+        },
+        Err(e) => {
+            why = e.to_string();
+            None
         }
+    };
+    match (whole, first) {
+        (Some(0), _) => Err(Unreadable::NoPages),
+        (Some(pages), Ok(doc)) => {
+            let read = ReadDocument {
+                bytes,
+                pages,
+                repaired: false,
+            };
+            Ok((read, doc))
+        }
+        (_, first) => repaired_or_not(bytes, first, why),
     }
-    if let Err(e) = &first {
-        why = e.to_string();
-    }
-    let repaired = repair::rebuild(bytes)
+}
+
+/// A document lopdf does not load whole: rebuilt from its objects, or, when that fails
+/// and the pages lopdf did load are whole, the original.
+fn repaired_or_not(
+    bytes: Vec<u8>,
+    first: lopdf::Result<lopdf::Document>,
+    why: String,
+) -> std::result::Result<(ReadDocument, lopdf::Document), Unreadable> {
+    let repaired = repair::rebuild(&bytes)
         .map_err(|f| format!("{f:?}"))
         .and_then(|rebuilt| lopdf::Document::load_mem(&rebuilt).map_err(|e| e.to_string()));
     match repaired {
@@ -134,22 +166,27 @@ pub fn read_document(bytes: &[u8]) -> std::result::Result<ReadDocument, Unreadab
                 let mut out = Vec::new();
                 doc.save_to(&mut out)
                     .map_err(|e| Unreadable::Damaged(format!("{why}; saving: {e}")))?;
-                Ok(ReadDocument {
+                let read = ReadDocument {
                     bytes: out,
                     pages,
                     repaired: true,
-                })
+                };
+                Ok((read, doc))
             }
             Err(e) => Err(Unreadable::Damaged(format!("{why}; repaired: {e}"))),
         },
-        Err(e) => match first.as_ref().map(intact_pages) {
+        Err(e) => match first {
             // The rebuild failed but the pages lopdf did load are whole: what is missing is
             // not on the pages (an unused object), so the original stands.
-            Ok(Ok(pages)) if pages > 0 => Ok(ReadDocument {
-                bytes: bytes.to_vec(),
-                pages,
-                repaired: false,
-            }),
+            Ok(doc) if intact_pages(&doc).is_ok_and(|pages| pages > 0) => {
+                let pages = intact_pages(&doc).unwrap_or_default();
+                let read = ReadDocument {
+                    bytes,
+                    pages,
+                    repaired: false,
+                };
+                Ok((read, doc))
+            }
             _ => Err(Unreadable::Damaged(format!("{why}; repair: {e}"))),
         },
     }
@@ -263,8 +300,11 @@ pub fn stamp_document_job(bytes: &[u8], codes: &[(String, String)]) -> Result<Jo
         bytes,
         stamps: &stamps,
     }])?;
+    let mut pdf = Vec::with_capacity(bytes.len() + 64 * 1024);
+    raw::write(&merged.doc, &[bytes], &mut pdf)
+        .map_err(|e| Error::Pdf(format!("writing the print job: {e}")))?;
     Ok(Job {
-        pdf: merged.bytes,
+        pdf,
         resized: merged.resized,
     })
 }
@@ -279,26 +319,71 @@ pub struct Job {
 impl Job {
     /// "3: 91 % (plats för stämpeln), 4: 71 % (A3 297×420 mm)", or empty.
     pub fn resized_text(&self) -> String {
-        self.resized
-            .iter()
-            .map(|r| {
-                let why = match r.why {
-                    page::Resize::StampRoom => "room for the stamp".to_owned(),
-                    page::Resize::PaperSize {
-                        width_mm,
-                        height_mm,
-                    } => format!("page {width_mm:.0}×{height_mm:.0} mm"),
-                };
-                format!("sheet {}: {} % ({why})", r.sheet, r.percent)
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        resized_text(&self.resized)
     }
+}
+
+/// A print job made and checked, not yet written: the document's large images are still in
+/// the plan's document bytes, and are copied through, byte for byte, when it is written. So
+/// a scanned journal is held once, and its job written once, streaming.
+pub struct PrintJob<'a> {
+    front: Vec<u8>,
+    documents: &'a [Vec<u8>],
+    merged: stamp::Merged,
+}
+
+impl PrintJob<'_> {
+    /// Writes the job as a PDF to `w`, in one pass.
+    pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        let mut sources: Vec<&[u8]> = vec![&self.front];
+        sources.extend(self.documents.iter().map(Vec::as_slice));
+        raw::write(&self.merged.doc, &sources, w)
+    }
+
+    /// The sheets printed smaller than their page.
+    pub fn resized(&self) -> &[Resized] {
+        &self.merged.resized
+    }
+
+    /// The same as [`Job::resized_text`].
+    pub fn resized_text(&self) -> String {
+        resized_text(&self.merged.resized)
+    }
+}
+
+fn resized_text(resized: &[Resized]) -> String {
+    resized
+        .iter()
+        .map(|r| {
+            let why = match r.why {
+                page::Resize::StampRoom => "room for the stamp".to_owned(),
+                page::Resize::PaperSize {
+                    width_mm,
+                    height_mm,
+                } => format!("page {width_mm:.0}×{height_mm:.0} mm"),
+            };
+            format!("sheet {}: {} % ({why})", r.sheet, r.percent)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The whole print job: cover sheet, inner-envelope sheet for a protected recipient, then
 /// every page of every enclosure stamped with its sheet code. One page per A4 sheet.
 pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Job> {
+    let job = prepare_print_job(plan, config)?;
+    let mut pdf = Vec::new();
+    job.write_to(&mut pdf)
+        .map_err(|e| Error::Pdf(format!("writing the print job: {e}")))?;
+    Ok(Job {
+        pdf,
+        resized: job.merged.resized,
+    })
+}
+
+/// [`render_print_job`] up to the writing: made and checked (a job whose stamps would not
+/// print is refused here), to be written where it goes with [`PrintJob::write_to`].
+pub fn prepare_print_job<'a>(plan: &'a PrintPlan, config: &Config) -> Result<PrintJob<'a>> {
     let fonts = Fonts::load()?;
     let front = cover::render_front(plan, config, &fonts)?;
     let mut parts: Vec<stamp::Part<'_>> = vec![stamp::Part::Front(&front)];
@@ -354,9 +439,11 @@ pub fn render_print_job(plan: &PrintPlan, config: &Config) -> Result<Job> {
     for (bytes, stamps) in &codes {
         parts.push(stamp::Part::Document { bytes, stamps });
     }
-    let out = stamp::merge(&parts)?;
-    Ok(Job {
-        pdf: out.bytes,
-        resized: out.resized,
+    let merged = stamp::merge(&parts)?;
+    drop(parts);
+    Ok(PrintJob {
+        front,
+        documents: &plan.documents,
+        merged,
     })
 }

@@ -2,8 +2,10 @@
 //! covers the whole sheet, so its box says nothing about where the paper is written on. The
 //! pixels do. JPEG (DCT), CCITT fax, and raw or Flate/LZW samples are read; an image that
 //! cannot be read counts as ink everywhere it lies.
-
-use std::collections::HashMap;
+//!
+//! A scanned journal is one such image a page, so this is the print's heaviest work: the
+//! image data is read where it lies in the document ([`super::raw`]), decoded straight to
+//! grey into a buffer that the next image reuses, and judged on the grey values.
 
 use lopdf::{Document, Object, ObjectId, Stream};
 
@@ -17,30 +19,45 @@ const DUST: f64 = 0.001;
 const MAX_SAMPLE_BYTES: usize = 256 * 1024 * 1024;
 const MAX_PIXELS: usize = 20_000 * 20_000;
 
-/// Decoded images of one page, each read at most once.
-pub struct Pixels<'a> {
-    doc: &'a Document,
-    cache: HashMap<ObjectId, Option<Image>>,
+/// The images decoded last, so that the corners of one page are judged on one decoding:
+/// a page's images, not a whole document's (150 scanned pages would be 600 MB of pixels).
+const KEPT: usize = 2;
+
+/// Decoded images of the pages being stamped, the last few kept, each read once while kept.
+pub struct Pixels<'s> {
+    /// Where the images left in their documents are ([`super::raw::content`]).
+    sources: &'s [&'s [u8]],
+    cache: Vec<(ObjectId, Option<Image>)>,
+    /// The buffer of an image no longer kept, for the next one.
+    spare: Vec<u8>,
 }
 
-/// An image's pixels as ink (true) or paper (false), row 0 at the top.
+/// An image's pixels in grey (0 black … 255 white), row 0 at the top.
 struct Image {
     width: usize,
     height: usize,
-    ink: Vec<bool>,
+    grey: Vec<u8>,
 }
 
-impl<'a> Pixels<'a> {
-    pub fn new(doc: &'a Document) -> Self {
+impl<'s> Pixels<'s> {
+    /// A cache for images of documents whose large images stay in `sources`.
+    pub fn new(sources: &'s [&'s [u8]]) -> Self {
         Self {
-            doc,
-            cache: HashMap::new(),
+            sources,
+            cache: Vec::new(),
+            spare: Vec::new(),
         }
     }
 
     /// True when the image drawn with `ctm` puts no ink inside `region` (both in the same
     /// space). An image that does not reach the region is blank there.
-    pub fn blank_under(&mut self, id: ObjectId, ctm: &Matrix, region: &Area) -> bool {
+    pub fn blank_under(
+        &mut self,
+        doc: &Document,
+        id: ObjectId,
+        ctm: &Matrix,
+        region: &Area,
+    ) -> bool {
         let Some(inverse) = invert(ctm) else {
             return true; // a degenerate transform draws nothing
         };
@@ -73,12 +90,25 @@ impl<'a> Pixels<'a> {
         if u0 >= u1 || v0 >= v1 {
             return true;
         }
-        let doc = self.doc;
-        let image = self.cache.entry(id).or_insert_with(|| {
-            let stream = doc.get_object(id).ok()?.as_stream().ok()?;
-            decode(doc, stream)
-        });
-        let Some(image) = image else {
+        let at = match self.cache.iter().position(|(i, _)| *i == id) {
+            Some(at) => at,
+            None => {
+                if self.cache.len() >= KEPT
+                    && let (_, Some(old)) = self.cache.remove(0)
+                {
+                    self.spare = old.grey;
+                }
+                let buffer = std::mem::take(&mut self.spare);
+                let image = doc
+                    .get_object(id)
+                    .ok()
+                    .and_then(|o| o.as_stream().ok())
+                    .and_then(|stream| decode(doc, stream, self.sources, buffer));
+                self.cache.push((id, image));
+                self.cache.len() - 1
+            }
+        };
+        let Some(image) = &self.cache[at].1 else {
             return false;
         };
         let (w, h) = (image.width as f32, image.height as f32);
@@ -89,8 +119,8 @@ impl<'a> Pixels<'a> {
         let y1 = (((1.0 - v0) * h).ceil() as usize).min(image.height);
         let mut inked = 0usize;
         for y in y0..y1 {
-            let row = &image.ink[y * image.width..(y + 1) * image.width];
-            inked += row[x0..x1].iter().filter(|&&i| i).count();
+            let row = &image.grey[y * image.width..(y + 1) * image.width];
+            inked += row[x0..x1].iter().filter(|&&v| v < INK_BELOW).count();
         }
         let total = (x1.saturating_sub(x0)) * (y1.saturating_sub(y0));
         inked as f64 <= (total as f64 * DUST).max(4.0)
@@ -126,7 +156,8 @@ fn inverted(dict: &lopdf::Dictionary) -> bool {
     }
 }
 
-fn decode(doc: &Document, stream: &Stream) -> Option<Image> {
+/// Decodes an image to grey, into `buffer` where the decoder allows.
+fn decode(doc: &Document, stream: &Stream, sources: &[&[u8]], buffer: Vec<u8>) -> Option<Image> {
     let dict = &stream.dict;
     let width = usize::try_from(int(doc, dict, b"Width")?).ok()?;
     let height = usize::try_from(int(doc, dict, b"Height")?).ok()?;
@@ -136,8 +167,16 @@ fn decode(doc: &Document, stream: &Stream) -> Option<Image> {
     let filters: Vec<&[u8]> = stream.filters().unwrap_or_default();
     let mask = boolean(dict, b"ImageMask").unwrap_or(false);
     match filters.as_slice() {
-        [b"DCTDecode" | b"DCT"] => jpeg(&stream.content, width, height),
-        [b"CCITTFaxDecode" | b"CCF"] => ccitt(doc, stream, width, height),
+        [b"DCTDecode" | b"DCT"] => {
+            jpeg(super::raw::content(stream, sources)?, width, height, buffer)
+        }
+        [b"CCITTFaxDecode" | b"CCF"] => ccitt(
+            doc,
+            stream,
+            super::raw::content(stream, sources)?,
+            width,
+            height,
+        ),
         _ => {
             let known = filters.iter().all(|f| {
                 matches!(
@@ -148,13 +187,15 @@ fn decode(doc: &Document, stream: &Stream) -> Option<Image> {
             if !known {
                 return None; // JPX, JBIG2, … : counted as ink
             }
-            let samples = stream.get_plain_content_with_limit(MAX_SAMPLE_BYTES).ok()?;
+            let samples = super::raw::loaded(stream, sources)?
+                .get_plain_content_with_limit(MAX_SAMPLE_BYTES)
+                .ok()?;
             raw(doc, dict, &samples, width, height, mask)
         }
     }
 }
 
-fn jpeg(data: &[u8], width: usize, height: usize) -> Option<Image> {
+fn jpeg(data: &[u8], width: usize, height: usize, mut buffer: Vec<u8>) -> Option<Image> {
     use zune_core::colorspace::ColorSpace;
     use zune_core::options::DecoderOptions;
     let options = DecoderOptions::default()
@@ -170,28 +211,39 @@ fn jpeg(data: &[u8], width: usize, height: usize) -> Option<Image> {
     ) {
         return None;
     }
-    let luma = decoder.decode().ok()?;
+    let size = decoder.output_buffer_size()?;
     let (w, h) = decoder.dimensions()?;
-    if luma.len() < w * h {
-        return None;
+    if size != w * h {
+        return None; // not one grey sample a pixel
     }
+    // The decoder writes every sample: a buffer of the right size is not cleared first.
+    if buffer.len() != size {
+        buffer.clear();
+        buffer.resize(size, 0);
+    }
+    decoder.decode_into(&mut buffer).ok()?;
     Some(Image {
         width: w,
         height: h,
-        ink: luma[..w * h].iter().map(|&v| v < INK_BELOW).collect(),
+        grey: buffer,
     })
 }
 
 struct Rows {
     width: usize,
-    ink: Vec<bool>,
+    grey: Vec<u8>,
     ink_is_black: bool,
     rows: usize,
 }
 
+/// The grey of a bilevel pixel.
+fn bilevel(ink: bool) -> u8 {
+    if ink { 0 } else { 255 }
+}
+
 impl hayro_ccitt::Decoder for Rows {
     fn push_row(&mut self, changes: &[u32]) {
-        let mut row = vec![!self.ink_is_black; self.width];
+        let mut row = vec![bilevel(!self.ink_is_black); self.width];
         let mut i = 0;
         while i < changes.len() {
             let start = (changes[i] as usize).min(self.width);
@@ -201,16 +253,22 @@ impl hayro_ccitt::Decoder for Rows {
                 .unwrap_or(self.width)
                 .min(self.width);
             for px in &mut row[start..end.max(start)] {
-                *px = self.ink_is_black;
+                *px = bilevel(self.ink_is_black);
             }
             i += 2;
         }
-        self.ink.extend_from_slice(&row);
+        self.grey.extend_from_slice(&row);
         self.rows += 1;
     }
 }
 
-fn ccitt(doc: &Document, stream: &Stream, width: usize, height: usize) -> Option<Image> {
+fn ccitt(
+    doc: &Document,
+    stream: &Stream,
+    data: &[u8],
+    width: usize,
+    height: usize,
+) -> Option<Image> {
     use hayro_ccitt::{DecodeSettings, DecoderContext, EncodingMode};
     let dict = &stream.dict;
     let params = dict
@@ -250,21 +308,21 @@ fn ccitt(doc: &Document, stream: &Stream, width: usize, height: usize) -> Option
     };
     let mut rows = Rows {
         width,
-        ink: Vec::with_capacity(width * height),
+        grey: Vec::with_capacity(width * height),
         ink_is_black: shows_ink,
         rows: 0,
     };
     let mut ctx = DecoderContext::new(settings);
     // A damaged tail still leaves the rows decoded before it.
-    let _ = hayro_ccitt::decode(&stream.content, &mut rows, &mut ctx);
+    let _ = hayro_ccitt::decode(data, &mut rows, &mut ctx);
     if rows.rows < height {
         return None;
     }
-    rows.ink.truncate(width * height);
+    rows.grey.truncate(width * height);
     Some(Image {
         width,
         height,
-        ink: rows.ink,
+        grey: rows.grey,
     })
 }
 
@@ -393,7 +451,7 @@ fn raw(
     let invert = inverted(dict);
     let indexed = matches!(space, Space::Indexed { .. });
     let max = (1u32 << bpc) - 1;
-    let mut ink = Vec::with_capacity(width * height);
+    let mut grey = Vec::with_capacity(width * height);
     let mut px = vec![0u8; n];
     for y in 0..height {
         let row = &samples[y * row_bytes..(y + 1) * row_bytes];
@@ -422,10 +480,14 @@ fn raw(
             } else {
                 space.grey(&px) < INK_BELOW
             };
-            ink.push(dark);
+            grey.push(bilevel(dark));
         }
     }
-    Some(Image { width, height, ink })
+    Some(Image {
+        width,
+        height,
+        grey,
+    })
 }
 
 #[cfg(test)]
@@ -462,13 +524,13 @@ mod tests {
         let dark: Vec<_> = (0..20).flat_map(|x| (0..20).map(move |y| (x, y))).collect();
         let id = grey_image(&mut doc, 100, 100, &dark);
         let ctm = [595.0, 0.0, 0.0, 842.0, 0.0, 0.0];
-        let mut p = Pixels::new(&doc);
+        let mut p = Pixels::new(&[]);
         // Bottom right: white.
-        assert!(p.blank_under(id, &ctm, &[480.0, 10.0, 585.0, 80.0]));
+        assert!(p.blank_under(&doc, id, &ctm, &[480.0, 10.0, 585.0, 80.0]));
         // Top left: written.
-        assert!(!p.blank_under(id, &ctm, &[10.0, 760.0, 100.0, 830.0]));
+        assert!(!p.blank_under(&doc, id, &ctm, &[10.0, 760.0, 100.0, 830.0]));
         // Outside the image: blank.
-        assert!(p.blank_under(id, &ctm, &[600.0, 0.0, 700.0, 50.0]));
+        assert!(p.blank_under(&doc, id, &ctm, &[600.0, 0.0, 700.0, 50.0]));
     }
 
     #[test]
@@ -476,7 +538,7 @@ mod tests {
         let mut doc = Document::with_version("1.7");
         let id = grey_image(&mut doc, 200, 200, &[(190, 195)]);
         let ctm = [595.0, 0.0, 0.0, 842.0, 0.0, 0.0];
-        assert!(Pixels::new(&doc).blank_under(id, &ctm, &[480.0, 0.0, 595.0, 80.0]));
+        assert!(Pixels::new(&[]).blank_under(&doc, id, &ctm, &[480.0, 0.0, 595.0, 80.0]));
     }
 
     #[test]
@@ -490,7 +552,7 @@ mod tests {
             vec![0; 10],
         ));
         let ctm = [595.0, 0.0, 0.0, 842.0, 0.0, 0.0];
-        assert!(!Pixels::new(&doc).blank_under(id, &ctm, &[480.0, 0.0, 595.0, 80.0]));
+        assert!(!Pixels::new(&[]).blank_under(&doc, id, &ctm, &[480.0, 0.0, 595.0, 80.0]));
     }
 
     #[test]
@@ -508,10 +570,10 @@ mod tests {
         let ctm = [8.0, 0.0, 0.0, 2.0, 0.0, 0.0];
         let top = [0.0, 1.1, 8.0, 2.0];
         let bottom = [0.0, 0.0, 8.0, 0.9];
-        let mut p = Pixels::new(&doc);
-        assert!(!p.blank_under(plain, &ctm, &top));
-        assert!(p.blank_under(plain, &ctm, &bottom));
-        assert!(p.blank_under(flipped, &ctm, &top));
-        assert!(!p.blank_under(flipped, &ctm, &bottom));
+        let mut p = Pixels::new(&[]);
+        assert!(!p.blank_under(&doc, plain, &ctm, &top));
+        assert!(p.blank_under(&doc, plain, &ctm, &bottom));
+        assert!(p.blank_under(&doc, flipped, &ctm, &top));
+        assert!(!p.blank_under(&doc, flipped, &ctm, &bottom));
     }
 }

@@ -63,14 +63,29 @@ pub struct Resized {
     pub why: Resize,
 }
 
-/// A merged print job.
+/// A merged print job, checked: the document to write with [`super::raw::write`], whose
+/// large images are still in the parts' bytes (part `i` is source `i`).
 pub struct Merged {
-    pub bytes: Vec<u8>,
+    pub doc: Document,
     pub resized: Vec<Resized>,
 }
 
-/// Joins the parts into one PDF, stamping the document pages.
+/// The parts' bytes, in order: the sources of a merged job's images.
+pub fn sources<'a>(parts: &[Part<'a>]) -> Vec<&'a [u8]> {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Front(b) => *b,
+            Part::Document { bytes, .. } => *bytes,
+        })
+        .collect()
+}
+
+/// Joins the parts into one PDF, stamping the document pages, and checks every sheet. The
+/// parts' large images are not copied: they stay in the parts' bytes until the job is
+/// written.
 pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
+    let sources = sources(parts);
     let mut out = Document::with_version("1.7");
     let pages_id = out.new_object_id();
     let font_id = out.add_object(dictionary! {
@@ -88,7 +103,7 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
             Part::Document { bytes, stamps } => (*bytes, Some(*stamps)),
         };
         let what = format!("document {index} of the print job");
-        let mut doc = Document::load_mem(bytes).map_err(pdf_err(&what))?;
+        let mut doc = super::raw::load(bytes, index).map_err(pdf_err(&what))?;
         if doc.is_encrypted() {
             return Err(Error::Pdf(format!("{what} is encrypted")));
         }
@@ -133,10 +148,19 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
                 out.objects.insert(id, object);
             }
         }
+        let mut choices = match stamps {
+            Some(stamps) => choose_all(&out, &page_ids, stamps, &sources)?,
+            None => Vec::new(),
+        }
+        .into_iter();
         for (i, &id) in page_ids.iter().enumerate() {
             let sheet = kids.len() as u32 + 1;
             if let Some(stamps) = stamps {
-                if let Some((percent, why)) = stamp_page(&mut out, id, &stamps[i], font_id)? {
+                let choice = choices
+                    .next()
+                    .ok_or_else(|| Error::Pdf(format!("{what}: a page has no stamp")))?;
+                if let Some((percent, why)) = stamp_page(&mut out, id, &stamps[i], font_id, choice)?
+                {
                     resized.push(Resized {
                         sheet,
                         percent,
@@ -168,10 +192,7 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
     out.trailer.set("Root", catalog);
     super::check::sheets(&out, &sheets, &labels)?;
     out.compress();
-    let mut bytes = Vec::new();
-    out.save_to(&mut bytes)
-        .map_err(|e| Error::Pdf(format!("writing the print job: {e}")))?;
-    Ok(Merged { bytes, resized })
+    Ok(Merged { doc: out, resized })
 }
 
 fn page_dict_mut(doc: &mut Document, id: ObjectId) -> Result<&mut Dictionary> {
@@ -220,14 +241,73 @@ fn flatten_inherited(doc: &mut Document, page: ObjectId) -> Result<()> {
     Ok(())
 }
 
-/// Stamps one isolated page and puts it on its A4 sheet; says how it was scaled when it
-/// was printed smaller than it is.
-fn stamp_page(
-    doc: &mut Document,
+/// Where one page's stamp goes, chosen before the page is changed.
+struct Choice {
+    placement: Placement,
+    matrix: Matrix,
+    corner: Corner,
+}
+
+/// Pages chosen for at once by one worker: enough to share the pages out evenly.
+const MAX_WORKERS: usize = 8;
+
+/// The choice for each page, on the machine's cores: the pixels of a scanned page are the
+/// heaviest part of a print (one JPEG decoded a page), and each page's choice is its own.
+fn choose_all(
+    doc: &Document,
+    pages: &[ObjectId],
+    stamps: &[Stamp],
+    sources: &[&[u8]],
+) -> Result<Vec<Choice>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_WORKERS)
+        .min(pages.len())
+        .max(1);
+    if workers == 1 {
+        let mut pixels = Pixels::new(sources);
+        return pages
+            .iter()
+            .zip(stamps)
+            .map(|(&page, stamp)| choose(doc, page, stamp, &mut pixels))
+            .collect();
+    }
+    let mut slots: Vec<Option<Result<Choice>>> = (0..pages.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut pixels = Pixels::new(sources);
+                    (w..pages.len())
+                        .step_by(workers)
+                        .map(|i| (i, choose(doc, pages[i], &stamps[i], &mut pixels)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A worker that panicked leaves its slots empty: refused below.
+            if let Ok(done) = handle.join() {
+                for (i, choice) in done {
+                    slots[i] = Some(choice);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| s.unwrap_or_else(|| Err(Error::Pdf("a page's stamp could not be placed".into()))))
+        .collect()
+}
+
+/// Places the page on its sheet and picks the first free corner for its stamp, making room
+/// below the content when none is.
+fn choose(
+    doc: &Document,
     page: ObjectId,
     stamp: &Stamp,
-    font: ObjectId,
-) -> Result<Option<(u32, Resize)>> {
+    pixels: &mut Pixels<'_>,
+) -> Result<Choice> {
     let mut placement = Placement::of(doc, page)?;
     let ink: Vec<Ink> = super::ink::inked(doc, page)
         .iter()
@@ -235,19 +315,38 @@ fn stamp_page(
         .collect();
     let matrix = Matrix::new(&stamp.code)?;
     let sheet = [0.0, 0.0, placement.sheet.0, placement.sheet.1];
-    let corner = {
-        let mut pixels = Pixels::new(doc);
-        Corner::PREFERENCE.into_iter().find(|&c| {
-            let footprint = Geometry::new(stamp, matrix.width, sheet, c).footprint();
-            is_free(&footprint, &ink, &mut pixels)
-        })
-    };
+    let corner = Corner::PREFERENCE.into_iter().find(|&c| {
+        let footprint = Geometry::new(stamp, matrix.width, sheet, c).footprint();
+        is_free(&footprint, &ink, doc, pixels)
+    });
     let corner = corner.unwrap_or_else(|| {
         // No corner is free: the content gives up a band at the bottom of the sheet.
         let g = Geometry::new(stamp, matrix.width, sheet, Corner::BottomRight);
         placement.make_room_below(g.by + g.boxed + super::mm(CLEARANCE_MM));
         Corner::BottomRight
     });
+    Ok(Choice {
+        placement,
+        matrix,
+        corner,
+    })
+}
+
+/// Stamps one isolated page where `choice` says and puts it on its A4 sheet; says how it
+/// was scaled when it was printed smaller than it is.
+fn stamp_page(
+    doc: &mut Document,
+    page: ObjectId,
+    stamp: &Stamp,
+    font: ObjectId,
+    choice: Choice,
+) -> Result<Option<(u32, Resize)>> {
+    let Choice {
+        placement,
+        matrix,
+        corner,
+    } = choice;
+    let sheet = [0.0, 0.0, placement.sheet.0, placement.sheet.1];
     let ops = stamp_ops(
         stamp,
         &matrix,
@@ -314,7 +413,7 @@ fn stamp_page(
 }
 
 /// True when the stamp's footprint, with some clearance, covers none of the page's ink.
-fn is_free(footprint: &Area, ink: &[Ink], pixels: &mut Pixels<'_>) -> bool {
+fn is_free(footprint: &Area, ink: &[Ink], doc: &Document, pixels: &mut Pixels<'_>) -> bool {
     let c = super::mm(CLEARANCE_MM);
     let region = [
         footprint[0] - c,
@@ -325,7 +424,7 @@ fn is_free(footprint: &Area, ink: &[Ink], pixels: &mut Pixels<'_>) -> bool {
     ink.iter().all(|i| match i {
         Ink::Drawn(a) => !overlaps(a, &region),
         Ink::Image { id, ctm } => {
-            !overlaps(&i.area(), &region) || pixels.blank_under(*id, ctm, &region)
+            !overlaps(&i.area(), &region) || pixels.blank_under(doc, *id, ctm, &region)
         }
     })
 }
@@ -506,12 +605,13 @@ mod tests {
 
     fn corner_for(ink: &[Area]) -> Option<Corner> {
         let doc = Document::with_version("1.7");
-        let mut pixels = Pixels::new(&doc);
+        let mut pixels = Pixels::new(&[]);
         let ink: Vec<Ink> = ink.iter().map(|a| Ink::Drawn(*a)).collect();
         Corner::PREFERENCE.into_iter().find(|&c| {
             is_free(
                 &Geometry::new(&stamp(), 21, A4, c).footprint(),
                 &ink,
+                &doc,
                 &mut pixels,
             )
         })

@@ -211,6 +211,17 @@ pub fn document(c: &Tx<'_>, id: DocumentId) -> Result<Option<(Document, i64)>> {
 
 /// The PDF bytes of a document; `None` once purged.
 pub fn document_bytes(c: &Tx<'_>, id: DocumentId) -> Result<Option<Vec<u8>>> {
+    if !c.on_server() {
+        let rowid: Option<i64> = c.row(
+            "SELECT b.rowid FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1",
+            &[&id],
+            |r| r.get(0),
+        )?;
+        return match rowid {
+            Some(rowid) => c.read_blob("blobs", "bytes", rowid),
+            None => Ok(None),
+        };
+    }
     c.row(
         "SELECT b.bytes FROM documents d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.id = ?1",
         &[&id],
@@ -275,10 +286,24 @@ pub fn insert_party(c: &Tx<'_>, case_id: i64, p: &NewParty<'_>) -> Result<PartyI
 
 /// Inserts a document; identical bytes are stored once.
 pub fn insert_document(c: &Tx<'_>, case_id: i64, d: &NewDocument<'_>) -> Result<DocumentId> {
-    c.run(
-        "INSERT INTO blobs(sha256, bytes) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        &[&d.sha256, &d.bytes],
-    )?;
+    if c.on_server() {
+        c.run(
+            "INSERT INTO blobs(sha256, bytes) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            &[&d.sha256, &d.bytes],
+        )?;
+    } else {
+        // A zeroblob of the size, then the bytes written into it: SQLite does not copy them.
+        let len = d.bytes.len() as i64;
+        let made: Option<i64> = c.row(
+            "INSERT INTO blobs(sha256, bytes) VALUES (?1, zeroblob(?2)) ON CONFLICT DO NOTHING
+             RETURNING rowid",
+            &[&d.sha256, &len],
+            |r| r.get(0),
+        )?;
+        if let Some(rowid) = made {
+            c.write_blob("blobs", "bytes", rowid, d.bytes)?;
+        }
+    }
     c.one(
         "INSERT INTO documents(case_id, title, kind, date, subject_id, pages, sha256)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",

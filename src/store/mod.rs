@@ -4,6 +4,7 @@
 //! Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken at the start, so
 //! two desks never both read "case free" and then both lock it.
 
+mod blobs;
 pub mod cases;
 pub mod events;
 pub mod head;
