@@ -12,16 +12,48 @@ use crate::error::{Error, Result};
 
 /// Checks each sheet of the job: `labels[i]` is the stamp label sheet `i + 1` must carry
 /// (`None` for the cover sheets kuvert drew itself, which only need to be well formed).
+/// The sheets are read on the machine's cores, each its own; the first wrong one is named.
 pub fn sheets(doc: &Document, pages: &[ObjectId], labels: &[Option<String>]) -> Result<()> {
-    for (i, (&page, label)) in pages.iter().zip(labels).enumerate() {
-        sheet(doc, page, label.as_deref()).map_err(|why| {
-            Error::Pdf(format!(
-                "sheet {} of the job would not print its code ({why}); nothing was sent to the printer",
-                i + 1
-            ))
-        })?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per = pages.len().div_ceil(workers).max(1);
+    let first_wrong = std::thread::scope(|scope| {
+        let parts: Vec<_> = pages
+            .chunks(per)
+            .zip(labels.chunks(per))
+            .enumerate()
+            .map(|(k, (pages, labels))| {
+                scope.spawn(move || {
+                    pages
+                        .iter()
+                        .zip(labels)
+                        .enumerate()
+                        .find_map(|(i, (&page, label))| {
+                            sheet(doc, page, label.as_deref())
+                                .err()
+                                .map(|why| (k * per + i, why))
+                        })
+                })
+            })
+            .collect();
+        // In sheet order: the first part's problem before the second's.
+        let mut first = None;
+        for (k, part) in parts.into_iter().enumerate() {
+            let found = part
+                .join()
+                .unwrap_or_else(|_| Some((k * per, "reading it back failed".to_owned())));
+            first = first.or(found);
+        }
+        first
+    });
+    match first_wrong {
+        None => Ok(()),
+        Some((i, why)) => Err(Error::Pdf(format!(
+            "sheet {} of the job would not print its code ({why}); nothing was sent to the printer",
+            i + 1
+        ))),
     }
-    Ok(())
 }
 
 fn sheet(doc: &Document, page: ObjectId, label: Option<&str>) -> std::result::Result<(), String> {
@@ -170,6 +202,27 @@ mod tests {
         let mut doc = Document::with_version("1.7");
         let id = page(&mut doc, content);
         sheet(&doc, id, Some(LABEL))
+    }
+
+    /// The sheets are read side by side; the first wrong one is named, whichever part of
+    /// the job it is in.
+    #[test]
+    fn the_first_sheet_without_its_code_is_named() {
+        let good = format!("q 1 0 0 1 0 0 cm q /KVPage Do Q Q\n{}", stamp(400.0, 30.0));
+        for wrong in [&[0][..], &[6], &[5, 8], &[8]] {
+            let mut doc = Document::with_version("1.7");
+            let pages: Vec<ObjectId> = (0..9)
+                .map(|i| page(&mut doc, if wrong.contains(&i) { "q Q" } else { &good }))
+                .collect();
+            let labels = vec![Some(LABEL.to_owned()); pages.len()];
+            let e = sheets(&doc, &pages, &labels).expect_err("a sheet has no code");
+            let named = format!("sheet {} of the job", wrong[0] + 1);
+            assert!(e.to_string().contains(&named), "{wrong:?}: {e}");
+        }
+        let mut doc = Document::with_version("1.7");
+        let pages: Vec<ObjectId> = (0..9).map(|_| page(&mut doc, &good)).collect();
+        let labels = vec![Some(LABEL.to_owned()); pages.len()];
+        assert!(sheets(&doc, &pages, &labels).is_ok());
     }
 
     #[test]

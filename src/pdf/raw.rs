@@ -204,6 +204,54 @@ pub fn loaded(s: &Stream, sources: &[&[u8]]) -> Option<Stream> {
     Some(Stream::new(dict, data))
 }
 
+/// How hard the job's new streams are compressed: zlib's default. lopdf's `compress` takes
+/// the best, which on a 100-page job cost a fifth of the stamping for a few per cent of
+/// a file that only goes to the printer.
+const JOB_COMPRESSION: u32 = 6;
+
+/// Compresses every stream of the job that has no filter yet and may be compressed (the
+/// pages' new content: stamps, placements), on the machine's cores; a stream that would
+/// not shrink stays as it is.
+pub fn compress(doc: &mut Document) {
+    let mut streams: Vec<&mut Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
+            _ => None,
+        })
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per = streams.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        for part in streams.chunks_mut(per) {
+            scope.spawn(move || {
+                for s in part {
+                    deflate(s);
+                }
+            });
+        }
+    });
+}
+
+fn deflate(s: &mut Stream) {
+    use flate2::{Compression, write::ZlibEncoder};
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(JOB_COMPRESSION));
+    // Writing into a Vec cannot fail; a stream left uncompressed would still print.
+    let Ok(compressed) = encoder
+        .write_all(&s.content)
+        .and_then(|()| encoder.finish())
+    else {
+        return;
+    };
+    if compressed.len() + 19 < s.content.len() {
+        s.dict.set("Filter", "FlateDecode");
+        s.set_content(compressed);
+    }
+}
+
 /// Counts what is written, for the cross-reference table's offsets.
 struct Counting<'w, W: Write> {
     inner: &'w mut W,

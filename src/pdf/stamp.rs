@@ -191,7 +191,7 @@ pub fn merge(parts: &[Part<'_>]) -> Result<Merged> {
     });
     out.trailer.set("Root", catalog);
     super::check::sheets(&out, &sheets, &labels)?;
-    out.compress();
+    super::raw::compress(&mut out);
     Ok(Merged { doc: out, resized })
 }
 
