@@ -98,9 +98,11 @@ impl VerifyScreen {
         self.collect = None;
         match ctx.wf.scan_at(&ctx.session, self.desk, code, source) {
             Ok(outcome) => {
-                match ctx.wf.status_of(self.mailing.mailing) {
-                    Ok(m) => self.mailing = m,
-                    Err(e) => self.message = Some(ctx.error(&e)),
+                if !self.tick(&outcome) {
+                    match ctx.wf.status_of(self.mailing.mailing) {
+                        Ok(m) => self.mailing = m,
+                        Err(e) => self.message = Some(ctx.error(&e)),
+                    }
                 }
                 let stop = outcome.verdict.is_deviation();
                 self.last = Some(LastScan {
@@ -116,6 +118,29 @@ impl VerifyScreen {
             Err(e) => self.message = Some(ctx.error(&e)),
         }
         Effect::None
+    }
+
+    /// A sheet of this print scanned in order (or again): the outcome says all the screen
+    /// shows, so the frame with its tick needs no second read (on a server five round
+    /// trips). False when the outcome is anything else; then the status is read again.
+    fn tick(&mut self, outcome: &ScanOutcome) -> bool {
+        let m = &mut self.mailing;
+        let Some(sheet) = outcome.sheet else {
+            return false;
+        };
+        let ours = matches!(outcome.verdict, Verdict::Ok | Verdict::Duplicate)
+            && outcome.sheets == m.sheets
+            && outcome.required == m.required;
+        if !ours {
+            return false;
+        }
+        if !m.seen_sheets.contains(&sheet) {
+            m.seen_sheets.push(sheet);
+            m.seen_sheets.sort_unstable();
+        }
+        m.seen = outcome.seen;
+        m.state = outcome.state;
+        true
     }
 
     /// Back where this envelope was opened from: the start for one's own mailing.
