@@ -53,6 +53,25 @@ impl Server {
         self.env.json(Some(login), args, code)
     }
 
+    /// The owner registers `account` as team A's first lead (Lisa Lind).
+    fn first_lead(&self, account: &str) -> Value {
+        self.json(
+            "postgres",
+            &[
+                "user",
+                "add",
+                account,
+                "--name",
+                "Lisa Lind",
+                "--role",
+                "lead",
+                "--team",
+                "A",
+            ],
+            0,
+        )
+    }
+
     /// Runs and asserts the exit code; returns stderr.
     fn fails(&self, login: &str, args: &[&str], code: i32) -> String {
         self.env.fails(Some(login), args, code)
@@ -97,21 +116,7 @@ fn an_office_on_a_server_from_init_to_a_sealed_mailing() {
     assert!(again.contains("redan tabeller"), "{again}");
 
     // The owner registers the first lead; the owner may create roles, so the login is made.
-    let first = s.json(
-        "postgres",
-        &[
-            "user",
-            "add",
-            &lisa,
-            "--name",
-            "Lisa Lind",
-            "--role",
-            "lead",
-            "--team",
-            "A",
-        ],
-        0,
-    );
+    let first = s.first_lead(&lisa);
     assert_eq!(first["account"], lisa.as_str());
     assert_eq!(
         first["login"],
@@ -327,21 +332,7 @@ fn the_owner_upgrades_an_older_server_database_and_no_one_else_can() {
     let s = Server::new(pg, "upgrade");
     let lisa = s.account("lisa");
     s.json("postgres", &["init"], 0);
-    s.json(
-        "postgres",
-        &[
-            "user",
-            "add",
-            &lisa,
-            "--name",
-            "Lisa Lind",
-            "--role",
-            "lead",
-            "--team",
-            "A",
-        ],
-        0,
-    );
+    s.first_lead(&lisa);
     // The database as kuvert of schema 6 made it: without the index version 7 added.
     pg.lines(
         &s.db,
