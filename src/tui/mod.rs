@@ -116,6 +116,13 @@ fn event_loop(
                 Ok(Ok(Event::Mouse(mouse))) => app.mouse(mouse),
                 Ok(Ok(Event::Resize(w, h))) => app.resize(w, h),
                 Ok(Ok(_)) => {}
+                // A signal first: SIGTERM may end the reader too, and then the terminal is
+                // still there to be restored.
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected)
+                    if hangup.load(Ordering::Relaxed) && !tty.gone() =>
+                {
+                    return Ended::Signal;
+                }
                 Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Ended::TerminalGone,
                 Err(RecvTimeoutError::Timeout) => break,
             }

@@ -42,11 +42,16 @@ impl Tty {
             tv_sec: 0,
             tv_nsec: 0,
         };
-        match rustix::event::poll(&mut fds, Some(&zero)) {
-            Ok(_) => fds[0]
-                .revents()
-                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
-            Err(_) => true,
+        loop {
+            return match rustix::event::poll(&mut fds, Some(&zero)) {
+                Ok(_) => fds[0]
+                    .revents()
+                    .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+                // A signal (the SIGTERM that ends the session) interrupted the look: the
+                // terminal is still there, and must be restored.
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => true,
+            };
         }
     }
 }
@@ -64,6 +69,10 @@ pub fn reader() -> Receiver<std::io::Result<Event>> {
     std::thread::spawn(move || {
         loop {
             let event = event::read();
+            // A signal interrupting the read is no end of the terminal.
+            if matches!(&event, Err(e) if e.kind() == std::io::ErrorKind::Interrupted) {
+                continue;
+            }
             let failed = event.is_err();
             if tx.send(event).is_err() || failed {
                 return;
