@@ -76,18 +76,7 @@ struct Fixture {
     clock: TestClock,
 }
 
-impl std::ops::Deref for Fixture {
-    type Target = Office;
-    fn deref(&self) -> &Office {
-        &self.office
-    }
-}
-
-impl std::ops::DerefMut for Fixture {
-    fn deref_mut(&mut self) -> &mut Office {
-        &mut self.office
-    }
-}
+office_fixture!(Fixture);
 
 impl Fixture {
     /// The demo office on `backend` with the clock standing at `start`.

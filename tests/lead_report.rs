@@ -41,18 +41,7 @@ struct Day {
     clock: SharedClock,
 }
 
-impl std::ops::Deref for Day {
-    type Target = Office;
-    fn deref(&self) -> &Office {
-        &self.office
-    }
-}
-
-impl std::ops::DerefMut for Day {
-    fn deref_mut(&mut self) -> &mut Office {
-        &mut self.office
-    }
-}
+office_fixture!(Day);
 
 impl Day {
     fn tick(&self) {

@@ -23,18 +23,7 @@ struct Fixture {
     clock: SharedClock,
 }
 
-impl std::ops::Deref for Fixture {
-    type Target = Office;
-    fn deref(&self) -> &Office {
-        &self.office
-    }
-}
-
-impl std::ops::DerefMut for Fixture {
-    fn deref_mut(&mut self) -> &mut Office {
-        &mut self.office
-    }
-}
+office_fixture!(Fixture);
 
 impl Fixture {
     fn new(backend: Backend) -> Self {

@@ -25,18 +25,7 @@ struct Fixture {
     office: Office,
 }
 
-impl std::ops::Deref for Fixture {
-    type Target = Office;
-    fn deref(&self) -> &Office {
-        &self.office
-    }
-}
-
-impl std::ops::DerefMut for Fixture {
-    fn deref_mut(&mut self) -> &mut Office {
-        &mut self.office
-    }
-}
+office_fixture!(Fixture);
 
 impl Fixture {
     fn new(backend: Backend) -> Self {

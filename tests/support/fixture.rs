@@ -23,6 +23,26 @@ use time::OffsetDateTime;
 
 use crate::common::{self, Backend, Env};
 
+/// A test file's own fixture that holds the office in its field `office` and is used as
+/// one: `office_fixture!(Fixture);` gives it `Deref` and `DerefMut` to `Office`.
+#[macro_export]
+macro_rules! office_fixture {
+    ($fixture:ident) => {
+        impl std::ops::Deref for $fixture {
+            type Target = $crate::fixture::Office;
+            fn deref(&self) -> &Self::Target {
+                &self.office
+            }
+        }
+
+        impl std::ops::DerefMut for $fixture {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.office
+            }
+        }
+    };
+}
+
 /// One test body on both backends: `both!(name)` makes the module `name` with the tests
 /// `sqlite` and `postgres`, each calling `name(Backend)`. The PostgreSQL one does nothing
 /// where no server can start and CI is not set (the cluster says why); under `CI=true` it
