@@ -277,13 +277,7 @@ fn database_figures(db: &Path, quick: bool) {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("an open mailing in the bench database");
-    let lead: String = raw
-        .query_row(
-            "SELECT account FROM users WHERE role = 'lead' ORDER BY account LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .expect("a lead");
+    let lead = a_lead(&raw);
     let token = MailingToken::from_base36(&token).expect("token");
     for backend in backends(db) {
         let name = backend.name();
@@ -327,18 +321,37 @@ fn database_figures(db: &Path, quick: bool) {
 
         terminal::figures(&backend, db, if quick { 10 } else { 1000 }, percentiles);
 
-        let t = Instant::now();
-        let report = wf.audit_verify().expect("verify");
-        let verify = t.elapsed().as_secs_f64();
-        println!(
-            "{name}: audit verify: {} events in {verify:.2} s ({:.2} M events/s), ok = {} (target < 10 s for 2,000,000)",
-            report.events,
-            report.events as f64 / 1e6 / verify,
-            report.ok
+        audit_figures(
+            &mut wf,
+            name,
+            matches!(backend, Backend::File(_)).then_some(db),
         );
-        if matches!(backend, Backend::File(_)) {
-            raw_sha256(db, verify);
-        }
+    }
+}
+
+/// The first lead of the bench database, picked with SQL of the bench's own.
+fn a_lead(raw: &rusqlite::Connection) -> String {
+    raw.query_row(
+        "SELECT account FROM users WHERE role = 'lead' ORDER BY account LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .expect("a lead")
+}
+
+/// `audit verify` over every event, timed; on a file (`db`) also against raw SHA-256.
+fn audit_figures(wf: &mut Workflow, name: &str, db: Option<&Path>) {
+    let t = Instant::now();
+    let report = wf.audit_verify().expect("verify");
+    let verify = t.elapsed().as_secs_f64();
+    println!(
+        "{name}: audit verify: {} events in {verify:.2} s ({:.2} M events/s), ok = {} (target < 10 s for 2,000,000)",
+        report.events,
+        report.events as f64 / 1e6 / verify,
+        report.ok
+    );
+    if let Some(db) = db {
+        raw_sha256(db, verify);
     }
 }
 
@@ -424,26 +437,9 @@ fn ten_million(db: &Path) {
             made.seconds
         );
     }
-    let lead: String = rusqlite::Connection::open(db)
-        .and_then(|c| {
-            c.query_row(
-                "SELECT account FROM users WHERE role = 'lead' ORDER BY account LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-        })
-        .expect("a lead");
+    let lead = a_lead(&rusqlite::Connection::open(db).expect("open the 10 M database"));
     let (mut wf, _) = desk(&Backend::File(db.to_owned()), &lead, SessionKind::Cli);
-    let t = Instant::now();
-    let report = wf.audit_verify().expect("verify");
-    let verify = t.elapsed().as_secs_f64();
-    println!(
-        "SQLite, 10 M: audit verify: {} events in {verify:.2} s ({:.2} M events/s), ok = {}",
-        report.events,
-        report.events as f64 / 1e6 / verify,
-        report.ok
-    );
-    raw_sha256(db, verify);
+    audit_figures(&mut wf, "SQLite, 10 M", Some(db));
 }
 
 /// Stamping 100 pages: kuvert in process, and qpdf --overlay putting a stamps-only PDF of
