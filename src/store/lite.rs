@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::DbKind;
 use super::sql::Value;
@@ -19,6 +19,16 @@ impl rusqlite::ToSql for Value<'_> {
             Value::Blob(b) => ValueRef::Blob(b),
         }))
     }
+}
+
+/// A connection to an existing file (never creating one), as every store opens it.
+pub(super) fn open_existing(path: &Path) -> Result<Connection> {
+    Ok(Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
 }
 
 /// What the file's meta table says it is; `None` for a file kuvert did not create.

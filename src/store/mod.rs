@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Problem, Refusal, Result};
@@ -157,12 +157,7 @@ impl Store {
         if !path.exists() {
             return Err(Problem::NoDatabase { path: path.into() }.into());
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn = lite::open_existing(path)?;
         let kind = lite::kind(&conn)?.ok_or_else(|| Problem::NotADatabase { path: path.into() })?;
         let mut store = Self::configure(conn, path, kind)?;
         store.migrate()?;

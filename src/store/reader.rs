@@ -1,8 +1,6 @@
 //! More connections to the same database, beside a store's own: `audit verify` checks
 //! stretches of the event chain side by side, one per core, each on a connection of its own.
 
-use rusqlite::{Connection, OpenFlags};
-
 use super::{Conn, Store};
 use crate::error::{Error, Result};
 
@@ -12,12 +10,7 @@ impl Store {
     pub fn reader(&self) -> Result<Store> {
         match &self.conn {
             Conn::Lite(_) => {
-                let conn = Connection::open_with_flags(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE
-                        | OpenFlags::SQLITE_OPEN_URI
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
+                let conn = super::lite::open_existing(&self.path)?;
                 conn.busy_timeout(self.busy_timeout)?;
                 conn.pragma_update(None, "query_only", true)?;
                 Ok(Store::over(
