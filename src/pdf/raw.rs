@@ -445,15 +445,19 @@ mod tests {
         (bytes, data)
     }
 
+    /// The one stream of `doc` whose data stayed in its source.
+    fn left_in_source(doc: &Document) -> &Stream {
+        doc.objects
+            .values()
+            .find_map(|o| o.as_stream().ok().filter(|s| in_source(s)))
+            .expect("the image is left in the source")
+    }
+
     #[test]
     fn a_large_image_stays_in_the_source_and_is_written_through() {
         let (bytes, data) = with_image(100_000);
         let doc = load(&bytes, 0).expect("load");
-        let image = doc
-            .objects
-            .values()
-            .find_map(|o| o.as_stream().ok().filter(|s| in_source(s)))
-            .expect("the image is left in the source");
+        let image = left_in_source(&doc);
         assert!(image.content.is_empty());
         assert_eq!(content(image, &[&bytes]), Some(data.as_slice()));
         let mut out = Vec::new();
@@ -502,11 +506,7 @@ mod tests {
     fn data_that_is_not_where_it_was_read_is_not_taken() {
         let (bytes, _) = with_image(100_000);
         let doc = load(&bytes, 0).expect("load");
-        let image = doc
-            .objects
-            .values()
-            .find_map(|o| o.as_stream().ok().filter(|s| in_source(s)))
-            .expect("the image is left in the source");
+        let image = left_in_source(&doc);
         let found = marker(image).expect("marker");
         let start = usize::try_from(found.start).expect("bound");
         assert_eq!(data_start(&bytes, start - 200, &found), Some(start));
