@@ -322,6 +322,16 @@ fn a_caseworker_at_psql_is_held_by_the_server() {
          INSERT INTO mailings(id, case_id, account, session_id, recipient_id, state, token, started)
              VALUES (1, 1, 'anna', 1, 1, 'draft', 'AAAAAAAAAAAAA', 't');
          INSERT INTO case_locks VALUES (1, 1, 'anna', 't');
+         INSERT INTO blobs VALUES (repeat('b', 64), '\\x25504446');
+         INSERT INTO documents(id, case_id, title, kind, date, subject_id, pages, sha256)
+             VALUES (1, 1, 'Intyg', 'x', 't', 1, 1, repeat('b', 64));
+         INSERT INTO mailing_documents VALUES (1, 1, 1, 1, 0);
+         INSERT INTO print_jobs(mailing_id, generation, sheets, pdf_path, pdf_sha256, session_id, account, created)
+             VALUES (1, 1, 2, '/p.pdf', repeat('c', 64), 1, 'anna', 't');
+         INSERT INTO sheets(mailing_id, generation, sheet, kind, document_id, page, required)
+             VALUES (1, 1, 1, 'cover', NULL, NULL, 1), (1, 1, 2, 'document', 1, 1, 1);
+         INSERT INTO scans(mailing_id, session_id, time, code, verdict, generation, sheet, round, source)
+             VALUES (1, 1, 't', 'c', 'ok', 1, 1, 1, 'scanner');
          INSERT INTO events VALUES (1, 't', 1, 'anna', 1, 'FK 2026-1', 'k', '{}', repeat('0', 64), repeat('a', 64));",
     );
     let as_bo = |sql: &str| pg.psql(&db, "bo", sql);
@@ -359,6 +369,21 @@ fn a_caseworker_at_psql_is_held_by_the_server() {
         read("bo", "SELECT count(*) FROM cases WHERE team = 'A'"),
         "0"
     );
+    // And what hangs off another team's case, a mailing or a document: none of it (each
+    // table's policy reaches the team through the row security of the one it hangs off).
+    for table in [
+        "mailings",
+        "mailing_documents",
+        "documents",
+        "blobs",
+        "print_jobs",
+        "sheets",
+        "scans",
+    ] {
+        let sql = format!("SELECT count(*) FROM {table}");
+        assert_eq!(read("bo", &sql), "0", "bo sees {table}");
+        assert_ne!(read("anna", &sql), "0", "anna does not see {table}");
+    }
     // The rows are all still there.
     assert_eq!(pg.lines(&db, "SELECT count(*) FROM events"), ["1"]);
     assert_eq!(pg.lines(&db, "SELECT count(*) FROM case_locks"), ["1"]);

@@ -355,17 +355,45 @@ fn the_owner_upgrades_an_older_server_database_and_no_one_else_can() {
     );
     // The owner upgrades it in one step, and the desk works again.
     let done = s.json("postgres", &["init"], 0);
-    assert_eq!(done["upgraded"], serde_json::json!({ "from": 6, "to": 7 }));
+    assert_eq!(done["upgraded"], serde_json::json!({ "from": 6, "to": 8 }));
     assert_eq!(pg.lines(&s.db, index), ["1"]);
     assert_eq!(
         pg.lines(&s.db, "SELECT value FROM meta WHERE key = 'schema'"),
-        ["7"]
+        ["8"]
     );
     let cases = s.json(&lisa, &["case", "list"], 0);
     assert!(cases["cases"].is_array(), "{cases}");
     // Current now: a second init is refused as on any database with tables.
     let again = s.fails("postgres", &["init"], 2);
     assert!(again.contains("redan tabeller"), "{again}");
+    // As schema 7 left it: row security that compares the team at every level. The upgrade
+    // to 8 changes no table, only the policies, which it loads again; a lead cannot.
+    let scans_policy =
+        "SELECT qual FROM pg_policies WHERE tablename = 'scans' AND policyname = 'team_rows'";
+    pg.lines(
+        &s.db,
+        "DROP POLICY team_rows ON scans; \
+         CREATE POLICY team_rows ON scans USING (EXISTS (SELECT 1 FROM mailings m \
+           JOIN cases c ON c.id = m.case_id WHERE m.id = scans.mailing_id \
+           AND c.team = (SELECT kuvert_team()))); \
+         UPDATE meta SET value = '7' WHERE key = 'schema'",
+    );
+    let not_owner = s.fails(&lisa, &["init"], 3);
+    assert!(not_owner.contains("bara databasens ägare"), "{not_owner}");
+    assert!(
+        pg.lines(&s.db, scans_policy)
+            .join(" ")
+            .contains("kuvert_team")
+    );
+    let done = s.json("postgres", &["init"], 0);
+    assert_eq!(done["upgraded"], serde_json::json!({ "from": 7, "to": 8 }));
+    let policy = pg.lines(&s.db, scans_policy).join(" ");
+    assert!(
+        !policy.contains("kuvert_team") && policy.contains("mailings"),
+        "{policy:?}"
+    );
+    let cases = s.json(&lisa, &["case", "list"], 0);
+    assert!(cases["cases"].is_array(), "{cases}");
     // The English text of the upgrade, for IT's scripts that read it.
     pg.lines(
         &s.db,
@@ -375,7 +403,7 @@ fn the_owner_upgrades_an_older_server_database_and_no_one_else_can() {
     assert_code(&out, &["init"], 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("upgraded from schema version 6 to 7"),
+        text.contains("upgraded from schema version 6 to 8"),
         "{text}"
     );
 }

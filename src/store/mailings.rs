@@ -290,57 +290,63 @@ pub fn record_print(c: &Tx<'_>, id: MailingId, job: &NewPrintJob<'_>, now: &str)
     Ok(())
 }
 
-/// Sheet count, required count and PDF path of a generation.
-pub fn print_summary(
-    c: &Tx<'_>,
-    id: MailingId,
-    generation: u32,
-) -> Result<Option<(u32, u32, String)>> {
-    c.row(
-        "SELECT p.sheets, (SELECT count(*) FROM sheets s WHERE s.mailing_id = p.mailing_id
-                                AND s.generation = p.generation AND s.required = 1),
-                p.pdf_path
-         FROM print_jobs p WHERE p.mailing_id = ?1 AND p.generation = ?2",
-        &[&id, &generation],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+/// A mailing's current print as sealing sees it, read in one statement: its sheets, those
+/// the policy it was printed with requires, and those scanned OK in the current round.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrintSheets {
+    pub sheets: u32,
+    /// Sheet numbers that must be scanned, ascending.
+    pub required: Vec<u32>,
+    /// Sheet numbers scanned OK in the current round, ascending.
+    pub seen: Vec<u32>,
+    pub pdf_path: String,
 }
 
-/// Whether a sheet is required by the policy the print was made with.
-pub fn sheet_required(
-    c: &Tx<'_>,
-    id: MailingId,
-    generation: u32,
-    sheet: u32,
-) -> Result<Option<bool>> {
-    c.row(
-        "SELECT required FROM sheets WHERE mailing_id = ?1 AND generation = ?2 AND sheet = ?3",
-        &[&id, &generation, &sheet],
-        |r| r.get(0),
-    )
+impl PrintSheets {
+    /// How many sheets must be scanned.
+    pub fn required_count(&self) -> u32 {
+        u32::try_from(self.required.len()).unwrap_or(u32::MAX)
+    }
+
+    /// How many of the required sheets are scanned, with `extra` (a sheet being scanned
+    /// now) counted as seen.
+    pub fn seen_required(&self, extra: Option<u32>) -> u32 {
+        let seen = |n: &u32| self.seen.binary_search(n).is_ok() || extra == Some(*n);
+        u32::try_from(self.required.iter().filter(|n| seen(n)).count()).unwrap_or(u32::MAX)
+    }
 }
 
-pub(crate) const SEEN_SHEETS_SQL: &str = "SELECT DISTINCT sheet FROM scans
-     WHERE mailing_id = ?1 AND round = ?2 AND generation = ?3 AND verdict = 'ok'
-     ORDER BY sheet";
+/// The SQL of `print_sheets` (its plan is checked in a test): one row per sheet of the
+/// print (none without a print job; one with NULL sheet for a print job without sheets).
+pub(crate) const PRINT_SHEETS_SQL: &str = "SELECT p.sheets, p.pdf_path, h.sheet, h.required,
+        EXISTS (SELECT 1 FROM scans s
+                WHERE s.mailing_id = p.mailing_id AND s.round = ?3 AND s.verdict = 'ok'
+                  AND s.sheet = h.sheet AND s.generation = p.generation)
+     FROM print_jobs p
+     LEFT JOIN sheets h ON h.mailing_id = p.mailing_id AND h.generation = p.generation
+     WHERE p.mailing_id = ?1 AND p.generation = ?2
+     ORDER BY h.sheet";
 
-pub(crate) const SEEN_REQUIRED_SQL: &str = "SELECT count(DISTINCT s.sheet) FROM scans s
-     JOIN sheets h ON h.mailing_id = s.mailing_id AND h.generation = s.generation AND h.sheet = s.sheet
-     WHERE s.mailing_id = ?1 AND s.round = ?2 AND s.generation = ?3 AND s.verdict = 'ok'
-       AND h.required = 1";
-
-/// Sheet numbers scanned OK in the current round of the current generation.
-pub fn seen_sheets(c: &Tx<'_>, m: &MailingRow) -> Result<Vec<u32>> {
-    c.rows(SEEN_SHEETS_SQL, &[&m.id, &m.round, &m.generation], |r| {
-        r.get(0)
-    })
-}
-
-/// Required sheets scanned OK in the current round.
-pub fn seen_required(c: &Tx<'_>, m: &MailingRow) -> Result<u32> {
-    c.one(SEEN_REQUIRED_SQL, &[&m.id, &m.round, &m.generation], |r| {
-        r.get(0)
-    })
+/// The current print of mailing `m` (None before its first print).
+pub fn print_sheets(c: &Tx<'_>, m: &MailingRow) -> Result<Option<PrintSheets>> {
+    let mut print: Option<PrintSheets> = None;
+    c.each(PRINT_SHEETS_SQL, &[&m.id, &m.generation, &m.round], |r| {
+        let p = print.get_or_insert(PrintSheets {
+            sheets: r.get(0)?,
+            pdf_path: r.get(1)?,
+            ..PrintSheets::default()
+        });
+        if let Some(sheet) = r.get::<Option<u32>>(2)? {
+            if r.get(3)? {
+                p.required.push(sheet);
+            }
+            if r.get(4)? {
+                p.seen.push(sheet);
+            }
+        }
+        Ok(true)
+    })?;
+    Ok(print)
 }
 
 /// One scan to record.

@@ -710,16 +710,11 @@ mod tests {
         crate::scale::build(&db, crate::scale::Scale::SMALL, 1).expect("build");
         let store = Store::open(&db).expect("open");
         // What each may read whole: only the users table (a few hundred rows at most).
-        let queries: [(&str, String, &[&str]); 7] = [
+        let queries: [(&str, String, &[&str]); 6] = [
             ("scan: mailing by token", mailings::by_token_sql(), &[]),
             (
-                "scan: sheets seen",
-                mailings::SEEN_SHEETS_SQL.to_owned(),
-                &[],
-            ),
-            (
-                "scan: required seen",
-                mailings::SEEN_REQUIRED_SQL.to_owned(),
+                "scan: the print's sheets, required and seen",
+                mailings::PRINT_SHEETS_SQL.to_owned(),
                 &[],
             ),
             (

@@ -403,21 +403,27 @@ fn open_mailing(c: &Tx<'_>, s: &Session) -> Result<MailingRow> {
 /// The mailing a scan or seal acts on, with the team's dual-control policy applied at both
 /// desks; the policy is read in the same transaction as the act it allows.
 fn desk_mailing(c: &Tx<'_>, s: &Session, desk: Desk) -> Result<(MailingRow, Policy)> {
-    let m = match desk {
-        Desk::Own => open_mailing(c, s)?,
-        Desk::Station(id) => station_mailing(c, s, id)?,
+    let (m, policy) = match desk {
+        Desk::Own => {
+            let m = open_mailing(c, s)?;
+            let policy = policies::of_case(c, m.case_id)?;
+            (m, policy)
+        }
+        Desk::Station(id) => {
+            let (m, team) = station_mailing(c, s, id)?;
+            (m, policies::of_team(c, &team)?)
+        }
     };
-    let policy = policies::of_team(c, &cases::by_id(c, m.case_id)?.team)?;
     if policy.dual_control && m.printed_by.as_deref() == Some(s.user.account.as_str()) {
         return Err(Refusal::FourEyes { case: m.case_no }.into());
     }
     Ok((m, policy))
 }
 
-/// A mailing someone may verify at a station: printed and of their team (the four-eyes
-/// rule is `desk_mailing`'s). Checked again in every transaction, since the owner may
+/// A mailing someone may verify at a station, with its case's team: printed and of their
+/// team (the four-eyes rule is `desk_mailing`'s). Checked again in every transaction, since the owner may
 /// reprint or void it meanwhile.
-fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<MailingRow> {
+fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<(MailingRow, String)> {
     let m = mailings::by_id(c, id)?.ok_or(Error::NoOpenMailing)?;
     let case = cases::by_id(c, m.case_id)?;
     same_team(s, &case)?;
@@ -428,7 +434,7 @@ fn station_mailing(c: &Tx<'_>, s: &Session, id: MailingId) -> Result<MailingRow>
         }
         .into());
     }
-    Ok(m)
+    Ok((m, case.team))
 }
 
 /// The rule that a caseworker acts only on their own team's cases.

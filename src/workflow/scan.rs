@@ -13,7 +13,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::i18n::{self, Lang};
 use crate::model::*;
 use crate::store::Tx;
-use crate::store::mailings::{self, MailingRow, NewScan, OtherMailing};
+use crate::store::mailings::{self, MailingRow, NewScan, OtherMailing, PrintSheets};
 
 /// What a scan found before it is recorded.
 struct Judged {
@@ -23,23 +23,8 @@ struct Judged {
     /// The mailing a foreign sheet belongs to.
     other: Option<OtherMailing>,
     problem: Option<String>,
-    /// The current print's figures, read once for the verdict and the outcome.
-    print: PrintFigures,
-}
-
-/// The sheets of the mailing's current print, and how many of them must be scanned.
-#[derive(Clone, Copy)]
-struct PrintFigures {
-    sheets: u32,
-    required: u32,
-}
-
-impl PrintFigures {
-    fn of(tx: &Tx<'_>, m: &MailingRow) -> Result<Self> {
-        let (sheets, required, _) =
-            mailings::print_summary(tx, m.id, m.generation)?.unwrap_or((0, 0, String::new()));
-        Ok(Self { sheets, required })
-    }
+    /// The current print's sheets, read once for the verdict and the outcome.
+    print: PrintSheets,
 }
 
 impl Workflow {
@@ -97,9 +82,8 @@ impl Workflow {
                     },
                     now,
                 )?;
-                let print = PrintFigures::of(tx, &m)?;
-                let seen = mailings::seen_sheets(tx, &m)?;
-                let verdict = verdict::judge_own(&code, &at_desk(&m, print, &seen));
+                let print = mailings::print_sheets(tx, &m)?.unwrap_or_default();
+                let verdict = verdict::judge_own(&code, &at_desk(&m, &print));
                 // A sheet number outside the print opens the envelope as before, but is no scan.
                 if matches!(verdict, Verdict::Ok | Verdict::Duplicate) {
                     let judged = Judged {
@@ -155,11 +139,11 @@ impl Workflow {
 
 /// Reads what the verdict needs about a scanned text at the desk of mailing `m`, and judges.
 fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged> {
-    let print = PrintFigures::of(tx, m)?;
+    let print = mailings::print_sheets(tx, m)?.unwrap_or_default();
     let code = match SheetCode::decode(input) {
         Err(e) => {
             return Ok(Judged {
-                verdict: verdict::judge(None, None, &at_desk(m, print, &[])),
+                verdict: verdict::judge(None, None, &at_desk(m, &print)),
                 generation: None,
                 sheet: None,
                 other: None,
@@ -169,31 +153,33 @@ fn judge(tx: &Tx<'_>, m: &MailingRow, input: &str, lang: Lang) -> Result<Judged>
         }
         Ok(code) => code,
     };
-    let owner = mailings::other_by_token(tx, &code.token.to_base36())?;
-    let seen = mailings::seen_sheets(tx, m)?;
-    let verdict = verdict::judge(
-        Some(&code),
-        owner.as_ref().map(|o| o.id),
-        &at_desk(m, print, &seen),
-    );
+    // A sheet of the mailing at the desk needs no lookup: tokens are unique.
+    let token = code.token.to_base36();
+    let (owner, other) = if token == m.token {
+        (Some(m.id), None)
+    } else {
+        let other = mailings::other_by_token(tx, &token)?;
+        (other.as_ref().map(|o| o.id), other)
+    };
+    let verdict = verdict::judge(Some(&code), owner, &at_desk(m, &print));
     Ok(Judged {
         verdict,
         generation: Some(code.generation),
         sheet: Some(code.sheet),
-        other: owner.filter(|o| o.id != m.id),
+        other: other.filter(|o| o.id != m.id),
         problem: None,
         print,
     })
 }
 
 /// Mailing `m` as the verdict sees it.
-fn at_desk<'a>(m: &MailingRow, print: PrintFigures, seen: &'a [u32]) -> AtDesk<'a> {
+fn at_desk<'a>(m: &MailingRow, print: &'a PrintSheets) -> AtDesk<'a> {
     AtDesk {
         id: m.id,
         generation: m.generation,
         issued: m.issued,
         sheets: print.sheets,
-        seen,
+        seen: &print.seen,
     }
 }
 
@@ -215,8 +201,9 @@ fn record_scan(
         sheet,
         other,
         problem,
-        print: PrintFigures { sheets, required },
+        print,
     } = judged;
+    let (sheets, required) = (print.sheets, print.required_count());
     mailings::insert_scan(
         tx,
         &NewScan {
@@ -283,8 +270,13 @@ fn record_scan(
             now,
         )?;
     }
-    let current = mailings::by_id(tx, m.id)?.ok_or(Error::NoOpenMailing)?;
-    let seen = mailings::seen_required(tx, &current)?;
+    // What the round has seen now, from what was read before: a mixed stack began a new,
+    // empty round; else this sheet joined the others if it was one of the print in order.
+    let seen = if verdict.is_deviation() {
+        0
+    } else {
+        print.seen_required(sheet.filter(|_| verdict == Verdict::Ok))
+    };
     if verdict == Verdict::Ok && seen >= required && state == MailingState::Printed {
         mailings::set_state(tx, m.id, MailingState::Verified, now, None)?;
         state = MailingState::Verified;

@@ -5,7 +5,8 @@ use super::{Desk, Operation, Session, Workflow, ctx, desk_mailing, open_mailing}
 use crate::audit::{self, Event, EventContext};
 use crate::error::{Error, Refusal, Result};
 use crate::model::*;
-use crate::store::{Tx, cases, mailings};
+use crate::store::mailings::{self, PrintSheets};
+use crate::store::{Tx, cases};
 
 impl Workflow {
     /// Seals the user's verified mailing and releases its case.
@@ -20,14 +21,12 @@ impl Workflow {
             let (m, policy) = desk_mailing(tx, s, desk)?;
             let dual = policy.dual_control;
             if m.state != MailingState::Verified {
-                let (_, required, _) = mailings::print_summary(tx, m.id, m.generation)?
-                    .unwrap_or((0, 0, String::new()));
-                let seen = if m.generation > 0 {
-                    mailings::seen_required(tx, &m)?
-                } else {
-                    0
-                };
-                return Err(Refusal::NotVerified { seen, required }.into());
+                let print = mailings::print_sheets(tx, &m)?.unwrap_or_default();
+                return Err(Refusal::NotVerified {
+                    seen: print.seen_required(None),
+                    required: print.required_count(),
+                }
+                .into());
             }
             mailings::set_state(tx, m.id, MailingState::Sealed, now, None)?;
             let c = ctx(s, Some(m.id), Some(&m.case_no));
@@ -86,23 +85,7 @@ impl Workflow {
             let m = mailings::by_id(tx, id)?.ok_or(Error::NoOpenMailing)?;
             let recipient = cases::party(tx, m.recipient)?
                 .ok_or_else(|| Error::NotFound(format!("party {}", m.recipient)))?;
-            let summary = if m.generation > 0 {
-                mailings::print_summary(tx, m.id, m.generation)?
-            } else {
-                None
-            };
-            let (sheets, required, pdf) = match summary {
-                Some((s, r, p)) => (s, r, Some(p)),
-                None => (0, 0, None),
-            };
-            let (seen, seen_sheets) = if m.generation > 0 {
-                (
-                    mailings::seen_required(tx, &m)?,
-                    mailings::seen_sheets(tx, &m)?,
-                )
-            } else {
-                (0, Vec::new())
-            };
+            let print = mailings::print_sheets(tx, &m)?;
             Ok(MailingStatus {
                 mailing: m.id,
                 state: m.state,
@@ -112,11 +95,11 @@ impl Workflow {
                 recipient_protected: recipient.protected,
                 enclosures: mailings::enclosures(tx, m.id)?,
                 generation: m.generation,
-                sheets,
-                required,
-                seen,
-                seen_sheets,
-                pdf,
+                sheets: print.as_ref().map_or(0, |p| p.sheets),
+                required: print.as_ref().map_or(0, PrintSheets::required_count),
+                seen: print.as_ref().map_or(0, |p| p.seen_required(None)),
+                pdf: print.as_ref().map(|p| p.pdf_path.clone()),
+                seen_sheets: print.map(|p| p.seen).unwrap_or_default(),
                 started: m.started,
             })
         })

@@ -177,6 +177,11 @@ GRANT INSERT, UPDATE (dual_control, verify, changed, changed_by) ON policies TO 
 --
 -- One permissive policy per table gives the team scope for every command the grants allow;
 -- restrictive policies add that a desk writes in its own name only.
+--
+-- Only cases compare the team. Every other table's policy asks for its row's case (or
+-- mailing, or document) to be visible, and row security applies inside a policy too, so the
+-- team is checked once, at cases, instead of again at every level (schema version 8: on a
+-- scan's queries that was half the server's time).
 
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS team_rows ON cases;
@@ -194,10 +199,8 @@ BEGIN
         EXECUTE format('DROP POLICY IF EXISTS team_rows ON %I', t);
         EXECUTE format(
             'CREATE POLICY team_rows ON %1$I
-                 USING (EXISTS (SELECT 1 FROM cases c
-                                WHERE c.id = %1$I.case_id AND c.team = (SELECT kuvert_team())))
-                 WITH CHECK (EXISTS (SELECT 1 FROM cases c
-                                     WHERE c.id = %1$I.case_id AND c.team = (SELECT kuvert_team())))',
+                 USING (EXISTS (SELECT 1 FROM cases c WHERE c.id = %1$I.case_id))
+                 WITH CHECK (EXISTS (SELECT 1 FROM cases c WHERE c.id = %1$I.case_id))',
             t);
     END LOOP;
 END
@@ -213,10 +216,8 @@ BEGIN
         EXECUTE format('DROP POLICY IF EXISTS team_rows ON %I', t);
         EXECUTE format(
             'CREATE POLICY team_rows ON %1$I
-                 USING (EXISTS (SELECT 1 FROM mailings m JOIN cases c ON c.id = m.case_id
-                                WHERE m.id = %1$I.mailing_id AND c.team = (SELECT kuvert_team())))
-                 WITH CHECK (EXISTS (SELECT 1 FROM mailings m JOIN cases c ON c.id = m.case_id
-                                     WHERE m.id = %1$I.mailing_id AND c.team = (SELECT kuvert_team())))',
+                 USING (EXISTS (SELECT 1 FROM mailings m WHERE m.id = %1$I.mailing_id))
+                 WITH CHECK (EXISTS (SELECT 1 FROM mailings m WHERE m.id = %1$I.mailing_id))',
             t);
     END LOOP;
 END
@@ -244,8 +245,7 @@ CREATE POLICY own_session ON scans AS RESTRICTIVE FOR INSERT
 ALTER TABLE blobs ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS team_rows ON blobs;
 CREATE POLICY team_rows ON blobs FOR SELECT
-    USING (EXISTS (SELECT 1 FROM documents d JOIN cases c ON c.id = d.case_id
-                   WHERE d.sha256 = blobs.sha256 AND c.team = (SELECT kuvert_team())));
+    USING (EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = blobs.sha256));
 DROP POLICY IF EXISTS import ON blobs;
 CREATE POLICY import ON blobs FOR INSERT WITH CHECK (true);
 

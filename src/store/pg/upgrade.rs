@@ -5,7 +5,7 @@
 
 use postgres::error::SqlState;
 
-use super::{SCHEMA_VERSION, Server};
+use super::{ROLES, SCHEMA_VERSION, Server};
 use crate::error::{Problem, Result};
 use crate::store::{DbKind, Store};
 
@@ -39,9 +39,10 @@ impl Store {
     }
 }
 
-/// What makes each version from the one before it: the SQLite migration of the same number,
-/// whose SQL both backends read alike.
-const STEPS: &[(i64, &str)] = &[(7, include_str!("../schema_v7.sql"))];
+/// What makes each version's tables from the one before it: the SQLite migration of the same
+/// number, whose SQL both backends read alike, or nothing when only the roles changed (8:
+/// row security checks the team once). roles.sql is loaded again after the last step.
+const STEPS: &[(i64, &str)] = &[(7, include_str!("../schema_v7.sql")), (8, "")];
 
 impl Server {
     /// Brings the database to `SCHEMA_VERSION`; the version it had, or None when it was
@@ -65,7 +66,13 @@ impl Server {
         if from > SCHEMA_VERSION || from < STEPS[0].0 - 1 {
             return Err(newer().into());
         }
-        for (_, sql) in STEPS.iter().filter(|(to, _)| *to > from) {
+        // This version's privileges and row security, whatever the steps changed: roles.sql
+        // is safe to run again.
+        let steps = STEPS
+            .iter()
+            .filter(|(to, _)| *to > from)
+            .map(|(_, sql)| *sql);
+        for sql in steps.chain([ROLES]) {
             tx.batch_execute(sql).map_err(|e| {
                 if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
                     Problem::UpgradeNotOwner {
