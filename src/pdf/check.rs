@@ -14,46 +14,25 @@ use crate::error::{Error, Result};
 /// (`None` for the cover sheets kuvert drew itself, which only need to be well formed).
 /// The sheets are read on the machine's cores, each its own; the first wrong one is named.
 pub fn sheets(doc: &Document, pages: &[ObjectId], labels: &[Option<String>]) -> Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let per = pages.len().div_ceil(workers).max(1);
-    let first_wrong = std::thread::scope(|scope| {
-        let parts: Vec<_> = pages
-            .chunks(per)
-            .zip(labels.chunks(per))
-            .enumerate()
-            .map(|(k, (pages, labels))| {
-                scope.spawn(move || {
-                    pages
-                        .iter()
-                        .zip(labels)
-                        .enumerate()
-                        .find_map(|(i, (&page, label))| {
-                            sheet(doc, page, label.as_deref())
-                                .err()
-                                .map(|why| (k * per + i, why))
-                        })
-                })
-            })
-            .collect();
-        // In sheet order: the first part's problem before the second's.
-        let mut first = None;
-        for (k, part) in parts.into_iter().enumerate() {
-            let found = part
-                .join()
-                .unwrap_or_else(|_| Some((k * per, "reading it back failed".to_owned())));
-            first = first.or(found);
-        }
-        first
-    });
-    match first_wrong {
-        None => Ok(()),
-        Some((i, why)) => Err(Error::Pdf(format!(
+    let items: Vec<(ObjectId, Option<&str>)> = pages
+        .iter()
+        .copied()
+        .zip(labels.iter().map(Option::as_deref))
+        .collect();
+    let read = super::cores::map(&items, || (), |(), &(page, label)| sheet(doc, page, label));
+    // In sheet order: the first wrong one is named.
+    for (i, result) in read.into_iter().enumerate() {
+        let why = match result {
+            Some(Ok(())) => continue,
+            Some(Err(why)) => why,
+            None => "reading it back failed".to_owned(),
+        };
+        return Err(Error::Pdf(format!(
             "sheet {} of the job would not print its code ({why}); nothing was sent to the printer",
             i + 1
-        ))),
+        )));
     }
+    Ok(())
 }
 
 fn sheet(doc: &Document, page: ObjectId, label: Option<&str>) -> std::result::Result<(), String> {

@@ -3,6 +3,7 @@
 //! parse-and-save loses content of real-world PDFs).
 
 mod check;
+mod cores;
 mod cover;
 mod document;
 mod forms;

@@ -213,43 +213,41 @@ const JOB_COMPRESSION: u32 = 6;
 /// pages' new content: stamps, placements), on the machine's cores; a stream that would
 /// not shrink stays as it is.
 pub fn compress(doc: &mut Document) {
-    let mut streams: Vec<&mut Stream> = doc
+    let ids: Vec<ObjectId> = doc
         .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
+        .iter()
+        .filter_map(|(&id, o)| match o {
+            Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(id),
             _ => None,
         })
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let per = streams.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        for part in streams.chunks_mut(per) {
-            scope.spawn(move || {
-                for s in part {
-                    deflate(s);
-                }
-            });
+    let objects = &doc.objects;
+    let packed = super::cores::map(
+        &ids,
+        || (),
+        |(), id| match objects.get(id) {
+            Some(Object::Stream(s)) => deflated(&s.content),
+            _ => None,
+        },
+    );
+    for (id, packed) in ids.iter().zip(packed) {
+        if let (Some(Some(data)), Some(Object::Stream(s))) = (packed, doc.objects.get_mut(id)) {
+            s.dict.set("Filter", "FlateDecode");
+            s.set_content(data);
         }
-    });
+    }
 }
 
-fn deflate(s: &mut Stream) {
+/// `content` compressed, when that makes it smaller.
+fn deflated(content: &[u8]) -> Option<Vec<u8>> {
     use flate2::{Compression, write::ZlibEncoder};
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(JOB_COMPRESSION));
     // Writing into a Vec cannot fail; a stream left uncompressed would still print.
-    let Ok(compressed) = encoder
-        .write_all(&s.content)
+    let compressed = encoder
+        .write_all(content)
         .and_then(|()| encoder.finish())
-    else {
-        return;
-    };
-    if compressed.len() + 19 < s.content.len() {
-        s.dict.set("Filter", "FlateDecode");
-        s.set_content(compressed);
-    }
+        .ok()?;
+    (compressed.len() + 19 < content.len()).then_some(compressed)
 }
 
 /// Counts what is written, for the cross-reference table's offsets.

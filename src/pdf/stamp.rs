@@ -248,9 +248,6 @@ struct Choice {
     corner: Corner,
 }
 
-/// Pages chosen for at once by one worker: enough to share the pages out evenly.
-const MAX_WORKERS: usize = 8;
-
 /// The choice for each page, on the machine's cores: the pixels of a scanned page are the
 /// heaviest part of a print (one JPEG decoded a page), and each page's choice is its own.
 fn choose_all(
@@ -259,45 +256,15 @@ fn choose_all(
     stamps: &[Stamp],
     sources: &[&[u8]],
 ) -> Result<Vec<Choice>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_WORKERS)
-        .min(pages.len())
-        .max(1);
-    if workers == 1 {
-        let mut pixels = Pixels::new(sources);
-        return pages
-            .iter()
-            .zip(stamps)
-            .map(|(&page, stamp)| choose(doc, page, stamp, &mut pixels))
-            .collect();
-    }
-    let mut slots: Vec<Option<Result<Choice>>> = (0..pages.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                scope.spawn(move || {
-                    let mut pixels = Pixels::new(sources);
-                    (w..pages.len())
-                        .step_by(workers)
-                        .map(|i| (i, choose(doc, pages[i], &stamps[i], &mut pixels)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            // A worker that panicked leaves its slots empty: refused below.
-            if let Ok(done) = handle.join() {
-                for (i, choice) in done {
-                    slots[i] = Some(choice);
-                }
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .map(|s| s.unwrap_or_else(|| Err(Error::Pdf("a page's stamp could not be placed".into()))))
-        .collect()
+    let items: Vec<(ObjectId, &Stamp)> = pages.iter().copied().zip(stamps).collect();
+    super::cores::map(
+        &items,
+        || Pixels::new(sources),
+        |pixels, &(page, stamp)| choose(doc, page, stamp, pixels),
+    )
+    .into_iter()
+    .map(|c| c.unwrap_or_else(|| Err(Error::Pdf("a page's stamp could not be placed".into()))))
+    .collect()
 }
 
 /// Places the page on its sheet and picks the first free corner for its stamp, making room
