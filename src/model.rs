@@ -346,6 +346,12 @@ pub struct ScanOutcome {
     pub other_sealed: bool,
     /// For a mistyped code: what is wrong with it.
     pub problem: Option<String>,
+    /// The print the scan was counted against, and its sheets seen in the round after the
+    /// scan: what a screen showing the mailing needs to follow it without reading it again.
+    #[serde(skip)]
+    pub generation: u32,
+    #[serde(skip)]
+    pub seen_sheets: Vec<u32>,
 }
 
 /// The result of printing.

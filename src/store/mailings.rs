@@ -314,6 +314,17 @@ impl PrintSheets {
         let seen = |n: &u32| self.seen.binary_search(n).is_ok() || extra == Some(*n);
         u32::try_from(self.required.iter().filter(|n| seen(n)).count()).unwrap_or(u32::MAX)
     }
+
+    /// The sheets scanned, with `extra` among them, ascending.
+    pub fn seen_with(&self, extra: Option<u32>) -> Vec<u32> {
+        let mut seen = self.seen.clone();
+        if let Some(n) = extra
+            && let Err(at) = seen.binary_search(&n)
+        {
+            seen.insert(at, n);
+        }
+        seen
+    }
 }
 
 /// The SQL of `print_sheets` (its plan is checked in a test): one row per sheet of the

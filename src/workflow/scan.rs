@@ -272,10 +272,11 @@ fn record_scan(
     }
     // What the round has seen now, from what was read before: a mixed stack began a new,
     // empty round; else this sheet joined the others if it was one of the print in order.
-    let seen = if verdict.is_deviation() {
-        0
+    let this = sheet.filter(|_| verdict == Verdict::Ok);
+    let (seen, seen_sheets) = if verdict.is_deviation() {
+        (0, Vec::new())
     } else {
-        print.seen_required(sheet.filter(|_| verdict == Verdict::Ok))
+        (print.seen_required(this), print.seen_with(this))
     };
     if verdict == Verdict::Ok && seen >= required && state == MailingState::Printed {
         mailings::set_state(tx, m.id, MailingState::Verified, now, None)?;
@@ -302,6 +303,8 @@ fn record_scan(
         other_sealed,
         other_case: other.map(|o| o.case_no),
         problem,
+        generation: m.generation,
+        seen_sheets,
     })
 }
 

@@ -122,22 +122,16 @@ impl VerifyScreen {
 
     /// A sheet of this print scanned in order (or again): the outcome says all the screen
     /// shows, so the frame with its tick needs no second read (on a server five round
-    /// trips). False when the outcome is anything else; then the status is read again.
+    /// trips). False when the outcome is anything else, or of another print (the owner
+    /// printed again meanwhile); then the status is read again.
     fn tick(&mut self, outcome: &ScanOutcome) -> bool {
         let m = &mut self.mailing;
-        let Some(sheet) = outcome.sheet else {
-            return false;
-        };
         let ours = matches!(outcome.verdict, Verdict::Ok | Verdict::Duplicate)
-            && outcome.sheets == m.sheets
-            && outcome.required == m.required;
+            && outcome.generation == m.generation;
         if !ours {
             return false;
         }
-        if !m.seen_sheets.contains(&sheet) {
-            m.seen_sheets.push(sheet);
-            m.seen_sheets.sort_unstable();
-        }
+        m.seen_sheets.clone_from(&outcome.seen_sheets);
         m.seen = outcome.seen;
         m.state = outcome.state;
         true

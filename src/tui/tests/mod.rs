@@ -243,9 +243,8 @@ fn set_policy(dir: &Path, key: &str, value: &str) {
     wf.set_policy(&lead, key, value).expect("policy");
 }
 
-/// A second desk over the same database: `account` prints a mailing of `case`; returns its
-/// sheet codes.
-fn printed_elsewhere(dir: &Path, account: &str, case: &str, config: Config) -> Vec<String> {
+/// A second desk over the same database, as `account`.
+fn elsewhere(dir: &Path, account: &str, config: Config) -> (Workflow, crate::Session) {
     let store = Store::open(&dir.join("k.db")).expect("open");
     // A fixed clock: the print's time is on the station's screen.
     let mut wf =
@@ -253,6 +252,23 @@ fn printed_elsewhere(dir: &Path, account: &str, case: &str, config: Config) -> V
     let s = wf
         .session(Some(account), "tty-other", SessionKind::Tui)
         .expect("session");
+    (wf, s)
+}
+
+/// Prints the open mailing of `s` (again, with a reason); its sheet codes.
+fn print_at(wf: &mut Workflow, s: &crate::Session, reason: Option<&str>) -> Vec<String> {
+    let plan = wf.prepare_print(s, reason).expect("plan");
+    let job = wf.produce(&plan).expect("produce");
+    wf.complete_print(s, &plan, &job).expect("complete");
+    (1..=plan.sheets.len() as u32)
+        .map(|n| plan.code(n).expect("code").encode())
+        .collect()
+}
+
+/// A second desk over the same database: `account` prints a mailing of `case`; returns its
+/// sheet codes.
+fn printed_elsewhere(dir: &Path, account: &str, case: &str, config: Config) -> Vec<String> {
+    let (mut wf, s) = elsewhere(dir, account, config);
     let detail = wf.show_case(&s, case).expect("case");
     wf.start(&s, case, detail.parties[0].id).expect("start");
     let doc = detail
@@ -265,10 +281,12 @@ fn printed_elsewhere(dir: &Path, account: &str, case: &str, config: Config) -> V
         false,
     )
     .expect("attach");
-    let plan = wf.prepare_print(&s, None).expect("plan");
-    let job = wf.produce(&plan).expect("produce");
-    wf.complete_print(&s, &plan, &job).expect("complete");
-    (1..=plan.sheets.len() as u32)
-        .map(|n| plan.code(n).expect("code").encode())
-        .collect()
+    print_at(&mut wf, &s, None)
+}
+
+/// A second desk over the same database: `account` prints its open mailing again; returns
+/// the new print's sheet codes.
+fn reprinted_elsewhere(dir: &Path, account: &str) -> Vec<String> {
+    let (mut wf, s) = elsewhere(dir, account, Config::default());
+    print_at(&mut wf, &s, Some("Papperet fastnade i skrivaren"))
 }

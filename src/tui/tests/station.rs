@@ -2,7 +2,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::{Desk, desk, printed_elsewhere, template};
+use super::{Desk, desk, printed_elsewhere, reprinted_elsewhere, template};
 use crate::config::Config;
 use crate::i18n::{self, Lang, Ui};
 use crate::tui::screens::Kind;
@@ -147,4 +147,30 @@ fn a_sheet_of_a_sealed_envelope_is_a_possible_incident_its_owner_sees() {
     let start = owner.screen(120, 40);
     assert!(start.contains("hittades i ett annat kuvert"), "{start}");
     assert!(start.contains("FK 2026-104148"), "{start}");
+}
+
+/// What the verify screen shows right after a scan is what it shows once it has read the
+/// mailing again, also when the owner printed it again meanwhile: a new print of the same
+/// sheets, whose round starts with nothing seen.
+#[test]
+fn a_station_shows_a_mailing_printed_again_as_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(template(), dir.path().join("k.db")).expect("copy");
+    let codes = printed_elsewhere(dir.path(), "handlaggare2", "2026-104037", Config::default());
+    let mut st = Desk::at(
+        dir.path(),
+        "handlaggare1",
+        Lang::Sv,
+        Config::default(),
+        true,
+    );
+    st.scan(&codes[0]);
+    st.scan(&codes[1]);
+    let again = reprinted_elsewhere(dir.path(), "handlaggare2");
+    assert_eq!(again.len(), codes.len(), "the same sheets");
+    st.scan(&again[1]);
+    let shown = st.screen(80, 24);
+    assert_eq!(shown.matches('✓').count(), 1, "{shown}");
+    st.app.refresh();
+    assert_eq!(shown, st.screen(80, 24));
 }
